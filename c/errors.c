@@ -1,0 +1,254 @@
+/* qdrive: errors.
+ *
+ * The last error is kept per handle and per thread: each thread that
+ * has had a call fail on a handle owns one record in that handle's
+ * list, so threads sharing a handle never see each other's errors.
+ * Records are freed when the handle is closed.
+ *
+ * Every message starts with the name of the call that failed, which the
+ * generated wrapper records on entry (qdrive_int_enter).
+ */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct error_record {
+  struct error_record *next;
+  pthread_t thread;
+  char *msg;
+  int errnum;
+};
+
+struct error_handler {
+  struct error_handler *next;   /* the one below on the stack */
+  qdrive_error_handler_cb cb;
+  void *opaque;
+};
+
+/* The call being made by this thread. */
+static __thread const char *current_call;
+
+void
+qdrive_int_enter (qdrive_h *g, const char *call)
+{
+  (void) g;
+  current_call = call;
+}
+
+static struct error_record *
+find_record (qdrive_h *g, int create)
+{
+  struct error_record *r;
+  pthread_t self = pthread_self ();
+
+  for (r = g->errors; r != NULL; r = r->next)
+    if (pthread_equal (r->thread, self))
+      return r;
+  if (!create)
+    return NULL;
+  r = calloc (1, sizeof *r);
+  if (r == NULL)
+    return NULL;
+  r->thread = self;
+  r->next = g->errors;
+  g->errors = r;
+  return r;
+}
+
+/* Records msg (taking ownership) and calls the current handler. */
+static void
+record_error (qdrive_h *g, int errnum, char *msg)
+{
+  struct error_record *r;
+  qdrive_error_handler_cb cb = NULL;
+  void *opaque = NULL;
+
+  pthread_mutex_lock (&g->error_lock);
+  r = find_record (g, 1);
+  if (r != NULL) {
+    free (r->msg);
+    r->msg = msg;
+    r->errnum = errnum;
+  }
+  if (g->handlers != NULL) {
+    cb = g->handlers->cb;
+    opaque = g->handlers->opaque;
+  }
+  pthread_mutex_unlock (&g->error_lock);
+
+  if (cb != NULL)
+    cb (g, opaque, msg ? msg : "out of memory while reporting an error");
+  if (r == NULL)
+    free (msg);
+}
+
+static void
+verror (qdrive_h *g, int errnum, const char *suffix,
+        const char *fs, va_list args)
+{
+  char *text = NULL, *msg = NULL;
+
+  if (vasprintf (&text, fs, args) == -1)
+    text = NULL;
+  if (text != NULL &&
+      asprintf (&msg, "%s%s%s%s%s",
+                current_call ? current_call : "",
+                current_call ? ": " : "",
+                text,
+                suffix ? ": " : "", suffix ? suffix : "") == -1)
+    msg = NULL;
+  free (text);
+  record_error (g, errnum, msg);
+}
+
+void
+qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
+{
+  va_list args;
+
+  va_start (args, fs);
+  verror (g, errnum, NULL, fs, args);
+  va_end (args);
+}
+
+void
+qdrive_int_perror (qdrive_h *g, const char *fs, ...)
+{
+  int errnum = errno;
+  char buf[256];
+  va_list args;
+
+  va_start (args, fs);
+  verror (g, errnum, strerror_r (errnum, buf, sizeof buf), fs, args);
+  va_end (args);
+}
+
+const char *
+qdrive_last_error (qdrive_h *g)
+{
+  struct error_record *r;
+  const char *msg;
+
+  pthread_mutex_lock (&g->error_lock);
+  r = find_record (g, 0);
+  msg = r ? r->msg : NULL;
+  pthread_mutex_unlock (&g->error_lock);
+  return msg;
+}
+
+int
+qdrive_last_errno (qdrive_h *g)
+{
+  struct error_record *r;
+  int errnum;
+
+  pthread_mutex_lock (&g->error_lock);
+  r = find_record (g, 0);
+  errnum = r ? r->errnum : 0;
+  pthread_mutex_unlock (&g->error_lock);
+  return errnum;
+}
+
+/* Error handlers: a stack whose top is the current handler.  The
+ * bottom entry is set by qdrive_set_error_handler. */
+
+static void
+default_error_handler (qdrive_h *g, void *opaque, const char *msg)
+{
+  (void) g;
+  (void) opaque;
+  fprintf (stderr, "qdrive: error: %s\n", msg);
+}
+
+void
+qdrive_push_error_handler (qdrive_h *g, qdrive_error_handler_cb cb,
+                           void *opaque)
+{
+  struct error_handler *h = malloc (sizeof *h);
+
+  /* Nothing to report an allocation failure to: the handler stays. */
+  if (h == NULL)
+    return;
+  h->cb = cb;
+  h->opaque = opaque;
+  pthread_mutex_lock (&g->error_lock);
+  h->next = g->handlers;
+  g->handlers = h;
+  pthread_mutex_unlock (&g->error_lock);
+}
+
+void
+qdrive_pop_error_handler (qdrive_h *g)
+{
+  struct error_handler *h;
+
+  pthread_mutex_lock (&g->error_lock);
+  h = g->handlers;
+  /* The bottom handler is never popped. */
+  if (h != NULL && h->next != NULL)
+    g->handlers = h->next;
+  else
+    h = NULL;
+  pthread_mutex_unlock (&g->error_lock);
+  free (h);
+}
+
+void
+qdrive_set_error_handler (qdrive_h *g, qdrive_error_handler_cb cb,
+                          void *opaque)
+{
+  pthread_mutex_lock (&g->error_lock);
+  g->handlers->cb = cb;
+  g->handlers->opaque = opaque;
+  pthread_mutex_unlock (&g->error_lock);
+}
+
+qdrive_error_handler_cb
+qdrive_get_error_handler (qdrive_h *g, void **opaque_rtn)
+{
+  qdrive_error_handler_cb cb;
+
+  pthread_mutex_lock (&g->error_lock);
+  cb = g->handlers->cb;
+  if (opaque_rtn)
+    *opaque_rtn = g->handlers->opaque;
+  pthread_mutex_unlock (&g->error_lock);
+  return cb;
+}
+
+/* Called by qdrive_create: the bottom of the stack. */
+int
+qdrive_int_init_errors (qdrive_h *g)
+{
+  g->handlers = calloc (1, sizeof *g->handlers);
+  if (g->handlers == NULL)
+    return -1;
+  g->handlers->cb = default_error_handler;
+  return 0;
+}
+
+void
+qdrive_int_free_errors (qdrive_h *g)
+{
+  struct error_record *r, *rn;
+  struct error_handler *h, *hn;
+
+  for (r = g->errors; r != NULL; r = rn) {
+    rn = r->next;
+    free (r->msg);
+    free (r);
+  }
+  g->errors = NULL;
+  for (h = g->handlers; h != NULL; h = hn) {
+    hn = h->next;
+    free (h);
+  }
+  g->handlers = NULL;
+}

@@ -1,0 +1,178 @@
+/* qdrive: the handle: creation, closing, locking, state, and the
+ * private temporary directory. */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Applies $QDRIVE_HV and $QDRIVE_ACCEL.  A bad $QDRIVE_ACCEL makes
+ * qdrive_create fail: there is no handle yet to report it on, so it is
+ * printed, and errno is EINVAL. */
+static int
+apply_environment (qdrive_h *g)
+{
+  const char *hv = getenv ("QDRIVE_HV");
+  const char *accel = getenv ("QDRIVE_ACCEL");
+
+  g->hv = strdup (hv && *hv ? hv : "qemu-system-x86_64");
+  if (g->hv == NULL)
+    return -1;
+  g->accel = QDRIVE_INT_ACCEL_DEFAULT;
+  if (accel && *accel) {
+    g->accel = qdrive_int_accel_index (accel);
+    if (g->accel == -1) {
+      fprintf (stderr, "qdrive: error: QDRIVE_ACCEL: \"%s\" is not valid; "
+               "allowed: kvm:tcg, kvm, tcg\n", accel);
+      errno = EINVAL;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+qdrive_h *
+qdrive_create (void)
+{
+  qdrive_h *g = calloc (1, sizeof *g);
+  int err;
+
+  if (g == NULL)
+    return NULL;
+  pthread_mutex_init (&g->lock, NULL);
+  pthread_mutex_init (&g->error_lock, NULL);
+  g->memsize = QDRIVE_MEMSIZE_DEFAULT;
+  g->smp = 1;
+  g->state = STATE_CONFIG;
+  g->backend = strdup ("direct");
+  g->config = calloc (1, sizeof (char *));
+  if (g->backend == NULL || g->config == NULL ||
+      qdrive_int_init_errors (g) == -1 ||
+      apply_environment (g) == -1) {
+    err = errno;
+    qdrive_close (g);
+    errno = err;
+    return NULL;
+  }
+  return g;
+}
+
+/* Removes the temporary directory and what qdrive put in it (scratch
+ * disks, sockets).  It holds no subdirectories. */
+static void
+remove_tmpdir (qdrive_h *g)
+{
+  DIR *dir;
+  struct dirent *d;
+
+  if (g->tmpdir == NULL)
+    return;
+  dir = opendir (g->tmpdir);
+  if (dir != NULL) {
+    while ((d = readdir (dir)) != NULL) {
+      if (strcmp (d->d_name, ".") == 0 || strcmp (d->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd (dir), d->d_name, 0) == -1 && g->verbose)
+        fprintf (stderr, "qdrive: %s/%s: %m\n", g->tmpdir, d->d_name);
+    }
+    closedir (dir);
+  }
+  if (rmdir (g->tmpdir) == -1 && g->verbose)
+    fprintf (stderr, "qdrive: %s: %m\n", g->tmpdir);
+  free (g->tmpdir);
+  g->tmpdir = NULL;
+}
+
+void
+qdrive_close (qdrive_h *g)
+{
+  size_t i;
+
+  if (g == NULL)
+    return;
+  remove_tmpdir (g);
+  qdrive_int_free_drives (g);
+  for (i = 0; i < g->nformats; ++i)
+    free (g->formats[i]);
+  free (g->formats);
+  if (g->config)
+    qdrive_free_string_list (g->config);
+  free (g->hv);
+  free (g->backend);
+  qdrive_int_free_errors (g);
+  pthread_mutex_destroy (&g->lock);
+  pthread_mutex_destroy (&g->error_lock);
+  free (g);
+}
+
+void
+qdrive_int_lock (qdrive_h *g)
+{
+  pthread_mutex_lock (&g->lock);
+}
+
+void
+qdrive_int_unlock (qdrive_h *g)
+{
+  pthread_mutex_unlock (&g->lock);
+}
+
+int
+qdrive_int_check_state (qdrive_h *g, int need)
+{
+  if (need == QDRIVE_INT_CONFIG_ONLY && g->state != STATE_CONFIG) {
+    set_error (g, "the virtual machine is already launched; "
+               "this call configures it and must come before launch");
+    return -1;
+  }
+  if (need == QDRIVE_INT_LAUNCHED_ONLY && g->state != STATE_LAUNCHED) {
+    set_error (g, "the virtual machine is not launched; call launch first");
+    return -1;
+  }
+  return 0;
+}
+
+/* The handle's private temporary directory, created on first use
+ * under $TMPDIR (or /tmp).  NULL, with the error set, on failure. */
+const char *
+qdrive_int_tmpdir (qdrive_h *g)
+{
+  const char *base;
+  char *path;
+
+  if (g->tmpdir != NULL)
+    return g->tmpdir;
+  base = getenv ("TMPDIR");
+  if (base == NULL || *base == '\0')
+    base = "/tmp";
+  if (asprintf (&path, "%s/qdrive.XXXXXX", base) == -1) {
+    set_perror (g, "asprintf");
+    return NULL;
+  }
+  if (mkdtemp (path) == NULL) {
+    set_perror (g, "cannot create a temporary directory in %s", base);
+    free (path);
+    return NULL;
+  }
+  g->tmpdir = path;
+  return path;
+}
+
+void
+qdrive_free_string_list (char **list)
+{
+  size_t i;
+
+  if (list == NULL)
+    return;
+  for (i = 0; list[i] != NULL; ++i)
+    free (list[i]);
+  free (list);
+}

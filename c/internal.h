@@ -1,0 +1,139 @@
+/* qdrive: the library's internal interface, shared by the hand-written
+ * implementation files and the generated wrappers (actions.c). */
+
+#ifndef QDRIVE_INTERNAL_H
+#define QDRIVE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qdrive.h"
+#include "actions.h"
+
+/* Limits of what one controller can hold, checked by add_drive.
+ * virtio-scsi addresses 256 targets with 16,384 LUNs each.  Each
+ * virtio-blk disk takes a PCI slot: 32 on the bus, less the host
+ * bridge, the PIIX3 and the virtio-scsi controller.  The PC's IDE
+ * controller has two buses of two units. */
+#define QDRIVE_SCSI_TARGETS 256
+#define QDRIVE_SCSI_LUNS 16384
+#define QDRIVE_MAX_SCSI_DRIVES (QDRIVE_SCSI_TARGETS * QDRIVE_SCSI_LUNS)
+#define QDRIVE_MAX_VIRTIO_DRIVES 29
+#define QDRIVE_MAX_IDE_DRIVES 4
+
+#define QDRIVE_LABEL_MAX 20
+#define QDRIVE_MEMSIZE_MIN 128
+#define QDRIVE_MEMSIZE_MAX 1048576
+#define QDRIVE_MEMSIZE_DEFAULT 256
+#define QDRIVE_SMP_MAX 255
+
+/* One drive, as add_drive accepted it.  Kept small: a handle may hold
+ * a hundred thousand of them. */
+struct drive {
+  char *filename;               /* absolute */
+  const char *format;           /* interned in g->formats; NULL: probe */
+  char *label;                  /* NULL: none */
+  char *name;                   /* NULL: none */
+  uint16_t blocksize;           /* 0: qemu's default */
+  uint8_t iface;                /* QDRIVE_INT_IFACE_* */
+  uint8_t cachemode;            /* QDRIVE_INT_CACHEMODE_* */
+  uint8_t discard;              /* QDRIVE_INT_DISCARD_* */
+  bool readonly;
+  bool copyonread;
+};
+
+enum handle_state { STATE_CONFIG, STATE_LAUNCHED };
+
+struct error_record;            /* errors.c */
+struct error_handler;           /* errors.c */
+struct backend_ops;             /* backends */
+
+struct qdrive_h {
+  /* Held by every call for its whole duration (see actions.c). */
+  pthread_mutex_t lock;
+
+  /* Errors: see errors.c.  Guarded by error_lock, not lock, because
+   * errors are set while lock is held. */
+  pthread_mutex_t error_lock;
+  struct error_record *errors;
+  struct error_handler *handlers; /* top of the stack is current */
+
+  int trace;                    /* read without the lock: atomic access */
+  int verbose;
+
+  char *hv;
+  int memsize;
+  int smp;
+  int accel;                    /* QDRIVE_INT_ACCEL_* */
+  char *backend;                /* "direct", "libvirt", "libvirt:URI" */
+
+  char **config;                /* extra qemu arguments, NULL-terminated */
+  size_t nconfig;
+
+  struct drive *drives;
+  size_t ndrives, drives_alloc;
+  size_t count_by_iface[3];     /* indexed by QDRIVE_INT_IFACE_* */
+
+  char **formats;               /* distinct format strings */
+  size_t nformats;
+
+  char *tmpdir;                 /* created on first use, removed at close */
+  size_t nscratch;
+
+  enum handle_state state;
+};
+
+/* errors.c */
+extern void qdrive_int_enter (qdrive_h *g, const char *call);
+extern void qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
+  __attribute__((format (printf, 3, 4)));
+/* Error with strerror (errno) appended, and that errno recorded. */
+extern void qdrive_int_perror (qdrive_h *g, const char *fs, ...)
+  __attribute__((format (printf, 2, 3)));
+extern int qdrive_int_init_errors (qdrive_h *g);
+extern void qdrive_int_free_errors (qdrive_h *g);
+#define set_error(g, ...) qdrive_int_error ((g), EINVAL, __VA_ARGS__)
+#define set_perror(g, ...) qdrive_int_perror ((g), __VA_ARGS__)
+
+/* handle.c */
+extern void qdrive_int_lock (qdrive_h *g);
+extern void qdrive_int_unlock (qdrive_h *g);
+#define QDRIVE_INT_ANY_STATE 0
+#define QDRIVE_INT_CONFIG_ONLY 1
+#define QDRIVE_INT_LAUNCHED_ONLY 2
+extern int qdrive_int_check_state (qdrive_h *g, int need);
+extern const char *qdrive_int_tmpdir (qdrive_h *g);
+
+/* trace.c */
+extern int qdrive_int_tracing (qdrive_h *g);
+extern FILE *qdrive_int_trace_open (qdrive_h *g, const char *call);
+extern void qdrive_int_trace_close (qdrive_h *g, FILE *tr);
+extern void qdrive_int_trace_string (FILE *tr, const char *s);
+extern void qdrive_int_trace_string_list (FILE *tr, char *const *l);
+extern void qdrive_int_trace_bool (FILE *tr, int b);
+extern void qdrive_int_trace_int64 (FILE *tr, int64_t i);
+extern void qdrive_int_trace_opt_string (FILE *tr, const char *name, const char *s);
+extern void qdrive_int_trace_opt_string_list (FILE *tr, const char *name, char *const *l);
+extern void qdrive_int_trace_opt_bool (FILE *tr, const char *name, int b);
+extern void qdrive_int_trace_opt_int64 (FILE *tr, const char *name, int64_t i);
+extern void qdrive_int_trace_ret_int (qdrive_h *g, const char *call, int r);
+extern void qdrive_int_trace_ret_bool (qdrive_h *g, const char *call, int r);
+extern void qdrive_int_trace_ret_int64 (qdrive_h *g, const char *call, int64_t r);
+extern void qdrive_int_trace_ret_string (qdrive_h *g, const char *call, const char *r);
+extern void qdrive_int_trace_ret_string_list (qdrive_h *g, const char *call, char **r);
+extern void qdrive_int_trace_ret_struct (qdrive_h *g, const char *call, int ok);
+extern void qdrive_int_trace_ret_struct_list (qdrive_h *g, const char *call, long len);
+/* Writes s as a C string literal (quotes, escapes): trace and echo. */
+extern void qdrive_int_fput_quoted (FILE *f, const char *s);
+
+/* command-line.c */
+/* Writes s to f with every comma doubled: the one place that quotes a
+ * value for a qemu key=value,... list. */
+extern void qdrive_int_fput_qemu_value (FILE *f, const char *s);
+
+/* drives.c */
+extern void qdrive_int_free_drives (qdrive_h *g);
+
+#endif /* QDRIVE_INTERNAL_H */

@@ -1,0 +1,191 @@
+/* qdrive: the handle's settings: qemu binary, memory, CPUs,
+ * accelerator, backend, trace, verbose, extra qemu parameters. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Replaces *field with a copy of value; the handle is unchanged if
+ * the copy cannot be made. */
+static int
+replace_string (qdrive_h *g, char **field, const char *value)
+{
+  char *copy = strdup (value);
+
+  if (copy == NULL) {
+    set_perror (g, "strdup");
+    return -1;
+  }
+  free (*field);
+  *field = copy;
+  return 0;
+}
+
+static char *
+copy_string (qdrive_h *g, const char *value)
+{
+  char *copy = strdup (value);
+
+  if (copy == NULL)
+    set_perror (g, "strdup");
+  return copy;
+}
+
+int
+qdrive_impl_set_hv (qdrive_h *g, const char *hv)
+{
+  if (*hv == '\0') {
+    set_error (g, "hv: \"\" is not valid; allowed: a qemu binary, "
+               "as a path or a name searched in PATH");
+    return -1;
+  }
+  return replace_string (g, &g->hv, hv);
+}
+
+char *
+qdrive_impl_get_hv (qdrive_h *g)
+{
+  return copy_string (g, g->hv);
+}
+
+int
+qdrive_impl_set_memsize (qdrive_h *g, int memsize)
+{
+  if (memsize < QDRIVE_MEMSIZE_MIN || memsize > QDRIVE_MEMSIZE_MAX) {
+    set_error (g, "memsize: %d is out of range; allowed: %d to %d (MiB)",
+               memsize, QDRIVE_MEMSIZE_MIN, QDRIVE_MEMSIZE_MAX);
+    return -1;
+  }
+  g->memsize = memsize;
+  return 0;
+}
+
+int
+qdrive_impl_get_memsize (qdrive_h *g)
+{
+  return g->memsize;
+}
+
+int
+qdrive_impl_set_smp (qdrive_h *g, int smp)
+{
+  if (smp < 1 || smp > QDRIVE_SMP_MAX) {
+    set_error (g, "smp: %d is out of range; allowed: 1 to %d",
+               smp, QDRIVE_SMP_MAX);
+    return -1;
+  }
+  g->smp = smp;
+  return 0;
+}
+
+int
+qdrive_impl_get_smp (qdrive_h *g)
+{
+  return g->smp;
+}
+
+int
+qdrive_impl_set_accel (qdrive_h *g, const char *accel)
+{
+  g->accel = qdrive_int_accel_index (accel); /* checked by the wrapper */
+  return 0;
+}
+
+char *
+qdrive_impl_get_accel (qdrive_h *g)
+{
+  return copy_string (g, qdrive_int_accel_names[g->accel]);
+}
+
+int
+qdrive_impl_set_backend (qdrive_h *g, const char *backend)
+{
+  if (strcmp (backend, "direct") != 0 && strcmp (backend, "libvirt") != 0 &&
+      (strncmp (backend, "libvirt:", 8) != 0 || backend[8] == '\0')) {
+    set_error (g, "backend: \"%s\" is not valid; allowed: direct, libvirt, "
+               "libvirt:URI", backend);
+    return -1;
+  }
+  return replace_string (g, &g->backend, backend);
+}
+
+char *
+qdrive_impl_get_backend (qdrive_h *g)
+{
+  return copy_string (g, g->backend);
+}
+
+int
+qdrive_impl_set_trace (qdrive_h *g, int trace)
+{
+  __atomic_store_n (&g->trace, trace != 0, __ATOMIC_RELAXED);
+  return 0;
+}
+
+int
+qdrive_impl_get_trace (qdrive_h *g)
+{
+  return qdrive_int_tracing (g);
+}
+
+int
+qdrive_impl_set_verbose (qdrive_h *g, int verbose)
+{
+  g->verbose = verbose != 0;
+  return 0;
+}
+
+int
+qdrive_impl_get_verbose (qdrive_h *g)
+{
+  return g->verbose;
+}
+
+/* Parameters qdrive sets itself, which config must not repeat. */
+static const char *const managed_params[] = {
+  "-drive", "-m", "-smp", "-machine", "-qmp", "-chardev", "-mon", "-S",
+  "-display", "-nodefaults", "-daemonize", NULL
+};
+
+int
+qdrive_impl_config (qdrive_h *g, const char *qemuparam, const char *qemuvalue)
+{
+  size_t i, n = qemuvalue ? 2 : 1;
+  char **config;
+
+  if (qemuparam[0] != '-' || qemuparam[1] == '\0') {
+    set_error (g, "qemuparam: \"%s\" is not valid; allowed: a qemu "
+               "parameter starting with -", qemuparam);
+    return -1;
+  }
+  for (i = 0; managed_params[i] != NULL; ++i) {
+    if (strcmp (qemuparam, managed_params[i]) == 0) {
+      set_error (g, "qemuparam: \"%s\" is set by qdrive itself; not "
+                 "allowed: -drive, -m, -smp, -machine, -qmp, -chardev, "
+                 "-mon, -S, -display, -nodefaults, -daemonize", qemuparam);
+      return -1;
+    }
+  }
+  config = realloc (g->config, (g->nconfig + n + 1) * sizeof (char *));
+  if (config == NULL) {
+    set_perror (g, "realloc");
+    return -1;
+  }
+  g->config = config;
+  config[g->nconfig] = strdup (qemuparam);
+  config[g->nconfig + 1] = qemuvalue ? strdup (qemuvalue) : NULL;
+  if (config[g->nconfig] == NULL || (qemuvalue && config[g->nconfig + 1] == NULL)) {
+    free (config[g->nconfig]);
+    free (config[g->nconfig + 1]);
+    config[g->nconfig] = NULL;
+    set_perror (g, "strdup");
+    return -1;
+  }
+  g->nconfig += n;
+  config[g->nconfig] = NULL;
+  return 0;
+}

@@ -1,0 +1,297 @@
+(* qdrive generator: the API description.
+ *
+ * Every call of the library is here, and nothing else.  The C header
+ * and wrappers, the man page, the bindings, the shell's commands and
+ * the cross-language tests are all generated from this list.
+ *)
+
+open Types
+
+(* Enums, each written down once. *)
+
+let cachemode = {
+  enum_name = "cachemode";
+  enum_values = [
+    "writeback",
+    "The host may cache writes, and every flush the guest sends is \
+     passed on to the host disk (C<fdatasync>).  Safe: data the guest \
+     has flushed survives a host crash.";
+    "unsafe",
+    "The host may cache writes and the guest's flushes are ignored.  \
+     Fast, and the data is lost if the host crashes: for scratch, \
+     temporary and test disks only.";
+  ];
+  enum_default = "writeback";
+}
+
+let iface = {
+  enum_name = "iface";
+  enum_values = [
+    "scsi", "A C<scsi-hd> disk on the handle's one virtio-scsi controller.";
+    "virtio", "A C<virtio-blk-pci> disk, one PCI slot per drive.";
+    "ide", "An C<ide-hd> disk on the machine's IDE controller.";
+  ];
+  enum_default = "scsi";
+}
+
+let discard = {
+  enum_name = "discard";
+  enum_values = [
+    "disable", "Discard (trim) requests from the guest are ignored.";
+    "enable",
+    "Discard requests are passed to the file.  Needs C<format> and is \
+     refused for read-only drives.";
+    "besteffort",
+    "Discard requests are passed to the file where the format allows \
+     it, and ignored otherwise.";
+  ];
+  enum_default = "disable";
+}
+
+let accel = {
+  enum_name = "accel";
+  enum_values = [
+    "kvm:tcg", "KVM where it is usable, otherwise TCG (software emulation).";
+    "kvm", "KVM only: launching fails where KVM is not usable.";
+    "tcg", "TCG (software emulation) only.";
+  ];
+  enum_default = "kvm:tcg";
+}
+
+(* Optional arguments shared by several calls. *)
+
+let name_optarg = {
+  oname = "name"; otype = OString;
+  odoc = "A name for the drive, kept by qdrive and shown by \
+          C<list_drives>.  It is not passed to qemu.";
+}
+
+let label_optarg = {
+  oname = "label"; otype = OString;
+  odoc = "The drive's serial number as the guest sees it (C<serial=> on \
+          the qemu device).  1 to 20 characters, each a letter, a digit \
+          or C<_>.";
+}
+
+let blocksize_optarg = {
+  oname = "blocksize"; otype = OInt;
+  odoc = "The physical and logical block size the guest sees: C<512> \
+          or C<4096>.  If not given, qemu's default applies.";
+}
+
+(* Structs returned by calls. *)
+
+let drive_struct = {
+  sname = "drive";
+  sdoc = "One drive held by the handle, as C<list_drives> reports it.";
+  sfields = [
+    "index", FInt, "Position of the drive, from 0; qemu's id is C<hdINDEX>.";
+    "filename", FString, "Absolute path of the file.";
+    "format", FString, "Format given, or the empty string for qemu's probe.";
+    "iface", FString, "Interface: one value of C<iface>.";
+    "cachemode", FString, "Cache mode: one value of C<cachemode>.";
+    "readonly", FBool, "True if the file is never written.";
+    "discard", FString, "Discard mode: one value of C<discard>.";
+    "copyonread", FBool, "True if copy-on-read is on.";
+    "label", FString, "Serial number, or the empty string.";
+    "name", FString, "Name, or the empty string.";
+    "blocksize", FInt, "Block size, or 0 for qemu's default.";
+  ];
+}
+
+(* The internal test calls return this struct and lists of it. *)
+let internal_struct = {
+  sname = "internal_struct";
+  sdoc = "A struct with one field of every type, for the project's tests.";
+  sfields = [
+    "s", FString, "A string.";
+    "b", FBool, "A boolean.";
+    "i", FInt, "An int.";
+    "i64", FInt64, "A 64-bit int.";
+  ];
+}
+
+let structs = [ drive_struct; internal_struct ]
+let enums = [ cachemode; iface; discard; accel ]
+
+(* A call with no optional arguments, not internal: saves repetition
+ * in the plain getters and setters below. *)
+let call ?(optargs = []) ?(flags = []) ~name ~ret ~args ~shortdesc longdesc =
+  { name; ret; args; optargs; flags; added = "0.1.0"; shortdesc; longdesc }
+
+let public_calls = [
+  call ~name:"add_drive" ~ret:RErr ~args:[String "filename"]
+    ~flags:[ConfigOnly; OptsSuffix; Alias "add"]
+    ~optargs:[
+      { oname = "readonly"; otype = OBool;
+        odoc = "If true, the file is never written: the guest's writes \
+                go to a throw-away overlay that qemu discards when it \
+                exits (C<snapshot=on>)." };
+      { oname = "format"; otype = OString;
+        odoc = "The disk format, for example C<raw> or C<qcow2>: \
+                letters, digits, C<_> and C<->.  If not given, qemu \
+                probes the format, which is unsafe for files a guest \
+                has written; give it whenever you know it." };
+      { oname = "iface"; otype = OEnum iface;
+        odoc = "How the disk is attached to the guest." };
+      name_optarg;
+      label_optarg;
+      { oname = "cachemode"; otype = OEnum cachemode;
+        odoc = "How qemu caches the disk's data on the host.  Use \
+                C<unsafe> only for disks whose contents you can lose." };
+      { oname = "discard"; otype = OEnum discard;
+        odoc = "Whether the guest's discard (trim) requests reach the file." };
+      { oname = "copyonread"; otype = OBool;
+        odoc = "If true, data read from a backing file is copied into \
+                the image (C<copy-on-read=on>)." };
+      blocksize_optarg;
+    ]
+    ~shortdesc:"add a disk image to the virtual machine"
+    "Add the file C<filename> as a disk of the virtual machine.  A \
+     relative path is made absolute against the current directory, \
+     and the file must exist and be readable (and writable, unless \
+     C<readonly> is true).\n\n\
+     The drives are given to the guest in the order they were added.  \
+     Every value is checked here, so a drive that was accepted will \
+     not be refused later for its options, and a refused call leaves \
+     the handle as it was.\n\n\
+     The most important option is C<cachemode>.  The default, \
+     C<writeback>, obeys the guest's flush requests and is the right \
+     choice for any disk whose contents matter.  C<unsafe> ignores \
+     them, which is noticeably faster for disks you would recreate \
+     anyway after a crash.";
+
+  call ~name:"add_drive_ro" ~ret:RErr ~args:[String "filename"]
+    ~flags:[ConfigOnly]
+    ~shortdesc:"add a disk image that is never written"
+    "The same as C<add_drive> with C<readonly> true.";
+
+  call ~name:"add_drive_scratch" ~ret:RErr ~args:[Int64 "size"]
+    ~flags:[ConfigOnly]
+    ~optargs:[ name_optarg; label_optarg; blocksize_optarg ]
+    ~shortdesc:"add a temporary scratch disk"
+    "Add a disk of C<size> bytes that starts empty.  It is a sparse \
+     raw file in the handle's private temporary directory, attached \
+     with C<cachemode> C<unsafe> (its contents do not survive the \
+     handle anyway), and it is deleted when the handle is closed.";
+
+  call ~name:"set_hv" ~ret:RErr ~args:[String "hv"] ~flags:[ConfigOnly]
+    ~shortdesc:"set the qemu binary"
+    "Set the qemu binary to run.  The default is the value of the \
+     environment variable C<QDRIVE_HV> when the handle was created, \
+     or C<qemu-system-x86_64> (searched in C<PATH>).";
+  call ~name:"get_hv" ~ret:RString ~args:[]
+    ~shortdesc:"get the qemu binary" "Return the qemu binary to run.";
+
+  call ~name:"set_memsize" ~ret:RErr ~args:[Int "memsize"] ~flags:[ConfigOnly]
+    ~shortdesc:"set the guest's memory in MiB"
+    "Set the memory of the virtual machine in MiB, from 128 to \
+     1048576.  The default is 256.";
+  call ~name:"get_memsize" ~ret:RInt ~args:[]
+    ~shortdesc:"get the guest's memory in MiB"
+    "Return the memory of the virtual machine in MiB.";
+
+  call ~name:"set_smp" ~ret:RErr ~args:[Int "smp"] ~flags:[ConfigOnly]
+    ~shortdesc:"set the number of virtual CPUs"
+    "Set the number of virtual CPUs, from 1 to 255.  The default is 1.";
+  call ~name:"get_smp" ~ret:RInt ~args:[]
+    ~shortdesc:"get the number of virtual CPUs"
+    "Return the number of virtual CPUs.";
+
+  call ~name:"set_accel" ~ret:RErr ~args:[Enum ("accel", accel)]
+    ~flags:[ConfigOnly]
+    ~shortdesc:"choose the accelerator"
+    "Choose how qemu runs the guest's code.  The default is the value \
+     of the environment variable C<QDRIVE_ACCEL> when the handle was \
+     created, or C<kvm:tcg>.";
+  call ~name:"get_accel" ~ret:RString ~args:[]
+    ~shortdesc:"get the accelerator" "Return the accelerator setting.";
+
+  call ~name:"set_backend" ~ret:RErr ~args:[String "backend"]
+    ~flags:[ConfigOnly]
+    ~shortdesc:"choose how the virtual machine is run"
+    "Choose the backend: C<direct> (the default) runs qemu itself; \
+     C<libvirt> runs it through libvirt's default connection, and \
+     C<libvirt:URI> through the connection C<URI>.";
+  call ~name:"get_backend" ~ret:RString ~args:[]
+    ~shortdesc:"get the backend" "Return the backend setting.";
+
+  call ~name:"set_trace" ~ret:RErr ~args:[Bool "trace"]
+    ~shortdesc:"trace every call"
+    "If true, every call on the handle prints a line with its name and \
+     arguments, and one with its result, to standard error, each \
+     starting C<qdrive: trace:>.";
+  call ~name:"get_trace" ~ret:RBool ~args:[]
+    ~shortdesc:"get the trace flag" "Return true if tracing is on.";
+
+  call ~name:"set_verbose" ~ret:RErr ~args:[Bool "verbose"]
+    ~shortdesc:"print what is done"
+    "If true, the handle prints what it does (such as the qemu command \
+     it runs) and qemu's own messages to standard error.";
+  call ~name:"get_verbose" ~ret:RBool ~args:[]
+    ~shortdesc:"get the verbose flag" "Return true if verbose output is on.";
+
+  call ~name:"config" ~ret:RErr
+    ~args:[String "qemuparam"; OptString "qemuvalue"] ~flags:[ConfigOnly]
+    ~shortdesc:"add a qemu parameter"
+    "Add the parameter C<qemuparam> (which must start with C<->), and \
+     C<qemuvalue> after it unless it is NULL, to the qemu command line, \
+     after the parameters qdrive sets itself.  Parameters that qdrive \
+     manages (C<-drive>, C<-m>, C<-smp>, C<-machine>, C<-qmp>, \
+     C<-chardev>, C<-mon>, C<-S>, C<-display>, C<-nodefaults>, \
+     C<-daemonize>) are refused.";
+
+  call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
+    ~shortdesc:"list the drives the handle holds"
+    "Return one entry per drive added so far, with every option as it \
+     will be used: defaults filled in, the file name absolute.";
+
+  call ~name:"get_qemu_command_line" ~ret:RStringList ~args:[]
+    ~shortdesc:"the qemu command the direct backend runs"
+    "Return the argument vector the direct backend runs, qemu binary \
+     first, without running anything.  Values inside qemu's \
+     C<key=value,...> lists have their commas doubled, as qemu \
+     requires.  The handle's private temporary directory (which holds \
+     the QMP socket) is created if it does not exist yet.";
+]
+
+(* Calls for the project's own tests: one argument and optional
+ * argument of every type, and one call per return type, so that every
+ * binding is exercised by the generated cross-language test. *)
+let internal_calls =
+  let ret_call name ret what =
+    call ~name ~ret ~args:[String "val"] ~flags:[Internal]
+      ~shortdesc:("internal test: return " ^ what)
+      ("Return " ^ what ^ " parsed from C<val>, or fail if C<val> is \
+        C<error>.") in
+  [
+    call ~name:"internal_echo" ~ret:RString ~flags:[Internal]
+      ~args:[String "str"; OptString "optstr"; StringList "strlist";
+             Bool "b"; Int "i"; Int64 "i64"; Enum ("mode", cachemode)]
+      ~optargs:[
+        { oname = "obool"; otype = OBool; odoc = "A boolean." };
+        { oname = "oint"; otype = OInt; odoc = "An int, 0 or more." };
+        { oname = "oint64"; otype = OInt64; odoc = "A 64-bit int." };
+        { oname = "ostring"; otype = OString; odoc = "A string." };
+        { oname = "ostringlist"; otype = OStringList; odoc = "Strings." };
+        { oname = "oenum"; otype = OEnum discard; odoc = "An enum." };
+      ]
+      ~shortdesc:"internal test: echo the arguments"
+      "Return a text describing exactly the arguments received.  Fails \
+       if C<str> is C<error> or C<oint> is negative.";
+    ret_call "internal_rerr" RErr "nothing";
+    ret_call "internal_rbool" RBool "a boolean (C<true> or C<false>)";
+    ret_call "internal_rint" RInt "an int";
+    ret_call "internal_rint64" RInt64 "a 64-bit int";
+    ret_call "internal_rstring" RString "the string itself";
+    ret_call "internal_rstringlist" RStringList
+      "a list of C<val> strings C<0>, C<1>, ...";
+    ret_call "internal_rstruct" (RStruct "internal_struct")
+      "a struct whose fields are derived from C<val>";
+    ret_call "internal_rstructlist" (RStructList "internal_struct")
+      "a list of C<val> structs";
+  ]
+
+let calls = public_calls @ internal_calls
+
+let find_struct name = List.find (fun s -> s.sname = name) structs

@@ -1,0 +1,147 @@
+(* qdrive generator: the cross-language test.
+ *
+ * One list of calls on the internal test calls, good and bad.  Each
+ * language's emitter turns it into a program that makes the calls and
+ * prints one line per call in the format below; every program's output
+ * is compared with the one file tests/xlang.expected, so a binding that
+ * drifts from the others fails.
+ *
+ * Output line: "CALL => RESULT" where RESULT is
+ *   ok | true | false | 123 | the string | [a, b] |
+ *   {s=..., b=true, i=1, i64=2} | [{...}, {...}] | error: MESSAGE
+ *
+ * Only values every binding can express are used: OCaml's types rule
+ * out NULL required strings and bad enum values, which each dynamic
+ * binding tests on its own against the same C error text.
+ *)
+
+open Printf
+open Types
+open Utils
+
+type value =
+  | VString of string
+  | VOptString of string option
+  | VList of string list
+  | VBool of bool
+  | VInt of int
+  | VInt64 of int64
+
+type case = {
+  call : string;
+  args : value list;                  (* one per required arg *)
+  opts : (string * value) list;       (* optional args given *)
+}
+
+let echo ?(opts = []) args = { call = "internal_echo"; args; opts }
+let ret call v = { call; args = [VString v]; opts = [] }
+
+let cases = [
+  echo [VString "abc"; VOptString None; VList []; VBool false; VInt 0;
+        VInt64 0L; VString "writeback"];
+  echo [VString "a b\"c\\d"; VOptString (Some "x"); VList ["a"; "b,c"];
+        VBool true; VInt 42; VInt64 (-9L); VString "unsafe"]
+    ~opts:["obool", VBool true; "oint", VInt 7;
+           "oint64", VInt64 1099511627776L; "ostring", VString "s,t";
+           "ostringlist", VList ["x"; "y"]; "oenum", VString "besteffort"];
+  echo [VString ""; VOptString (Some ""); VList [""]; VBool true;
+        VInt 2147483647; VInt64 Int64.max_int; VString "writeback"]
+    ~opts:["obool", VBool false; "oint", VInt 0; "oint64", VInt64 Int64.min_int];
+  echo [VString "h\xc3\xa9llo"; VOptString None; VList ["\xe2\x82\xac"];
+        VBool false; VInt (-2147483648); VInt64 (-1L); VString "unsafe"]
+    ~opts:["ostringlist", VList []; "oenum", VString "disable"];
+  echo [VString "error"; VOptString None; VList []; VBool false; VInt 0;
+        VInt64 0L; VString "writeback"];
+  echo [VString "x"; VOptString None; VList []; VBool false; VInt 0;
+        VInt64 0L; VString "writeback"] ~opts:["oint", VInt (-1)];
+  ret "internal_rerr" "ok";
+  ret "internal_rerr" "error";
+  ret "internal_rbool" "true";
+  ret "internal_rbool" "false";
+  ret "internal_rbool" "maybe";
+  ret "internal_rint" "42";
+  ret "internal_rint" "-5";
+  ret "internal_rint" "abc";
+  ret "internal_rint64" "1099511627776";
+  ret "internal_rint64" "-9223372036854775808";
+  ret "internal_rint64" "error";
+  ret "internal_rstring" "hello, world";
+  ret "internal_rstring" "";
+  ret "internal_rstring" "error";
+  ret "internal_rstringlist" "3";
+  ret "internal_rstringlist" "0";
+  ret "internal_rstringlist" "error";
+  ret "internal_rstruct" "7";
+  ret "internal_rstruct" "error";
+  ret "internal_rstructlist" "2";
+  ret "internal_rstructlist" "0";
+  ret "internal_rstructlist" "error";
+]
+
+let find_call name = List.find (fun c -> c.name = name) Api.calls
+
+(* ------------------------------------------------------------------ *)
+(* The C half. *)
+
+let c_string_list l =
+  sprintf "(char *const []) { %s }"
+    (String.concat ", " (List.map c_quote l @ ["NULL"]))
+
+let c_value = function
+  | VString s -> c_quote s
+  | VOptString None -> "NULL"
+  | VOptString (Some s) -> c_quote s
+  | VList l -> c_string_list l
+  | VBool b -> if b then "1" else "0"
+  | VInt i -> if i = -2147483648 then "INT_MIN" else string_of_int i
+  | VInt64 i ->
+    if i = Int64.min_int then "INT64_MIN" else sprintf "INT64_C(%Ld)" i
+
+let generate_c () =
+  banner CStyle;
+  pr "\
+#include <config.h>
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include \"qdrive.h\"
+#include \"xlang-print.h\"
+
+int
+main (void)
+{
+  qdrive_h *g = qdrive_create ();
+
+  if (g == NULL) {
+    perror (\"qdrive_create\");
+    exit (EXIT_FAILURE);
+  }
+  qdrive_set_error_handler (g, NULL, NULL);
+
+";
+  List.iter (fun case ->
+      let c = find_call case.call in
+      let args = String.concat ", " ("g" :: List.map c_value case.args) in
+      pr "  {\n";
+      let call_expr =
+        if c.optargs = [] then sprintf "qdrive_%s (%s)" c.name args
+        else begin
+          pr "    struct %s o = { .bitmask = 0 };\n" (C.argv_struct c);
+          List.iter (fun (n, v) ->
+              let o = List.find (fun o -> o.oname = n) c.optargs in
+              pr "    o.bitmask |= %s_BITMASK;\n" (C.optarg_const c o);
+              pr "    o.%s = %s;\n" n (c_value v)) case.opts;
+          sprintf "qdrive_%s_argv (%s, &o)" (c_opts_name c) args
+        end in
+      let printer = match c.ret with
+        | RErr -> "err" | RBool -> "bool" | RInt -> "int"
+        | RInt64 -> "int64" | RString -> "string"
+        | RStringList -> "string_list"
+        | RStruct _ -> "internal_struct"
+        | RStructList _ -> "internal_struct_list" in
+      pr "    xlang_print_%s (g, \"%s\", %s);\n  }\n" printer c.name call_expr)
+    cases;
+  pr "\n  qdrive_close (g);\n  exit (EXIT_SUCCESS);\n}\n"

@@ -1,0 +1,122 @@
+/* qdrive cross-language test, C half: print each result in the one
+ * format every language's half uses (see generator/xtest.ml). */
+
+#ifndef XLANG_PRINT_H
+#define XLANG_PRINT_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "qdrive.h"
+
+static void
+xlang_print_error (qdrive_h *g, const char *call)
+{
+  printf ("%s => error: %s\n", call, qdrive_last_error (g));
+}
+
+static void
+xlang_print_err (qdrive_h *g, const char *call, int r)
+{
+  if (r == -1)
+    xlang_print_error (g, call);
+  else
+    printf ("%s => ok\n", call);
+}
+
+static void
+xlang_print_bool (qdrive_h *g, const char *call, int r)
+{
+  if (r == -1)
+    xlang_print_error (g, call);
+  else
+    printf ("%s => %s\n", call, r ? "true" : "false");
+}
+
+static void
+xlang_print_int (qdrive_h *g, const char *call, int r)
+{
+  if (r == -1)
+    xlang_print_error (g, call);
+  else
+    printf ("%s => %d\n", call, r);
+}
+
+static void
+xlang_print_int64 (qdrive_h *g, const char *call, int64_t r)
+{
+  if (r == -1)
+    xlang_print_error (g, call);
+  else
+    printf ("%s => %" PRIi64 "\n", call, r);
+}
+
+static void
+xlang_print_string (qdrive_h *g, const char *call, char *r)
+{
+  if (r == NULL)
+    xlang_print_error (g, call);
+  else
+    printf ("%s => %s\n", call, r);
+  free (r);
+}
+
+static void
+xlang_print_string_list (qdrive_h *g, const char *call, char **r)
+{
+  size_t i;
+
+  if (r == NULL) {
+    xlang_print_error (g, call);
+    return;
+  }
+  printf ("%s => [", call);
+  for (i = 0; r[i] != NULL; ++i)
+    printf ("%s%s", i ? ", " : "", r[i]);
+  printf ("]\n");
+  qdrive_free_string_list (r);
+}
+
+static void
+print_struct (const struct qdrive_internal_struct *s)
+{
+  printf ("{s=%s, b=%s, i=%d, i64=%" PRIi64 "}",
+          s->s, s->b ? "true" : "false", s->i, s->i64);
+}
+
+static void
+xlang_print_internal_struct (qdrive_h *g, const char *call,
+                             struct qdrive_internal_struct *r)
+{
+  if (r == NULL) {
+    xlang_print_error (g, call);
+    return;
+  }
+  printf ("%s => ", call);
+  print_struct (r);
+  printf ("\n");
+  qdrive_free_internal_struct (r);
+}
+
+static void
+xlang_print_internal_struct_list (qdrive_h *g, const char *call,
+                                  struct qdrive_internal_struct_list *r)
+{
+  size_t i;
+
+  if (r == NULL) {
+    xlang_print_error (g, call);
+    return;
+  }
+  printf ("%s => [", call);
+  for (i = 0; i < r->len; ++i) {
+    if (i > 0)
+      printf (", ");
+    print_struct (&r->val[i]);
+  }
+  printf ("]\n");
+  qdrive_free_internal_struct_list (r);
+}
+
+#endif /* XLANG_PRINT_H */
