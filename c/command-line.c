@@ -134,6 +134,9 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
     if (d->iface == QDRIVE_INT_IFACE_SCSI && n >= QDRIVE_SCSI_TARGETS)
       fprintf (x.f, ",scsi-id=%zu,lun=%zu",
                n % QDRIVE_SCSI_TARGETS, n / QDRIVE_SCSI_TARGETS);
+    /* qemu does not place a third IDE disk by itself. */
+    if (d->iface == QDRIVE_INT_IFACE_IDE)
+      fprintf (x.f, ",bus=ide.%zu,unit=%zu", n / 2, n % 2);
     if (d->label) {
       fputs (",serial=", x.f);
       qdrive_int_fput_qemu_value (x.f, d->label);

@@ -50,6 +50,7 @@ qdrive_create (void)
   pthread_mutex_init (&g->error_lock, NULL);
   g->memsize = QDRIVE_MEMSIZE_DEFAULT;
   g->smp = 1;
+  g->launch_timeout = QDRIVE_LAUNCH_TIMEOUT_DEFAULT;
   g->state = STATE_CONFIG;
   g->backend = strdup ("direct");
   g->config = calloc (1, sizeof (char *));
@@ -97,6 +98,7 @@ qdrive_close (qdrive_h *g)
 
   if (g == NULL)
     return;
+  qdrive_int_shutdown_if_launched (g);
   remove_tmpdir (g);
   qdrive_int_free_drives (g);
   for (i = 0; i < g->nformats; ++i)
@@ -128,12 +130,16 @@ int
 qdrive_int_check_state (qdrive_h *g, int need)
 {
   if (need == QDRIVE_INT_CONFIG_ONLY && g->state != STATE_CONFIG) {
-    set_error (g, "the virtual machine is already launched; "
-               "this call configures it and must come before launch");
+    set_error (g, g->state == STATE_DONE
+               ? "the virtual machine was shut down; use a new handle"
+               : "the virtual machine is already launched; this call "
+               "must come before launch");
     return -1;
   }
   if (need == QDRIVE_INT_LAUNCHED_ONLY && g->state != STATE_LAUNCHED) {
-    set_error (g, "the virtual machine is not launched; call launch first");
+    set_error (g, g->state == STATE_DONE
+               ? "the virtual machine was shut down; use a new handle"
+               : "the virtual machine is not launched; call launch first");
     return -1;
   }
   return 0;

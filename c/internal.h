@@ -4,6 +4,7 @@
 #ifndef QDRIVE_INTERNAL_H
 #define QDRIVE_INTERNAL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +29,8 @@
 #define QDRIVE_MEMSIZE_MAX 1048576
 #define QDRIVE_MEMSIZE_DEFAULT 256
 #define QDRIVE_SMP_MAX 255
+#define QDRIVE_LAUNCH_TIMEOUT_DEFAULT 60
+#define QDRIVE_LAUNCH_TIMEOUT_MAX 3600
 
 /* One drive, as add_drive accepted it.  Kept small: a handle may hold
  * a hundred thousand of them. */
@@ -44,7 +47,9 @@ struct drive {
   bool copyonread;
 };
 
-enum handle_state { STATE_CONFIG, STATE_LAUNCHED };
+/* CONFIG: being described.  LAUNCHED: running.  DONE: shut down; it
+ * cannot be launched again. */
+enum handle_state { STATE_CONFIG, STATE_LAUNCHED, STATE_DONE };
 
 struct error_record;            /* errors.c */
 struct error_handler;           /* errors.c */
@@ -82,7 +87,11 @@ struct qdrive_h {
   char *tmpdir;                 /* created on first use, removed at close */
   size_t nscratch;
 
+  int launch_timeout;            /* seconds */
+
   enum handle_state state;
+  const struct backend_ops *ops;  /* while launched */
+  void *backend_data;             /* the backend's own state */
 };
 
 /* errors.c */
@@ -132,6 +141,9 @@ extern void qdrive_int_fput_quoted (FILE *f, const char *s);
 /* Writes s to f with every comma doubled: the one place that quotes a
  * value for a qemu key=value,... list. */
 extern void qdrive_int_fput_qemu_value (FILE *f, const char *s);
+
+/* launch.c */
+extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
 
 /* drives.c */
 extern void qdrive_int_free_drives (qdrive_h *g);

@@ -145,6 +145,24 @@ qdrive_impl_get_verbose (qdrive_h *g)
   return g->verbose;
 }
 
+int
+qdrive_impl_set_launch_timeout (qdrive_h *g, int seconds)
+{
+  if (seconds < 1 || seconds > QDRIVE_LAUNCH_TIMEOUT_MAX) {
+    set_error (g, "seconds: %d is out of range; allowed: 1 to %d",
+               seconds, QDRIVE_LAUNCH_TIMEOUT_MAX);
+    return -1;
+  }
+  g->launch_timeout = seconds;
+  return 0;
+}
+
+int
+qdrive_impl_get_launch_timeout (qdrive_h *g)
+{
+  return g->launch_timeout;
+}
+
 /* Parameters qdrive sets itself, which config must not repeat. */
 static const char *const managed_params[] = {
   "-drive", "-m", "-smp", "-machine", "-qmp", "-chardev", "-mon", "-S",

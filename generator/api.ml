@@ -111,7 +111,22 @@ let internal_struct = {
   ];
 }
 
-let structs = [ drive_struct; internal_struct ]
+let block_info_struct = {
+  sname = "block_info";
+  sdoc = "One drive as the running qemu reports it (QMP C<query-block>).";
+  sfields = [
+    "id", FString, "qemu's id of the drive: C<hdINDEX>.";
+    "filename", FString, "The file name as qemu sees it.";
+    "format", FString, "qemu's format driver, for example C<raw>.";
+    "readonly", FBool, "True if qemu opened the drive read-only.";
+    "cache_writeback", FBool, "qemu's C<cache.writeback> flag.";
+    "cache_direct", FBool, "qemu's C<cache.direct> flag (C<O_DIRECT>).";
+    "cache_no_flush", FBool,
+    "qemu's C<cache.no-flush> flag: true when flushes are ignored.";
+  ];
+}
+
+let structs = [ drive_struct; block_info_struct; internal_struct ]
 let enums = [ cachemode; iface; discard; accel ]
 
 (* A call with no optional arguments, not internal: saves repetition
@@ -240,6 +255,44 @@ let public_calls = [
      manages (C<-drive>, C<-m>, C<-smp>, C<-machine>, C<-qmp>, \
      C<-chardev>, C<-mon>, C<-S>, C<-display>, C<-nodefaults>, \
      C<-daemonize>) are refused.";
+
+  call ~name:"set_launch_timeout" ~ret:RErr ~args:[Int "seconds"]
+    ~flags:[ConfigOnly]
+    ~shortdesc:"set how long launch waits for qemu"
+    "Set how many seconds C<launch> waits for qemu to answer on its \
+     QMP socket before it kills qemu and fails, from 1 to 3600.  The \
+     default is 60.";
+  call ~name:"get_launch_timeout" ~ret:RInt ~args:[]
+    ~shortdesc:"get how long launch waits for qemu"
+    "Return how many seconds C<launch> waits for qemu.";
+
+  call ~name:"launch" ~ret:RErr ~args:[] ~flags:[ConfigOnly; Blocking]
+    ~shortdesc:"start the virtual machine"
+    "Start the virtual machine with the drives added so far, stopped \
+     before its first instruction, and return once qemu (or libvirt) \
+     reports every drive.  Afterwards the handle is launched: calls \
+     that configure the machine fail, and C<block_info> and \
+     C<shutdown> work.";
+
+  call ~name:"block_info" ~ret:(RStructList "block_info") ~args:[]
+    ~flags:[LaunchedOnly]
+    ~shortdesc:"what the running qemu made of each drive"
+    "Ask the running virtual machine what it made of each drive: its \
+     file, format, whether it is read-only, and its cache flags.  For \
+     C<cachemode> C<writeback> qemu reports C<cache_writeback> true and \
+     the other two false; for C<unsafe>, C<cache_no_flush> is true.";
+
+  call ~name:"shutdown" ~ret:RErr ~args:[] ~flags:[LaunchedOnly; Blocking]
+    ~shortdesc:"stop the virtual machine"
+    "Stop the virtual machine and wait for it to be gone.  \
+     C<qdrive_close> does this for a handle that is still launched.  \
+     The handle cannot be launched again.";
+
+  call ~name:"get_libvirt_xml" ~ret:RString ~args:[]
+    ~shortdesc:"the libvirt domain XML the libvirt backend defines"
+    "Return the libvirt domain XML that the libvirt backend would \
+     define for the drives added so far, without connecting to \
+     libvirt.";
 
   call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
     ~shortdesc:"list the drives the handle holds"

@@ -19,4 +19,12 @@ let () =
   (* Cross-language test: the C half. *)
   output_to "tests/xlang-c.c" Xtest.generate_c;
 
+  (* Python binding. *)
+
+  (* Perl binding. *)
+
+  (* OCaml binding. *)
+
+  (* The qdrive shell. *)
+
   Printf.printf "generator: %d file(s) changed\n" !files_written

@@ -1,0 +1,32 @@
+/* qdrive: the backends behind launch, block_info and shutdown.
+ *
+ * Each backend is one table of operations.  The table is chosen at
+ * launch from the handle's backend setting ("direct", "libvirt",
+ * "libvirt:URI") and kept in g->ops while the handle is launched. */
+
+#ifndef QDRIVE_BACKEND_H
+#define QDRIVE_BACKEND_H
+
+#include "internal.h"
+
+struct backend_ops {
+  const char *name;
+
+  /* Starts the machine.  On success the backend has set
+   * g->backend_data as it needs; on failure it has left nothing behind
+   * (no process, no socket, no domain) and set the error. */
+  int (*launch) (qdrive_h *g);
+
+  /* The drives as the running machine reports them. */
+  struct qdrive_block_info_list *(*block_info) (qdrive_h *g);
+
+  /* Stops the machine and frees g->backend_data.  Called by the
+   * shutdown call and by qdrive_close; must leave nothing running
+   * even when it reports an error. */
+  int (*shutdown) (qdrive_h *g);
+};
+
+extern const struct backend_ops qdrive_int_backend_direct;
+extern const struct backend_ops qdrive_int_backend_libvirt;
+
+#endif /* QDRIVE_BACKEND_H */

@@ -1,0 +1,54 @@
+/* qdrive: launch, block_info and shutdown, dispatched to the backend
+ * the handle's setting names (see backend.h). */
+
+#include <config.h>
+
+#include <string.h>
+
+#include "backend.h"
+
+static const struct backend_ops *
+backend_of (qdrive_h *g)
+{
+  if (strcmp (g->backend, "direct") == 0)
+    return &qdrive_int_backend_direct;
+  return &qdrive_int_backend_libvirt; /* "libvirt" or "libvirt:URI" */
+}
+
+int
+qdrive_impl_launch (qdrive_h *g)
+{
+  const struct backend_ops *ops = backend_of (g);
+
+  if (ops->launch (g) == -1)
+    return -1;
+  g->ops = ops;
+  g->state = STATE_LAUNCHED;
+  return 0;
+}
+
+struct qdrive_block_info_list *
+qdrive_impl_block_info (qdrive_h *g)
+{
+  return g->ops->block_info (g);
+}
+
+int
+qdrive_impl_shutdown (qdrive_h *g)
+{
+  int r = g->ops->shutdown (g);
+
+  /* Whatever shutdown reported, the machine is gone and the handle
+   * cannot be launched again. */
+  g->ops = NULL;
+  g->state = STATE_DONE;
+  return r;
+}
+
+/* For qdrive_close: stop a machine that is still running. */
+void
+qdrive_int_shutdown_if_launched (qdrive_h *g)
+{
+  if (g->state == STATE_LAUNCHED)
+    qdrive_impl_shutdown (g);
+}
