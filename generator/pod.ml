@@ -53,10 +53,13 @@ let generate_call c =
   let ret = C.c_ret_type c.ret in
   let base = c_opts_name c in
   pr "=head2 qdrive_%s\n\n" (if c.optargs = [] then c.name else base);
-  if c.optargs = [] then prototype ret c.name (c_params c)
-  else begin
+  if c.optargs = [] then begin
+    prototype ret c.name (c_params c);
+    pr "%s\n\n" c.longdesc
+  end else begin
     if has_flag c OptsSuffix then prototype ret c.name (c_params c);
     prototype ret base (c_params ~extra:["..."] c);
+    pr "%s\n\n" c.longdesc;
     pr "You may supply a list of optional arguments to this call.  Use \
         zero or more of the following pairs of parameters, and terminate \
         the list with C<-1>.\n\n";
@@ -70,7 +73,6 @@ let generate_call c =
         C<struct %s> whose C<bitmask> has one C<_BITMASK> bit set per \
         field given.\n\n" base base (C.argv_struct c)
   end;
-  pr "%s\n\n" c.longdesc;
   if has_flag c ConfigOnly then
     pr "This call fails once the handle is launched.\n\n";
   if has_flag c LaunchedOnly then

@@ -1,0 +1,471 @@
+/* qdrive C tests: the handle's settings, optional-argument plumbing
+ * (_va, _argv), errors and their handlers, tracing, scratch drives. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "testlib.h"
+
+static struct test_dir dir;
+static char disk[128];
+static qdrive_h *g;
+
+static void
+setup (void)
+{
+  test_dir_init (&dir);
+  test_file (&dir, "disk.img", disk, sizeof disk);
+  g = quiet_handle ();
+}
+
+static void
+teardown (void)
+{
+  qdrive_close (g);
+  test_dir_free (&dir);
+}
+
+/* Runs the code between CAPTURE_BEGIN and CAPTURE_END with stderr sent
+ * to a file, and leaves what was written in the buffer `captured`. */
+static char captured[8192];
+
+static int
+capture_begin (void)
+{
+  char path[160];
+  int fd, saved;
+
+  snprintf (path, sizeof path, "%s/stderr", dir.path);
+  fflush (stderr);
+  saved = dup (2);
+  fd = open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  ck_assert_int_ge (fd, 0);
+  dup2 (fd, 2);
+  close (fd);
+  return saved;
+}
+
+static void
+capture_end (int saved)
+{
+  char path[160];
+  FILE *f;
+  size_t n;
+
+  fflush (stderr);
+  dup2 (saved, 2);
+  close (saved);
+  snprintf (path, sizeof path, "%s/stderr", dir.path);
+  f = fopen (path, "r");
+  n = fread (captured, 1, sizeof captured - 1, f);
+  captured[n] = '\0';
+  fclose (f);
+}
+
+/* Settings. */
+
+START_TEST (test_settings_defaults)
+{
+  char *s;
+
+  ck_assert_int_eq (qdrive_get_memsize (g), 256);
+  ck_assert_int_eq (qdrive_get_smp (g), 1);
+  ck_assert_int_eq (qdrive_get_trace (g), 0);
+  ck_assert_int_eq (qdrive_get_verbose (g), 0);
+  ck_assert_int_eq (qdrive_get_launch_timeout (g), 60);
+  s = qdrive_get_backend (g);
+  ck_assert_str_eq (s, "direct");
+  free (s);
+  s = qdrive_get_accel (g);
+  ck_assert_str_eq (s, getenv ("QDRIVE_ACCEL") ? getenv ("QDRIVE_ACCEL") : "kvm:tcg");
+  free (s);
+}
+END_TEST
+
+START_TEST (test_settings_set)
+{
+  char *s;
+  char **argv;
+
+  ck_assert_int_eq (qdrive_set_memsize (g, 1024), 0);
+  ck_assert_int_eq (qdrive_get_memsize (g), 1024);
+  ck_assert_int_eq (qdrive_set_smp (g, 4), 0);
+  ck_assert_int_eq (qdrive_get_smp (g), 4);
+  ck_assert_int_eq (qdrive_set_hv (g, "/opt/qemu/bin/qemu-kvm"), 0);
+  s = qdrive_get_hv (g);
+  ck_assert_str_eq (s, "/opt/qemu/bin/qemu-kvm");
+  free (s);
+  ck_assert_int_eq (qdrive_set_accel (g, "tcg"), 0);
+  ck_assert_int_eq (qdrive_set_backend (g, "libvirt:qemu:///session"), 0);
+  s = qdrive_get_backend (g);
+  ck_assert_str_eq (s, "libvirt:qemu:///session");
+  free (s);
+  ck_assert_int_eq (qdrive_set_backend (g, "libvirt"), 0);
+  ck_assert_int_eq (qdrive_set_backend (g, "direct"), 0);
+  ck_assert_int_eq (qdrive_set_launch_timeout (g, 5), 0);
+  ck_assert_int_eq (qdrive_get_launch_timeout (g), 5);
+  ck_assert_int_eq (qdrive_config (g, "-rtc", "base=utc,clock=vm"), 0);
+  ck_assert_int_eq (qdrive_config (g, "-no-reboot", NULL), 0);
+
+  argv = qdrive_get_qemu_command_line (g);
+  ck_assert_str_eq (argv[0], "/opt/qemu/bin/qemu-kvm");
+  ck_assert_str_eq (argv[1], "-S");
+  ck_assert_str_eq (argv[7], "accel=tcg");
+  ck_assert_str_eq (argv[9], "1024");
+  ck_assert_str_eq (argv[11], "4");
+  /* The config parameters come last, as they were given. */
+  {
+    size_t n;
+    for (n = 0; argv[n] != NULL; ++n)
+      ;
+    ck_assert_str_eq (argv[n - 3], "-rtc");
+    ck_assert_str_eq (argv[n - 2], "base=utc,clock=vm");
+    ck_assert_str_eq (argv[n - 1], "-no-reboot");
+  }
+  qdrive_free_string_list (argv);
+}
+END_TEST
+
+START_TEST (test_settings_bad)
+{
+  char *s;
+
+  ck_assert_int_eq (qdrive_set_memsize (g, 127), -1);
+  ck_assert_error (g, "set_memsize: memsize: 127 is out of range; allowed: 128 to 1048576 (MiB)");
+  ck_assert_int_eq (qdrive_set_memsize (g, 1048577), -1);
+  ck_assert_int_eq (qdrive_get_memsize (g), 256);
+  ck_assert_int_eq (qdrive_set_smp (g, 0), -1);
+  ck_assert_error (g, "set_smp: smp: 0 is out of range; allowed: 1 to 255");
+  ck_assert_int_eq (qdrive_set_smp (g, 256), -1);
+  ck_assert_int_eq (qdrive_get_smp (g), 1);
+  ck_assert_int_eq (qdrive_set_accel (g, "hvf"), -1);
+  ck_assert_error (g, "set_accel: accel: \"hvf\" is not valid; allowed: kvm:tcg, kvm, tcg");
+  ck_assert_int_eq (qdrive_set_backend (g, "uml"), -1);
+  ck_assert_error (g, "set_backend: backend: \"uml\" is not valid; allowed: direct, libvirt, libvirt:URI");
+  ck_assert_int_eq (qdrive_set_backend (g, "libvirt:"), -1);
+  s = qdrive_get_backend (g);
+  ck_assert_str_eq (s, "direct");
+  free (s);
+  ck_assert_int_eq (qdrive_set_hv (g, ""), -1);
+  ck_assert_error (g, "set_hv: hv: \"\" is not valid; allowed: a qemu binary, as a path or a name searched in PATH");
+  ck_assert_int_eq (qdrive_set_hv (g, NULL), -1);
+  ck_assert_error (g, "set_hv: hv: must not be NULL");
+  ck_assert_int_eq (qdrive_set_launch_timeout (g, 0), -1);
+  ck_assert_error (g, "set_launch_timeout: seconds: 0 is out of range; allowed: 1 to 3600");
+  ck_assert_int_eq (qdrive_config (g, "rtc", NULL), -1);
+  ck_assert_error (g, "config: qemuparam: \"rtc\" is not valid; allowed: a qemu parameter starting with -");
+  ck_assert_int_eq (qdrive_config (g, "-drive", "file=/etc/passwd"), -1);
+  ck_assert_error (g, "config: qemuparam: \"-drive\" is set by qdrive itself; not allowed: -drive, -m, -smp, -machine, -qmp, -chardev, -mon, -S, -display, -nodefaults, -daemonize");
+}
+END_TEST
+
+START_TEST (test_environment)
+{
+  qdrive_h *h;
+  char *s;
+
+  setenv ("QDRIVE_HV", "/usr/local/bin/my-qemu", 1);
+  setenv ("QDRIVE_ACCEL", "tcg", 1);
+  h = quiet_handle ();
+  s = qdrive_get_hv (h);
+  ck_assert_str_eq (s, "/usr/local/bin/my-qemu");
+  free (s);
+  s = qdrive_get_accel (h);
+  ck_assert_str_eq (s, "tcg");
+  free (s);
+  qdrive_close (h);
+
+  /* A bad accelerator in the environment: no handle, EINVAL. */
+  setenv ("QDRIVE_ACCEL", "fast", 1);
+  errno = 0;
+  h = qdrive_create ();
+  ck_assert_ptr_null (h);
+  ck_assert_int_eq (errno, EINVAL);
+}
+END_TEST
+
+/* Optional arguments through _va and _argv. */
+
+START_TEST (test_optargs_va_errors)
+{
+  ck_assert_int_eq (qdrive_add_drive_opts (g, disk, 99, "x", -1), -1);
+  ck_assert_error (g, "add_drive: unknown optional argument 99; allowed: 0 to 8, -1 to end the list");
+  ck_assert_int_eq (qdrive_add_drive_opts (g, disk, -2, -1), -1);
+  ck_assert_error (g, "add_drive: unknown optional argument -2; allowed: 0 to 8, -1 to end the list");
+  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+                                           QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                                           QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
+                                           QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "writeback",
+                                           -1), -1);
+  ck_assert_error (g, "add_drive: optional argument \"cachemode\" given more than once");
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1024,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL, "a",
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL, "b",
+                                              -1), -1);
+  ck_assert_error (g, "add_drive_scratch: optional argument \"label\" given more than once");
+  ck_assert_uint_eq (count_drives (g), 0);
+}
+END_TEST
+
+START_TEST (test_optargs_argv)
+{
+  struct qdrive_add_drive_opts_argv o = { .bitmask = 0 };
+  struct qdrive_drive_list *l;
+  char *args;
+
+  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, NULL), 0);
+  o.bitmask = QDRIVE_ADD_DRIVE_OPTS_CACHEMODE_BITMASK |
+    QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK;
+  o.cachemode = "unsafe";
+  o.format = "raw";
+  o.label = "ignored";          /* its bit is not set */
+  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), 0);
+  args = drive_args (g);
+  ck_assert_ptr_nonnull (strstr (args, "cache=unsafe,format=raw,id=hd1,if=none -device scsi-hd,drive=hd1"));
+  ck_assert_ptr_null (strstr (args, "serial"));
+  free (args);
+
+  o.bitmask = UINT64_C(1) << 9;
+  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), -1);
+  ck_assert_error (g, "add_drive: unknown optional argument in bitmask 0x200; allowed bits: 0x1ff");
+  o.bitmask = QDRIVE_ADD_DRIVE_OPTS_NAME_BITMASK;
+  o.name = NULL;
+  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), -1);
+  ck_assert_error (g, "add_drive: name: must not be NULL");
+  l = qdrive_list_drives (g);
+  ck_assert_uint_eq (l->len, 2);
+  qdrive_free_drive_list (l);
+}
+END_TEST
+
+static int
+add_va (qdrive_h *h, const char *file, ...)
+{
+  va_list args;
+  int r;
+
+  va_start (args, file);
+  r = qdrive_add_drive_opts_va (h, file, args);
+  va_end (args);
+  return r;
+}
+
+START_TEST (test_optargs_va)
+{
+  char *args;
+
+  ck_assert_int_eq (add_va (g, disk, QDRIVE_ADD_DRIVE_OPTS_LABEL, "va", -1), 0);
+  args = drive_args (g);
+  ck_assert_ptr_nonnull (strstr (args, "scsi-hd,drive=hd0,serial=va"));
+  free (args);
+  ck_assert_int_eq (add_va (g, disk, QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "x", -1), -1);
+  ck_assert_error (g, "add_drive: cachemode: \"x\" is not valid; allowed: writeback, unsafe");
+}
+END_TEST
+
+/* Errors and handlers. */
+
+static int calls;
+static char last_msg[512];
+
+static void
+counting_handler (qdrive_h *h, void *opaque, const char *msg)
+{
+  calls += *(int *) opaque;
+  snprintf (last_msg, sizeof last_msg, "%s", msg);
+}
+
+START_TEST (test_handlers)
+{
+  int one = 1, hundred = 100;
+  void *opaque;
+  int saved;
+
+  /* The default handler prints "qdrive: error: MESSAGE". */
+  qdrive_h *h = qdrive_create ();
+  saved = capture_begin ();
+  qdrive_set_memsize (h, 1);
+  capture_end (saved);
+  ck_assert_str_eq (captured, "qdrive: error: set_memsize: memsize: 1 is out of range; allowed: 128 to 1048576 (MiB)\n");
+  qdrive_close (h);
+
+  ck_assert_ptr_null (qdrive_get_error_handler (g, NULL));
+  qdrive_set_error_handler (g, counting_handler, &one);
+  ck_assert_ptr_eq (qdrive_get_error_handler (g, &opaque), counting_handler);
+  ck_assert_ptr_eq (opaque, &one);
+  qdrive_set_smp (g, 0);
+  ck_assert_int_eq (calls, 1);
+  ck_assert_str_eq (last_msg, "set_smp: smp: 0 is out of range; allowed: 1 to 255");
+
+  qdrive_push_error_handler (g, counting_handler, &hundred);
+  qdrive_set_smp (g, 0);
+  ck_assert_int_eq (calls, 101);
+  qdrive_push_error_handler (g, NULL, NULL);
+  qdrive_set_smp (g, 0);
+  ck_assert_int_eq (calls, 101);
+  qdrive_pop_error_handler (g);
+  qdrive_pop_error_handler (g);
+  qdrive_set_smp (g, 0);
+  ck_assert_int_eq (calls, 102);
+  /* The bottom handler stays. */
+  qdrive_pop_error_handler (g);
+  qdrive_set_smp (g, 0);
+  ck_assert_int_eq (calls, 103);
+}
+END_TEST
+
+START_TEST (test_last_error)
+{
+  ck_assert_ptr_null (qdrive_last_error (g));
+  ck_assert_int_eq (qdrive_last_errno (g), 0);
+  ck_assert_int_eq (qdrive_set_smp (g, 0), -1);
+  ck_assert_int_eq (qdrive_last_errno (g), EINVAL);
+  /* A successful call leaves the last error as it was. */
+  ck_assert_int_eq (qdrive_set_smp (g, 2), 0);
+  ck_assert_error (g, "set_smp: smp: 0 is out of range; allowed: 1 to 255");
+}
+END_TEST
+
+/* Tracing. */
+
+START_TEST (test_trace)
+{
+  int saved;
+  char want[1024];
+
+  ck_assert_int_eq (qdrive_set_trace (g, 1), 0);
+  saved = capture_begin ();
+  qdrive_add_drive_opts (g, disk,
+                         QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                         QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
+                         QDRIVE_ADD_DRIVE_OPTS_BLOCKSIZE, 4096,
+                         -1);
+  qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "bad", -1);
+  qdrive_get_memsize (g);
+  qdrive_config (g, "-no-reboot", NULL);
+  qdrive_internal_rstringlist (g, "2");
+  qdrive_set_trace (g, 0);
+  qdrive_get_memsize (g);
+  capture_end (saved);
+  snprintf (want, sizeof want,
+            "qdrive: trace: add_drive \"%s\" \"readonly:true\" \"cachemode:unsafe\" \"blocksize:4096\"\n"
+            "qdrive: trace: add_drive = 0\n"
+            "qdrive: trace: add_drive \"%s\" \"cachemode:bad\"\n"
+            "qdrive: trace: add_drive = -1 (error)\n"
+            "qdrive: trace: get_memsize\n"
+            "qdrive: trace: get_memsize = 256\n"
+            "qdrive: trace: config \"-no-reboot\" NULL\n"
+            "qdrive: trace: config = 0\n"
+            "qdrive: trace: internal_rstringlist \"2\"\n"
+            "qdrive: trace: internal_rstringlist = [\"0\", \"1\"]\n"
+            "qdrive: trace: set_trace false\n"
+            "qdrive: trace: set_trace = 0\n",
+            disk, disk);
+  ck_assert_str_eq (captured, want);
+}
+END_TEST
+
+/* Scratch drives: sparse, unsafe, removed at close. */
+
+START_TEST (test_scratch)
+{
+  struct qdrive_drive_list *l;
+  struct stat st;
+  char *path;
+
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, INT64_C(1) << 40,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL, "s1",
+                                              QDRIVE_ADD_DRIVE_SCRATCH_NAME, "big",
+                                              QDRIVE_ADD_DRIVE_SCRATCH_BLOCKSIZE, 4096,
+                                              -1), 0);
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 512, -1), 0);
+  l = qdrive_list_drives (g);
+  ck_assert_uint_eq (l->len, 2);
+  ck_assert_str_eq (l->val[0].cachemode, "unsafe");
+  ck_assert_str_eq (l->val[0].format, "raw");
+  ck_assert_str_eq (l->val[0].label, "s1");
+  ck_assert_str_eq (l->val[0].name, "big");
+  ck_assert_int_eq (l->val[0].blocksize, 4096);
+  ck_assert_int_eq (stat (l->val[0].filename, &st), 0);
+  ck_assert_int_eq (st.st_size, INT64_C(1) << 40);
+  ck_assert_int_lt (st.st_blocks, 16);           /* sparse */
+  path = strdup (l->val[0].filename);
+  ck_assert_int_eq (stat (l->val[1].filename, &st), 0);
+  ck_assert_int_eq (st.st_size, 512);
+  qdrive_free_drive_list (l);
+
+  qdrive_close (g);
+  g = quiet_handle ();
+  ck_assert_int_eq (stat (path, &st), -1);
+  ck_assert_int_eq (errno, ENOENT);
+  /* The private directory is gone too. */
+  *strrchr (path, '/') = '\0';
+  ck_assert_int_eq (stat (path, &st), -1);
+  free (path);
+}
+END_TEST
+
+START_TEST (test_scratch_bad)
+{
+  struct qdrive_drive_list *l;
+
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 0, -1), -1);
+  ck_assert_error (g, "add_drive_scratch: size: 0 is not valid; allowed: 1 or more bytes");
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, -1, -1), -1);
+  ck_assert_error (g, "add_drive_scratch: size: -1 is not valid; allowed: 1 or more bytes");
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1024,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL, "bad label",
+                                              -1), -1);
+  ck_assert_error (g, "add_drive_scratch: label: \"bad label\" is not valid; allowed: 1 to 20 characters, each a letter, a digit or _");
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1024,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_BLOCKSIZE, 100,
+                                              -1), -1);
+  ck_assert_error (g, "add_drive_scratch: blocksize: 100 is not valid; allowed: 512, 4096");
+  l = qdrive_list_drives (g);
+  ck_assert_uint_eq (l->len, 0);
+  qdrive_free_drive_list (l);
+}
+END_TEST
+
+/* Calls that need a launched handle say so. */
+START_TEST (test_not_launched)
+{
+  ck_assert_ptr_null (qdrive_block_info (g));
+  ck_assert_error (g, "block_info: the virtual machine is not launched; call launch first");
+  ck_assert_int_eq (qdrive_shutdown (g), -1);
+  ck_assert_error (g, "shutdown: the virtual machine is not launched; call launch first");
+}
+END_TEST
+
+static Suite *
+api_suite (void)
+{
+  Suite *s = suite_create ("api");
+  TCase *tc = tcase_create ("api");
+
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_settings_defaults);
+  tcase_add_test (tc, test_settings_set);
+  tcase_add_test (tc, test_settings_bad);
+  tcase_add_test (tc, test_environment);
+  tcase_add_test (tc, test_optargs_va_errors);
+  tcase_add_test (tc, test_optargs_argv);
+  tcase_add_test (tc, test_optargs_va);
+  tcase_add_test (tc, test_handlers);
+  tcase_add_test (tc, test_last_error);
+  tcase_add_test (tc, test_trace);
+  tcase_add_test (tc, test_scratch);
+  tcase_add_test (tc, test_scratch_bad);
+  tcase_add_test (tc, test_not_launched);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  return run_suite (api_suite ());
+}
