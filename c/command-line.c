@@ -1,8 +1,8 @@
 /* qdrive: the qemu command line of the direct backend.
  *
  * This is the one place that quotes for qemu: every value placed in a
- * qemu "key=value,..." list goes through qdrive_int_fput_qemu_value,
- * which doubles its commas.  File names are always absolute, so qemu
+ * qemu "key=value,..." list goes through arg_put_qemu_value, which
+ * doubles its commas.  File names are always absolute, so qemu
  * never reads a "protocol:" prefix from them. */
 
 #include <config.h>
@@ -13,16 +13,6 @@
 #include <string.h>
 
 #include "internal.h"
-
-void
-qdrive_int_fput_qemu_value (FILE *f, const char *s)
-{
-  for (; *s; ++s) {
-    if (*s == ',')
-      putc (',', f);
-    putc (*s, f);
-  }
-}
 
 /* A growing argument vector, NULL-terminated at every step. */
 struct argv {
@@ -61,57 +51,112 @@ argv_add (struct argv *a, const char *s)
   argv_take (a, strdup (s));
 }
 
-/* Builders for one argument: open, write with fprintf and the quoting
- * function, then hand the result to the vector. */
+/* One argument being built.  (glibc's open_memstream zeroes a large
+ * buffer on every open, which made it most of the cost of a command
+ * line; this is a plain growing string.) */
 struct arg {
-  FILE *f;
-  char *buf;
-  size_t len;
+  char *s;
+  size_t len, cap;
+  int failed;
 };
 
-static FILE *
-arg_open (struct arg *x)
+static void
+arg_putn (struct arg *x, const char *s, size_t n)
 {
-  x->buf = NULL;
-  x->f = open_memstream (&x->buf, &x->len);
-  return x->f;
+  if (x->failed)
+    return;
+  if (x->len + n + 1 > x->cap) {
+    size_t cap = x->cap ? x->cap : 128;
+    char *p;
+
+    while (cap < x->len + n + 1)
+      cap *= 2;
+    p = realloc (x->s, cap);
+    if (p == NULL) {
+      x->failed = 1;
+      return;
+    }
+    x->s = p;
+    x->cap = cap;
+  }
+  memcpy (x->s + x->len, s, n);
+  x->len += n;
+  x->s[x->len] = '\0';
 }
 
 static void
-arg_close (struct argv *a, struct arg *x)
+arg_puts (struct arg *x, const char *s)
 {
-  if (x->f == NULL || fclose (x->f) != 0) {
-    free (x->buf);
+  arg_putn (x, s, strlen (s));
+}
+
+/* A decimal number (snprintf's generality costs more than the rest of
+ * a drive's argument). */
+static void
+arg_putu (struct arg *x, size_t u)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+
+  do {
+    *--p = '0' + u % 10;
+    u /= 10;
+  } while (u > 0);
+  arg_putn (x, p, buf + sizeof buf - p);
+}
+
+/* The one place that quotes for qemu: a value inside a key=value,...
+ * list has every comma doubled. */
+static void
+arg_put_qemu_value (struct arg *x, const char *s)
+{
+  const char *comma;
+
+  while ((comma = strchr (s, ',')) != NULL) {
+    arg_putn (x, s, comma - s + 1);
+    arg_putn (x, ",", 1);
+    s = comma + 1;
+  }
+  arg_puts (x, s);
+}
+
+/* Hands the finished argument to the vector. */
+static void
+arg_done (struct argv *a, struct arg *x)
+{
+  if (x->failed || x->s == NULL) {
+    free (x->s);
     argv_take (a, NULL);
     return;
   }
-  argv_take (a, x->buf);
+  argv_take (a, x->s);
 }
 
 /* The -drive list of drive i, in the order libguestfs writes it. */
 static void
 add_drive_arg (struct argv *a, const struct drive *d, size_t i)
 {
-  struct arg x;
+  struct arg x = { NULL, 0, 0, 0 };
 
   argv_add (a, "-drive");
-  if (arg_open (&x) != NULL) {
-    fputs ("file=", x.f);
-    qdrive_int_fput_qemu_value (x.f, d->filename);
-    fprintf (x.f, ",cache=%s", qdrive_int_cachemode_names[d->cachemode]);
-    if (d->readonly)
-      fputs (",snapshot=on", x.f);
-    if (d->format) {
-      fputs (",format=", x.f);
-      qdrive_int_fput_qemu_value (x.f, d->format);
-    }
-    if (d->discard != QDRIVE_INT_DISCARD_DISABLE)
-      fputs (",discard=unmap", x.f);
-    if (d->copyonread)
-      fputs (",copy-on-read=on", x.f);
-    fprintf (x.f, ",id=hd%zu,if=none", i);
+  arg_puts (&x, "file=");
+  arg_put_qemu_value (&x, d->filename);
+  arg_puts (&x, ",cache=");
+  arg_puts (&x, qdrive_int_cachemode_names[d->cachemode]);
+  if (d->readonly)
+    arg_puts (&x, ",snapshot=on");
+  if (d->format) {
+    arg_puts (&x, ",format=");
+    arg_put_qemu_value (&x, d->format);
   }
-  arg_close (a, &x);
+  if (d->discard != QDRIVE_INT_DISCARD_DISABLE)
+    arg_puts (&x, ",discard=unmap");
+  if (d->copyonread)
+    arg_puts (&x, ",copy-on-read=on");
+  arg_puts (&x, ",id=hd");
+  arg_putu (&x, i);
+  arg_puts (&x, ",if=none");
+  arg_done (a, &x);
 }
 
 /* The -device of drive i; n is its position among the drives of the
@@ -124,35 +169,45 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
     [QDRIVE_INT_IFACE_VIRTIO] = "virtio-blk-pci",
     [QDRIVE_INT_IFACE_IDE] = "ide-hd",
   };
-  struct arg x;
+  struct arg x = { NULL, 0, 0, 0 };
 
   argv_add (a, "-device");
-  if (arg_open (&x) != NULL) {
-    fprintf (x.f, "%s,drive=hd%zu", device[d->iface], i);
-    /* qemu numbers the first 256 SCSI disks itself, as targets 0-255
-     * on LUN 0; the ones after need an explicit target and LUN. */
-    if (d->iface == QDRIVE_INT_IFACE_SCSI && n >= QDRIVE_SCSI_TARGETS)
-      fprintf (x.f, ",scsi-id=%zu,lun=%zu",
-               n % QDRIVE_SCSI_TARGETS, n / QDRIVE_SCSI_TARGETS);
-    /* qemu does not place a third IDE disk by itself. */
-    if (d->iface == QDRIVE_INT_IFACE_IDE)
-      fprintf (x.f, ",bus=ide.%zu,unit=%zu", n / 2, n % 2);
-    if (d->label) {
-      fputs (",serial=", x.f);
-      qdrive_int_fput_qemu_value (x.f, d->label);
-    }
-    if (d->blocksize)
-      fprintf (x.f, ",physical_block_size=%u,logical_block_size=%u",
-               d->blocksize, d->blocksize);
+  arg_puts (&x, device[d->iface]);
+  arg_puts (&x, ",drive=hd");
+  arg_putu (&x, i);
+  /* qemu numbers the first 256 SCSI disks itself, as targets 0-255
+   * on LUN 0; the ones after need an explicit target and LUN. */
+  if (d->iface == QDRIVE_INT_IFACE_SCSI && n >= QDRIVE_SCSI_TARGETS) {
+    arg_puts (&x, ",scsi-id=");
+    arg_putu (&x, n % QDRIVE_SCSI_TARGETS);
+    arg_puts (&x, ",lun=");
+    arg_putu (&x, n / QDRIVE_SCSI_TARGETS);
   }
-  arg_close (a, &x);
+  /* qemu does not place a third IDE disk by itself. */
+  if (d->iface == QDRIVE_INT_IFACE_IDE) {
+    arg_puts (&x, ",bus=ide.");
+    arg_putu (&x, n / 2);
+    arg_puts (&x, ",unit=");
+    arg_putu (&x, n % 2);
+  }
+  if (d->label) {
+    arg_puts (&x, ",serial=");
+    arg_put_qemu_value (&x, d->label);
+  }
+  if (d->blocksize) {
+    arg_puts (&x, ",physical_block_size=");
+    arg_putu (&x, d->blocksize);
+    arg_puts (&x, ",logical_block_size=");
+    arg_putu (&x, d->blocksize);
+  }
+  arg_done (a, &x);
 }
 
 char **
 qdrive_impl_get_qemu_command_line (qdrive_h *g)
 {
   struct argv a = { NULL, 0, 0, 0 };
-  struct arg x;
+  struct arg x = { NULL, 0, 0, 0 };
   const char *tmpdir;
   size_t i, n_by_iface[3] = { 0, 0, 0 };
   char buf[64];
@@ -179,12 +234,10 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
 
   /* QMP on a socket in the private directory. */
   argv_add (&a, "-chardev");
-  if (arg_open (&x) != NULL) {
-    fputs ("socket,id=qmp,path=", x.f);
-    qdrive_int_fput_qemu_value (x.f, tmpdir);
-    fputs ("/qmp.sock,server=on,wait=off", x.f);
-  }
-  arg_close (&a, &x);
+  arg_puts (&x, "socket,id=qmp,path=");
+  arg_put_qemu_value (&x, tmpdir);
+  arg_puts (&x, "/qmp.sock,server=on,wait=off");
+  arg_done (&a, &x);
   argv_add (&a, "-mon");
   argv_add (&a, "chardev=qmp,mode=control");
 

@@ -34,23 +34,34 @@ struct drive_request {
   bool readonly, copyonread;
 };
 
+/* Letters, digits and _ (in the C locale, whatever the program's). */
+static int
+is_word_char (unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+    (c >= '0' && c <= '9') || c == '_';
+}
+
 static int
 valid_label (const char *s)
 {
-  size_t n = strlen (s);
+  size_t n;
 
-  if (n == 0 || n > QDRIVE_LABEL_MAX)
-    return 0;
-  return strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                 "0123456789_") == n;
+  for (n = 0; s[n] != '\0'; ++n)
+    if (n >= QDRIVE_LABEL_MAX || !is_word_char (s[n]))
+      return 0;
+  return n > 0;
 }
 
 static int
 valid_format (const char *s)
 {
-  return *s != '\0' &&
-    strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-            "0123456789_-") == strlen (s);
+  const char *p;
+
+  for (p = s; *p != '\0'; ++p)
+    if (!is_word_char (*p) && *p != '-')
+      return 0;
+  return p > s;
 }
 
 /* Checks everything about the request except the file itself. */

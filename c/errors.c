@@ -23,6 +23,7 @@ struct error_record {
   struct error_record *next;
   pthread_t thread;
   char *msg;
+  size_t alloc;                 /* bytes allocated at msg */
   int errnum;
 };
 
@@ -62,20 +63,30 @@ find_record (qdrive_h *g, int create)
   return r;
 }
 
-/* Records msg (taking ownership) and calls the current handler. */
+/* Records msg as this thread's last error on g and calls the current
+ * handler.  The record's buffer is reused, so a program that keeps
+ * failing calls in a loop does not allocate for each one. */
 static void
-record_error (qdrive_h *g, int errnum, char *msg)
+record_error (qdrive_h *g, int errnum, const char *msg, size_t len)
 {
   struct error_record *r;
   qdrive_error_handler_cb cb = NULL;
   void *opaque = NULL;
+  const char *stored = "out of memory while reporting an error";
 
   pthread_mutex_lock (&g->error_lock);
   r = find_record (g, 1);
-  if (r != NULL) {
-    free (r->msg);
-    r->msg = msg;
+  if (r != NULL && r->alloc <= len) {
+    char *p = realloc (r->msg, len + 1);
+    if (p != NULL) {
+      r->msg = p;
+      r->alloc = len + 1;
+    }
+  }
+  if (r != NULL && r->alloc > len) {
+    memcpy (r->msg, msg, len + 1);
     r->errnum = errnum;
+    stored = r->msg;
   }
   if (g->handlers != NULL) {
     cb = g->handlers->cb;
@@ -84,28 +95,55 @@ record_error (qdrive_h *g, int errnum, char *msg)
   pthread_mutex_unlock (&g->error_lock);
 
   if (cb != NULL)
-    cb (g, opaque, msg ? msg : "out of memory while reporting an error");
-  if (r == NULL)
-    free (msg);
+    cb (g, opaque, stored);
 }
 
+/* Formats "CALL: MESSAGE[: SUFFIX]" into a stack buffer, or the heap
+ * for a message too long for it. */
 static void
 verror (qdrive_h *g, int errnum, const char *suffix,
         const char *fs, va_list args)
 {
-  char *text = NULL, *msg = NULL;
+  char buf[1024], *heap = NULL, *msg = buf;
+  size_t pre = 0, len;
+  int n;
+  va_list copy;
 
-  if (vasprintf (&text, fs, args) == -1)
-    text = NULL;
-  if (text != NULL &&
-      asprintf (&msg, "%s%s%s%s%s",
-                current_call ? current_call : "",
-                current_call ? ": " : "",
-                text,
-                suffix ? ": " : "", suffix ? suffix : "") == -1)
-    msg = NULL;
-  free (text);
-  record_error (g, errnum, msg);
+  if (current_call != NULL) {
+    pre = strlen (current_call);
+    if (pre > sizeof buf / 2)
+      pre = sizeof buf / 2;
+    memcpy (buf, current_call, pre);
+    buf[pre++] = ':';
+    buf[pre++] = ' ';
+  }
+  va_copy (copy, args);
+  n = vsnprintf (buf + pre, sizeof buf - pre, fs, copy);
+  va_end (copy);
+  if (n < 0)
+    n = 0;
+  len = pre + n;
+  if (len >= sizeof buf || suffix != NULL) {
+    size_t slen = suffix ? strlen (suffix) + 2 : 0;
+    heap = malloc (len + slen + 1);
+    if (heap == NULL) {
+      buf[sizeof buf - 1] = '\0';
+      len = strlen (buf);
+    }
+    else {
+      memcpy (heap, buf, pre);
+      vsnprintf (heap + pre, n + 1, fs, args);
+      if (suffix) {
+        memcpy (heap + len, ": ", 2);
+        memcpy (heap + len + 2, suffix, slen - 2);
+      }
+      len += slen;
+      heap[len] = '\0';
+      msg = heap;
+    }
+  }
+  record_error (g, errnum, msg, len);
+  free (heap);
 }
 
 void

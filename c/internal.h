@@ -137,11 +137,6 @@ extern void qdrive_int_trace_ret_struct_list (qdrive_h *g, const char *call, lon
 /* Writes s as a C string literal (quotes, escapes): trace and echo. */
 extern void qdrive_int_fput_quoted (FILE *f, const char *s);
 
-/* command-line.c */
-/* Writes s to f with every comma doubled: the one place that quotes a
- * value for a qemu key=value,... list. */
-extern void qdrive_int_fput_qemu_value (FILE *f, const char *s);
-
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
 
