@@ -169,11 +169,24 @@ static const char *const managed_params[] = {
   "-display", "-nodefaults", "-daemonize", NULL
 };
 
+/* "-drive, -m, ..." for the error message, from the list above. */
+static void
+managed_params_text (char *buf, size_t len)
+{
+  size_t i, used = 0;
+
+  buf[0] = '\0';
+  for (i = 0; managed_params[i] != NULL && used < len; ++i)
+    used += snprintf (buf + used, len - used, "%s%s", i ? ", " : "",
+                      managed_params[i]);
+}
+
 int
 qdrive_impl_config (qdrive_h *g, const char *qemuparam, const char *qemuvalue)
 {
   size_t i, n = qemuvalue ? 2 : 1;
   char **config;
+  char managed[256];
 
   if (qemuparam[0] != '-' || qemuparam[1] == '\0') {
     set_error (g, "qemuparam: \"%s\" is not valid; allowed: a qemu "
@@ -182,9 +195,9 @@ qdrive_impl_config (qdrive_h *g, const char *qemuparam, const char *qemuvalue)
   }
   for (i = 0; managed_params[i] != NULL; ++i) {
     if (strcmp (qemuparam, managed_params[i]) == 0) {
+      managed_params_text (managed, sizeof managed);
       set_error (g, "qemuparam: \"%s\" is set by qdrive itself; not "
-                 "allowed: -drive, -m, -smp, -machine, -qmp, -chardev, "
-                 "-mon, -S, -display, -nodefaults, -daemonize", qemuparam);
+                 "allowed: %s", qemuparam, managed);
       return -1;
     }
   }
