@@ -149,22 +149,43 @@ ocaml_qdrive_debug_finalized_handles (value unitv)
   return Val_long (finalized_handles);
 }
 
+/* For the tests: pretend that n threads are in a blocking call on the
+ * handle, so that every call takes the path a blocking call takes
+ * (strings copied, runtime released) and close refuses the handle. */
+value
+ocaml_qdrive_debug_set_busy (value gv, value nv)
+{
+  Handle_val (gv)->busy = Long_val (nv);
+  return Val_unit;
+}
+
 qdrive_h *
 ocaml_qdrive_handle (value gv, const char *call, int blocking, int *release)
 {
-  struct handle *h = Handle_val (gv);
-
-  if (h->g == NULL)
+  if (Handle_val (gv)->g == NULL)
     raise_msg ("%s: the handle is closed", call);
-  *release = blocking || h->busy > 0;
-  return h->g;
+  *release = blocking || Handle_val (gv)->busy > 0;
+  /* Run the pending signal handlers now, while an exception they raise
+   * leaves nothing behind: see ocaml_qdrive_release.  They may run the
+   * GC, so the block is looked up again below. */
+  if (*release)
+    caml_process_pending_actions ();
+  if (Handle_val (gv)->g == NULL)
+    raise_msg ("%s: the handle is closed", call);
+  return Handle_val (gv)->g;
 }
 
 void
 ocaml_qdrive_release (value gv)
 {
   Handle_val (gv)->busy++;
-  caml_release_runtime_system ();
+  /* This is caml_release_runtime_system (caml_enter_blocking_section)
+   * without its processing of pending signals: that can raise an
+   * exception from a signal handler, which would leave the handle
+   * marked busy for ever and leak the strings the stub has copied.
+   * Signals that arrive now are handled when the runtime is acquired
+   * again (caml_acquire_runtime_system never raises). */
+  caml_enter_blocking_section_no_pending ();
 }
 
 void

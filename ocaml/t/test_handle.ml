@@ -137,6 +137,28 @@ let () =
   check "printer" (Printexc.to_string (Qdrive.Error "x: y") = "Qdrive.Error: x: y");
   Qdrive.close g;
 
+  (* The path of blocking calls (strings copied to C memory, runtime
+   * released): taken by every call while another thread is in a
+   * blocking call on the handle, simulated here. *)
+  let g = Qdrive.create () in
+  Qdrive.debug_set_busy g 1;
+  Qdrive.add_drive g ~format:"raw" ~label:"busy" ~name:"b" disk;
+  check "busy: echo"
+    (Qdrive.internal_echo g ~ostring:"o" ~ostringlist:["x"; "y"] "s" (Some "t")
+       ["a"; "b"] true 1 2L `Unsafe
+     = Qdrive.internal_echo g ~ostring:"o" ~ostringlist:["x"; "y"] "s" (Some "t")
+       ["a"; "b"] true 1 2L `Unsafe);
+  raises "busy: error text" "add_drive: label: \"a b\" is not valid; allowed: 1 to 20 characters, each a letter, a digit or _"
+    (fun () -> Qdrive.add_drive g ~label:"a b" disk);
+  raises "busy: close refused"
+    "close: the handle is in use by a blocking call in another thread; close it after that call returns"
+    (fun () -> Qdrive.close g);
+  Qdrive.debug_set_busy g 0;
+  (match Qdrive.list_drives g with
+   | [d] -> check "busy: drive" (d.Qdrive.label = "busy" && d.Qdrive.name = "b")
+   | _ -> check "busy: one drive" false);
+  Qdrive.close g;
+
   (* Threads, each with its own handle: errors stay with their thread. *)
   let worker n () =
     let g = Qdrive.create () in
