@@ -368,6 +368,7 @@ external close : t -> unit = \"ocaml_qdrive_close\"
 external debug_live_handles : unit -> int = \"ocaml_qdrive_debug_live_handles\"
 external debug_finalized_handles : unit -> int
   = \"ocaml_qdrive_debug_finalized_handles\"
+external debug_set_busy : t -> int -> unit = \"ocaml_qdrive_debug_set_busy\"
 "
 
 let generate_ml () =
@@ -397,6 +398,7 @@ external close : t -> unit = \"ocaml_qdrive_close\"
 external debug_live_handles : unit -> int = \"ocaml_qdrive_debug_live_handles\"
 external debug_finalized_handles : unit -> int
   = \"ocaml_qdrive_debug_finalized_handles\"
+external debug_set_busy : t -> int -> unit = \"ocaml_qdrive_debug_set_busy\"
 "
 
 (* ------------------------------------------------------------------ *)
