@@ -31,12 +31,7 @@
 
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 
-struct handle {
-  qdrive_h *g;                  /* NULL once closed */
-  intnat busy;                  /* threads in a call, runtime released */
-};
-
-#define Handle_val(v) ((struct handle *) Data_custom_val (v))
+#define Handle_val(v) Ocaml_qdrive_handle_val (v)
 
 /* Counters for the tests (Qdrive.debug_*): handles created and not yet
  * freed, and handles freed by the finalizer.  Only changed with the
@@ -47,7 +42,7 @@ static intnat finalized_handles;
 static void
 finalize_handle (value gv)
 {
-  struct handle *h = Handle_val (gv);
+  struct ocaml_qdrive_handle *h = Handle_val (gv);
 
   if (h->g != NULL) {
     qdrive_close (h->g);
@@ -112,7 +107,7 @@ ocaml_qdrive_create (value unitv)
     raise_msg ("create: %s", strerror (errno));
   /* Errors are raised, never printed. */
   qdrive_set_error_handler (g, NULL, NULL);
-  gv = caml_alloc_custom_mem (&handle_ops, sizeof (struct handle),
+  gv = caml_alloc_custom_mem (&handle_ops, sizeof (struct ocaml_qdrive_handle),
                               HANDLE_C_SIZE);
   Handle_val (gv)->g = g;
   Handle_val (gv)->busy = 0;
@@ -124,7 +119,7 @@ value
 ocaml_qdrive_close (value gv)
 {
   CAMLparam1 (gv);
-  struct handle *h = Handle_val (gv);
+  struct ocaml_qdrive_handle *h = Handle_val (gv);
 
   if (h->busy > 0)
     raise_msg ("close: the handle is in use by a blocking call in another "
@@ -159,8 +154,10 @@ ocaml_qdrive_debug_set_busy (value gv, value nv)
   return Val_unit;
 }
 
+/* The uncommon cases of ocaml_qdrive_handle (in qdrive-c.h). */
 qdrive_h *
-ocaml_qdrive_handle (value gv, const char *call, int blocking, int *release)
+ocaml_qdrive_handle_slow (value gv, const char *call, int blocking,
+                          int *release)
 {
   if (Handle_val (gv)->g == NULL)
     raise_msg ("%s: the handle is closed", call);

@@ -8,13 +8,35 @@
 
 #include "qdrive.h"
 
+/* The custom block's contents. */
+struct ocaml_qdrive_handle {
+  qdrive_h *g;                  /* NULL once closed */
+  intnat busy;                  /* threads in a call, runtime released */
+};
+
+#define Ocaml_qdrive_handle_val(v) \
+  ((struct ocaml_qdrive_handle *) Data_custom_val (v))
+
+extern qdrive_h *ocaml_qdrive_handle_slow (value gv, const char *call,
+                                           int blocking, int *release);
+
 /* The handle for a call: raises Qdrive.Error "CALL: the handle is
  * closed" if it is.  *release is set when the call must release the
  * runtime: the call is blocking, or another thread is in a blocking
  * call on the handle (then this call waits for the handle's C lock,
- * and must not hold the runtime while it waits). */
-extern qdrive_h *ocaml_qdrive_handle (value gv, const char *call,
-                                      int blocking, int *release);
+ * and must not hold the runtime while it waits).  Inline for the
+ * common case, as it is on the path of every call. */
+static inline qdrive_h *
+ocaml_qdrive_handle (value gv, const char *call, int blocking, int *release)
+{
+  struct ocaml_qdrive_handle *h = Ocaml_qdrive_handle_val (gv);
+
+  if (!blocking && h->g != NULL && h->busy == 0) {
+    *release = 0;
+    return h->g;
+  }
+  return ocaml_qdrive_handle_slow (gv, call, blocking, release);
+}
 
 /* Around a call that releases the runtime: marks the handle busy, so
  * that close refuses it, then releases; and the reverse.  gv must be a
