@@ -159,6 +159,15 @@ let () =
    | _ -> check "busy: one drive" false);
   Qdrive.close g;
 
+  (* create fails on a bad $QDRIVE_ACCEL (C prints which; the binding
+   * raises with errno's text, as there is no handle to ask). *)
+  let accel = Sys.getenv_opt "QDRIVE_ACCEL" in
+  Unix.putenv "QDRIVE_ACCEL" "bogus";
+  raises "create: bad QDRIVE_ACCEL" "create: Invalid argument"
+    (fun () -> Qdrive.create ());
+  Unix.putenv "QDRIVE_ACCEL" (Option.value accel ~default:"");
+  Qdrive.close (Qdrive.create ());
+
   (* Threads, each with its own handle: errors stay with their thread. *)
   let worker n () =
     let g = Qdrive.create () in
