@@ -334,7 +334,7 @@ val create : unit -> t
     binary from [$QDRIVE_HV] or [qemu-system-x86_64].  The library
     prints nothing on errors made through this binding: they are raised.
     @raise Error if the handle cannot be created, with the text of
-    errno: a bad [$QDRIVE_ACCEL] gives ["create: Invalid argument"], and
+    errno: a bad [$QDRIVE_ACCEL] gives [\"create: Invalid argument\"], and
     the C library prints which value was refused. *)
 
 external close : t -> unit = \"ocaml_qdrive_close\"
