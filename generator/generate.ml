@@ -24,6 +24,10 @@ let () =
   (* Perl binding. *)
 
   (* OCaml binding. *)
+  output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;
+  output_to "ocaml/qdrive.ml" Ocaml_emit.generate_ml;
+  output_to "ocaml/qdrive-c-actions.c" Ocaml_emit.generate_c_actions;
+  output_to "ocaml/t/xlang.ml" Ocaml_emit.generate_xlang;
 
   (* The qdrive shell. *)
 

@@ -1,0 +1,291 @@
+/* qdrive OCaml binding: the fixed frame.
+ *
+ * The handle is a custom block holding the C handle and a count of the
+ * threads that are in a call with the runtime released.  close frees
+ * the C handle at once and leaves NULL behind, so closing twice does
+ * nothing and a call on a closed handle raises Qdrive.Error; the
+ * block's finalizer closes a handle that was never closed.
+ *
+ * Everything per call is generated into qdrive-c-actions.c. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <caml/alloc.h>
+#include <caml/callback.h>
+#include <caml/custom.h>
+#include <caml/fail.h>
+#include <caml/memory.h>
+#include <caml/mlvalues.h>
+#include <caml/signals.h>
+#include <caml/threads.h>
+
+#include "qdrive.h"
+#include "qdrive-c.h"
+
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+
+#define Handle_val(v) Ocaml_qdrive_handle_val (v)
+
+/* Counters for the tests (Qdrive.debug_*): handles created and not yet
+ * freed, and handles freed by the finalizer.  Only changed with the
+ * runtime held, which serialises them. */
+static intnat live_handles;
+static intnat finalized_handles;
+
+static void
+finalize_handle (value gv)
+{
+  struct ocaml_qdrive_handle *h = Handle_val (gv);
+
+  if (h->g != NULL) {
+    qdrive_close (h->g);
+    h->g = NULL;
+    live_handles--;
+    finalized_handles++;
+  }
+}
+
+static struct custom_operations handle_ops = {
+  "org.qdrive.handle",
+  finalize_handle,
+  custom_compare_default,
+  custom_hash_default,
+  custom_serialize_default,
+  custom_deserialize_default,
+  custom_compare_ext_default,
+  custom_fixed_length_default,
+};
+
+/* What a handle holds outside the OCaml heap, roughly: tells the GC how
+ * fast to collect unreachable handles. */
+#define HANDLE_C_SIZE 1024
+
+static void raise_msg (const char *fs, ...)
+  Noreturn __attribute__ ((format (printf, 1, 2)));
+
+static void
+raise_msg (const char *fs, ...)
+{
+  static const value *exn = NULL;
+  char msg[512];
+  va_list args;
+
+  va_start (args, fs);
+  vsnprintf (msg, sizeof msg, fs, args);
+  va_end (args);
+  if (exn == NULL)
+    exn = caml_named_value ("Qdrive.Error");
+  if (exn == NULL)              /* the module is not initialised: cannot be */
+    caml_failwith (msg);
+  caml_raise_with_string (*exn, msg);
+}
+
+void
+ocaml_qdrive_raise_error (qdrive_h *g)
+{
+  const char *msg = qdrive_last_error (g);
+
+  raise_msg ("%s", msg ? msg : "unknown error (out of memory?)");
+}
+
+value
+ocaml_qdrive_create (value unitv)
+{
+  CAMLparam1 (unitv);
+  CAMLlocal1 (gv);
+  qdrive_h *g;
+
+  g = qdrive_create ();
+  if (g == NULL)
+    raise_msg ("create: %s", strerror (errno));
+  /* Errors are raised, never printed. */
+  qdrive_set_error_handler (g, NULL, NULL);
+  gv = caml_alloc_custom_mem (&handle_ops, sizeof (struct ocaml_qdrive_handle),
+                              HANDLE_C_SIZE);
+  Handle_val (gv)->g = g;
+  Handle_val (gv)->busy = 0;
+  live_handles++;
+  CAMLreturn (gv);
+}
+
+value
+ocaml_qdrive_close (value gv)
+{
+  CAMLparam1 (gv);
+  struct ocaml_qdrive_handle *h = Handle_val (gv);
+
+  if (h->busy > 0)
+    raise_msg ("close: the handle is in use by a blocking call in another "
+               "thread; close it after that call returns");
+  if (h->g != NULL) {
+    qdrive_close (h->g);
+    h->g = NULL;
+    live_handles--;
+  }
+  CAMLreturn (Val_unit);
+}
+
+value
+ocaml_qdrive_debug_live_handles (value unitv)
+{
+  return Val_long (live_handles);
+}
+
+value
+ocaml_qdrive_debug_finalized_handles (value unitv)
+{
+  return Val_long (finalized_handles);
+}
+
+/* For the tests: pretend that n threads are in a blocking call on the
+ * handle, so that every call takes the path a blocking call takes
+ * (strings copied, runtime released) and close refuses the handle. */
+value
+ocaml_qdrive_debug_set_busy (value gv, value nv)
+{
+  Handle_val (gv)->busy = Long_val (nv);
+  return Val_unit;
+}
+
+/* The uncommon cases of ocaml_qdrive_handle (in qdrive-c.h). */
+qdrive_h *
+ocaml_qdrive_handle_slow (value gv, const char *call, int blocking,
+                          int *release)
+{
+  if (Handle_val (gv)->g == NULL)
+    raise_msg ("%s: the handle is closed", call);
+  *release = blocking || Handle_val (gv)->busy > 0;
+  /* Run the pending signal handlers now, while an exception they raise
+   * leaves nothing behind: see ocaml_qdrive_release.  They may run the
+   * GC, so the block is looked up again below. */
+  if (*release)
+    caml_process_pending_actions ();
+  if (Handle_val (gv)->g == NULL)
+    raise_msg ("%s: the handle is closed", call);
+  return Handle_val (gv)->g;
+}
+
+void
+ocaml_qdrive_release (value gv)
+{
+  Handle_val (gv)->busy++;
+  /* This is caml_release_runtime_system (caml_enter_blocking_section)
+   * without its processing of pending signals: that can raise an
+   * exception from a signal handler, which would leave the handle
+   * marked busy for ever and leak the strings the stub has copied.
+   * Signals that arrive now are handled when the runtime is acquired
+   * again (caml_acquire_runtime_system never raises). */
+  caml_enter_blocking_section_no_pending ();
+}
+
+void
+ocaml_qdrive_acquire (value gv)
+{
+  caml_acquire_runtime_system ();
+  /* gv is a root: it is valid again now, wherever the GC put it. */
+  Handle_val (gv)->busy--;
+}
+
+void
+ocaml_qdrive_check_string (value s, const char *call, const char *arg)
+{
+  if (!caml_string_is_c_safe (s))
+    raise_msg ("%s: %s: the string contains a NUL byte; allowed: strings "
+               "without NUL bytes", call, arg);
+}
+
+void
+ocaml_qdrive_check_string_list (value l, const char *call, const char *arg)
+{
+  for (; l != Val_emptylist; l = Field (l, 1))
+    ocaml_qdrive_check_string (Field (l, 0), call, arg);
+}
+
+void
+ocaml_qdrive_check_int (value n, const char *call, const char *arg)
+{
+  intnat i = Long_val (n);
+
+  if (i < INT_MIN || i > INT_MAX)
+    raise_msg ("%s: %s: %ld is out of range; allowed: %d to %d",
+               call, arg, (long) i, INT_MIN, INT_MAX);
+}
+
+char *
+ocaml_qdrive_cstring (value s, int copy, int *oom)
+{
+  char *r;
+
+  if (!copy)
+    return (char *) String_val (s);
+  r = strdup (String_val (s));
+  if (r == NULL)
+    *oom = 1;
+  return r;
+}
+
+char **
+ocaml_qdrive_cstring_list (value l, int copy, int *oom)
+{
+  size_t n = 0, i;
+  value p;
+  char **r;
+
+  for (p = l; p != Val_emptylist; p = Field (p, 1))
+    n++;
+  r = malloc ((n + 1) * sizeof (char *));
+  if (r == NULL) {
+    *oom = 1;
+    return NULL;
+  }
+  for (i = 0, p = l; i < n; ++i, p = Field (p, 1)) {
+    r[i] = ocaml_qdrive_cstring (Field (p, 0), copy, oom);
+    if (r[i] == NULL) {
+      r[i] = NULL;
+      ocaml_qdrive_free_cstring_list (r, copy);
+      return NULL;
+    }
+  }
+  r[n] = NULL;
+  return r;
+}
+
+void
+ocaml_qdrive_free_cstring_list (char **l, int copied)
+{
+  size_t i;
+
+  if (l == NULL)
+    return;
+  if (copied)
+    for (i = 0; l[i] != NULL; ++i)
+      free (l[i]);
+  free (l);
+}
+
+value
+ocaml_qdrive_copy_string_list (char *const *l)
+{
+  CAMLparam0 ();
+  CAMLlocal3 (rv, sv, cell);
+  size_t n;
+
+  for (n = 0; l[n] != NULL; ++n)
+    ;
+  rv = Val_emptylist;
+  while (n > 0) {
+    sv = caml_copy_string (l[--n]);
+    cell = caml_alloc (2, 0);
+    Store_field (cell, 0, sv);
+    Store_field (cell, 1, rv);
+    rv = cell;
+  }
+  CAMLreturn (rv);
+}

@@ -1,0 +1,4 @@
+#!/bin/bash -
+# t/test_gc.ml: 100,000 unclosed handles freed by the GC.
+set -e
+"$builddir/t/test_gc.opt"

@@ -1,0 +1,16 @@
+#!/bin/bash -
+# ocamldoc makes HTML from qdrive.mli without a warning, documents the
+# calls and the enums' variants, and leaves the internal calls out.
+set -e
+t="$(mktemp -d)"
+trap 'rm -rf "$t"' EXIT
+"$OCAMLFIND" ocamldoc -html -warn-error -d "$t" -I "$builddir" \
+  "$srcdir/qdrive.mli" > "$t/log" 2>&1 || { cat "$t/log"; exit 1; }
+if [ -s "$t/log" ]; then echo "FAIL: ocamldoc said:"; cat "$t/log"; exit 1; fi
+h="$t/Qdrive.html"
+for s in add_drive add_drive_opts list_drives get_qemu_command_line \
+         '`Writeback' '`Unsafe' '`Kvm_tcg' 'kvm:tcg'; do
+  grep -qF -- "$s" "$h" || { echo "FAIL: $s not in the HTML"; exit 1; }
+done
+if grep -q internal_echo "$h"; then echo "FAIL: internal calls documented"; exit 1; fi
+echo "ocamldoc: HTML without warnings"

@@ -1,0 +1,6 @@
+#!/bin/bash -
+# Cross-language test, OCaml half: native and bytecode builds of the
+# generated t/xlang.ml must print tests/xlang.expected exactly.
+set -e
+diff -u "$top_srcdir/tests/xlang.expected" <("$builddir/t/xlang.opt")
+diff -u "$top_srcdir/tests/xlang.expected" <("$builddir/t/xlang.byte")
