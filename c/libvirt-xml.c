@@ -92,6 +92,11 @@ check_xml_text (qdrive_h *g, const char *what, const char *s)
   return 0;
 }
 
+/* SCSI targets libvirt's schema allows (two digits), and the drives
+ * they hold with qemu's 16,384 LUNs each. */
+#define LIBVIRT_SCSI_TARGETS 100
+#define LIBVIRT_MAX_SCSI_DRIVES (LIBVIRT_SCSI_TARGETS * QDRIVE_SCSI_LUNS)
+
 static const char *const target_prefix[] = {
   [QDRIVE_INT_IFACE_SCSI] = "sd",
   [QDRIVE_INT_IFACE_VIRTIO] = "vd",
@@ -159,17 +164,19 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
   ATTRF (w, "name", QDRIVE_LIBVIRT_ALIAS_PREFIX "hd%zu", i);
   END (w);
 
-  /* Every SCSI disk on the one virtio-scsi controller, placed as the
-   * direct backend places it: targets 0-255 on LUN 0, then the next
-   * LUN.  (libvirt would otherwise put 16 disks per controller and add
-   * controllers.)  IDE disks are placed by their names, hda-hdd. */
+  /* Every SCSI disk on the one virtio-scsi controller: targets 0-99
+   * on LUN 0 (as the direct backend places its first 100), then the
+   * next LUN.  libvirt's schema allows two-digit targets only.
+   * (Without addresses libvirt would put 16 disks per controller and
+   * add controllers of its default model.)  IDE disks are placed by
+   * their names, hda-hdd. */
   if (d->iface == QDRIVE_INT_IFACE_SCSI) {
     START (w, "address");
     ATTR (w, "type", "drive");
     ATTR (w, "controller", "0");
     ATTR (w, "bus", "0");
-    ATTRF (w, "target", "%zu", n % QDRIVE_SCSI_TARGETS);
-    ATTRF (w, "unit", "%zu", n / QDRIVE_SCSI_TARGETS);
+    ATTRF (w, "target", "%zu", n % LIBVIRT_SCSI_TARGETS);
+    ATTRF (w, "unit", "%zu", n / LIBVIRT_SCSI_TARGETS);
     END (w);
   }
 
@@ -259,6 +266,13 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   for (i = 0; i < g->nconfig; ++i)
     if (check_xml_text (g, "config", g->config[i]) == -1)
       return NULL;
+  if (g->count_by_iface[QDRIVE_INT_IFACE_SCSI] > LIBVIRT_MAX_SCSI_DRIVES) {
+    set_error (g, "iface: the libvirt backend places at most %d \"scsi\" "
+               "drives (libvirt numbers SCSI targets up to 99), and the "
+               "handle has %zu", LIBVIRT_MAX_SCSI_DRIVES,
+               g->count_by_iface[QDRIVE_INT_IFACE_SCSI]);
+    return NULL;
+  }
 
   buf = xmlBufferCreate ();
   if (buf == NULL) {
