@@ -16,6 +16,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -286,19 +287,14 @@ make_uuid (qdrive_h *g, char *buf, size_t len)
   return 0;
 }
 
-/* Whether the last error says the driver does not take a flag. */
-static int
-flag_refused (void)
-{
-  virErrorPtr err = virGetLastError ();
-  return err != NULL &&
-    (err->code == VIR_ERR_INVALID_ARG || err->code == VIR_ERR_NO_SUPPORT);
-}
-
 /* Creates the domain, with as many of these flags as the driver
  * takes: paused (the guest runs nothing), and destroyed by libvirt if
  * the connection closes (so a crashed caller leaves nothing behind).
- * libvirt's test driver takes neither. */
+ * Drivers refuse flags with different errors (the test driver:
+ * "unsupported flags", the embedded qemu driver: an internal error for
+ * autodestroy), so each failure is retried with fewer flags, and a
+ * domain that cannot be created at all reports the error of the
+ * plainest attempt. */
 static virDomainPtr
 create_domain (virConnectPtr conn, const char *xml)
 {
@@ -310,11 +306,8 @@ create_domain (virConnectPtr conn, const char *xml)
   virDomainPtr dom = NULL;
   size_t i;
 
-  for (i = 0; i < sizeof flags / sizeof flags[0]; ++i) {
+  for (i = 0; i < sizeof flags / sizeof flags[0] && dom == NULL; ++i)
     dom = virDomainCreateXML (conn, xml, flags[i]);
-    if (dom != NULL || !flag_refused ())
-      break;
-  }
   return dom;
 }
 
@@ -536,6 +529,36 @@ disk_info (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr disk,
   return r;
 }
 
+/* Whether id is qdrive's "hdN", and N. */
+static int
+drive_index (const char *id, unsigned long *n)
+{
+  char *end;
+
+  if (strncmp (id, "hd", 2) != 0 || id[2] < '0' || id[2] > '9')
+    return 0;
+  errno = 0;
+  *n = strtoul (id + 2, &end, 10);
+  return *end == '\0' && errno == 0;
+}
+
+/* libvirt lists disks by bus; block_info lists the drives in the
+ * order they were added (as list_drives does), then any disk libvirt
+ * added itself, by id. */
+static int
+compare_info (const void *pa, const void *pb)
+{
+  const struct qdrive_block_info *a = pa, *b = pb;
+  unsigned long na, nb;
+  int qa = drive_index (a->id, &na), qb = drive_index (b->id, &nb);
+
+  if (qa && qb)
+    return na < nb ? -1 : na > nb;
+  if (qa != qb)
+    return qb - qa;
+  return strcmp (a->id, b->id);
+}
+
 static struct qdrive_block_info_list *
 libvirt_block_info (qdrive_h *g)
 {
@@ -565,6 +588,7 @@ libvirt_block_info (qdrive_h *g)
       return NULL;
     }
   free_live (&l);
+  qsort (list->val, n, sizeof *list->val, compare_info);
   return list;
 }
 

@@ -26,7 +26,8 @@
 #define BACKEND "libvirt:" TEST_URI
 #define UNREACHABLE "qemu+unix:///system?socket=/nonexistent"
 
-static char tmpdir[] = "/tmp/qdrive-libvirt-launch-XXXXXX";
+#define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-launch-XXXXXX"
+static char tmpdir[sizeof TMPDIR_TEMPLATE];
 static virConnectPtr conn;      /* the test's own view of the driver */
 
 static void
@@ -37,6 +38,7 @@ ignore_error (void *opaque, virErrorPtr err)
 static void
 setup (void)
 {
+  strcpy (tmpdir, TMPDIR_TEMPLATE);
   ck_assert_msg (mkdtemp (tmpdir) != NULL, "mkdtemp: %s", strerror (errno));
   virSetErrorFunc (NULL, ignore_error);
   conn = virConnectOpen (TEST_URI);
@@ -217,6 +219,10 @@ START_TEST (test_launch_block_info_shutdown)
   ck_assert_str_eq (b->format, "qcow2");
   ck_assert (b->cache_writeback && !b->cache_direct && !b->cache_no_flush);
   ck_assert (!b->readonly);
+  /* In the order the drives were added. */
+  ck_assert_str_eq (l->val[0].id, "hd0");
+  ck_assert_str_eq (l->val[1].id, "hd1");
+  ck_assert_str_eq (l->val[2].id, "hd2");
   qdrive_free_block_info_list (l);
 
   /* libvirt kept the rest too: the transient disk, the buses. */

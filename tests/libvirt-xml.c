@@ -27,7 +27,8 @@
 #define VIRT_XML_VALIDATE "virt-xml-validate"
 #endif
 
-static char tmpdir[] = "/tmp/qdrive-libvirt-xml-XXXXXX";
+#define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-xml-XXXXXX"
+static char tmpdir[sizeof TMPDIR_TEMPLATE];
 
 /* A file in tmpdir, created empty; returns its path (static buffer). */
 static const char *
@@ -46,6 +47,7 @@ make_file (const char *name)
 static void
 setup (void)
 {
+  strcpy (tmpdir, TMPDIR_TEMPLATE);
   ck_assert_msg (mkdtemp (tmpdir) != NULL, "mkdtemp: %s", strerror (errno));
 }
 
