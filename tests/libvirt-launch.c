@@ -35,11 +35,32 @@ ignore_error (void *opaque, virErrorPtr err)
 {
 }
 
+/* One directory for the whole run, made and removed by the parent
+ * process, so that a failing test leaves nothing behind. */
+static void
+make_tmpdir (void)
+{
+  strcpy (tmpdir, TMPDIR_TEMPLATE);
+  if (mkdtemp (tmpdir) == NULL) {
+    perror ("mkdtemp");
+    exit (EXIT_FAILURE);
+  }
+}
+
+static void
+remove_tmpdir (void)
+{
+  char cmd[256];
+
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    fprintf (stderr, "cannot remove %s\n", tmpdir);
+}
+
+/* In each test's process: the test's own connection. */
 static void
 setup (void)
 {
-  strcpy (tmpdir, TMPDIR_TEMPLATE);
-  ck_assert_msg (mkdtemp (tmpdir) != NULL, "mkdtemp: %s", strerror (errno));
   virSetErrorFunc (NULL, ignore_error);
   conn = virConnectOpen (TEST_URI);
   ck_assert_msg (conn != NULL, "%s: %s", TEST_URI, virGetLastErrorMessage ());
@@ -48,11 +69,7 @@ setup (void)
 static void
 teardown (void)
 {
-  char cmd[256];
-
   virConnectClose (conn);
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq (system (cmd), 0);
 }
 
 /* A file in tmpdir, created empty; its path in buf. */
@@ -471,6 +488,7 @@ main (void)
   SRunner *sr;
   int failed;
 
+  tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_launch_block_info_shutdown);
   tcase_add_test (tc, test_file_name_round_trip);

@@ -44,11 +44,17 @@ make_file (const char *name)
   return path;
 }
 
+/* One directory for the whole run, made and removed by the parent
+ * process (Check runs each test in a child), so that a failing test
+ * leaves nothing behind. */
 static void
 setup (void)
 {
   strcpy (tmpdir, TMPDIR_TEMPLATE);
-  ck_assert_msg (mkdtemp (tmpdir) != NULL, "mkdtemp: %s", strerror (errno));
+  if (mkdtemp (tmpdir) == NULL) {
+    perror ("mkdtemp");
+    exit (EXIT_FAILURE);
+  }
 }
 
 static void
@@ -56,7 +62,8 @@ teardown (void)
 {
   char cmd[256];
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  ck_assert_int_eq (system (cmd), 0);
+  if (system (cmd) != 0)
+    fprintf (stderr, "cannot remove %s\n", tmpdir);
 }
 
 /* Runs virt-xml-validate on xml; fails the test with its output. */
@@ -578,7 +585,7 @@ main (void)
   SRunner *sr;
   int failed;
 
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_unchecked_fixture (tc, setup, teardown);
   tcase_add_loop_test (tc, test_case, 0, sizeof cases / sizeof cases[0]);
   tcase_add_test (tc, test_domain);
   tcase_add_test (tc, test_config);
