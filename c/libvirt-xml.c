@@ -92,6 +92,34 @@ check_xml_text (qdrive_h *g, const char *what, const char *s)
   return 0;
 }
 
+/* The disk formats libvirt's domain XML names (its schema's
+ * storageFormat, libvirt 9.0).  qdrive takes any qemu format name;
+ * libvirt refuses the others. */
+static const char *const libvirt_formats[] = {
+  "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
+  "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+};
+#define N_LIBVIRT_FORMATS (sizeof libvirt_formats / sizeof libvirt_formats[0])
+
+static int
+check_format (qdrive_h *g, const char *format)
+{
+  char allowed[256] = "";
+  size_t i;
+
+  for (i = 0; i < N_LIBVIRT_FORMATS; ++i)
+    if (strcmp (format, libvirt_formats[i]) == 0)
+      return 0;
+  for (i = 0; i < N_LIBVIRT_FORMATS; ++i) {
+    if (i > 0)
+      strcat (allowed, ", ");
+    strcat (allowed, libvirt_formats[i]);
+  }
+  set_error (g, "format: \"%s\" is not a format libvirt knows; allowed "
+             "with the libvirt backend: %s", format, allowed);
+  return -1;
+}
+
 /* SCSI targets libvirt's schema allows (two digits), and the drives
  * they hold with qemu's 16,384 LUNs each. */
 #define LIBVIRT_SCSI_TARGETS 100
@@ -261,7 +289,8 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   int r;
 
   for (i = 0; i < g->ndrives; ++i)
-    if (check_xml_text (g, "filename", g->drives[i].filename) == -1)
+    if (check_xml_text (g, "filename", g->drives[i].filename) == -1 ||
+        (g->drives[i].format && check_format (g, g->drives[i].format) == -1))
       return NULL;
   for (i = 0; i < g->nconfig; ++i)
     if (check_xml_text (g, "config", g->config[i]) == -1)

@@ -306,7 +306,8 @@ let public_calls = [
      C<E<lt>serialE<gt>> for C<label>, C<E<lt>blockioE<gt>> for \
      C<blocksize>, C<E<lt>transient/E<gt>> for C<readonly>, and the \
      alias C<ua-hdN>.  A file name that XML cannot hold (not UTF-8, \
-     or with control characters) is refused.";
+     or with control characters), and a C<format> that libvirt does \
+     not name (such as qemu's C<vhdx>), are refused.";
 
   call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
     ~shortdesc:"list the drives the handle holds"

@@ -514,6 +514,49 @@ START_TEST (test_unwritable_names)
 }
 END_TEST
 
+/* Every format libvirt names is written; others are refused. */
+START_TEST (test_formats)
+{
+  static const char *const formats[] = {
+    "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
+    "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+  };
+  const size_t n = sizeof formats / sizeof formats[0];
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml;
+  const char *path = make_file ("f.img"), *err;
+  size_t i;
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  for (i = 0; i < n; ++i)
+    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                             QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                             formats[i], -1), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  for (i = 0; i < n; ++i)
+    ck_assert_xstr_eq (&p, formats[i],
+                       "string(/domain/devices/disk[%zu]/driver/@type)", i + 1);
+  unparse (&p);
+  validate (xml);
+  free (xml);
+
+  /* qemu's vhdx is not a libvirt format. */
+  ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                           QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                           "vhdx", -1), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  err = qdrive_last_error (g);
+  ck_assert_str_eq (err, "get_libvirt_xml: format: \"vhdx\" is not a format "
+                    "libvirt knows; allowed with the libvirt backend: raw, "
+                    "dir, bochs, cloop, dmg, iso, vpc, vdi, fat, vhd, ploop, "
+                    "luks, cow, qcow, qcow2, qed, vmdk");
+  qdrive_close (g);
+}
+END_TEST
+
 /* Many SCSI drives: each gets its own name and, past target 99, the
  * next LUN, all on the one controller. */
 START_TEST (test_many_scsi)
@@ -591,6 +634,7 @@ main (void)
   tcase_add_test (tc, test_config);
   tcase_add_test (tc, test_escaping);
   tcase_add_test (tc, test_unwritable_names);
+  tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_many_scsi);
   tcase_add_test (tc, test_scratch);
   suite_add_tcase (s, tc);
