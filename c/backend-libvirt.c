@@ -191,7 +191,12 @@ choose_type (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr arch)
                kvm ? "kvm" : "qemu");
     return NULL;
   }
-  return strdup (want);
+  {
+    char *t = strdup (want);
+    if (t == NULL)
+      set_perror (g, "strdup");
+    return t;
+  }
 }
 
 /* Chooses from the capabilities: the hvm guest for x86_64 (the
