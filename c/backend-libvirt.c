@@ -1,28 +1,628 @@
 /* qdrive: the libvirt backend: runs the machine through libvirt.
- * PLACEHOLDER until the libvirt work lands: refuses to launch. */
+ *
+ * launch connects to the URI of the backend setting ("libvirt:URI",
+ * or libvirt's default for "libvirt"), reads the connection's
+ * capabilities to choose the domain type, arch and machine, and
+ * creates a transient domain from the drives' XML (libvirt-xml.c):
+ * paused and destroyed with the connection where the driver allows
+ * it.  block_info answers from the XML libvirt reports for the running
+ * domain, so it shows what libvirt kept.  shutdown destroys the
+ * domain and closes the connection.
+ *
+ * libvirt prints every error to stderr unless told otherwise; qdrive
+ * reports libvirt's messages in its own errors instead, so the
+ * default printing is silenced (for the process: libvirt has no
+ * per-call setting for the errors of virConnectOpen). */
 
 #include <config.h>
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
 #include "backend.h"
+#include "libvirt-xml.h"
+
+struct libvirt_state {
+  virConnectPtr conn;
+  virDomainPtr dom;
+};
+
+static void
+ignore_libvirt_error (void *opaque, virErrorPtr err)
+{
+  (void) opaque;
+  (void) err;
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void
+init_libraries (void)
+{
+  xmlInitParser ();
+  virInitialize ();
+  virSetErrorFunc (NULL, ignore_libvirt_error);
+}
+
+/* libvirt's message for the call that just failed on this thread. */
+static const char *
+libvirt_message (void)
+{
+  const char *msg = virGetLastErrorMessage ();
+  return msg ? msg : "unknown libvirt error";
+}
+
+static const char *
+uri_of (qdrive_h *g)
+{
+  return g->backend[7] == ':' ? g->backend + 8 : NULL;
+}
+
+static const char *
+uri_text (qdrive_h *g)
+{
+  const char *uri = uri_of (g);
+  return uri ? uri : "the default URI";
+}
+
+/* ---- XML parsing (capabilities and the domain's live XML) ---- */
+
+static xmlDocPtr
+parse_xml (const char *xml)
+{
+  return xmlReadMemory (xml, strlen (xml), NULL, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+                        XML_PARSE_NOWARNING);
+}
+
+/* The nodes expr selects under node, or NULL for none. */
+static xmlXPathObjectPtr
+select_nodes (xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
+{
+  xmlXPathObjectPtr r;
+
+  ctx->node = node;
+  r = xmlXPathEvalExpression (BAD_CAST expr, ctx);
+  if (r != NULL && (r->type != XPATH_NODESET || r->nodesetval == NULL ||
+                    r->nodesetval->nodeNr == 0)) {
+    xmlXPathFreeObject (r);
+    r = NULL;
+  }
+  return r;
+}
+
+/* The string value of expr evaluated at node (strdup'd, "" when it
+ * selects nothing), or NULL if out of memory. */
+static char *
+select_string (xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
+{
+  xmlXPathObjectPtr r;
+  char *s;
+
+  ctx->node = node;
+  r = xmlXPathEvalExpression (BAD_CAST expr, ctx);
+  if (r == NULL)
+    return NULL;
+  s = strdup (r->type == XPATH_STRING && r->stringval
+              ? (const char *) r->stringval : "");
+  xmlXPathFreeObject (r);
+  return s;
+}
+
+static int
+select_bool (xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
+{
+  xmlXPathObjectPtr r;
+  int b;
+
+  ctx->node = node;
+  r = xmlXPathEvalExpression (BAD_CAST expr, ctx);
+  if (r == NULL)
+    return 0;
+  b = r->type == XPATH_BOOLEAN && r->boolval;
+  xmlXPathFreeObject (r);
+  return b;
+}
+
+/* ---- choosing the domain from the capabilities ---- */
+
+struct choice {
+  char *type, *arch, *machine;  /* machine NULL: libvirt's default */
+};
+
+static void
+free_choice (struct choice *c)
+{
+  free (c->type);
+  free (c->arch);
+  free (c->machine);
+}
+
+/* Whether the <arch> node offers domain type t (listed as <domain
+ * type=t/>). */
+static int
+offers_type (xmlXPathContextPtr ctx, xmlNodePtr arch, const char *t)
+{
+  char expr[64];
+
+  snprintf (expr, sizeof expr, "boolean(domain[@type='%s'])", t);
+  return select_bool (ctx, arch, expr);
+}
+
+/* The domain type for the accelerator setting.  A qemu connection
+ * offers "qemu" (TCG) and, where KVM is usable, "kvm": the setting is
+ * honoured strictly there.  A connection offering neither (such as
+ * libvirt's test driver, type "test") gets the first type it offers. */
+static char *
+choose_type (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr arch)
+{
+  int kvm = offers_type (ctx, arch, "kvm");
+  int tcg = offers_type (ctx, arch, "qemu");
+  const char *want = NULL;
+
+  if (!kvm && !tcg) {
+    char *t = select_string (ctx, arch, "string(domain[1]/@type)");
+    if (t != NULL && *t == '\0') {
+      free (t);
+      set_error (g, "libvirt at %s offers no domain type", uri_text (g));
+      return NULL;
+    }
+    if (t == NULL)
+      set_perror (g, "strdup");
+    return t;
+  }
+  switch (g->accel) {
+  case QDRIVE_INT_ACCEL_KVM: want = kvm ? "kvm" : NULL; break;
+  case QDRIVE_INT_ACCEL_TCG: want = tcg ? "qemu" : NULL; break;
+  default: want = kvm ? "kvm" : "qemu"; break;
+  }
+  if (want == NULL) {
+    set_error (g, "accel: \"%s\" is not offered by libvirt at %s (it "
+               "offers domain type %s only)",
+               qdrive_int_accel_names[g->accel], uri_text (g),
+               kvm ? "kvm" : "qemu");
+    return NULL;
+  }
+  {
+    char *t = strdup (want);
+    if (t == NULL)
+      set_perror (g, "strdup");
+    return t;
+  }
+}
+
+/* Chooses from the capabilities: the hvm guest for x86_64 (the
+ * machine qdrive's drive limits assume), else for the host's arch,
+ * else the first hvm guest; its domain type (choose_type); machine
+ * "pc" (it has the IDE controller) if the arch or type lists it,
+ * otherwise libvirt's default. */
+static int
+choose (qdrive_h *g, const char *caps, struct choice *c)
+{
+  static const char *const arch_exprs[] = {
+    "/capabilities/guest[os_type='hvm']/arch[@name='x86_64']",
+    "/capabilities/guest[os_type='hvm']/arch[@name=/capabilities/host/cpu/arch]",
+    "/capabilities/guest[os_type='hvm']/arch",
+  };
+  xmlDocPtr doc;
+  xmlXPathContextPtr ctx = NULL;
+  xmlXPathObjectPtr archs = NULL;
+  xmlNodePtr arch;
+  size_t i;
+  int r = -1;
+
+  memset (c, 0, sizeof *c);
+  doc = parse_xml (caps);
+  if (doc == NULL) {
+    set_error (g, "cannot parse the capabilities of libvirt at %s",
+               uri_text (g));
+    return -1;
+  }
+  ctx = xmlXPathNewContext (doc);
+  if (ctx == NULL) {
+    set_error (g, "cannot create an XPath context");
+    goto out;
+  }
+  for (i = 0; i < sizeof arch_exprs / sizeof arch_exprs[0]; ++i)
+    if ((archs = select_nodes (ctx, NULL, arch_exprs[i])) != NULL)
+      break;
+  if (archs == NULL) {
+    set_error (g, "libvirt at %s offers no hvm guest", uri_text (g));
+    goto out;
+  }
+  arch = archs->nodesetval->nodeTab[0];
+
+  c->type = choose_type (g, ctx, arch);
+  if (c->type == NULL)
+    goto out;
+  c->arch = select_string (ctx, arch, "string(@name)");
+  if (c->arch == NULL) {
+    set_perror (g, "strdup");
+    goto out;
+  }
+  {
+    char expr[128];
+    snprintf (expr, sizeof expr,
+              "boolean(machine[.='pc'] | domain[@type='%s']/machine[.='pc'])",
+              c->type);
+    if (select_bool (ctx, arch, expr) && (c->machine = strdup ("pc")) == NULL) {
+      set_perror (g, "strdup");
+      goto out;
+    }
+  }
+  r = 0;
+
+ out:
+  if (r == -1)
+    free_choice (c);
+  xmlXPathFreeObject (archs);
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+  return r;
+}
+
+/* ---- launch ---- */
+
+/* A random (version 4) UUID.  launch names its domain by it, so that
+ * after a failed create it finds and destroys only its own domain. */
+static int
+make_uuid (qdrive_h *g, char *buf, size_t len)
+{
+  unsigned char u[16];
+
+  if (getrandom (u, sizeof u, 0) != sizeof u) {
+    set_perror (g, "getrandom");
+    return -1;
+  }
+  u[6] = (u[6] & 0x0f) | 0x40;
+  u[8] = (u[8] & 0x3f) | 0x80;
+  snprintf (buf, len,
+            "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+            "%02x%02x%02x%02x%02x%02x",
+            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+            u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+  return 0;
+}
+
+/* Creates the domain, with as many of these flags as the driver
+ * takes: paused (the guest runs nothing), and destroyed by libvirt if
+ * the connection closes (so a crashed caller leaves nothing behind).
+ * Drivers refuse flags with different errors (the test driver:
+ * "unsupported flags", the embedded qemu driver: an internal error for
+ * autodestroy), so each failure is retried with fewer flags, and a
+ * domain that cannot be created at all reports the error of the
+ * plainest attempt. */
+static virDomainPtr
+create_domain (virConnectPtr conn, const char *xml)
+{
+  static const unsigned int flags[] = {
+    VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY,
+    VIR_DOMAIN_START_PAUSED,
+    0,
+  };
+  virDomainPtr dom = NULL;
+  size_t i;
+
+  for (i = 0; i < sizeof flags / sizeof flags[0] && dom == NULL; ++i)
+    dom = virDomainCreateXML (conn, xml, flags[i]);
+  return dom;
+}
+
+/* Destroys the domain whose uuid is uuid, if it exists: after a
+ * failed create (a remote daemon may have created it before the
+ * answer was lost) or a failed check.  The caller's error stands. */
+static void
+destroy_by_uuid (virConnectPtr conn, const char *uuid)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (conn, uuid);
+
+  if (dom != NULL) {
+    virDomainDestroy (dom);
+    virDomainFree (dom);
+  }
+}
+
+/* The live XML's disks, parsed: the one place block_info and launch
+ * read it. */
+struct live {
+  xmlDocPtr doc;
+  xmlXPathContextPtr ctx;
+  xmlXPathObjectPtr disks;      /* NULL: no disk */
+};
+
+static void
+free_live (struct live *l)
+{
+  xmlXPathFreeObject (l->disks);
+  xmlXPathFreeContext (l->ctx);
+  xmlFreeDoc (l->doc);
+}
+
+static int
+read_live (qdrive_h *g, virDomainPtr dom, struct live *l)
+{
+  char *xml;
+
+  memset (l, 0, sizeof *l);
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (xml == NULL) {
+    set_error (g, "cannot get the domain's XML from libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+    return -1;
+  }
+  l->doc = parse_xml (xml);
+  free (xml);
+  if (l->doc == NULL) {
+    set_error (g, "cannot parse the domain's XML from libvirt at %s",
+               uri_text (g));
+    return -1;
+  }
+  l->ctx = xmlXPathNewContext (l->doc);
+  if (l->ctx == NULL) {
+    set_error (g, "cannot create an XPath context");
+    free_live (l);
+    return -1;
+  }
+  l->disks = select_nodes (l->ctx, NULL, "/domain/devices/disk");
+  return 0;
+}
+
+static size_t
+live_ndisks (const struct live *l)
+{
+  return l->disks ? (size_t) l->disks->nodesetval->nodeNr : 0;
+}
 
 static int
 libvirt_launch (qdrive_h *g)
 {
-  set_error (g, "the libvirt backend cannot launch yet");
+  struct libvirt_state *s = NULL;
+  struct choice c;
+  struct live l;
+  struct libvirt_target t;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  char *caps, *xml;
+  size_t n;
+
+  pthread_once (&init_once, init_libraries);
+
+  s = calloc (1, sizeof *s);
+  if (s == NULL) {
+    set_perror (g, "calloc");
+    return -1;
+  }
+  if (g->verbose)
+    fprintf (stderr, "qdrive: connecting to libvirt at %s\n", uri_text (g));
+  s->conn = virConnectOpen (uri_of (g));
+  if (s->conn == NULL) {
+    set_error (g, "cannot connect to libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+    free (s);
+    return -1;
+  }
+  virConnSetErrorFunc (s->conn, NULL, ignore_libvirt_error);
+
+  caps = virConnectGetCapabilities (s->conn);
+  if (caps == NULL) {
+    set_error (g, "cannot get the capabilities of libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+    goto err;
+  }
+  if (choose (g, caps, &c) == -1) {
+    free (caps);
+    goto err;
+  }
+  free (caps);
+
+  if (make_uuid (g, uuid, sizeof uuid) == -1) {
+    free_choice (&c);
+    goto err;
+  }
+  t.type = c.type;
+  t.arch = c.arch;
+  t.machine = c.machine;
+  t.uuid = uuid;
+  xml = qdrive_int_libvirt_xml (g, &t);
+  free_choice (&c);
+  if (xml == NULL)
+    goto err;
+  if (g->verbose)
+    fprintf (stderr, "qdrive: creating the libvirt domain:\n%s", xml);
+
+  s->dom = create_domain (s->conn, xml);
+  free (xml);
+  if (s->dom == NULL) {
+    set_error (g, "libvirt at %s cannot create the domain: %s",
+               uri_text (g), libvirt_message ());
+    destroy_by_uuid (s->conn, uuid);
+    goto err;
+  }
+
+  /* launch returns once libvirt reports every drive. */
+  if (read_live (g, s->dom, &l) == -1)
+    goto err_destroy;
+  n = live_ndisks (&l);
+  free_live (&l);
+  if (n != g->ndrives) {
+    set_error (g, "libvirt at %s reports %zu disks for the domain's %zu "
+               "drives", uri_text (g), n, g->ndrives);
+    goto err_destroy;
+  }
+
+  g->backend_data = s;
+  return 0;
+
+ err_destroy:
+  virDomainDestroy (s->dom);
+  virDomainFree (s->dom);
+ err:
+  virConnectClose (s->conn);
+  free (s);
   return -1;
+}
+
+/* ---- block_info ---- */
+
+/* The cache flags qemu gets for libvirt's cache attribute.  No
+ * attribute, or "default", is qemu's default: writeback. */
+static int
+cache_flags (const char *cache, struct qdrive_block_info *b)
+{
+  static const struct {
+    const char *name;
+    bool writeback, direct, no_flush;
+  } modes[] = {
+    { "", true, false, false },
+    { "default", true, false, false },
+    { "writeback", true, false, false },
+    { "unsafe", true, false, true },
+    { "none", true, true, false },
+    { "writethrough", false, false, false },
+    { "directsync", false, true, false },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof modes / sizeof modes[0]; ++i)
+    if (strcmp (cache, modes[i].name) == 0) {
+      b->cache_writeback = modes[i].writeback;
+      b->cache_direct = modes[i].direct;
+      b->cache_no_flush = modes[i].no_flush;
+      return 0;
+    }
+  return -1;
+}
+
+/* Fills b from the <disk> node; b's strings are NULL on entry. */
+static int
+disk_info (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr disk,
+           struct qdrive_block_info *b)
+{
+  char *alias, *cache;
+  const size_t plen = strlen (QDRIVE_LIBVIRT_ALIAS_PREFIX);
+  int r;
+
+  alias = select_string (ctx, disk, "string(alias/@name)");
+  b->filename = select_string (ctx, disk, "string(source/@file)");
+  b->format = select_string (ctx, disk, "string(driver/@type)");
+  cache = select_string (ctx, disk, "string(driver/@cache)");
+  if (alias == NULL || b->filename == NULL || b->format == NULL ||
+      cache == NULL) {
+    free (alias);
+    free (cache);
+    set_perror (g, "strdup");
+    return -1;
+  }
+  /* qdrive's id without libvirt's prefix for user aliases; a disk
+   * libvirt renamed keeps libvirt's name. */
+  if (strncmp (alias, QDRIVE_LIBVIRT_ALIAS_PREFIX, plen) == 0)
+    memmove (alias, alias + plen, strlen (alias + plen) + 1);
+  b->id = alias;
+  b->readonly = select_bool (ctx, disk, "boolean(readonly)");
+  r = cache_flags (cache, b);
+  if (r == -1)
+    set_error (g, "libvirt reports the cache mode \"%s\" for %s, which "
+               "qdrive does not know", cache, b->filename);
+  free (cache);
+  return r;
+}
+
+/* Whether id is qdrive's "hdN", and N. */
+static int
+drive_index (const char *id, unsigned long *n)
+{
+  char *end;
+
+  if (strncmp (id, "hd", 2) != 0 || id[2] < '0' || id[2] > '9')
+    return 0;
+  errno = 0;
+  *n = strtoul (id + 2, &end, 10);
+  return *end == '\0' && errno == 0;
+}
+
+/* libvirt lists disks by bus; block_info lists the drives in the
+ * order they were added (as list_drives does), then any disk libvirt
+ * added itself, by id. */
+static int
+compare_info (const void *pa, const void *pb)
+{
+  const struct qdrive_block_info *a = pa, *b = pb;
+  unsigned long na, nb;
+  int qa = drive_index (a->id, &na), qb = drive_index (b->id, &nb);
+
+  if (qa && qb)
+    return na < nb ? -1 : na > nb;
+  if (qa != qb)
+    return qb - qa;
+  return strcmp (a->id, b->id);
 }
 
 static struct qdrive_block_info_list *
 libvirt_block_info (qdrive_h *g)
 {
-  set_error (g, "the libvirt backend cannot launch yet");
-  return NULL;
+  struct libvirt_state *s = g->backend_data;
+  struct qdrive_block_info_list *list;
+  struct live l;
+  size_t i, n;
+
+  if (read_live (g, s->dom, &l) == -1)
+    return NULL;
+  n = live_ndisks (&l);
+  list = malloc (sizeof *list);
+  if (list != NULL)
+    list->val = calloc (n ? n : 1, sizeof *list->val);
+  if (list == NULL || list->val == NULL) {
+    set_perror (g, "cannot allocate the block_info list");
+    free (list);
+    free_live (&l);
+    return NULL;
+  }
+  list->len = n;
+  for (i = 0; i < n; ++i)
+    if (disk_info (g, l.ctx, l.disks->nodesetval->nodeTab[i],
+                   &list->val[i]) == -1) {
+      qdrive_free_block_info_list (list);
+      free_live (&l);
+      return NULL;
+    }
+  free_live (&l);
+  qsort (list->val, n, sizeof *list->val, compare_info);
+  return list;
 }
+
+/* ---- shutdown ---- */
 
 static int
 libvirt_shutdown (qdrive_h *g)
 {
-  return 0;
+  struct libvirt_state *s = g->backend_data;
+  int r = 0;
+
+  if (s == NULL)
+    return 0;
+  if (virDomainDestroy (s->dom) == -1) {
+    virErrorPtr err = virGetLastError ();
+    /* Already gone (destroyed by someone else, or the guest stopped):
+     * what shutdown is for is done. */
+    if (err == NULL || (err->code != VIR_ERR_NO_DOMAIN &&
+                        err->code != VIR_ERR_OPERATION_INVALID)) {
+      set_error (g, "libvirt at %s cannot destroy the domain: %s",
+                 uri_text (g), libvirt_message ());
+      r = -1;
+    }
+  }
+  virDomainFree (s->dom);
+  virConnectClose (s->conn);
+  free (s);
+  g->backend_data = NULL;
+  return r;
 }
 
 const struct backend_ops qdrive_int_backend_libvirt = {

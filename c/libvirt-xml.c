@@ -1,13 +1,345 @@
-/* qdrive: the libvirt domain XML of the drives (get_libvirt_xml).
- * PLACEHOLDER until the libvirt work lands. */
+/* qdrive: the libvirt domain XML of the drives (get_libvirt_xml, and
+ * the libvirt backend's launch).
+ *
+ * The XML is written with libxml2's xmlTextWriter, which escapes every
+ * value, so a file name holding quotes, '<' or '&' comes back from
+ * libvirt unchanged.  Commas need nothing here: libvirt quotes for
+ * qemu itself.
+ *
+ * get_libvirt_xml does not connect to libvirt, so it writes the domain
+ * for a local qemu: type "kvm" ("qemu" when the accelerator is "tcg"),
+ * arch x86_64, machine "pc" (the one with an IDE controller), and no
+ * uuid.  launch writes the same XML with the type, arch and machine
+ * the connection's capabilities offer and a uuid of its own (see
+ * backend-libvirt.c). */
 
 #include <config.h>
 
-#include "internal.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include <libxml/xmlstring.h>
+#include <libxml/xmlwriter.h>
+
+#include "libvirt-xml.h"
+
+/* The domain name must differ between handles, also between processes
+ * and hosts using one libvirt, and must not change between
+ * get_libvirt_xml and launch.  The handle's address is unique among the
+ * process's live handles; XORed with a random key drawn once per
+ * process it stays unique, says nothing about the address, and is
+ * unlikely to meet another process's names. */
+static uint64_t name_key;
+static pthread_once_t name_key_once = PTHREAD_ONCE_INIT;
+
+static void
+init_name_key (void)
+{
+  if (getrandom (&name_key, sizeof name_key, 0) != sizeof name_key)
+    name_key = ((uint64_t) getpid () << 32) ^ (uint64_t) time (NULL);
+}
+
+void
+qdrive_int_libvirt_name (qdrive_h *g, char *buf)
+{
+  pthread_once (&name_key_once, init_name_key);
+  snprintf (buf, QDRIVE_LIBVIRT_NAME_LEN, "qdrive-%016" PRIx64,
+            (uint64_t) (uintptr_t) g ^ name_key);
+}
+
+/* libvirt's disk names: prefix then a..z, aa..zz, aaa...: the letters
+ * are the index in base 26 where each digit is one more than usual. */
+static void
+disk_name (char *buf, size_t len, const char *prefix, size_t index)
+{
+  char letters[16];
+  size_t n = sizeof letters - 1;
+
+  letters[n] = '\0';
+  for (;;) {
+    letters[--n] = 'a' + index % 26;
+    if (index < 26)
+      break;
+    index = index / 26 - 1;
+  }
+  snprintf (buf, len, "%s%s", prefix, &letters[n]);
+}
+
+/* XML 1.0 cannot hold invalid UTF-8 nor control characters other than
+ * tab, newline and return, escaped or not. */
+static int
+check_xml_text (qdrive_h *g, const char *what, const char *s)
+{
+  const unsigned char *p;
+
+  if (!xmlCheckUTF8 ((const xmlChar *) s)) {
+    set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it is not "
+               "valid UTF-8", what, s);
+    return -1;
+  }
+  for (p = (const unsigned char *) s; *p; ++p)
+    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
+      set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
+                 "the control character 0x%02x", what, s, *p);
+      return -1;
+    }
+  return 0;
+}
+
+/* The disk formats libvirt's domain XML names (its schema's
+ * storageFormat, libvirt 9.0).  qdrive takes any qemu format name;
+ * libvirt refuses the others. */
+static const char *const libvirt_formats[] = {
+  "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
+  "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+};
+#define N_LIBVIRT_FORMATS (sizeof libvirt_formats / sizeof libvirt_formats[0])
+
+static int
+check_format (qdrive_h *g, const char *format)
+{
+  char allowed[256] = "";
+  size_t i;
+
+  for (i = 0; i < N_LIBVIRT_FORMATS; ++i)
+    if (strcmp (format, libvirt_formats[i]) == 0)
+      return 0;
+  for (i = 0; i < N_LIBVIRT_FORMATS; ++i) {
+    if (i > 0)
+      strcat (allowed, ", ");
+    strcat (allowed, libvirt_formats[i]);
+  }
+  set_error (g, "format: \"%s\" is not a format libvirt knows; allowed "
+             "with the libvirt backend: %s", format, allowed);
+  return -1;
+}
+
+/* SCSI targets libvirt's schema allows (two digits), and the drives
+ * they hold with qemu's 16,384 LUNs each. */
+#define LIBVIRT_SCSI_TARGETS 100
+#define LIBVIRT_MAX_SCSI_DRIVES (LIBVIRT_SCSI_TARGETS * QDRIVE_SCSI_LUNS)
+
+static const char *const target_prefix[] = {
+  [QDRIVE_INT_IFACE_SCSI] = "sd",
+  [QDRIVE_INT_IFACE_VIRTIO] = "vd",
+  [QDRIVE_INT_IFACE_IDE] = "hd",
+};
+
+/* The elements are written in the order libvirt itself uses. */
+#define W(call) do { if ((call) < 0) return -1; } while (0)
+#define ATTR(w, name, value) \
+  W (xmlTextWriterWriteAttribute ((w), BAD_CAST (name), BAD_CAST (value)))
+#define ATTRF(w, name, ...) \
+  W (xmlTextWriterWriteFormatAttribute ((w), BAD_CAST (name), __VA_ARGS__))
+#define START(w, name) W (xmlTextWriterStartElement ((w), BAD_CAST (name)))
+#define END(w) W (xmlTextWriterEndElement (w))
+
+/* Drive i, the n-th of its interface. */
+static int
+write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
+{
+  char dev[32];
+
+  START (w, "disk");
+  ATTR (w, "type", "file");
+  ATTR (w, "device", "disk");
+
+  START (w, "driver");
+  ATTR (w, "name", "qemu");
+  if (d->format)
+    ATTR (w, "type", d->format);
+  ATTR (w, "cache", qdrive_int_cachemode_names[d->cachemode]);
+  /* besteffort too: where the format cannot discard, qemu ignores it. */
+  if (d->discard != QDRIVE_INT_DISCARD_DISABLE)
+    ATTR (w, "discard", "unmap");
+  if (d->copyonread)
+    ATTR (w, "copy_on_read", "on");
+  END (w);
+
+  START (w, "source");
+  ATTR (w, "file", d->filename);
+  END (w);
+
+  if (d->blocksize) {
+    START (w, "blockio");
+    ATTRF (w, "logical_block_size", "%u", d->blocksize);
+    ATTRF (w, "physical_block_size", "%u", d->blocksize);
+    END (w);
+  }
+
+  disk_name (dev, sizeof dev, target_prefix[d->iface], n);
+  START (w, "target");
+  ATTR (w, "dev", dev);
+  ATTR (w, "bus", qdrive_int_iface_names[d->iface]);
+  END (w);
+
+  /* The guest's writes go to an overlay that is thrown away. */
+  if (d->readonly) {
+    START (w, "transient");
+    END (w);
+  }
+
+  if (d->label)
+    W (xmlTextWriterWriteElement (w, BAD_CAST "serial", BAD_CAST d->label));
+
+  START (w, "alias");
+  ATTRF (w, "name", QDRIVE_LIBVIRT_ALIAS_PREFIX "hd%zu", i);
+  END (w);
+
+  /* Every SCSI disk on the one virtio-scsi controller: targets 0-99
+   * on LUN 0 (as the direct backend places its first 100), then the
+   * next LUN.  libvirt's schema allows two-digit targets only.
+   * (Without addresses libvirt would put 16 disks per controller and
+   * add controllers of its default model.)  IDE disks are placed by
+   * their names, hda-hdd. */
+  if (d->iface == QDRIVE_INT_IFACE_SCSI) {
+    START (w, "address");
+    ATTR (w, "type", "drive");
+    ATTR (w, "controller", "0");
+    ATTR (w, "bus", "0");
+    ATTRF (w, "target", "%zu", n % LIBVIRT_SCSI_TARGETS);
+    ATTRF (w, "unit", "%zu", n / LIBVIRT_SCSI_TARGETS);
+    END (w);
+  }
+
+  END (w); /* disk */
+  return 0;
+}
+
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+static int
+write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t)
+{
+  char name[QDRIVE_LIBVIRT_NAME_LEN];
+  size_t i, n_by_iface[3] = { 0, 0, 0 };
+
+  W (xmlTextWriterSetIndent (w, 1));
+  W (xmlTextWriterSetIndentString (w, BAD_CAST "  "));
+
+  START (w, "domain");
+  ATTR (w, "type", t->type);
+  if (g->nconfig > 0)
+    ATTR (w, "xmlns:qemu", QEMU_NS);
+
+  qdrive_int_libvirt_name (g, name);
+  W (xmlTextWriterWriteElement (w, BAD_CAST "name", BAD_CAST name));
+  if (t->uuid)
+    W (xmlTextWriterWriteElement (w, BAD_CAST "uuid", BAD_CAST t->uuid));
+
+  START (w, "memory");
+  ATTR (w, "unit", "MiB");
+  W (xmlTextWriterWriteFormatString (w, "%d", g->memsize));
+  END (w);
+  W (xmlTextWriterWriteFormatElement (w, BAD_CAST "vcpu", "%d", g->smp));
+
+  START (w, "os");
+  START (w, "type");
+  ATTR (w, "arch", t->arch);
+  if (t->machine)
+    ATTR (w, "machine", t->machine);
+  W (xmlTextWriterWriteString (w, BAD_CAST "hvm"));
+  END (w);
+  END (w); /* os */
+
+  START (w, "devices");
+  for (i = 0; i < g->ndrives; ++i) {
+    const struct drive *d = &g->drives[i];
+    if (write_disk (w, d, i, n_by_iface[d->iface]++) == -1)
+      return -1;
+  }
+  if (g->count_by_iface[QDRIVE_INT_IFACE_SCSI] > 0) {
+    START (w, "controller");
+    ATTR (w, "type", "scsi");
+    ATTR (w, "index", "0");
+    ATTR (w, "model", "virtio-scsi");
+    END (w);
+  }
+  END (w); /* devices */
+
+  /* The extra qemu parameters of the config call, passed through
+   * libvirt's qemu namespace.  Only the qemu driver uses them. */
+  if (g->nconfig > 0) {
+    START (w, "qemu:commandline");
+    for (i = 0; i < g->nconfig; ++i) {
+      START (w, "qemu:arg");
+      ATTR (w, "value", g->config[i]);
+      END (w);
+    }
+    END (w);
+  }
+
+  END (w); /* domain */
+  return 0;
+}
+
+char *
+qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
+{
+  xmlBufferPtr buf;
+  xmlTextWriterPtr w;
+  char *xml = NULL;
+  size_t i;
+  int r;
+
+  for (i = 0; i < g->ndrives; ++i)
+    if (check_xml_text (g, "filename", g->drives[i].filename) == -1 ||
+        (g->drives[i].format && check_format (g, g->drives[i].format) == -1))
+      return NULL;
+  for (i = 0; i < g->nconfig; ++i)
+    if (check_xml_text (g, "config", g->config[i]) == -1)
+      return NULL;
+  if (g->count_by_iface[QDRIVE_INT_IFACE_SCSI] > LIBVIRT_MAX_SCSI_DRIVES) {
+    set_error (g, "iface: the libvirt backend places at most %d \"scsi\" "
+               "drives (libvirt numbers SCSI targets up to 99), and the "
+               "handle has %zu", LIBVIRT_MAX_SCSI_DRIVES,
+               g->count_by_iface[QDRIVE_INT_IFACE_SCSI]);
+    return NULL;
+  }
+
+  buf = xmlBufferCreate ();
+  if (buf == NULL) {
+    set_error (g, "cannot create an XML buffer");
+    return NULL;
+  }
+  w = xmlNewTextWriterMemory (buf, 0);
+  if (w == NULL) {
+    xmlBufferFree (buf);
+    set_error (g, "cannot create an XML writer");
+    return NULL;
+  }
+  r = write_domain (w, g, t);
+  if (r == 0 && xmlTextWriterEndDocument (w) < 0)
+    r = -1;
+  xmlFreeTextWriter (w);        /* flushes into buf */
+  if (r == 0) {
+    /* Ending with a newline, as a text file does. */
+    if (asprintf (&xml, "%s\n", (const char *) xmlBufferContent (buf)) == -1) {
+      xml = NULL;
+      set_perror (g, "asprintf");
+    }
+  }
+  else
+    set_error (g, "cannot write the libvirt domain XML");
+  xmlBufferFree (buf);
+  return xml;
+}
 
 char *
 qdrive_impl_get_libvirt_xml (qdrive_h *g)
 {
-  set_error (g, "not implemented yet");
-  return NULL;
+  const struct libvirt_target offline = {
+    .type = g->accel == QDRIVE_INT_ACCEL_TCG ? "qemu" : "kvm",
+    .arch = "x86_64",
+    .machine = "pc",
+    .uuid = NULL,
+  };
+
+  return qdrive_int_libvirt_xml (g, &offline);
 }

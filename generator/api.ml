@@ -292,7 +292,22 @@ let public_calls = [
     ~shortdesc:"the libvirt domain XML the libvirt backend defines"
     "Return the libvirt domain XML that the libvirt backend would \
      define for the drives added so far, without connecting to \
-     libvirt.";
+     libvirt.  As no connection tells what it offers, the domain is \
+     written for a local qemu: type C<kvm> (C<qemu> if C<accel> is \
+     C<tcg>), arch C<x86_64>, machine C<pc>, and no uuid.  C<launch> \
+     adapts these to the connection's capabilities and adds a uuid.  \
+     The domain's name, C<qdrive-> and 16 hex digits, is the same on \
+     every call and differs between handles.\n\n\
+     Each drive is a C<E<lt>disk type='file' device='disk'E<gt>> with \
+     C<E<lt>driverE<gt>> (C<type>: the format, C<cache>: the cache \
+     mode, C<discard='unmap'>, C<copy_on_read='on'>), \
+     C<E<lt>source file=...E<gt>>, a C<E<lt>targetE<gt>> on the bus \
+     of C<iface> (SCSI drives on one virtio-scsi controller), \
+     C<E<lt>serialE<gt>> for C<label>, C<E<lt>blockioE<gt>> for \
+     C<blocksize>, C<E<lt>transient/E<gt>> for C<readonly>, and the \
+     alias C<ua-hdN>.  A file name that XML cannot hold (not UTF-8, \
+     or with control characters), and a C<format> that libvirt does \
+     not name (such as qemu's C<vhdx>), are refused.";
 
   call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
     ~shortdesc:"list the drives the handle holds"

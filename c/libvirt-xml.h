@@ -1,0 +1,35 @@
+/* qdrive: the libvirt domain XML, shared by get_libvirt_xml and the
+ * libvirt backend's launch. */
+
+#ifndef QDRIVE_LIBVIRT_XML_H
+#define QDRIVE_LIBVIRT_XML_H
+
+#include "internal.h"
+
+/* What the domain XML depends on besides the handle's settings and
+ * drives: chosen offline by get_libvirt_xml, and from the connection's
+ * capabilities by launch. */
+struct libvirt_target {
+  const char *type;             /* <domain type=...>: kvm, qemu, test... */
+  const char *arch;             /* <os><type arch=...> */
+  const char *machine;          /* <os><type machine=...>; NULL: libvirt's */
+  const char *uuid;             /* NULL: libvirt makes one up */
+};
+
+/* The domain's name: "qdrive-" and 16 hex digits, the same for the
+ * whole life of the handle and different for every handle (see
+ * libvirt-xml.c).  buf must hold QDRIVE_LIBVIRT_NAME_LEN bytes. */
+#define QDRIVE_LIBVIRT_NAME_LEN 24
+extern void qdrive_int_libvirt_name (qdrive_h *g, char *buf);
+
+/* The domain XML of the handle's drives and settings for target t, or
+ * NULL with the error set. */
+extern char *qdrive_int_libvirt_xml (qdrive_h *g,
+                                     const struct libvirt_target *t);
+
+/* The id qdrive gives drive i (hdI, as the direct backend's qemu id),
+ * and the libvirt alias that carries it: user aliases must start with
+ * "ua-". */
+#define QDRIVE_LIBVIRT_ALIAS_PREFIX "ua-"
+
+#endif /* QDRIVE_LIBVIRT_XML_H */

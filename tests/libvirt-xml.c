@@ -1,0 +1,646 @@
+/* qdrive: tests of get_libvirt_xml.
+ *
+ * Every add_drive option, alone and combined, is rendered as libvirt
+ * domain XML; each XML is checked element by element (parsed with
+ * libxml2) against what the drive asked for, and validated by
+ * libvirt's own schema with virt-xml-validate. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "qdrive.h"
+
+#ifndef VIRT_XML_VALIDATE
+#define VIRT_XML_VALIDATE "virt-xml-validate"
+#endif
+
+#define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-xml-XXXXXX"
+static char tmpdir[sizeof TMPDIR_TEMPLATE];
+
+/* A file in tmpdir, created empty; returns its path (static buffer). */
+static const char *
+make_file (const char *name)
+{
+  static char path[4096];
+  int fd;
+
+  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
+  fd = open (path, O_WRONLY | O_CREAT, 0644);
+  ck_assert_msg (fd >= 0, "%s: %s", path, strerror (errno));
+  close (fd);
+  return path;
+}
+
+/* One directory for the whole run, made and removed by the parent
+ * process (Check runs each test in a child), so that a failing test
+ * leaves nothing behind. */
+static void
+setup (void)
+{
+  strcpy (tmpdir, TMPDIR_TEMPLATE);
+  if (mkdtemp (tmpdir) == NULL) {
+    perror ("mkdtemp");
+    exit (EXIT_FAILURE);
+  }
+}
+
+static void
+teardown (void)
+{
+  char cmd[256];
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    fprintf (stderr, "cannot remove %s\n", tmpdir);
+}
+
+/* Runs virt-xml-validate on xml; fails the test with its output. */
+static void
+validate (const char *xml)
+{
+  char path[1024], out[1024], cmd[4096];
+  FILE *f;
+  int status, fd;
+  ssize_t n;
+
+  if (access (VIRT_XML_VALIDATE, X_OK) == -1 &&
+      strchr (VIRT_XML_VALIDATE, '/') != NULL)
+    ck_abort_msg ("%s is missing: apt-get install libvirt-clients "
+                  "libxml2-utils", VIRT_XML_VALIDATE);
+  snprintf (path, sizeof path, "%s/domain.xml", tmpdir);
+  f = fopen (path, "w");
+  ck_assert_ptr_nonnull (f);
+  fputs (xml, f);
+  ck_assert_int_eq (fclose (f), 0);
+  snprintf (out, sizeof out, "%s/validate.out", tmpdir);
+  snprintf (cmd, sizeof cmd, "%s '%s' domain >'%s' 2>&1",
+            VIRT_XML_VALIDATE, path, out);
+  status = system (cmd);
+  if (status != 0) {
+    char text[2048] = "";
+    fd = open (out, O_RDONLY);
+    if (fd >= 0) {
+      n = read (fd, text, sizeof text - 1);
+      text[n > 0 ? n : 0] = '\0';
+      close (fd);
+    }
+    /* Check's messages are short: the XML goes to stderr. */
+    fprintf (stderr, "refused XML:\n%s", xml);
+    ck_abort_msg ("virt-xml-validate refused the XML (status %d):\n%.1500s",
+                  status, text);
+  }
+}
+
+/* ---- reading the XML back ---- */
+
+struct parsed {
+  xmlDocPtr doc;
+  xmlXPathContextPtr ctx;
+};
+
+static void
+parse (struct parsed *p, const char *xml)
+{
+  p->doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
+  ck_assert_msg (p->doc != NULL, "not XML:\n%s", xml);
+  p->ctx = xmlXPathNewContext (p->doc);
+  ck_assert_ptr_nonnull (p->ctx);
+}
+
+static void
+unparse (struct parsed *p)
+{
+  xmlXPathFreeContext (p->ctx);
+  xmlFreeDoc (p->doc);
+}
+
+/* The string value of expr (printf-style); the caller frees it. */
+static char *
+str (struct parsed *p, const char *fs, ...)
+{
+  char expr[512], *s;
+  xmlXPathObjectPtr r;
+  va_list args;
+
+  va_start (args, fs);
+  vsnprintf (expr, sizeof expr, fs, args);
+  va_end (args);
+  r = xmlXPathEvalExpression (BAD_CAST expr, p->ctx);
+  ck_assert_msg (r != NULL, "bad XPath %s", expr);
+  s = strdup (r->type == XPATH_STRING ? (const char *) r->stringval : "?");
+  xmlXPathFreeObject (r);
+  return s;
+}
+
+static double
+num (struct parsed *p, const char *fs, ...)
+{
+  char expr[512];
+  xmlXPathObjectPtr r;
+  double d;
+  va_list args;
+
+  va_start (args, fs);
+  vsnprintf (expr, sizeof expr, fs, args);
+  va_end (args);
+  r = xmlXPathEvalExpression (BAD_CAST expr, p->ctx);
+  ck_assert_msg (r != NULL && r->type == XPATH_NUMBER, "bad XPath %s", expr);
+  d = r->floatval;
+  xmlXPathFreeObject (r);
+  return d;
+}
+
+#define ck_assert_xstr_eq(p, want, ...) do {         \
+    char *got_ = str ((p), __VA_ARGS__);              \
+    ck_assert_str_eq (got_, (want));                  \
+    free (got_);                                      \
+  } while (0)
+
+/* ---- one drive as asked, and what its <disk> must hold ---- */
+
+struct dopt {
+  const char *format, *iface, *label, *cachemode, *discard, *name;
+  int readonly, copyonread;     /* -1: not given */
+  int blocksize;                /* 0: not given */
+};
+
+#define NOT_GIVEN .readonly = -1, .copyonread = -1
+
+static void
+add (qdrive_h *g, const char *file, const struct dopt *o)
+{
+  struct qdrive_add_drive_opts_argv a = { .bitmask = 0 };
+
+#define SET(field, BIT) \
+  if (o->field) { a.bitmask |= QDRIVE_ADD_DRIVE_OPTS_##BIT##_BITMASK; \
+                  a.field = o->field; }
+  SET (format, FORMAT);
+  SET (iface, IFACE);
+  SET (label, LABEL);
+  SET (cachemode, CACHEMODE);
+  SET (discard, DISCARD);
+  SET (name, NAME);
+  SET (blocksize, BLOCKSIZE);
+#undef SET
+  if (o->readonly >= 0) {
+    a.bitmask |= QDRIVE_ADD_DRIVE_OPTS_READONLY_BITMASK;
+    a.readonly = o->readonly;
+  }
+  if (o->copyonread >= 0) {
+    a.bitmask |= QDRIVE_ADD_DRIVE_OPTS_COPYONREAD_BITMASK;
+    a.copyonread = o->copyonread;
+  }
+  ck_assert_msg (qdrive_add_drive_opts_argv (g, file, &a) == 0,
+                 "add_drive: %s", qdrive_last_error (g));
+}
+
+/* Checks disk number i (from 1, in document order), the n-th (from 0)
+ * of its bus. */
+static void
+check_disk (struct parsed *p, int i, const char *file, const struct dopt *o,
+            int n)
+{
+  static const char *const letters = "abcdefghijklmnopqrstuvwxyz";
+  const char *iface = o->iface ? o->iface : "scsi";
+  const char *prefix = strcmp (iface, "scsi") == 0 ? "sd"
+    : strcmp (iface, "virtio") == 0 ? "vd" : "hd";
+  char d[8], id[16];
+  int discards = o->discard && strcmp (o->discard, "disable") != 0;
+
+#define DISK "/domain/devices/disk[%d]"
+  ck_assert_xstr_eq (p, "file", "string(" DISK "/@type)", i);
+  ck_assert_xstr_eq (p, "disk", "string(" DISK "/@device)", i);
+  ck_assert_xstr_eq (p, "qemu", "string(" DISK "/driver/@name)", i);
+  ck_assert_xstr_eq (p, o->format ? o->format : "",
+                     "string(" DISK "/driver/@type)", i);
+  ck_assert_int_eq (num (p, "count(" DISK "/driver/@type)", i),
+                    o->format ? 1 : 0);
+  ck_assert_xstr_eq (p, o->cachemode ? o->cachemode : "writeback",
+                     "string(" DISK "/driver/@cache)", i);
+  ck_assert_xstr_eq (p, discards ? "unmap" : "",
+                     "string(" DISK "/driver/@discard)", i);
+  ck_assert_int_eq (num (p, "count(" DISK "/driver/@discard)", i), discards);
+  ck_assert_xstr_eq (p, o->copyonread > 0 ? "on" : "",
+                     "string(" DISK "/driver/@copy_on_read)", i);
+  ck_assert_int_eq (num (p, "count(" DISK "/driver/@copy_on_read)", i),
+                    o->copyonread > 0);
+  ck_assert_xstr_eq (p, file, "string(" DISK "/source/@file)", i);
+  ck_assert_xstr_eq (p, iface, "string(" DISK "/target/@bus)", i);
+  if (n < 26) {
+    snprintf (d, sizeof d, "%s%c", prefix, letters[n]);
+    ck_assert_xstr_eq (p, d, "string(" DISK "/target/@dev)", i);
+  }
+  ck_assert_xstr_eq (p, o->label ? o->label : "",
+                     "string(" DISK "/serial)", i);
+  ck_assert_int_eq (num (p, "count(" DISK "/serial)", i), o->label != NULL);
+  ck_assert_int_eq (num (p, "count(" DISK "/blockio)", i), o->blocksize != 0);
+  if (o->blocksize) {
+    ck_assert_int_eq (num (p, "number(" DISK "/blockio/@logical_block_size)",
+                           i), o->blocksize);
+    ck_assert_int_eq (num (p, "number(" DISK "/blockio/@physical_block_size)",
+                           i), o->blocksize);
+  }
+  ck_assert_int_eq (num (p, "count(" DISK "/transient)", i),
+                    o->readonly > 0);
+  /* readonly means the file is never written, not a read-only disk. */
+  ck_assert_int_eq (num (p, "count(" DISK "/readonly)", i), 0);
+  snprintf (id, sizeof id, "ua-hd%d", i - 1);
+  ck_assert_xstr_eq (p, id, "string(" DISK "/alias/@name)", i);
+  if (strcmp (iface, "scsi") == 0) {
+    ck_assert_xstr_eq (p, "drive", "string(" DISK "/address/@type)", i);
+    ck_assert_int_eq (num (p, "number(" DISK "/address/@controller)", i), 0);
+    ck_assert_int_eq (num (p, "number(" DISK "/address/@target)", i),
+                      n % 100);
+    ck_assert_int_eq (num (p, "number(" DISK "/address/@unit)", i), n / 100);
+  }
+#undef DISK
+}
+
+/* ---- the cases ---- */
+
+struct xcase {
+  const char *what;
+  int ndrives;
+  struct dopt d[4];
+};
+
+static const struct xcase cases[] = {
+  { "no optargs", 1, { { NOT_GIVEN } } },
+  { "format raw", 1, { { .format = "raw", NOT_GIVEN } } },
+  { "format qcow2", 1, { { .format = "qcow2", NOT_GIVEN } } },
+  { "iface scsi", 1, { { .iface = "scsi", NOT_GIVEN } } },
+  { "iface virtio", 1, { { .iface = "virtio", NOT_GIVEN } } },
+  { "iface ide", 1, { { .iface = "ide", NOT_GIVEN } } },
+  { "cachemode writeback", 1, { { .cachemode = "writeback", NOT_GIVEN } } },
+  { "cachemode unsafe", 1, { { .cachemode = "unsafe", NOT_GIVEN } } },
+  { "readonly true", 1, { { .readonly = 1, .copyonread = -1 } } },
+  { "readonly false", 1, { { .readonly = 0, .copyonread = -1 } } },
+  { "discard disable", 1, { { .discard = "disable", NOT_GIVEN } } },
+  { "discard enable", 1,
+    { { .discard = "enable", .format = "raw", NOT_GIVEN } } },
+  { "discard besteffort", 1, { { .discard = "besteffort", NOT_GIVEN } } },
+  { "copyonread true", 1, { { .copyonread = 1, .readonly = -1 } } },
+  { "copyonread false", 1, { { .copyonread = 0, .readonly = -1 } } },
+  { "label", 1, { { .label = "Disk_01", NOT_GIVEN } } },
+  { "name", 1, { { .name = "the <system> & \"disk\"", NOT_GIVEN } } },
+  { "blocksize 512", 1, { { .blocksize = 512, NOT_GIVEN } } },
+  { "blocksize 4096", 1, { { .blocksize = 4096, NOT_GIVEN } } },
+  { "everything on virtio", 1,
+    { { .format = "raw", .iface = "virtio", .label = "V1",
+        .cachemode = "unsafe", .discard = "enable", .name = "n",
+        .readonly = 0, .copyonread = 1, .blocksize = 4096 } } },
+  { "readonly ide with label and besteffort", 1,
+    { { .iface = "ide", .readonly = 1, .discard = "besteffort",
+        .label = "RO", .format = "qcow2", .copyonread = -1,
+        .cachemode = "writeback", .blocksize = 512 } } },
+  { "one drive per iface, mixed options", 4,
+    { { .iface = "ide", .cachemode = "unsafe", .format = "raw",
+        NOT_GIVEN },
+      { .iface = "scsi", .label = "S0", .readonly = 1, .copyonread = -1 },
+      { .iface = "virtio", .discard = "besteffort", .copyonread = 1,
+        .readonly = -1 },
+      { .iface = "scsi", .cachemode = "unsafe", .blocksize = 4096,
+        .readonly = 1, .copyonread = 1, .discard = "besteffort" } } },
+  { "four ide drives", 4,
+    { { .iface = "ide", NOT_GIVEN }, { .iface = "ide", NOT_GIVEN },
+      { .iface = "ide", NOT_GIVEN }, { .iface = "ide", NOT_GIVEN } } },
+};
+
+START_TEST (test_case)
+{
+  const struct xcase *c = &cases[_i];
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml, file[64];
+  const char *path;
+  char paths[4][4096];
+  int i, n_by_bus[3] = { 0, 0, 0 }, scsi = 0;
+
+  ck_assert_ptr_nonnull (g);
+  qdrive_set_error_handler (g, NULL, NULL);
+  for (i = 0; i < c->ndrives; ++i) {
+    snprintf (file, sizeof file, "disk%d.img", i);
+    path = make_file (file);
+    strcpy (paths[i], path);
+    add (g, path, &c->d[i]);
+  }
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_msg (xml != NULL, "%s: %s", c->what, qdrive_last_error (g));
+
+  parse (&p, xml);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/disk)"), c->ndrives);
+  for (i = 0; i < c->ndrives; ++i) {
+    const char *iface = c->d[i].iface ? c->d[i].iface : "scsi";
+    int bus = strcmp (iface, "scsi") == 0 ? 0
+      : strcmp (iface, "virtio") == 0 ? 1 : 2;
+    scsi += bus == 0;
+    check_disk (&p, i + 1, paths[i], &c->d[i], n_by_bus[bus]++);
+  }
+  /* One virtio-scsi controller when there is a SCSI drive. */
+  ck_assert_int_eq (num (&p, "count(/domain/devices/controller)"),
+                    scsi > 0);
+  if (scsi) {
+    ck_assert_xstr_eq (&p, "scsi", "string(/domain/devices/controller/@type)");
+    ck_assert_xstr_eq (&p, "virtio-scsi",
+                       "string(/domain/devices/controller/@model)");
+  }
+  /* The drive's name is qdrive's own: it is not in the XML. */
+  if (c->d[0].name)
+    ck_assert_ptr_null (strstr (xml, "system"));
+  unparse (&p);
+
+  validate (xml);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+/* The domain itself: name, memory, CPUs, and the offline choice of
+ * type, arch and machine. */
+START_TEST (test_domain)
+{
+  qdrive_h *g = qdrive_create (), *g2 = qdrive_create ();
+  struct parsed p;
+  char *xml, *xml2, *name;
+
+  ck_assert_ptr_nonnull (g);
+  ck_assert_ptr_nonnull (g2);
+  ck_assert_int_eq (qdrive_set_memsize (g, 1024), 0);
+  ck_assert_int_eq (qdrive_set_smp (g, 4), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  ck_assert_xstr_eq (&p, "kvm", "string(/domain/@type)");
+  ck_assert_xstr_eq (&p, "MiB", "string(/domain/memory/@unit)");
+  ck_assert_int_eq (num (&p, "number(/domain/memory)"), 1024);
+  ck_assert_int_eq (num (&p, "number(/domain/vcpu)"), 4);
+  ck_assert_xstr_eq (&p, "hvm", "string(/domain/os/type)");
+  ck_assert_xstr_eq (&p, "x86_64", "string(/domain/os/type/@arch)");
+  ck_assert_xstr_eq (&p, "pc", "string(/domain/os/type/@machine)");
+  ck_assert_int_eq (num (&p, "count(/domain/uuid)"), 0);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/*)"), 0);
+  name = str (&p, "string(/domain/name)");
+  ck_assert_int_eq (strlen (name), 23);
+  ck_assert_int_eq (strncmp (name, "qdrive-", 7), 0);
+  unparse (&p);
+  validate (xml);
+
+  /* The same name on every call; another handle has another. */
+  xml2 = qdrive_get_libvirt_xml (g);
+  ck_assert_str_eq (xml, xml2);
+  free (xml2);
+  xml2 = qdrive_get_libvirt_xml (g2);
+  parse (&p, xml2);
+  {
+    char *name2 = str (&p, "string(/domain/name)");
+    ck_assert_str_ne (name, name2);
+    free (name2);
+  }
+  unparse (&p);
+  free (xml2);
+  free (name);
+  free (xml);
+
+  /* TCG only: libvirt's "qemu" type. */
+  ck_assert_int_eq (qdrive_set_accel (g, "tcg"), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  parse (&p, xml);
+  ck_assert_xstr_eq (&p, "qemu", "string(/domain/@type)");
+  unparse (&p);
+  validate (xml);
+  free (xml);
+
+  qdrive_close (g);
+  qdrive_close (g2);
+}
+END_TEST
+
+/* Extra qemu parameters go through libvirt's qemu namespace. */
+START_TEST (test_config)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml;
+
+  ck_assert_int_eq (qdrive_config (g, "-global", "isa-debugcon.iobase=0x402"), 0);
+  ck_assert_int_eq (qdrive_config (g, "-no-reboot", NULL), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  xmlXPathRegisterNs (p.ctx, BAD_CAST "q",
+                      BAD_CAST "http://libvirt.org/schemas/domain/qemu/1.0");
+  ck_assert_int_eq (num (&p, "count(/domain/q:commandline/q:arg)"), 3);
+  ck_assert_xstr_eq (&p, "-global", "string(/domain/q:commandline/q:arg[1]/@value)");
+  ck_assert_xstr_eq (&p, "isa-debugcon.iobase=0x402",
+                     "string(/domain/q:commandline/q:arg[2]/@value)");
+  ck_assert_xstr_eq (&p, "-no-reboot", "string(/domain/q:commandline/q:arg[3]/@value)");
+  unparse (&p);
+  validate (xml);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+/* A file name with XML's special characters and commas is escaped,
+ * and reads back unchanged. */
+START_TEST (test_escaping)
+{
+  static const char *const names[] = {
+    "a'b\"c<d&e,f>g.img", "&amp;,,.img", "]]>.img", "sp ace\ttab.img",
+    "caf\xc3\xa9.img",
+  };
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml, paths[5][4096];
+  size_t i;
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  for (i = 0; i < 5; ++i) {
+    strcpy (paths[i], make_file (names[i]));
+    ck_assert_int_eq (qdrive_add_drive (g, paths[i]), 0);
+  }
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  /* The writer escaped them: no raw '<' inside an attribute. */
+  ck_assert_ptr_null (strstr (xml, "c<d"));
+  parse (&p, xml);
+  for (i = 0; i < 5; ++i)
+    ck_assert_xstr_eq (&p, paths[i],
+                       "string(/domain/devices/disk[%zu]/source/@file)", i + 1);
+  unparse (&p);
+  validate (xml);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+/* What XML cannot hold is refused with a clear error. */
+START_TEST (test_unwritable_names)
+{
+  qdrive_h *g = qdrive_create ();
+  char path[4096];
+  const char *err;
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  strcpy (path, make_file ("bad\001name.img"));
+  ck_assert_int_eq (qdrive_add_drive (g, path), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  err = qdrive_last_error (g);
+  ck_assert_msg (strstr (err, "get_libvirt_xml: filename: \"") == err &&
+                 strstr (err, "cannot be written in libvirt XML: it holds "
+                         "the control character 0x01") != NULL, "%s", err);
+  qdrive_close (g);
+
+  g = qdrive_create ();
+  qdrive_set_error_handler (g, NULL, NULL);
+  strcpy (path, make_file ("latin1-\xe9.img"));
+  ck_assert_int_eq (qdrive_add_drive (g, path), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  err = qdrive_last_error (g);
+  ck_assert_msg (strstr (err, "it is not valid UTF-8") != NULL, "%s", err);
+  qdrive_close (g);
+}
+END_TEST
+
+/* Every format libvirt names is written; others are refused. */
+START_TEST (test_formats)
+{
+  static const char *const formats[] = {
+    "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
+    "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+  };
+  const size_t n = sizeof formats / sizeof formats[0];
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml;
+  const char *path = make_file ("f.img"), *err;
+  size_t i;
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  for (i = 0; i < n; ++i)
+    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                             QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                             formats[i], -1), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  for (i = 0; i < n; ++i)
+    ck_assert_xstr_eq (&p, formats[i],
+                       "string(/domain/devices/disk[%zu]/driver/@type)", i + 1);
+  unparse (&p);
+  validate (xml);
+  free (xml);
+
+  /* qemu's vhdx is not a libvirt format. */
+  ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                           QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                           "vhdx", -1), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  err = qdrive_last_error (g);
+  ck_assert_str_eq (err, "get_libvirt_xml: format: \"vhdx\" is not a format "
+                    "libvirt knows; allowed with the libvirt backend: raw, "
+                    "dir, bochs, cloop, dmg, iso, vpc, vdi, fat, vhd, ploop, "
+                    "luks, cow, qcow, qcow2, qed, vmdk");
+  qdrive_close (g);
+}
+END_TEST
+
+/* Many SCSI drives: each gets its own name and, past target 99, the
+ * next LUN, all on the one controller. */
+START_TEST (test_many_scsi)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml, *s;
+  const char *path = make_file ("many.img");
+  int i;
+
+  for (i = 0; i < 300; ++i)
+    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                             QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
+                                             "unsafe", -1), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/disk)"), 300);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/controller)"), 1);
+  /* Every target name distinct. */
+  ck_assert_int_eq (num (&p, "count(/domain/devices/disk[target/@dev = "
+                         "preceding-sibling::disk/target/@dev])"), 0);
+  ck_assert_xstr_eq (&p, "sdz", "string(/domain/devices/disk[26]/target/@dev)");
+  ck_assert_xstr_eq (&p, "sdaa", "string(/domain/devices/disk[27]/target/@dev)");
+  ck_assert_xstr_eq (&p, "sdkn", "string(/domain/devices/disk[300]/target/@dev)");
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[100]/address/@target)"), 99);
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[100]/address/@unit)"), 0);
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[101]/address/@target)"), 0);
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[101]/address/@unit)"), 1);
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[300]/address/@target)"), 99);
+  ck_assert_int_eq (num (&p, "number(/domain/devices/disk[300]/address/@unit)"), 2);
+  s = str (&p, "string(/domain/devices/disk[300]/alias/@name)");
+  ck_assert_str_eq (s, "ua-hd299");
+  free (s);
+  unparse (&p);
+  validate (xml);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+/* A scratch disk is an unsafe raw file. */
+START_TEST (test_scratch)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml;
+
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1 << 20,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL,
+                                              "scratch", -1), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  ck_assert_xstr_eq (&p, "unsafe", "string(/domain/devices/disk/driver/@cache)");
+  ck_assert_xstr_eq (&p, "scratch", "string(/domain/devices/disk/serial)");
+  unparse (&p);
+  validate (xml);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("libvirt-xml");
+  TCase *tc = tcase_create ("xml");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_unchecked_fixture (tc, setup, teardown);
+  tcase_add_loop_test (tc, test_case, 0, sizeof cases / sizeof cases[0]);
+  tcase_add_test (tc, test_domain);
+  tcase_add_test (tc, test_config);
+  tcase_add_test (tc, test_escaping);
+  tcase_add_test (tc, test_unwritable_names);
+  tcase_add_test (tc, test_formats);
+  tcase_add_test (tc, test_many_scsi);
+  tcase_add_test (tc, test_scratch);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
