@@ -1,0 +1,1 @@
+use Test::More; ok(1); done_testing;
