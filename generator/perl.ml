@@ -270,24 +270,37 @@ let xs_call c =
     pr "      croak (\"%s: odd number of optional arguments; allowed: key => value pairs\");\n"
       c.name;
     pr "    for (opt_i = %d; opt_i < items; opt_i += 2) {\n" first;
-    pr "      const char *key = SvPV_nolen (ST (opt_i));\n";
+    pr "      STRLEN len;\n";
+    pr "      const char *key = SvPV (ST (opt_i), len);\n";
     pr "      SV *val = ST (opt_i + 1);\n";
-    pr "      uint64_t bit;\n\n";
-    List.iteri (fun i o ->
-        pr "      %sif (strcmp (key, \"%s\") == 0) {\n"
-          (if i = 0 then "" else "else ") o.oname;
-        pr "        bit = %s_BITMASK;\n" (C.optarg_const c o);
-        pr "        if (optargs.bitmask & bit) goto twice;\n";
-        pr "        optargs.%s = %s;\n" o.oname (conv_optarg c "val" o);
-        pr "      }\n") c.optargs;
-    pr "      else\n";
-    pr "        croak (\"%s: unknown optional argument \\\"%%s\\\"; allowed: %s\", key);\n"
+    pr "      uint64_t bit = 0;\n\n";
+    (* Find the key: by length, then by its bytes (so a key with a NUL
+     * inside matches nothing). *)
+    let lengths =
+      List.sort_uniq compare
+        (List.map (fun o -> String.length o.oname) c.optargs) in
+    pr "      switch (len) {\n";
+    List.iter (fun n ->
+        pr "      case %d:\n" n;
+        let same = List.filter (fun o -> String.length o.oname = n) c.optargs in
+        List.iteri (fun j o ->
+            pr "        %sif (memcmp (key, \"%s\", %d) == 0)\n          bit = %s_BITMASK;\n"
+              (if j = 0 then "" else "else ") o.oname n (C.optarg_const c o)) same;
+        pr "        break;\n") lengths;
+    pr "      }\n";
+    pr "      if (bit == 0)\n";
+    pr "        croak (\"%s: unknown optional argument \\\"%%\" SVf \"\\\"; allowed: %s\",\n               SVfARG (ST (opt_i)));\n"
       c.name (String.concat ", " (List.map (fun o -> o.oname) c.optargs));
-    pr "      optargs.bitmask |= bit;\n";
-    pr "      continue;\n";
-    pr "    twice:\n";
-    pr "      croak (\"%s: optional argument \\\"%%s\\\" given more than once\", key);\n"
+    pr "      if (optargs.bitmask & bit)\n";
+    pr "        croak (\"%s: optional argument \\\"%%\" SVf \"\\\" given more than once\",\n               SVfARG (ST (opt_i)));\n"
       c.name;
+    pr "      optargs.bitmask |= bit;\n";
+    pr "      switch (bit) {\n";
+    List.iter (fun o ->
+        pr "      case %s_BITMASK:\n" (C.optarg_const c o);
+        pr "        optargs.%s = %s;\n" o.oname (conv_optarg c "val" o);
+        pr "        break;\n") c.optargs;
+    pr "      }\n";
     pr "    }\n";
     pr "    r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) call_args
   end else

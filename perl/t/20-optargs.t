@@ -218,6 +218,9 @@ for my $m (sort keys %calls) {
   dies_with (sub { $g->$m (@$req, $key => $val, x => 1, $key => $val) },
              qq{$name: unknown optional argument "x"; allowed: $allowed},
              "$m: the first bad key is named");
+  dies_with (sub { $g->$m (@$req, "$key\0x" => $val) },
+             qq{$name: unknown optional argument "$key\0x"; allowed: $allowed},
+             "$m: a key with a NUL inside is not $key");
   is (scalar (my @d = $g->list_drives ()), 0, "$m: nothing added");
 }
 {
