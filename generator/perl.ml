@@ -448,6 +448,15 @@ let pod_method c =
   pr "=head2 %s\n\n%s\n\n" c.name (perl_synopsis c);
   pr "%s.\n\n" (String.capitalize_ascii c.shortdesc);
   pr "%s\n\n" c.longdesc;
+  List.iter (function
+      | Enum (n, e) ->
+        pr "C<$%s> is one of these strings (constants C<%s_*>):\n\n=over 4\n\n"
+          n (String.uppercase_ascii e.enum_name);
+        List.iter (fun (v, d) ->
+            pr "=item C<%s>%s\n\n%s\n\n" v
+              (if v = e.enum_default then " (default)" else "") d) e.enum_values;
+        pr "=back\n\n"
+      | _ -> ()) c.args;
   if c.optargs <> [] then begin
     pr "Optional arguments, given as C<key =E<gt> value> pairs after the \
         required ones:\n\n=over 4\n\n";
@@ -546,8 +555,11 @@ hash references.
 =head2 Threads
 
 The library's handle has its own lock and per-thread errors.  A Perl
-thread created with L<threads> does not share the handles of its
-parent: in the new thread they are C<undef>.
+thread created with L<threads> does not get the handles of its parent:
+in the new thread each one is a reference to an unblessed C<undef>, on
+which no method can be called, and the parent's handle stays open.
+Create new handles in the thread instead.  Calls that block (C<launch>,
+C<shutdown>) hold no lock that other Perl threads need.
 
 =head1 METHODS
 

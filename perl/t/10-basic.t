@@ -124,6 +124,25 @@ for my $how ('close', 'DESTROY') {
   ok (Sys::Qdrive->can ('launch'), 'launch is a method');
 }
 
+# Perl threads do not get a second owner of a handle: in the thread it
+# is unusable, and the parent's stays open after the thread ends.
+SKIP: {
+  require Config;
+  skip 'this perl has no threads', 3 unless $Config::Config{useithreads};
+  require threads;
+  my $g = Sys::Qdrive->new ();
+  $g->set_memsize (512);
+  my @r = threads->create ({ context => 'list' }, sub {
+    my $h = Sys::Qdrive->new ();
+    return (ref ($g), eval { $g->get_memsize (); 1 } ? 'usable' : 'unusable',
+            $h->get_memsize ());
+  })->join ();
+  is_deeply (\@r, ['SCALAR', 'unusable', 256], 'in a thread: unusable; new handles work');
+  is ($g->get_memsize (), 512, 'the parent handle is still open');
+  $g->close ();
+  pass ('and closes once');
+}
+
 # Return types, through the internal test calls.
 {
   my $g = Sys::Qdrive->new ();
