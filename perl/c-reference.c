@@ -7,6 +7,8 @@
  *   TAG => error: MESSAGE         the last call failed
  *   TAG => ARG<TAB>ARG<TAB>...    the command line after the calls
  *
+ * Tags say what is expected: cmd_ cases succeed, err_ cases fail, and
+ * env_ cases depend on the machine (Perl must only agree with C).
  * The Perl tests run the same cases through Sys::Qdrive and compare
  * with these lines, so "same text as C" is checked against C itself.
  * Run in a directory holding the regular files disk.img, disk2.img and
@@ -121,6 +123,13 @@ CASE (err_name_null,
       return qdrive_add_drive_opts (g, "disk.img", O (NAME), NULL, -1);)
 CASE (err_missing,
       return qdrive_add_drive_opts (g, "missing.img", O (FORMAT), "raw", -1);)
+/* Root passes access(2) for most files; a sysctl file is one it may
+ * not write.  Where it may, C and Perl must still agree. */
+CASE (env_not_writable,
+      return qdrive_add_drive (g, "/proc/sys/kernel/ostype");)
+CASE (env_not_writable_ro,
+      return qdrive_add_drive_opts (g, "/proc/sys/kernel/ostype",
+                                    O (READONLY), 1, -1);)
 CASE (err_missing_ro,
       return qdrive_add_drive_ro (g, "missing.img");)
 CASE (err_filename_empty,
@@ -193,6 +202,7 @@ static const struct {
   C (err_cachemode), C (err_cachemode_null), C (err_discard), C (err_iface),
   C (err_filename_null), C (err_filename_null_opts), C (err_format_null),
   C (err_label_null), C (err_name_null), C (err_missing), C (err_missing_ro),
+  C (env_not_writable), C (env_not_writable_ro),
   C (err_filename_empty), C (err_label_empty), C (err_label_long),
   C (err_label_chars), C (err_format_chars), C (err_format_empty),
   C (err_name_empty), C (err_blocksize), C (err_blocksize_zero),

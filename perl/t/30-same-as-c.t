@@ -84,6 +84,8 @@ my %perl = (
   err_label_null => sub { $_[0]->add_drive ('disk.img', label => undef) },
   err_name_null => sub { $_[0]->add_drive ('disk.img', name => undef) },
   err_missing => sub { $_[0]->add_drive ('missing.img', format => 'raw') },
+  env_not_writable => sub { $_[0]->add_drive ('/proc/sys/kernel/ostype') },
+  env_not_writable_ro => sub { $_[0]->add_drive ('/proc/sys/kernel/ostype', readonly => 1) },
   err_missing_ro => sub { $_[0]->add_drive_ro ('missing.img') },
   err_filename_empty => sub { $_[0]->add_drive ('') },
   err_label_empty => sub { $_[0]->add_drive ('disk.img', label => '') },
@@ -129,7 +131,8 @@ for my $tag (sort keys %c) {
   next unless $perl{$tag};
   my $g = Sys::Qdrive->new ();
   my $ok = eval { $perl{$tag}->($g); 1 };
-  if ($tag =~ /^err_/) {
+  my $c_refused = $c{$tag} =~ /^error: /;
+  if ($tag =~ /^err_/ || ($tag =~ /^env_/ && $c_refused)) {
     like ($c{$tag}, qr/^error: \w+: /, "$tag: C refuses it");
     ok (!$ok, "$tag: Perl refuses it");
     (my $want = $c{$tag}) =~ s/^error: //;
