@@ -55,27 +55,53 @@ let xs_frame = {|#define PERL_NO_GET_CONTEXT
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qdrive.h"
 
 /* The class's stash, looked up once: the fast path of get_handle. */
 static HV *qdrive_stash;
 
-/* A handle is a blessed reference to a scalar holding the qdrive_h
- * pointer; close sets the pointer to 0, so every later call croaks. */
+/* A Perl handle is a blessed reference to a read-only scalar holding a
+ * pointer to this; close frees it and sets the scalar to 0, so every
+ * later call croaks.  The pid keeps a child made by fork from closing
+ * its parent's handle (and removing its files) when its copy goes. */
+struct perl_handle {
+  qdrive_h *g;
+  pid_t pid;
+};
+
 static qdrive_h *
 get_handle (pTHX_ SV *sv, const char *call)
 {
   SV *obj;
-  qdrive_h *g;
+  struct perl_handle *ph;
 
   if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG
       || (SvSTASH (obj) != qdrive_stash && !sv_derived_from (sv, "Sys::Qdrive")))
     croak ("%s: not a Sys::Qdrive handle", call);
-  g = INT2PTR (qdrive_h *, SvIV (obj));
-  if (g == NULL)
+  ph = INT2PTR (struct perl_handle *, SvIV (obj));
+  if (ph == NULL)
     croak ("%s: the handle is closed", call);
-  return g;
+  return ph->g;
+}
+
+/* Takes the handle out of the object, which then reads as closed. */
+static struct perl_handle *
+take_handle (pTHX_ SV *sv, const char *call)
+{
+  SV *obj;
+  struct perl_handle *ph;
+
+  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG)
+    croak ("%s: not a Sys::Qdrive handle", call);
+  ph = INT2PTR (struct perl_handle *, SvIV (obj));
+  if (ph != NULL) {
+    SvREADONLY_off (obj);
+    sv_setiv (obj, 0);
+    SvREADONLY_on (obj);
+  }
+  return ph;
 }
 
 /* Croaks with the C library's message for the call that just failed. */
@@ -349,33 +375,51 @@ new (class)
     const char *class;
   PREINIT:
     qdrive_h *g;
+    struct perl_handle *ph;
+    SV *obj;
   CODE:
     g = qdrive_create ();
     if (g == NULL)
       croak (\"new: cannot create a qdrive handle: %%s\", strerror (errno));
     /* Errors are reported by croak; the library prints nothing. */
     qdrive_set_error_handler (g, NULL, NULL);
-    RETVAL = sv_bless (newRV_noinc (newSViv (PTR2IV (g))),
-                       gv_stashpv (class, GV_ADD));
+    Newx (ph, 1, struct perl_handle);
+    ph->g = g;
+    ph->pid = getpid ();
+    obj = newSViv (PTR2IV (ph));
+    RETVAL = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
+    /* So that Perl code cannot change the pointer (bless first: a
+     * read-only value cannot be blessed). */
+    SvREADONLY_on (obj);
   OUTPUT:
     RETVAL
 
 void
-close (sv_g)
-    SV *sv_g;
-  ALIAS:
-    DESTROY = 1
+close (g)
+    SV *g;
   PREINIT:
-    qdrive_h *g;
+    struct perl_handle *ph;
   PPCODE:
-    /* Idempotent: the pointer is cleared before the handle is freed,
-     * so a second close (or DESTROY after close) does nothing. */
-    if (!SvROK (sv_g) || !SvOBJECT (SvRV (sv_g)))
-      croak (\"%%s: not a Sys::Qdrive handle\", ix ? \"DESTROY\" : \"close\");
-    g = INT2PTR (qdrive_h *, SvIV (SvRV (sv_g)));
-    if (g != NULL) {
-      sv_setiv (SvRV (sv_g), 0);
-      qdrive_close (g);
+    /* Idempotent: the object is emptied before the handle is closed. */
+    ph = take_handle (aTHX_ g, \"close\");
+    if (ph != NULL) {
+      qdrive_close (ph->g);
+      Safefree (ph);
+    }
+
+void
+DESTROY (g)
+    SV *g;
+  PREINIT:
+    struct perl_handle *ph;
+  PPCODE:
+    ph = take_handle (aTHX_ g, \"DESTROY\");
+    if (ph != NULL) {
+      /* In a child made by fork, the handle (its qemu, its temporary
+       * files) is the parent's: leave it alone. */
+      if (ph->pid == getpid ())
+        qdrive_close (ph->g);
+      Safefree (ph);
     }
 
 int
@@ -577,7 +621,9 @@ if the handle cannot be created.
 Close the handle: stop qemu if it is running, and remove the handle's
 temporary files (scratch disks included).  Closing twice is harmless;
 any other method called on a closed handle croaks.  A handle is also
-closed when the last reference to it goes away.
+closed when the last reference to it goes away, except in a child
+process made by C<fork>: there the handle (its qemu and its temporary
+files) belongs to the parent, and the child's copy is only forgotten.
 
 |}
 

@@ -5,6 +5,7 @@ use strict;
 use warnings;
 use Test::More;
 use File::Temp qw(tempdir);
+use POSIX ();
 
 use Sys::Qdrive;
 
@@ -122,6 +123,34 @@ for my $how ('close', 'DESTROY') {
     like ($@, qr/^$m: /, "$m croaks with its name");
   }
   ok (Sys::Qdrive->can ('launch'), 'launch is a method');
+}
+
+# The pointer inside the object cannot be changed from Perl.
+{
+  my $g = Sys::Qdrive->new ();
+  eval { $$g = 1 };
+  like ($@, qr/^Modification of a read-only value/, 'the handle pointer is read-only');
+  is ($g->get_memsize (), 256, 'and the handle still works');
+}
+
+# A child made by fork that drops its copy of a handle does not close
+# the parent's: the scratch file is still there, the handle works.
+{
+  my $g = Sys::Qdrive->new ();
+  $g->add_drive_scratch (4096);
+  my $file = ($g->list_drives ())[0]{filename};
+  my $pid = fork ();
+  die "fork: $!" unless defined $pid;
+  if ($pid == 0) {
+    undef $g;
+    POSIX::_exit (-e $file ? 0 : 1);
+  }
+  waitpid ($pid, 0);
+  is ($?, 0, 'the file is still there in the child after DESTROY');
+  ok (-e $file, 'and in the parent');
+  is (scalar (my @d = $g->list_drives ()), 1, 'the parent handle works');
+  $g->close ();
+  ok (!-e $file, 'the parent closes it');
 }
 
 # Perl threads do not get a second owner of a handle: in the thread it
