@@ -141,8 +141,10 @@ sv_to_integer (pTHX_ SV *sv, const char *call, const char *name,
   }
   else if (SvNOK (sv) && !SvROK (sv)) {
     NV nv = SvNVX (sv);
-    if (nv == (NV) (IV) nv && nv >= -9223372036854775808.0
-        && nv < 9223372036854775808.0) {
+    /* In range before the cast (casting one out of range is undefined);
+     * NaN fails every comparison. */
+    if (nv >= -9223372036854775808.0 && nv < 9223372036854775808.0
+        && nv == (NV) (IV) nv) {
       iv = (IV) nv;
       ok = 1;
     }
@@ -207,17 +209,6 @@ sv_to_string_list (pTHX_ SV *sv, const char *call, const char *name)
   }
   list[n] = NULL;
   return list;
-}
-
-static SV *
-string_list_to_av (pTHX_ char **list)
-{
-  AV *av = newAV ();
-  size_t i;
-
-  for (i = 0; list[i] != NULL; ++i)
-    av_push (av, newSVpv (list[i], 0));
-  return newRV_noinc ((SV *) av);
 }
 |}
 
@@ -359,9 +350,6 @@ let generate_xs () =
   banner CStyle;
   pr "%s\n" xs_frame;
   xs_structs ();
-  (* string_list_to_av is there for future calls taking lists back;
-   * keep the compiler quiet while no call uses it. *)
-  pr "static SV *string_list_to_av (pTHX_ char **) __attribute__ ((unused));\n\n";
   pr "\
 MODULE = Sys::Qdrive  PACKAGE = Sys::Qdrive
 
