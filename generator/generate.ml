@@ -22,6 +22,9 @@ let () =
   (* Python binding. *)
 
   (* Perl binding. *)
+  output_to "perl/Qdrive.xs" Perl.generate_xs;
+  output_to "perl/lib/Sys/Qdrive.pm" Perl.generate_pm;
+  output_to "perl/t/xlang.t" Perl.generate_xlang_t;
 
   (* OCaml binding. *)
   output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;

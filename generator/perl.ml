@@ -1,0 +1,776 @@
+(* qdrive generator: the Perl binding Sys::Qdrive.
+ *
+ * perl/Qdrive.xs: one XSUB per call.  Required arguments are positional,
+ * optional ones follow as key => value pairs and are parsed into the C
+ * call's _argv struct; errors croak with qdrive_last_error's text, so a
+ * Perl caller sees the same words as a C caller (croak appends
+ * " at FILE line N.").  The fixed frame (new, close, DESTROY and the
+ * conversion helpers) is the constant text [xs_frame] below.
+ *
+ * perl/lib/Sys/Qdrive.pm: the loader, the enum constants and the POD,
+ * whose per-method text is the same POD as the C man page's.
+ *
+ * perl/t/xlang.t: Perl's half of the cross-language test.
+ *)
+
+open Printf
+open Types
+open Utils
+open Api
+
+let public = List.filter (fun c -> not (is_internal c)) calls
+
+(* The package version: the one in configure.ac's AC_INIT, so the XS
+ * bootstrap check and MakeMaker agree with the rest of the build. *)
+let version () =
+  let ic = open_in "configure.ac" in
+  let rec find () =
+    match input_line ic with
+    | exception End_of_file -> failwith "perl.ml: no AC_INIT in configure.ac"
+    | l ->
+      let re = Str.regexp "AC_INIT(\\[[^]]*\\], *\\[\\([^]]*\\)\\]" in
+      (try ignore (Str.search_forward re l 0); Str.matched_group 1 l
+       with Not_found -> find ()) in
+  let v = find () in
+  close_in ic; v
+
+(* Enum constant names: CACHEMODE_UNSAFE, ACCEL_KVM_TCG. *)
+let constant_name e v =
+  String.uppercase_ascii
+    (e.enum_name ^ "_" ^ String.map (function ':' | '-' -> '_' | c -> c) v)
+
+(* ------------------------------------------------------------------ *)
+(* Qdrive.xs *)
+
+(* The hand-written frame: includes, conversion helpers, and the
+ * handle's life cycle.  Nothing in it is specific to one call. *)
+let xs_frame = {|#define PERL_NO_GET_CONTEXT
+#include "EXTERN.h"
+#include "perl.h"
+#include "XSUB.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qdrive.h"
+
+/* The class's stash, looked up once: the fast path of get_handle. */
+static HV *qdrive_stash;
+
+/* A Perl handle is a blessed reference to a read-only scalar holding a
+ * pointer to this; close frees it and sets the scalar to 0, so every
+ * later call croaks.  The pid keeps a child made by fork from closing
+ * its parent's handle (and removing its files) when its copy goes. */
+struct perl_handle {
+  qdrive_h *g;
+  pid_t pid;
+};
+
+static qdrive_h *
+get_handle (pTHX_ SV *sv, const char *call)
+{
+  SV *obj;
+  struct perl_handle *ph;
+
+  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG
+      || (SvSTASH (obj) != qdrive_stash && !sv_derived_from (sv, "Sys::Qdrive")))
+    croak ("%s: not a Sys::Qdrive handle", call);
+  ph = INT2PTR (struct perl_handle *, SvIV (obj));
+  if (ph == NULL)
+    croak ("%s: the handle is closed", call);
+  return ph->g;
+}
+
+/* Takes the handle out of the object, which then reads as closed. */
+static struct perl_handle *
+take_handle (pTHX_ SV *sv, const char *call)
+{
+  SV *obj;
+  struct perl_handle *ph;
+
+  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG)
+    croak ("%s: not a Sys::Qdrive handle", call);
+  ph = INT2PTR (struct perl_handle *, SvIV (obj));
+  if (ph != NULL) {
+    SvREADONLY_off (obj);
+    sv_setiv (obj, 0);
+    SvREADONLY_on (obj);
+  }
+  return ph;
+}
+
+/* Croaks with the C library's message for the call that just failed. */
+static void
+croak_last_error (pTHX_ qdrive_h *g)
+{
+  const char *msg = qdrive_last_error (g);
+
+  croak ("%s", msg != NULL ? msg : "unknown error");
+}
+
+/* undef is passed to C as NULL, so that C's own "must not be NULL"
+ * error reaches the caller. */
+static const char *
+sv_to_string (pTHX_ SV *sv)
+{
+  SvGETMAGIC (sv);
+  return SvOK (sv) ? SvPV_nomg_nolen (sv) : NULL;
+}
+
+/* An integer in [min, max]: a Perl integer, an integral float, or a
+ * string that is a plain decimal integer.  Anything else croaks with
+ * the wording C uses for out-of-range values. */
+static int64_t
+sv_to_integer (pTHX_ SV *sv, const char *call, const char *name,
+               int64_t min, int64_t max)
+{
+  IV iv = 0;
+  int ok = 0;
+
+  SvGETMAGIC (sv);
+  if (SvIOK (sv) && !SvROK (sv)) {
+    if (!SvIsUV (sv) || SvUVX (sv) <= (UV) IV_MAX) {
+      iv = SvIVX (sv);
+      ok = 1;
+    }
+  }
+  else if (SvNOK (sv) && !SvROK (sv)) {
+    NV nv = SvNVX (sv);
+    /* In range before the cast (casting one out of range is undefined);
+     * NaN fails every comparison. */
+    if (nv >= -9223372036854775808.0 && nv < 9223372036854775808.0
+        && nv == (NV) (IV) nv) {
+      iv = (IV) nv;
+      ok = 1;
+    }
+  }
+  else if (SvPOK (sv) && !SvROK (sv)) {
+    STRLEN len;
+    const char *p = SvPV_nomg (sv, len);
+    UV uv;
+    int flags = grok_number (p, len, &uv);
+
+    if ((flags & IS_NUMBER_IN_UV) && !(flags & IS_NUMBER_NOT_INT)
+        && !(flags & IS_NUMBER_GREATER_THAN_UV_MAX)) {
+      if (!(flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX) {
+        iv = (IV) uv;
+        ok = 1;
+      }
+      else if ((flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX + 1) {
+        iv = uv == (UV) IV_MAX + 1 ? IV_MIN : -(IV) uv;
+        ok = 1;
+      }
+    }
+  }
+  if (!ok || iv < min || iv > max) {
+    if (SvOK (sv))
+      croak ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
+             PRId64 " to %" PRId64, call, name, SvPV_nomg_nolen (sv), min, max);
+    else
+      croak ("%s: %s: undef is not valid; allowed: an integer from %"
+             PRId64 " to %" PRId64, call, name, min, max);
+  }
+  return iv;
+}
+
+/* An array reference of strings, as a NULL-terminated char ** whose
+ * memory is a mortal SV: freed by Perl even if a later step croaks.
+ * undef gives NULL, for C's "must not be NULL". */
+static char **
+sv_to_string_list (pTHX_ SV *sv, const char *call, const char *name)
+{
+  AV *av;
+  SSize_t i, n;
+  SV *buf;
+  char **list;
+
+  SvGETMAGIC (sv);
+  if (!SvOK (sv))
+    return NULL;
+  if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVAV)
+    croak ("%s: %s: not an array reference; allowed: a reference to an array of strings",
+           call, name);
+  av = (AV *) SvRV (sv);
+  n = av_len (av) + 1;
+  buf = sv_2mortal (newSV ((n + 1) * sizeof (char *)));
+  list = (char **) SvPVX (buf);
+  for (i = 0; i < n; ++i) {
+    SV **e = av_fetch (av, i, 0);
+    const char *s = e != NULL ? sv_to_string (aTHX_ *e) : NULL;
+    if (s == NULL)
+      croak ("%s: %s: element %ld is undef; allowed: strings", call, name,
+             (long) i);
+    list[i] = (char *) s;
+  }
+  list[n] = NULL;
+  return list;
+}
+|}
+
+let xs_structs () =
+  List.iter (fun s ->
+      pr "static SV *\n%s_to_hv (pTHX_ const struct qdrive_%s *s)\n{\n"
+        s.sname s.sname;
+      pr "  HV *hv = newHV ();\n\n";
+      List.iter (fun (n, t, _) ->
+          let v = match t with
+            | FString -> sprintf "newSVpv (s->%s, 0)" n
+            | FBool -> sprintf "newSViv (s->%s != 0)" n
+            | FInt | FInt64 -> sprintf "newSViv (s->%s)" n in
+          pr "  (void) hv_stores (hv, \"%s\", %s);\n" n v) s.sfields;
+      pr "  return newRV_noinc ((SV *) hv);\n}\n\n") structs
+
+(* C expression converting the SV [sv] for a value of this kind. *)
+let conv_int call name sv = function
+  | `Int -> sprintf "(int) sv_to_integer (aTHX_ %s, \"%s\", \"%s\", INT_MIN, INT_MAX)"
+              sv call name
+  | `Int64 -> sprintf "sv_to_integer (aTHX_ %s, \"%s\", \"%s\", INT64_MIN, INT64_MAX)"
+                sv call name
+
+let conv_arg c sv = function
+  | String _ | OptString _ | Enum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
+  | StringList n -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
+  | Bool _ -> sprintf "SvTRUE (%s)" sv
+  | Int n -> conv_int c.name n sv `Int
+  | Int64 n -> conv_int c.name n sv `Int64
+
+let conv_optarg c sv o =
+  match o.otype with
+  | OString | OEnum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
+  | OStringList -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name o.oname
+  | OBool -> sprintf "SvTRUE (%s)" sv
+  | OInt -> conv_int c.name o.oname sv `Int
+  | OInt64 -> conv_int c.name o.oname sv `Int64
+
+let c_local_type = function
+  | String _ | OptString _ | Enum _ -> "const char *"
+  | StringList _ -> "char **"
+  | Bool _ | Int _ -> "int "
+  | Int64 _ -> "int64_t "
+
+let xs_call c =
+  let nargs = List.length c.args in
+  (* The XS parameters are the SVs, named as in the API so that Perl's
+   * usage message reads well; the C values are the locals c_NAME. *)
+  let cname a = "c_" ^ arg_name a in
+  let params = "g" :: List.map arg_name c.args in
+  let params = if c.optargs <> [] then params @ ["..."] else params in
+  pr "void\n%s (%s)\n" c.name (String.concat ", " params);
+  pr "    SV *g;\n";
+  List.iter (fun a -> pr "    SV *%s;\n" (arg_name a)) c.args;
+  if has_flag c OptsSuffix then pr "  ALIAS:\n    %s_opts = 1\n" c.name;
+  pr "  PREINIT:\n";
+  pr "    qdrive_h *h;\n";
+  List.iter (fun a -> pr "    %s%s;\n" (c_local_type a) (cname a)) c.args;
+  if c.optargs <> [] then begin
+    pr "    struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
+    pr "    I32 opt_i;\n"
+  end;
+  pr "    %sr;\n"
+    (let t = C.c_ret_type c.ret in
+     if String.ends_with ~suffix:"*" t then t else t ^ " ");
+  pr "  PPCODE:\n";
+  if has_flag c OptsSuffix then pr "    PERL_UNUSED_VAR (ix);\n";
+  pr "    h = get_handle (aTHX_ g, \"%s\");\n" c.name;
+  List.iter (fun a ->
+      pr "    %s = %s;\n" (cname a) (conv_arg c (arg_name a) a))
+    c.args;
+  let call_args = String.concat ", " ("h" :: List.map cname c.args) in
+  if c.optargs <> [] then begin
+    let first = nargs + 1 in
+    pr "    if ((items - %d) %% 2 != 0)\n" first;
+    pr "      croak (\"%s: odd number of optional arguments; allowed: key => value pairs\");\n"
+      c.name;
+    pr "    for (opt_i = %d; opt_i < items; opt_i += 2) {\n" first;
+    pr "      STRLEN len;\n";
+    pr "      const char *key = SvPV (ST (opt_i), len);\n";
+    pr "      SV *val = ST (opt_i + 1);\n";
+    pr "      uint64_t bit = 0;\n\n";
+    (* Find the key: by length, then by its bytes (so a key with a NUL
+     * inside matches nothing). *)
+    let lengths =
+      List.sort_uniq compare
+        (List.map (fun o -> String.length o.oname) c.optargs) in
+    pr "      switch (len) {\n";
+    List.iter (fun n ->
+        pr "      case %d:\n" n;
+        let same = List.filter (fun o -> String.length o.oname = n) c.optargs in
+        List.iteri (fun j o ->
+            pr "        %sif (memcmp (key, \"%s\", %d) == 0)\n          bit = %s_BITMASK;\n"
+              (if j = 0 then "" else "else ") o.oname n (C.optarg_const c o)) same;
+        pr "        break;\n") lengths;
+    pr "      }\n";
+    pr "      if (bit == 0)\n";
+    pr "        croak (\"%s: unknown optional argument \\\"%%\" SVf \"\\\"; allowed: %s\",\n               SVfARG (ST (opt_i)));\n"
+      c.name (String.concat ", " (List.map (fun o -> o.oname) c.optargs));
+    pr "      if (optargs.bitmask & bit)\n";
+    pr "        croak (\"%s: optional argument \\\"%%\" SVf \"\\\" given more than once\",\n               SVfARG (ST (opt_i)));\n"
+      c.name;
+    pr "      optargs.bitmask |= bit;\n";
+    pr "      switch (bit) {\n";
+    List.iter (fun o ->
+        pr "      case %s_BITMASK:\n" (C.optarg_const c o);
+        pr "        optargs.%s = %s;\n" o.oname (conv_optarg c "val" o);
+        pr "        break;\n") c.optargs;
+    pr "      }\n";
+    pr "    }\n";
+    pr "    r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) call_args
+  end else
+    pr "    r = qdrive_%s (%s);\n" c.name call_args;
+  pr "    if (r == %s)\n      croak_last_error (aTHX_ h);\n" (C.c_err_value c.ret);
+  (match c.ret with
+   | RErr -> ()
+   | RBool -> pr "    mXPUSHi (r != 0);\n"
+   | RInt | RInt64 -> pr "    mXPUSHi (r);\n"
+   | RString ->
+     pr "    {\n      SV *s = newSVpv (r, 0);\n      free (r);\n      mXPUSHs (s);\n    }\n"
+   | RStringList ->
+     pr "    {\n      size_t n;\n\n";
+     pr "      for (n = 0; r[n] != NULL; ++n)\n        ;\n";
+     pr "      EXTEND (SP, (SSize_t) n);\n";
+     pr "      for (n = 0; r[n] != NULL; ++n)\n        mPUSHs (newSVpv (r[n], 0));\n";
+     pr "      qdrive_free_string_list (r);\n    }\n"
+   | RStruct s ->
+     pr "    {\n      SV *h = %s_to_hv (aTHX_ r);\n" s;
+     pr "      qdrive_free_%s (r);\n      mXPUSHs (h);\n    }\n" s
+   | RStructList s ->
+     pr "    {\n      size_t n;\n\n";
+     pr "      EXTEND (SP, (SSize_t) r->len);\n";
+     pr "      for (n = 0; n < r->len; ++n)\n";
+     pr "        mPUSHs (%s_to_hv (aTHX_ &r->val[n]));\n" s;
+     pr "      qdrive_free_%s_list (r);\n    }\n" s);
+  pr "\n"
+
+let generate_xs () =
+  banner CStyle;
+  pr "%s\n" xs_frame;
+  xs_structs ();
+  pr "\
+MODULE = Sys::Qdrive  PACKAGE = Sys::Qdrive
+
+PROTOTYPES: DISABLE
+
+BOOT:
+    qdrive_stash = gv_stashpv (\"Sys::Qdrive\", GV_ADD);
+
+SV *
+new (class)
+    const char *class;
+  PREINIT:
+    qdrive_h *g;
+    struct perl_handle *ph;
+    SV *obj;
+  CODE:
+    g = qdrive_create ();
+    if (g == NULL)
+      croak (\"new: cannot create a qdrive handle: %%s\", strerror (errno));
+    /* Errors are reported by croak; the library prints nothing. */
+    qdrive_set_error_handler (g, NULL, NULL);
+    Newx (ph, 1, struct perl_handle);
+    ph->g = g;
+    ph->pid = getpid ();
+    obj = newSViv (PTR2IV (ph));
+    RETVAL = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
+    /* So that Perl code cannot change the pointer (bless first: a
+     * read-only value cannot be blessed). */
+    SvREADONLY_on (obj);
+  OUTPUT:
+    RETVAL
+
+void
+close (g)
+    SV *g;
+  PREINIT:
+    struct perl_handle *ph;
+  PPCODE:
+    /* Idempotent: the object is emptied before the handle is closed. */
+    ph = take_handle (aTHX_ g, \"close\");
+    if (ph != NULL) {
+      qdrive_close (ph->g);
+      Safefree (ph);
+    }
+
+void
+DESTROY (g)
+    SV *g;
+  PREINIT:
+    struct perl_handle *ph;
+  PPCODE:
+    ph = take_handle (aTHX_ g, \"DESTROY\");
+    if (ph != NULL) {
+      /* In a child made by fork, the handle (its qemu, its temporary
+       * files) is the parent's: leave it alone. */
+      if (ph->pid == getpid ())
+        qdrive_close (ph->g);
+      Safefree (ph);
+    }
+
+int
+CLONE_SKIP (...)
+  CODE:
+    /* A new Perl thread gets undef, not a second owner of the handle. */
+    PERL_UNUSED_VAR (items);
+    RETVAL = 1;
+  OUTPUT:
+    RETVAL
+
+";
+  List.iter xs_call calls
+
+(* ------------------------------------------------------------------ *)
+(* lib/Sys/Qdrive.pm *)
+
+(* The Perl synopsis of one call. *)
+let perl_synopsis c =
+  let ret = match c.ret with
+    | RErr -> ""
+    | RBool -> "$bool = "
+    | RInt -> "$int = "
+    | RInt64 -> "$int64 = "
+    | RString -> "$string = "
+    | RStringList -> "@strings = "
+    | RStruct _ -> "$hashref = "
+    | RStructList _ -> "@hashrefs = " in
+  let args = List.map (function
+      | StringList n -> "\\@" ^ n
+      | a -> "$" ^ arg_name a) c.args in
+  let opts = List.map (fun o -> sprintf "[%s => $%s]" o.oname o.oname)
+      c.optargs in
+  let head = sprintf " %s$g->%s (" ret c.name in
+  let all = args @ opts in
+  if all = [] then head ^ ");"
+  else begin
+    (* One argument per line once the line gets long. *)
+    let line = head ^ String.concat ", " all ^ ");" in
+    if String.length line <= 72 then line
+    else
+      let pad = String.make (String.length head) ' ' in
+      head ^ String.concat (",\n" ^ pad) all ^ ");"
+  end
+
+let optarg_type_text = function
+  | OBool -> "A boolean (any Perl true or false value)."
+  | OInt -> "An integer."
+  | OInt64 -> "A 64-bit integer."
+  | OString -> "A string."
+  | OStringList -> "A reference to an array of strings."
+  | OEnum e -> sprintf "One of the strings below (constants C<%s_*>)."
+                 (String.uppercase_ascii e.enum_name)
+
+let ret_text = function
+  | RErr -> "Returns nothing; croaks on error."
+  | RBool -> "Returns 1 or 0; croaks on error."
+  | RInt | RInt64 -> "Returns an integer; croaks on error."
+  | RString -> "Returns a string; croaks on error."
+  | RStringList -> "Returns a list of strings; croaks on error."
+  | RStruct s ->
+    sprintf "Returns a reference to a hash with the keys described under \
+             L</%s> below; croaks on error." (String.uppercase_ascii s)
+  | RStructList s ->
+    sprintf "Returns a list of references to hashes, each with the keys \
+             described under L</%s> below; croaks on error."
+      (String.uppercase_ascii s)
+
+let pod_method c =
+  pr "=head2 %s\n\n%s\n\n" c.name (perl_synopsis c);
+  pr "%s.\n\n" (String.capitalize_ascii c.shortdesc);
+  pr "%s\n\n" c.longdesc;
+  List.iter (function
+      | Enum (n, e) ->
+        pr "C<$%s> is one of these strings (constants C<%s_*>):\n\n=over 4\n\n"
+          n (String.uppercase_ascii e.enum_name);
+        List.iter (fun (v, d) ->
+            pr "=item C<%s>%s\n\n%s\n\n" v
+              (if v = e.enum_default then " (default)" else "") d) e.enum_values;
+        pr "=back\n\n"
+      | _ -> ()) c.args;
+  if c.optargs <> [] then begin
+    pr "Optional arguments, given as C<key =E<gt> value> pairs after the \
+        required ones:\n\n=over 4\n\n";
+    List.iter (fun o ->
+        pr "=item C<%s>\n\n%s  %s\n\n" o.oname (optarg_type_text o.otype) o.odoc;
+        match o.otype with
+        | OEnum e ->
+          pr "=over 4\n\n";
+          List.iter (fun (v, d) ->
+              pr "=item C<%s>%s\n\n%s\n\n" v
+                (if v = e.enum_default then " (default)" else "") d)
+            e.enum_values;
+          pr "=back\n\n"
+        | _ -> ()) c.optargs;
+    pr "=back\n\n"
+  end;
+  if has_flag c ConfigOnly then
+    pr "This method croaks once the handle is launched.\n\n";
+  if has_flag c LaunchedOnly then
+    pr "This method croaks unless the handle is launched.\n\n";
+  pr "%s\n\n" (ret_text c.ret);
+  if has_flag c OptsSuffix then
+    pr "=head2 %s_opts\n\nAn alias for L</%s>, under the name of the C \
+        function that takes the optional arguments.\n\n" c.name c.name
+
+let pm_intro = {|=head1 NAME
+
+Sys::Qdrive - describe the disks of a qemu virtual machine and run it
+
+=head1 SYNOPSIS
+
+ use Sys::Qdrive qw(:enums);
+
+ my $g = Sys::Qdrive->new ();
+ $g->add_drive ("disk.img", format => "raw", cachemode => "writeback");
+ $g->add_drive ("scratch.img", format => "raw",
+                cachemode => CACHEMODE_UNSAFE);
+ print join (" ", $g->get_qemu_command_line ()), "\n";
+ $g->close ();
+
+=head1 DESCRIPTION
+
+C<Sys::Qdrive> is the Perl binding of the qdrive library (see
+L<qdrive(3)>).  A handle holds the description of one virtual machine:
+its disks, each with its cache mode and other options, and settings
+such as the qemu binary and the memory size.  From it qdrive builds
+the qemu command line, and launches qemu.
+
+Every method of this module calls the C function of the same name.
+This page is generated from the same text as L<qdrive(3)>.
+
+=head2 Arguments
+
+Required arguments are positional.  Optional arguments follow them as
+C<key =E<gt> value> pairs, in any order:
+
+ $g->add_drive ($file, format => "qcow2", readonly => 1);
+
+An odd number of extra arguments, a key that the method does not take,
+or a key given twice makes the method croak with a message naming the
+key.  Strings are passed to C as bytes; C<undef> where a string is
+expected is passed as C<NULL>, which the library refuses with an error
+naming the argument.  Integers are checked against the range of their
+C type.  A list of strings is passed as an array reference.
+
+=head2 Enums
+
+Arguments that take one value of a fixed set (such as C<cachemode>)
+take the value as a plain string.  Every value is also a constant
+C<Sys::Qdrive::ENUM_VALUE>, for example
+C<Sys::Qdrive::CACHEMODE_UNSAFE>, which returns that string.  Nothing
+is exported by default; C<use Sys::Qdrive qw(:enums)> (or C<:all>)
+imports all of them, and each can be imported by name.  See
+L</CONSTANTS>.
+
+=head2 Errors
+
+Every error croaks (see L<Carp>) with the message of the C library,
+unchanged, which starts with the name of the call, then the argument,
+the value refused and what is allowed:
+
+ eval { $g->add_drive ($file, cachemode => "fast") };
+ # $@ is 'add_drive: cachemode: "fast" is not valid; allowed:
+ #        writeback, unsafe at script.pl line 12.'
+
+As with any croak, Perl appends C< at FILE line N.> and a newline to
+the message.  A refused call leaves the handle as it was.
+
+=head2 Return values
+
+Strings and numbers are returned as Perl scalars, booleans as 1 or 0,
+lists of strings as Perl lists, a struct as a reference to a hash whose
+keys are the struct's fields, and a list of structs as a list of such
+hash references.
+
+=head2 Threads
+
+The library's handle has its own lock and per-thread errors.  A Perl
+thread created with L<threads> does not get the handles of its parent:
+in the new thread each one is a reference to an unblessed C<undef>, on
+which no method can be called, and the parent's handle stays open.
+Create new handles in the thread instead.  Calls that block (C<launch>,
+C<shutdown>) hold no lock that other Perl threads need.
+
+=head1 METHODS
+
+=head2 new
+
+ $g = Sys::Qdrive->new ();
+
+Create a new handle, with no drives and the default settings.  Croaks
+if the handle cannot be created.
+
+=head2 close
+
+ $g->close ();
+
+Close the handle: stop qemu if it is running, and remove the handle's
+temporary files (scratch disks included).  Closing twice is harmless;
+any other method called on a closed handle croaks.  A handle is also
+closed when the last reference to it goes away, except in a child
+process made by C<fork>: there the handle (its qemu and its temporary
+files) belongs to the parent, and the child's copy is only forgotten.
+
+|}
+
+let generate_pm () =
+  banner HashStyle;
+  pr "package Sys::Qdrive;\n\n";
+  pr "use strict;\nuse warnings;\n\n";
+  pr "use Exporter 'import';\nrequire XSLoader;\n\n";
+  pr "our $VERSION = '%s';\n\n" (version ());
+  pr "XSLoader::load ('Sys::Qdrive', $VERSION);\n\n";
+  pr "# Enum values, one constant each.\n";
+  let consts = List.concat_map (fun e ->
+      List.map (fun (v, _) -> constant_name e v, v) e.enum_values) enums in
+  List.iter (fun (n, v) -> pr "sub %s () { '%s' }\n" n v) consts;
+  pr "\nour @EXPORT_OK = qw(\n";
+  List.iter (fun (n, _) -> pr "  %s\n" n) consts;
+  pr ");\nour %%EXPORT_TAGS = (enums => [@EXPORT_OK], all => [@EXPORT_OK]);\n\n";
+  pr "1;\n\n__END__\n\n";
+  pr "=encoding utf8\n\n";
+  banner PODStyle;
+  pr "%s" pm_intro;
+  List.iter pod_method public;
+  pr "=head1 STRUCTS\n\n";
+  List.iter (fun s ->
+      if List.exists (fun c -> match c.ret with
+          | RStruct n | RStructList n -> n = s.sname && not (is_internal c)
+          | _ -> false) calls then begin
+        pr "=head2 %s\n\n%s  The hash has these keys:\n\n=over 4\n\n"
+          (String.uppercase_ascii s.sname) s.sdoc;
+        List.iter (fun (n, t, d) ->
+            let tt = match t with
+              | FString -> "string" | FBool -> "1 or 0"
+              | FInt | FInt64 -> "integer" in
+            pr "=item C<%s> (%s)\n\n%s\n\n" n tt d) s.sfields;
+        pr "=back\n\n"
+      end) structs;
+  pr "=head1 CONSTANTS\n\n";
+  pr "Each constant returns its value as a string.  Import them with \
+      C<use Sys::Qdrive qw(:enums)>, or by name.\n\n";
+  List.iter (fun e ->
+      pr "=head2 %s\n\n=over 4\n\n" e.enum_name;
+      List.iter (fun (v, d) ->
+          pr "=item %s\n\nC<%s>%s: %s\n\n" (constant_name e v) v
+            (if v = e.enum_default then " (the default)" else "") d)
+        e.enum_values;
+      pr "=back\n\n") enums;
+  pr "\
+=head1 SEE ALSO
+
+L<qdrive(3)>, L<Carp>.
+
+=head1 LICENSE
+
+Copyright the qdrive authors.  This library is free software; you can
+redistribute it and/or modify it under the same terms as qdrive.
+
+=cut
+"
+
+(* ------------------------------------------------------------------ *)
+(* t/xlang.t: Perl's half of the cross-language test. *)
+
+let perl_quote s =
+  let b = Buffer.create (String.length s + 2) in
+  Buffer.add_char b '"';
+  String.iter (function
+      | '"' | '\\' | '$' | '@' as c -> Buffer.add_char b '\\'; Buffer.add_char b c
+      | c when Char.code c < 32 || Char.code c > 126 ->
+        Buffer.add_string b (sprintf "\\x%02x" (Char.code c))
+      | c -> Buffer.add_char b c) s;
+  Buffer.add_char b '"';
+  Buffer.contents b
+
+let perl_value = function
+  | Xtest.VString s -> perl_quote s
+  | Xtest.VOptString None -> "undef"
+  | Xtest.VOptString (Some s) -> perl_quote s
+  | Xtest.VList l -> "[" ^ String.concat ", " (List.map perl_quote l) ^ "]"
+  | Xtest.VBool b -> if b then "1" else "0"
+  | Xtest.VInt i -> string_of_int i
+  | Xtest.VInt64 i ->
+    (* -2**63 has no literal: 9223372036854775808 does not fit an IV. *)
+    if i = Int64.min_int then "(-9223372036854775807 - 1)"
+    else Int64.to_string i
+
+let generate_xlang_t () =
+  banner HashStyle;
+  pr "\
+# Cross-language test, Perl half: each call's result printed in the
+# format of tests/xlang.expected (see generator/xtest.ml), compared
+# line by line with that file.
+
+use strict;
+use warnings;
+use Test::More;
+
+use Sys::Qdrive;
+
+my $srcdir = $ENV{QDRIVE_TOP_SRCDIR}
+  or BAIL_OUT (\"QDRIVE_TOP_SRCDIR is not set: run me with ./run\");
+open my $fh, '<', \"$srcdir/tests/xlang.expected\"
+  or BAIL_OUT (\"tests/xlang.expected: $!\");
+my @expected = <$fh>;
+close $fh;
+chomp @expected;
+
+my $g = Sys::Qdrive->new ();
+my @got;
+
+sub b { $_[0] ? 'true' : 'false' }
+
+";
+  (* One formatter per struct, following the fields' order. *)
+  List.iter (fun s ->
+      pr "sub fmt_%s {\n  my $h = shift;\n  return '{' . join (', ',\n" s.sname;
+      List.iter (fun (n, t, _) ->
+          match t with
+          | FBool -> pr "    '%s=' . b ($h->{%s}),\n" n n
+          | _ -> pr "    '%s=' . $h->{%s},\n" n n) s.sfields;
+      pr "  ) . '}';\n}\n\n") structs;
+  pr "\
+# Runs the call; on success formats its result, on failure takes the
+# C message, stripping what croak appends.
+sub run {
+  my ($call, $format, $code) = @_;
+  my @r = eval { $code->() };
+  if ($@) {
+    my $msg = $@;
+    $msg =~ s/ at \\S+ line \\d+\\.\\n\\z//
+      or return push @got, \"$call => unexpected die: $msg\";
+    push @got, \"$call => error: $msg\";
+  }
+  else {
+    push @got, \"$call => \" . $format->(@r);
+  }
+}
+
+";
+  List.iter (fun case ->
+      let c = Xtest.find_call case.Xtest.call in
+      let fmt = match c.ret with
+        | RErr -> "sub { 'ok' }"
+        | RBool -> "sub { b ($_[0]) }"
+        | RInt | RInt64 | RString -> "sub { $_[0] }"
+        | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
+        | RStruct s -> sprintf "sub { fmt_%s ($_[0]) }" s
+        | RStructList s ->
+          sprintf "sub { '[' . join (', ', map { fmt_%s ($_) } @_) . ']' }" s in
+      let args = List.map perl_value case.Xtest.args @
+                 List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v))
+                   case.Xtest.opts in
+      pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
+        (String.concat ", " args)) Xtest.cases;
+  pr "\
+$g->close ();
+
+is (scalar @got, scalar @expected, 'as many results as expected lines');
+for my $i (0 .. $#expected) {
+  is ($got[$i], $expected[$i], \"line \" . ($i + 1));
+}
+done_testing ();
+"
