@@ -88,6 +88,14 @@ check_options (qdrive_h *g, const struct drive_request *rq)
                rq->blocksize);
     return -1;
   }
+  /* qemu's IDE disks only do 512-byte sectors (their discard
+   * granularity is fixed at 512, and must be a multiple of the block
+   * size). */
+  if (rq->blocksize == 4096 && rq->iface == QDRIVE_INT_IFACE_IDE) {
+    set_error (g, "blocksize: 4096 is not valid with iface \"ide\"; "
+               "allowed with ide: 512");
+    return -1;
+  }
   if (rq->discard == QDRIVE_INT_DISCARD_ENABLE && rq->format == NULL) {
     set_error (g, "discard: \"enable\" needs the format to be given; "
                "give format, or use discard \"besteffort\"");

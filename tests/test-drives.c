@@ -445,6 +445,9 @@ START_TEST (test_bad_blocksize)
        "add_drive: blocksize: 0 is not valid; allowed: 512, 4096");
   BAD (qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_BLOCKSIZE, -512, -1),
        "add_drive: blocksize: -512 is not valid; allowed: 512, 4096");
+  BAD (qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_BLOCKSIZE, 4096,
+                              QDRIVE_ADD_DRIVE_OPTS_IFACE, "ide", -1),
+       "add_drive: blocksize: 4096 is not valid with iface \"ide\"; allowed with ide: 512");
 }
 END_TEST
 

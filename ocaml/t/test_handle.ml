@@ -53,7 +53,7 @@ let () =
     ~label:"L0" ~cachemode:`Unsafe ~discard:`Besteffort ~copyonread:true
     ~blocksize:512 disk;
   Qdrive.add_drive g ~iface:`Ide ~discard:`Disable ~cachemode:`Writeback
-    ~readonly:false ~copyonread:false ~blocksize:4096 disk;
+    ~readonly:false ~copyonread:false ~blocksize:512 disk;
   Qdrive.add_drive_opts g ~iface:`Scsi ~format:"raw" ~discard:`Enable disk;
   Qdrive.add_drive_ro g disk;
   (match Qdrive.list_drives g with
@@ -65,7 +65,7 @@ let () =
      check "d1" (d1 = { Qdrive.index = 1; filename = disk; format = "";
                         iface = "ide"; cachemode = "writeback"; readonly = false;
                         discard = "disable"; copyonread = false; label = "";
-                        name = ""; blocksize = 4096 });
+                        name = ""; blocksize = 512 });
      check "d2" (d2.Qdrive.iface = "scsi" && d2.Qdrive.discard = "enable"
                  && d2.Qdrive.format = "raw" && d2.Qdrive.index = 2);
      check "d3 readonly" (d3.Qdrive.readonly && d3.Qdrive.cachemode = "writeback")
