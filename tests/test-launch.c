@@ -696,12 +696,13 @@ END_TEST
 
 /* ---- no orphans ---------------------------------------------------------- */
 
-/* A child process launches qemu and is killed with SIGKILL: qemu must
- * go within a few seconds.  This process is made a subreaper, so the
- * orphaned qemu becomes our child and its end is observed exactly. */
+/* A child process launches qemu, then is killed with SIGKILL (loop 0)
+ * or exits without closing the handle (loop 1): qemu must go within a
+ * few seconds.  This process is made a subreaper, so the orphaned qemu
+ * becomes our child and its end is observed exactly. */
 START_TEST (test_no_orphan)
 {
-  int p[2];
+  int p[2], go[2];
   pid_t child, qemu, w;
   char tmpdir[4096];
   ssize_t n;
@@ -709,24 +710,31 @@ START_TEST (test_no_orphan)
   double t0;
 
   ck_assert (prctl (PR_SET_CHILD_SUBREAPER, 1) == 0);
-  ck_assert (pipe (p) == 0);
+  ck_assert (pipe (p) == 0 && pipe (go) == 0);
   child = fork ();
   ck_assert (child >= 0);
   if (child == 0) {
     qdrive_h *g = qdrive_create ();
     char *t;
 
+    char c;
+
     close (p[0]);
+    close (go[1]);
     if (g == NULL || qdrive_set_memsize (g, 128) == -1 ||
         (t = tmpdir_of (g)) == NULL || qdrive_launch (g) == -1)
       _exit (1);
     if (write (p[1], t, strlen (t)) == -1)
       _exit (1);
     close (p[1]);
+    /* Wait until the parent has seen qemu, then end as loop _i says. */
+    if (read (go[0], &c, 1) == 0 && _i == 1)
+      _exit (0);                /* no close, no shutdown */
     pause ();
     _exit (0);
   }
   close (p[1]);
+  close (go[0]);
   n = read (p[0], tmpdir, sizeof tmpdir - 1);
   ck_assert_msg (n > 0, "the child could not launch");
   tmpdir[n] = '\0';
@@ -734,15 +742,20 @@ START_TEST (test_no_orphan)
   qemu = find_qemu (tmpdir);
   ck_assert (qemu > 0);
 
-  ck_assert (kill (child, SIGKILL) == 0);
+  if (_i == 0)
+    ck_assert (kill (child, SIGKILL) == 0);
+  close (go[1]);
   ck_assert (waitpid (child, NULL, 0) == child);
   t0 = now ();
   for (;;) {
     w = waitpid (qemu, &status, WNOHANG);
     if (w == qemu)
       break;
-    ck_assert_msg (now () - t0 < 5, "qemu (pid %d) still runs 5 s after its "
-                   "owner was killed", (int) qemu);
+    if (now () - t0 >= 5) {
+      kill (qemu, SIGKILL);     /* leave nothing running, even failing */
+      ck_abort_msg ("qemu (pid %d) still runs 5 s after its owner %s",
+                    (int) qemu, _i == 0 ? "was killed" : "exited");
+    }
     usleep (10000);
   }
   ck_assert_msg (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL,
@@ -755,6 +768,16 @@ START_TEST (test_no_orphan)
     usleep (10000);
   }
   ck_assert (find_qemu (tmpdir) == 0);
+
+  /* The handle was never closed: its directory is ours to remove. */
+  {
+    char *sock;
+    ck_assert (asprintf (&sock, "%s/qmp.sock", tmpdir) != -1);
+    unlink (sock);
+    free (sock);
+    ck_assert_msg (rmdir (tmpdir) == 0, "rmdir %s: %s", tmpdir,
+                   strerror (errno));
+  }
 }
 END_TEST
 
@@ -902,7 +925,11 @@ launch_suite (void)
   ADD ("drive removed", test_drive_removed);
   ADD ("qemu died", test_qemu_died);
   ADD ("qemu died, shutdown", test_qemu_died_shutdown);
-  ADD ("no orphan", test_no_orphan);
+  tc = tcase_create ("no orphan");
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_set_timeout (tc, 60);
+  tcase_add_loop_test (tc, test_no_orphan, 0, 2);
+  suite_add_tcase (s, tc);
   ADD ("launch from thread", test_launch_from_thread);
   ADD ("verbose", test_verbose);
   return s;
