@@ -250,12 +250,11 @@ static struct json_object *
 find_backing_node (struct json_object *nodes, struct json_object *devices,
                    const char *file, const char *format, size_t occurrence)
 {
-  size_t i, j, n = json_object_array_length (nodes);
-  size_t ndev = json_object_array_length (devices);
-  struct json_object *match[64];
-  size_t nmatch = 0;
+  size_t i, j, ndev = json_object_array_length (devices);
+  size_t seen = 0;
 
-  for (i = 0; i < n && nmatch < 64; ++i) {
+  /* Oldest node first. */
+  for (i = json_object_array_length (nodes); i-- > 0; ) {
     struct json_object *node = json_object_array_get_idx (nodes, i);
     const char *name = get_string (node, "node-name");
     bool top = false;
@@ -268,12 +267,10 @@ find_backing_node (struct json_object *nodes, struct json_object *devices,
         get_object (json_object_array_get_idx (devices, j), "inserted");
       top = ins && strcmp (get_string (ins, "node-name"), name) == 0;
     }
-    if (!top)
-      match[nmatch++] = node;
+    if (!top && seen++ == occurrence)
+      return node;
   }
-  if (occurrence >= nmatch)
-    return NULL;
-  return match[nmatch - 1 - occurrence];
+  return NULL;
 }
 
 /* Fills one entry from one query-block device. */
