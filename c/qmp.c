@@ -26,6 +26,10 @@
  * wait. */
 #define CONNECT_RETRY_MS 1
 
+/* query-block nests one level per backing file: allow long chains
+ * (json-c's default is 32). */
+#define JSON_MAX_DEPTH 1024
+
 /* Sets the error for qemu having gone away. */
 static void
 error_exited (struct direct *b)
@@ -253,9 +257,9 @@ qmp_open (struct direct *b, const struct timespec *deadline, int seconds)
   struct json_object *greeting, *ret;
   int r;
 
-  b->tok = json_tokener_new ();
+  b->tok = json_tokener_new_ex (JSON_MAX_DEPTH);
   if (b->tok == NULL) {
-    set_perror (g, "json_tokener_new");
+    set_perror (g, "json_tokener_new_ex");
     return -1;
   }
   r = connect_socket (b, deadline);
