@@ -282,7 +282,15 @@ START_TEST (test_drive_kinds)
   char *dbe = make_qcow2 ("discard-be.qcow2");
   char *cor = make_qcow2 ("cor.qcow2");
   char *comma = make_raw ("a,b,,c.img", 1 << 20, 0);
+  char *base = make_qcow2 ("base.qcow2"), *top = path_of ("top.qcow2"), *cmd;
   char *tmpdir = tmpdir_of (g), *scratch;
+
+  /* A qcow2 with a backing file, added read-only (writeback): qemu's
+   * overlay sits on a chain of two. */
+  ck_assert (asprintf (&cmd, "qemu-img create -q -f qcow2 -F qcow2 -b '%s' "
+                       "'%s'", base, top) != -1);
+  ck_assert_msg (system (cmd) == 0, "%s failed", cmd);
+  free (cmd);
 
   OK (g, qdrive_add_drive_opts (g, raw_wb, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                 QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "writeback", -1));
@@ -308,6 +316,8 @@ START_TEST (test_drive_kinds)
                                 QDRIVE_ADD_DRIVE_OPTS_IFACE, "virtio", -1));
   OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
   ck_assert (asprintf (&scratch, "%s/scratch0.img", tmpdir) != -1);
+  OK (g, qdrive_add_drive_opts (g, top, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                                QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1));
 
   LAUNCH (g);
   {
@@ -325,6 +335,7 @@ START_TEST (test_drive_kinds)
       { cor, "qcow2", false, true, false, false },
       { comma, "raw", false, true, false, false },
       { scratch, "raw", false, true, false, true },
+      { top, "qcow2", true, true, false, false },
     };
     assert_block_info (g, want, sizeof want / sizeof want[0]);
     /* Asking twice gives the same answer. */
