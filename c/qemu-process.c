@@ -19,8 +19,11 @@
  * every descriptor but its two, so no other qemu or watcher holds
  * another handle's pipe open.
  *
- * Everything between fork and exec (or _exit) is async-signal-safe:
- * the caller may have threads. */
+ * qemu is started with posix_spawn.  The watcher is forked; all it
+ * does after fork is async-signal-safe, as the caller may have
+ * threads. */
+
+extern char **environ;
 
 #include <config.h>
 
@@ -29,6 +32,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +178,8 @@ kill_process (pid_t pid, int pidfd)
   kill (pid, SIGKILL);
 }
 
-/* In a child: default signal dispositions and an empty mask, so qemu
- * does not inherit the caller's (for example an ignored SIGPIPE or
- * Python's handlers, which would be meaningless after fork). */
+/* In the watcher: default signal dispositions and an empty mask (the
+ * caller's handlers, Python's say, are meaningless after fork). */
 static void
 child_reset_signals (void)
 {
@@ -190,15 +193,6 @@ child_reset_signals (void)
     sigaction (sig, &sa, NULL);  /* fails harmlessly for KILL, STOP */
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-}
-
-/* In a child: makes fd the descriptor target, kept across exec. */
-static int
-child_move_fd (int fd, int target)
-{
-  if (fd == target)
-    return fcntl (fd, F_SETFD, 0);
-  return dup2 (fd, target);
 }
 
 /* In the watcher: closes every descriptor but keep1 and keep2 (either
@@ -262,113 +256,124 @@ watcher_main (int pipe_fd, pid_t qemu, int pidfd)
   _exit (0);
 }
 
-int
-direct_spawn (struct direct *b, const char *path, char *const *argv)
+/* Starts qemu with posix_spawn: glibc runs it with vfork semantics
+ * (no copy of our page tables, however big the caller is) and reports
+ * an exec failure as its result.  qemu gets /dev/null as stdin, the
+ * pipe as stdout and stderr, no other descriptor, default signal
+ * dispositions, an empty mask, and a process group of its own. */
+static int
+spawn_qemu (qdrive_h *g, const char *path, char *const *argv, int out_w,
+            pid_t *pid)
 {
-  qdrive_h *g = b->g;
-  int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, watchp[2] = { -1, -1 };
-  int devnull = -1, child_errno = 0, saved;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  sigset_t all, none;
+  int err;
+
+  sigfillset (&all);
+  sigemptyset (&none);
+  if ((err = posix_spawn_file_actions_init (&fa)) != 0) {
+    errno = err;
+    set_perror (g, "posix_spawn_file_actions_init");
+    return -1;
+  }
+  if ((err = posix_spawnattr_init (&attr)) != 0) {
+    posix_spawn_file_actions_destroy (&fa);
+    errno = err;
+    set_perror (g, "posix_spawnattr_init");
+    return -1;
+  }
+  if ((err = posix_spawn_file_actions_addopen (&fa, 0, "/dev/null",
+                                               O_RDONLY, 0)) == 0 &&
+      (err = posix_spawn_file_actions_adddup2 (&fa, out_w, 1)) == 0 &&
+      (err = posix_spawn_file_actions_adddup2 (&fa, out_w, 2)) == 0 &&
+#if defined (__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+      /* Ours are close-on-exec already; this is for the caller's. */
+      (err = posix_spawn_file_actions_addclosefrom_np (&fa, 3)) == 0 &&
+#endif
+      (err = posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETPGROUP |
+                                       POSIX_SPAWN_SETSIGDEF |
+                                       POSIX_SPAWN_SETSIGMASK)) == 0 &&
+      (err = posix_spawnattr_setpgroup (&attr, 0)) == 0 &&
+      (err = posix_spawnattr_setsigdefault (&attr, &all)) == 0 &&
+      (err = posix_spawnattr_setsigmask (&attr, &none)) == 0) {
+    err = posix_spawn (pid, path, &fa, &attr, argv, environ);
+    if (err != 0) {
+      errno = err;
+      set_perror (g, "cannot run qemu \"%s\"", path);
+    }
+  }
+  else {
+    errno = err;
+    set_perror (g, "posix_spawn setup");
+  }
+  posix_spawnattr_destroy (&attr);
+  posix_spawn_file_actions_destroy (&fa);
+  return err == 0 ? 0 : -1;
+}
+
+/* Forks the watcher (it runs our code, so it cannot be spawned). */
+static int
+spawn_watcher (struct direct *b, int pipe_r)
+{
   sigset_t all, old;
   pid_t pid;
-  ssize_t r;
+  int saved;
 
-  if (pipe2 (outp, O_CLOEXEC) == -1 || pipe2 (errp, O_CLOEXEC) == -1 ||
-      pipe2 (watchp, O_CLOEXEC) == -1) {
-    set_perror (g, "pipe2");
-    goto fail;
-  }
-  devnull = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (devnull == -1) {
-    set_perror (g, "/dev/null");
-    goto fail;
-  }
-
-  /* No signal handler of the caller's may run in a child before it
+  /* No signal handler of the caller's may run in the child before it
    * has reset them. */
   sigfillset (&all);
   pthread_sigmask (SIG_SETMASK, &all, &old);
   pid = fork ();
-  if (pid == 0) {
-    setpgid (0, 0);
-    if (child_move_fd (devnull, 0) == -1 ||
-        child_move_fd (outp[1], 1) == -1 ||
-        child_move_fd (outp[1], 2) == -1)
-      goto child_fail;
-    /* Nothing else of ours or the caller's reaches qemu: mark every
-     * other descriptor close-on-exec (errp[1] stays open until exec,
-     * so the parent learns whether exec worked). */
-#ifdef CLOSE_RANGE_CLOEXEC
-    syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-#else
-    syscall (SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
-#endif
-    child_reset_signals ();
-    execv (path, argv);
-  child_fail:
-    saved = errno;
-    while (write (errp[1], &saved, sizeof saved) == -1 && errno == EINTR)
-      ;
-    _exit (127);
-  }
-  saved = errno;
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
-  if (pid == -1) {
-    errno = saved;
-    set_perror (g, "fork");
-    goto fail;
-  }
-
-  /* Until exec, the child holds errp[1]; exec closes it. */
-  close (outp[1]);
-  outp[1] = -1;
-  close (errp[1]);
-  errp[1] = -1;
-  do
-    r = read (errp[0], &child_errno, sizeof child_errno);
-  while (r == -1 && errno == EINTR);
-  if (r > 0) {
-    while (waitpid (pid, NULL, 0) == -1 && errno == EINTR)
-      ;
-    errno = child_errno;
-    set_perror (g, "cannot run qemu \"%s\"", path);
-    goto fail;
-  }
-  b->pid = pid;
-  b->pidfd = sys_pidfd_open (pid);
-
-  sigfillset (&all);
-  pthread_sigmask (SIG_SETMASK, &all, &old);
-  pid = fork ();
   if (pid == 0)
-    watcher_main (watchp[0], b->pid, b->pidfd);
+    watcher_main (pipe_r, b->pid, b->pidfd);
   saved = errno;
   pthread_sigmask (SIG_SETMASK, &old, NULL);
   if (pid == -1) {
     errno = saved;
-    set_perror (g, "fork");
-    direct_kill (b);
-    free (direct_reap (b));
-    goto fail;
+    set_perror (b->g, "fork");
+    return -1;
   }
   b->watcher = pid;
-  b->watch_fd = watchp[1];
-  close (watchp[0]);
-  close (errp[0]);
-  close (devnull);
+  return 0;
+}
+
+int
+direct_spawn (struct direct *b, const char *path, char *const *argv)
+{
+  qdrive_h *g = b->g;
+  int outp[2] = { -1, -1 }, watchp[2] = { -1, -1 };
+  pid_t pid;
+
+  if (pipe2 (outp, O_CLOEXEC) == -1 || pipe2 (watchp, O_CLOEXEC) == -1) {
+    set_perror (g, "pipe2");
+    goto fail;
+  }
+  if (spawn_qemu (g, path, argv, outp[1], &pid) == -1)
+    goto fail;
+  b->pid = pid;
+  b->pidfd = sys_pidfd_open (pid);
+  close (outp[1]);
+  outp[1] = -1;
   b->out_fd = outp[0];
   fcntl (b->out_fd, F_SETFL, fcntl (b->out_fd, F_GETFL) | O_NONBLOCK);
+
+  if (spawn_watcher (b, watchp[0]) == -1) {
+    close (watchp[0]);
+    close (watchp[1]);
+    direct_kill (b);
+    free (direct_reap (b));
+    return -1;                  /* the caller closes out_fd */
+  }
+  close (watchp[0]);
+  b->watch_fd = watchp[1];
   return 0;
 
  fail:
-  saved = errno;
   if (outp[0] >= 0) close (outp[0]);
   if (outp[1] >= 0) close (outp[1]);
-  if (errp[0] >= 0) close (errp[0]);
-  if (errp[1] >= 0) close (errp[1]);
   if (watchp[0] >= 0) close (watchp[0]);
   if (watchp[1] >= 0) close (watchp[1]);
-  if (devnull >= 0) close (devnull);
-  errno = saved;
   return -1;
 }
 
