@@ -38,7 +38,6 @@ struct direct {
   int out_fd;
   char line[DIRECT_LINE_MAX + 1];
   size_t line_len;
-  bool line_cut;
   char *last[DIRECT_LAST_LINES]; /* ring of complete lines */
   size_t nlast;                 /* lines ever stored */
 

@@ -397,7 +397,6 @@ store_line (struct direct *b)
     b->nlast++;
   }
   b->line_len = 0;
-  b->line_cut = false;
 }
 
 void
@@ -425,8 +424,6 @@ direct_drain_output (struct direct *b)
         store_line (b);
       else if (b->line_len < DIRECT_LINE_MAX)
         b->line[b->line_len++] = buf[i];
-      else
-        b->line_cut = true;
     }
   }
 }
