@@ -1,28 +1,445 @@
 /* qdrive: the direct backend: runs qemu itself and talks QMP to it.
- * PLACEHOLDER until the launch work lands: refuses to launch. */
+ *
+ * launch: checks the drives are still there, starts qemu (and its
+ * watcher, see qemu-process.c) with the argv of get_qemu_command_line,
+ * connects to its QMP socket within launch_timeout, and checks with
+ * query-block that qemu has every drive.  Any failure kills qemu and
+ * leaves no process and no socket behind.
+ *
+ * block_info: query-block, one entry per drive qemu reports.
+ *
+ * shutdown: QMP quit, then a bounded wait for qemu to exit (killing it
+ * after), the watcher stopped, the socket removed. */
 
 #include <config.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
 #include "backend.h"
+#include "direct.h"
+
+/* How long shutdown waits for qemu to exit after quit. */
+#define SHUTDOWN_TIMEOUT 10
+
+static struct direct *
+direct_new (qdrive_h *g)
+{
+  struct direct *b = calloc (1, sizeof *b);
+
+  if (b == NULL) {
+    set_perror (g, "calloc");
+    return NULL;
+  }
+  b->g = g;
+  b->pidfd = b->watch_fd = b->out_fd = b->qmp_fd = -1;
+  return b;
+}
+
+/* Frees b, first making sure nothing of it is left: qemu killed and
+ * reaped, the watcher reaped, the socket removed. */
+static void
+direct_free (struct direct *b)
+{
+  size_t i;
+
+  qmp_close (b);
+  if (b->pid != 0) {
+    direct_kill (b);
+    free (direct_reap (b));
+  }
+  direct_stop_watcher (b);
+  if (b->out_fd >= 0)
+    close (b->out_fd);
+  if (b->sock_path != NULL) {
+    unlink (b->sock_path);
+    free (b->sock_path);
+  }
+  for (i = 0; i < DIRECT_LAST_LINES; ++i)
+    free (b->last[i]);
+  free (b->death);
+  free (b);
+}
+
+/* add_drive checked each file; it may have gone since. */
+static int
+check_drives (qdrive_h *g)
+{
+  size_t i;
+
+  for (i = 0; i < g->ndrives; ++i) {
+    const struct drive *d = &g->drives[i];
+    if (access (d->filename, d->readonly ? R_OK : R_OK | W_OK) == -1) {
+      set_perror (g, "drive hd%zu: \"%s\" cannot be used any more (it "
+                  "could when it was added)", i, d->filename);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Checks that query-block lists every drive, inserted. */
+static int
+check_block_devices (qdrive_h *g, struct json_object *list)
+{
+  size_t i, j, n;
+  char id[32];
+  struct json_object *dev, *name;
+  bool found;
+
+  if (!json_object_is_type (list, json_type_array)) {
+    set_error (g, "qemu's answer to query-block is not a list");
+    return -1;
+  }
+  n = json_object_array_length (list);
+  for (i = 0; i < g->ndrives; ++i) {
+    snprintf (id, sizeof id, "hd%zu", i);
+    found = false;
+    for (j = 0; j < n && !found; ++j) {
+      dev = json_object_array_get_idx (list, j);
+      found = json_object_object_get_ex (dev, "device", &name) &&
+        strcmp (json_object_get_string (name), id) == 0 &&
+        json_object_object_get_ex (dev, "inserted", NULL);
+    }
+    if (!found) {
+      set_error (g, "qemu started but does not report drive %s (\"%s\")",
+                 id, g->drives[i].filename);
+      return -1;
+    }
+  }
+  return 0;
+}
 
 static int
 direct_launch (qdrive_h *g)
 {
-  set_error (g, "the direct backend cannot launch yet");
+  struct direct *b = NULL;
+  char **argv = NULL, *path = NULL;
+  struct timespec deadline;
+  struct json_object *blocks;
+  const char *tmpdir;
+
+  if (check_drives (g) == -1)
+    return -1;
+  argv = qdrive_impl_get_qemu_command_line (g);
+  if (argv == NULL)
+    return -1;
+  tmpdir = qdrive_int_tmpdir (g);
+  b = direct_new (g);
+  if (b == NULL || tmpdir == NULL)
+    goto fail;
+  if (asprintf (&b->sock_path, "%s/qmp.sock", tmpdir) == -1) {
+    b->sock_path = NULL;
+    set_perror (g, "asprintf");
+    goto fail;
+  }
+  if (strlen (b->sock_path) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
+    set_error (g, "the QMP socket path %s is too long for a unix socket "
+               "(at most %zu bytes); set TMPDIR to a shorter directory",
+               b->sock_path,
+               sizeof ((struct sockaddr_un *) 0)->sun_path - 1);
+    goto fail;
+  }
+  unlink (b->sock_path);        /* left by an earlier failed launch */
+  path = direct_find_binary (g, g->hv);
+  if (path == NULL)
+    goto fail;
+
+  if (g->verbose) {
+    fprintf (stderr, "qdrive: running: ");
+    direct_fput_command (stderr, argv);
+  }
+  deadline = direct_deadline (g->launch_timeout);
+  if (direct_spawn (b, path, argv) == -1)
+    goto fail;
+  if (qmp_open (b, &deadline, g->launch_timeout) == -1)
+    goto fail;
+  blocks = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
+  if (blocks == NULL)
+    goto fail;
+  if (check_block_devices (g, blocks) == -1) {
+    json_object_put (blocks);
+    goto fail;
+  }
+  json_object_put (blocks);
+
+  b->ready = true;
+  if (g->verbose)
+    fprintf (stderr, "qdrive: qemu (pid %d) is ready\n", (int) b->pid);
+  g->backend_data = b;
+  free (path);
+  qdrive_free_string_list (argv);
+  return 0;
+
+ fail:
+  if (b != NULL)
+    direct_free (b);
+  free (path);
+  qdrive_free_string_list (argv);
   return -1;
+}
+
+/* block_info */
+
+static bool
+get_bool (struct json_object *o, const char *key)
+{
+  struct json_object *v;
+
+  return json_object_object_get_ex (o, key, &v) && json_object_get_boolean (v);
+}
+
+static const char *
+get_string (struct json_object *o, const char *key)
+{
+  struct json_object *v;
+
+  if (json_object_object_get_ex (o, key, &v) &&
+      json_object_is_type (v, json_type_string))
+    return json_object_get_string (v);
+  return "";
+}
+
+static struct json_object *
+get_object (struct json_object *o, const char *key)
+{
+  struct json_object *v;
+
+  if (json_object_object_get_ex (o, key, &v) &&
+      json_object_is_type (v, json_type_object))
+    return v;
+  return NULL;
+}
+
+/* Is this the id of a drive of ours added read-only?  qemu puts a
+ * throw-away overlay (snapshot=on) on top of those. */
+static bool
+is_snapshot_drive (qdrive_h *g, const char *id)
+{
+  char *end;
+  unsigned long i;
+
+  if (strncmp (id, "hd", 2) != 0 || id[2] < '0' || id[2] > '9')
+    return false;
+  errno = 0;
+  i = strtoul (id + 2, &end, 10);
+  return errno == 0 && *end == '\0' && i < g->ndrives &&
+    g->drives[i].readonly;
+}
+
+/* For a read-only drive, qemu's top node is its temporary overlay: a
+ * writable qcow2 with cache.no-flush forced on, in a deleted temporary
+ * file.  What the caller asked about is the node below it, the caller's
+ * file, which qemu opened read-only with the drive's cache mode.
+ * query-block names that node's file and format (the backing image);
+ * query-named-block-nodes has its flags.  Nodes listed by query-block
+ * are the tops, so the backing node is a node with that file and
+ * format that is not a top.  If the same file backs several read-only
+ * drives, their backing nodes are told apart by order: qemu lists
+ * nodes newest first, and devices oldest first.
+ *
+ * occurrence: how many earlier read-only drives had the same backing
+ * file and format. */
+static struct json_object *
+find_backing_node (struct json_object *nodes, struct json_object *devices,
+                   const char *file, const char *format, size_t occurrence)
+{
+  size_t i, j, ndev = json_object_array_length (devices);
+  size_t seen = 0;
+
+  /* Oldest node first. */
+  for (i = json_object_array_length (nodes); i-- > 0; ) {
+    struct json_object *node = json_object_array_get_idx (nodes, i);
+    const char *name = get_string (node, "node-name");
+    bool top = false;
+
+    if (strcmp (get_string (node, "file"), file) != 0 ||
+        strcmp (get_string (node, "drv"), format) != 0)
+      continue;
+    for (j = 0; j < ndev && !top; ++j) {
+      struct json_object *ins =
+        get_object (json_object_array_get_idx (devices, j), "inserted");
+      top = ins && strcmp (get_string (ins, "node-name"), name) == 0;
+    }
+    if (!top && seen++ == occurrence)
+      return node;
+  }
+  return NULL;
+}
+
+/* Fills one entry from one query-block device. */
+static int
+fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
+            struct json_object *dev, struct json_object *devices,
+            size_t index, struct json_object **nodes,
+            const struct timespec *deadline)
+{
+  struct json_object *ins = get_object (dev, "inserted"), *from = ins;
+  struct json_object *image, *backing, *args;
+  const char *file = ins ? get_string (ins, "file") : "";
+  const char *format = ins ? get_string (ins, "drv") : "";
+  const char *id = get_string (dev, "device");
+  size_t j, occurrence = 0;
+
+  image = ins ? get_object (ins, "image") : NULL;
+  backing = image ? get_object (image, "backing-image") : NULL;
+  if (backing != NULL && is_snapshot_drive (g, id)) {
+    file = get_string (backing, "filename");
+    format = get_string (backing, "format");
+    for (j = 0; j < index; ++j) {
+      struct json_object *d = json_object_array_get_idx (devices, j);
+      struct json_object *i2 = get_object (d, "inserted");
+      struct json_object *im2 = i2 ? get_object (i2, "image") : NULL;
+      struct json_object *b2 = im2 ? get_object (im2, "backing-image") : NULL;
+      if (b2 && is_snapshot_drive (g, get_string (d, "device")) &&
+          strcmp (get_string (b2, "filename"), file) == 0 &&
+          strcmp (get_string (b2, "format"), format) == 0)
+        occurrence++;
+    }
+    if (*nodes == NULL) {
+      args = json_object_new_object ();
+      if (args == NULL) {
+        set_perror (g, "json_object_new_object");
+        return -1;
+      }
+      json_object_object_add (args, "flat", json_object_new_boolean (1));
+      *nodes = qmp_execute (b, "query-named-block-nodes", args, deadline,
+                            g->launch_timeout);
+      json_object_put (args);
+      if (*nodes == NULL)
+        return -1;
+      if (!json_object_is_type (*nodes, json_type_array)) {
+        set_error (g, "qemu's answer to query-named-block-nodes is not "
+                   "a list");
+        return -1;
+      }
+    }
+    from = find_backing_node (*nodes, devices, file, format, occurrence);
+    if (from == NULL) {
+      set_error (g, "drive %s: qemu reports an overlay on \"%s\" but not "
+                 "the node of that file", id, file);
+      return -1;
+    }
+  }
+
+  e->id = strdup (id);
+  e->filename = strdup (file);
+  e->format = strdup (format);
+  if (e->id == NULL || e->filename == NULL || e->format == NULL) {
+    set_perror (g, "strdup");
+    return -1;
+  }
+  if (from != NULL) {
+    struct json_object *cache = get_object (from, "cache");
+    e->readonly = get_bool (from, "ro");
+    if (cache != NULL) {
+      e->cache_writeback = get_bool (cache, "writeback");
+      e->cache_direct = get_bool (cache, "direct");
+      e->cache_no_flush = get_bool (cache, "no-flush");
+    }
+  }
+  return 0;
 }
 
 static struct qdrive_block_info_list *
 direct_block_info (qdrive_h *g)
 {
-  set_error (g, "the direct backend cannot launch yet");
-  return NULL;
+  struct direct *b = g->backend_data;
+  struct timespec deadline = direct_deadline (g->launch_timeout);
+  struct json_object *devices, *nodes = NULL;
+  struct qdrive_block_info_list *list;
+  size_t i, n;
+
+  if (b->death != NULL) {
+    direct_report_death (b);
+    return NULL;
+  }
+  devices = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
+  if (devices == NULL)
+    return NULL;
+  if (!json_object_is_type (devices, json_type_array)) {
+    set_error (g, "qemu's answer to query-block is not a list");
+    json_object_put (devices);
+    return NULL;
+  }
+  n = json_object_array_length (devices);
+  list = calloc (1, sizeof *list);
+  if (list == NULL || (list->val = calloc (n ? n : 1, sizeof *list->val)) == NULL) {
+    set_perror (g, "calloc");
+    free (list);
+    json_object_put (devices);
+    return NULL;
+  }
+  for (i = 0; i < n; ++i) {
+    list->len = i + 1;          /* so that a failure frees this entry */
+    if (fill_entry (g, b, &list->val[i], json_object_array_get_idx (devices, i),
+                    devices, i, &nodes, &deadline) == -1) {
+      qdrive_free_block_info_list (list);
+      list = NULL;
+      break;
+    }
+  }
+  if (nodes != NULL)
+    json_object_put (nodes);
+  json_object_put (devices);
+  return list;
 }
+
+/* shutdown */
 
 static int
 direct_shutdown (qdrive_h *g)
 {
-  return 0;
+  struct direct *b = g->backend_data;
+  struct timespec deadline;
+  char *how;
+  int r = 0;
+
+  if (b == NULL)
+    return 0;
+  g->backend_data = NULL;
+
+  if (b->death == NULL && direct_exited (b))
+    direct_note_death (b);
+  if (b->death != NULL) {
+    /* Already reported by an earlier call: the caller knows. */
+    if (!b->death_reported) {
+      direct_report_death (b);
+      r = -1;
+    }
+    direct_free (b);
+    return r;
+  }
+
+  deadline = direct_deadline (SHUTDOWN_TIMEOUT);
+  qmp_send (b, "quit");         /* if it fails, qemu is exiting anyway */
+  if (!direct_wait_exit (b, &deadline)) {
+    direct_kill (b);
+    free (direct_reap (b));
+    set_error (g, "qemu did not exit within %d seconds of being asked "
+               "to quit, and was killed", SHUTDOWN_TIMEOUT);
+    direct_free (b);
+    return -1;
+  }
+  how = direct_reap (b);
+  if (how == NULL || strcmp (how, "exited with status 0") != 0) {
+    b->death = how;
+    how = NULL;
+    b->ready = true;
+    direct_report_death (b);
+    r = -1;
+  }
+  free (how);
+  if (g->verbose)
+    fprintf (stderr, "qdrive: qemu has exited\n");
+  direct_free (b);
+  return r;
 }
 
 const struct backend_ops qdrive_int_backend_direct = {

@@ -45,10 +45,13 @@ qdrive_impl_shutdown (qdrive_h *g)
   return r;
 }
 
-/* For qdrive_close: stop a machine that is still running. */
+/* For qdrive_close: stop a machine that is still running.  An error
+ * (qemu had died, say) is reported as close's, not as the last call's. */
 void
 qdrive_int_shutdown_if_launched (qdrive_h *g)
 {
-  if (g->state == STATE_LAUNCHED)
+  if (g->state == STATE_LAUNCHED) {
+    qdrive_int_enter (g, "close");
     qdrive_impl_shutdown (g);
+  }
 }

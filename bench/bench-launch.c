@@ -1,0 +1,262 @@
+/* qdrive benchmark: launch-to-ready time against its floor.
+ *
+ *   ./run bench/bench-launch [ROUNDS]      (default 20)
+ *
+ * Each round measures both, one after the other (in alternating order)
+ * so both see the same machine load:
+ *
+ *   qdrive   qdrive_launch on a handle with one raw drive, paused,
+ *            128 MiB: from the call to its return (qemu started, QMP
+ *            greeting read, capabilities negotiated, query-block
+ *            checked), then qdrive_shutdown (quit, qemu reaped).
+ *   floor    the same argv (get_qemu_command_line of an identical
+ *            handle) started by posix_spawn, from the spawn until qemu's
+ *            QMP greeting has been read, connecting with the same 1 ms
+ *            retry the library uses;
+ *   floor2   the same spawn, continued until qemu has answered
+ *            qmp_capabilities and query-block: the same protocol work
+ *            launch does, without the library.  qemu sends its greeting
+ *            from its monitor thread before the machine is even built,
+ *            and answers commands only from its main loop, once it is:
+ *            floor2 is the earliest moment anyone can know that qemu
+ *            has the drives.  Then SIGKILL.
+ *
+ * It prints the median (and min, max) of each and the ratios of the
+ * medians.  The accelerator is the handle's default ($QDRIVE_ACCEL,
+ * else kvm:tcg). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qdrive.h"
+
+extern char **environ;
+
+static double
+now (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void
+die (const char *what, qdrive_h *g)
+{
+  fprintf (stderr, "bench-launch: %s: %s\n", what,
+           g ? qdrive_last_error (g) : strerror (errno));
+  exit (EXIT_FAILURE);
+}
+
+static qdrive_h *
+make_handle (const char *disk)
+{
+  qdrive_h *g = qdrive_create ();
+
+  if (g == NULL)
+    die ("qdrive_create", NULL);
+  qdrive_set_error_handler (g, NULL, NULL);
+  if (qdrive_set_memsize (g, 128) == -1 ||
+      qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
+                             -1) == -1)
+    die ("configuring the handle", g);
+  return g;
+}
+
+/* Reads one line (one QMP message: qemu ends each with a newline). */
+static void
+read_line (int fd)
+{
+  char c;
+
+  do
+    if (read (fd, &c, 1) != 1)
+      die ("reading from qemu's QMP socket", NULL);
+  while (c != '\n');
+}
+
+static void
+send_line (int fd, const char *s)
+{
+  if (write (fd, s, strlen (s)) != (ssize_t) strlen (s))
+    die ("writing to qemu's QMP socket", NULL);
+}
+
+/* The floors: bare qemu with the handle's argv, until its greeting
+ * (*greet), and until it has answered what launch asks (*ready). */
+static void
+floor_once (const char *disk, double *greet, double *ready)
+{
+  qdrive_h *g = make_handle (disk);
+  char **argv = qdrive_get_qemu_command_line (g);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  posix_spawn_file_actions_t fa;
+  const char *path = NULL;
+  double t0;
+  pid_t pid;
+  size_t i;
+  int fd;
+
+  if (argv == NULL)
+    die ("get_qemu_command_line", g);
+  for (i = 0; argv[i] != NULL; ++i)
+    if (strncmp (argv[i], "socket,id=qmp,path=", 19) == 0)
+      path = argv[i] + 19;
+  if (path == NULL)
+    die ("no QMP socket in the command line", NULL);
+  snprintf (addr.sun_path, sizeof addr.sun_path, "%.*s",
+            (int) (strstr (path, ",server") - path), path);
+
+  /* qemu's messages are dropped, as the library reads them. */
+  posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_addopen (&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen (&fa, 2, "/dev/null", O_WRONLY, 0);
+
+  t0 = now ();
+  if (posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ) != 0)
+    die ("posix_spawnp", NULL);
+  for (;;) {
+    fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0)
+      break;
+    close (fd);
+    if (waitpid (pid, NULL, WNOHANG) == pid)
+      die ("qemu exited (run the demo to see why)", NULL);
+    usleep (1000);
+  }
+  read_line (fd);
+  *greet = now () - t0;
+  send_line (fd, "{\"execute\":\"qmp_capabilities\"}\n");
+  read_line (fd);
+  send_line (fd, "{\"execute\":\"query-block\"}\n");
+  read_line (fd);
+  *ready = now () - t0;
+
+  close (fd);
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  posix_spawn_file_actions_destroy (&fa);
+  qdrive_free_string_list (argv);
+  qdrive_close (g);
+}
+
+static void
+qdrive_once (const char *disk, double *launch, double *shutdown)
+{
+  qdrive_h *g = make_handle (disk);
+  double t0;
+
+  /* Make the private directory now, as the floor's handle does, so
+   * that both time only qemu's start. */
+  qdrive_free_string_list (qdrive_get_qemu_command_line (g));
+  t0 = now ();
+  if (qdrive_launch (g) == -1)
+    die ("launch", g);
+  *launch = now () - t0;
+  t0 = now ();
+  if (qdrive_shutdown (g) == -1)
+    die ("shutdown", g);
+  *shutdown = now () - t0;
+  qdrive_close (g);
+}
+
+static int
+cmp (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, n, sizeof *v, cmp);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void
+report (const char *what, double *v, int n)
+{
+  double m = median (v, n);
+
+  printf ("  %-28s median %7.1f ms   min %7.1f   max %7.1f\n",
+          what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int rounds = argc > 1 ? atoi (argv[1]) : 20, i;
+  char dir[] = "/tmp/qdrive-bench.XXXXXX", disk[64], *accel;
+  double *fl, *f2, *la, *sh, mf, m2, ml;
+  qdrive_h *g;
+  FILE *f;
+
+  if (rounds < 1) {
+    fprintf (stderr, "usage: %s [ROUNDS]\n", argv[0]);
+    exit (EXIT_FAILURE);
+  }
+  if (mkdtemp (dir) == NULL)
+    die ("mkdtemp", NULL);
+  snprintf (disk, sizeof disk, "%s/disk.img", dir);
+  f = fopen (disk, "w");
+  if (f == NULL || ftruncate (fileno (f), 1 << 20) == -1 || fclose (f) != 0)
+    die (disk, NULL);
+
+  g = make_handle (disk);
+  accel = qdrive_get_accel (g);
+  qdrive_close (g);
+
+  fl = calloc (rounds, sizeof *fl);
+  f2 = calloc (rounds, sizeof *f2);
+  la = calloc (rounds, sizeof *la);
+  sh = calloc (rounds, sizeof *sh);
+  /* One round of each first, unmeasured: page cache, qemu's modules. */
+  floor_once (disk, &fl[0], &f2[0]);
+  qdrive_once (disk, &la[0], &sh[0]);
+  /* The order alternates, so neither always runs on the other's warm
+   * caches. */
+  for (i = 0; i < rounds; ++i) {
+    if (i % 2 == 0) {
+      floor_once (disk, &fl[i], &f2[i]);
+      qdrive_once (disk, &la[i], &sh[i]);
+    }
+    else {
+      qdrive_once (disk, &la[i], &sh[i]);
+      floor_once (disk, &fl[i], &f2[i]);
+    }
+  }
+
+  printf ("qemu paused (-S), one raw drive, 128 MiB, accel %s, %d rounds:\n",
+          accel, rounds);
+  report ("floor: spawn to greeting", fl, rounds);
+  report ("floor2: spawn to query-block", f2, rounds);
+  report ("qdrive_launch", la, rounds);
+  report ("qdrive_shutdown", sh, rounds);
+  mf = median (fl, rounds);
+  m2 = median (f2, rounds);
+  ml = median (la, rounds);
+  printf ("  launch / floor:  %.3f (%+.1f ms)\n", ml / mf, (ml - mf) * 1000);
+  printf ("  launch / floor2: %.3f (%+.1f ms)\n", ml / m2, (ml - m2) * 1000);
+
+  unlink (disk);
+  rmdir (dir);
+  free (accel);
+  free (fl);
+  free (f2);
+  free (la);
+  free (sh);
+  return 0;
+}

@@ -1,0 +1,140 @@
+/* qdrive: the direct backend's state, shared by its three files:
+ *
+ *   backend-direct.c  launch, block_info, shutdown
+ *   qemu-process.c    starting qemu and its watcher, qemu's output,
+ *                     bounded waits, killing and reaping
+ *   qmp.c             the QMP connection (JSON with json-c)
+ *
+ * All of it is single-threaded: it runs under the handle's lock, and
+ * every wait is a poll() on qemu's output pipe and whatever is awaited,
+ * with a deadline. */
+
+#ifndef QDRIVE_DIRECT_H
+#define QDRIVE_DIRECT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "internal.h"
+
+struct json_object;
+struct json_tokener;
+
+/* How many of qemu's last output lines are kept for error messages. */
+#define DIRECT_LAST_LINES 12
+/* A longer line is cut there (the rest is dropped until its newline). */
+#define DIRECT_LINE_MAX 1024
+
+struct direct {
+  qdrive_h *g;                  /* for verbose and errors */
+
+  pid_t pid;                    /* qemu; 0 once reaped */
+  int pidfd;                    /* qemu's pidfd, -1 if unavailable */
+  pid_t watcher;                /* the watcher process; 0 once reaped */
+  int watch_fd;                 /* write end of the watcher's pipe */
+
+  /* qemu's stdout and stderr, both to one pipe, read non-blocking. */
+  int out_fd;
+  char line[DIRECT_LINE_MAX + 1];
+  size_t line_len;
+  char *last[DIRECT_LAST_LINES]; /* ring of complete lines */
+  size_t nlast;                 /* lines ever stored */
+
+  /* QMP. */
+  char *sock_path;
+  int qmp_fd;
+  struct json_tokener *tok;
+  char rbuf[65536];
+  size_t rstart, rend;
+
+  /* Set once qemu is found to have exited without being asked to: how
+   * it ended, with its last lines.  Reported by the next call. */
+  char *death;
+  bool death_reported;
+  bool ready;                   /* launch has succeeded */
+};
+
+/* qemu-process.c */
+
+/* Absolute deadline "seconds from now" on CLOCK_MONOTONIC, and the
+ * milliseconds left until it (0 when passed). */
+extern struct timespec direct_deadline (int seconds);
+extern int direct_ms_left (const struct timespec *deadline);
+
+/* Writes argv shell-quoted on one line to f. */
+extern void direct_fput_command (FILE *f, char *const *argv);
+
+/* Starts qemu (path: resolved binary, argv[0] as given) with its output
+ * to a pipe, and the watcher that kills it if this process goes away.
+ * Fills b->pid, pidfd, watcher, watch_fd, out_fd. */
+extern int direct_spawn (struct direct *b, const char *path, char *const *argv);
+
+/* Finds the hv binary: a name with a slash is used as it is, another
+ * is searched in $PATH.  NULL, with the error set, if there is none. */
+extern char *direct_find_binary (qdrive_h *g, const char *hv);
+
+/* Reads what qemu has written, without blocking: stores complete lines
+ * and prints them when verbose. */
+extern void direct_drain_output (struct direct *b);
+
+/* qemu's last lines, one per line, or "" if it said nothing.  Call
+ * after the final drain.  Malloc'd (NULL on allocation failure). */
+extern char *direct_last_lines (struct direct *b);
+
+/* True if qemu has exited (it is not reaped: use direct_reap). */
+extern bool direct_exited (struct direct *b);
+
+/* Waits until qemu exits or the deadline passes, draining its output
+ * meanwhile.  True if it exited. */
+extern bool direct_wait_exit (struct direct *b, const struct timespec *deadline);
+
+/* Waits until fd is readable (or hung up), qemu exits, or the deadline
+ * passes, draining qemu's output meanwhile.  1: fd readable; 0: deadline
+ * passed; -2: qemu exited; -1: poll failed (errno set). */
+extern int direct_wait_fd (struct direct *b, int fd, short events,
+                           const struct timespec *deadline);
+
+/* Stops the watcher (which kills qemu if it still runs), reaps qemu
+ * and describes how it ended ("exited with status 1", "was killed by
+ * signal 9 (Killed)").  Malloc'd; NULL on allocation failure. */
+extern char *direct_reap (struct direct *b);
+
+/* Kills qemu (SIGKILL) if it is running. */
+extern void direct_kill (struct direct *b);
+
+/* Tells the watcher to stop, and reaps it. */
+extern void direct_stop_watcher (struct direct *b);
+
+/* Records that qemu died unexpectedly: reaps it, keeps the description
+ * in b->death.  Idempotent. */
+extern void direct_note_death (struct direct *b);
+
+/* Sets the error saying how qemu died, with its last lines, and marks
+ * the death as reported. */
+extern void direct_report_death (struct direct *b);
+
+/* qmp.c */
+
+/* Connects to b->sock_path, retrying until the deadline while qemu
+ * creates the socket; then reads the greeting and negotiates
+ * capabilities.  Sets the error on failure; seconds is the timeout the
+ * deadline came from, for the message. */
+extern int qmp_open (struct direct *b, const struct timespec *deadline,
+                     int seconds);
+
+/* Runs one command (args may be NULL; it is not consumed) and returns
+ * its "return" value, owned by the caller; NULL with the error set if
+ * qemu answered with an error, went away or did not answer in time. */
+extern struct json_object *qmp_execute (struct direct *b, const char *command,
+                                        struct json_object *args,
+                                        const struct timespec *deadline,
+                                        int seconds);
+
+/* Sends a command without waiting for the answer and without setting
+ * any error (for quit).  -1 on failure. */
+extern int qmp_send (struct direct *b, const char *command);
+
+extern void qmp_close (struct direct *b);
+
+#endif /* QDRIVE_DIRECT_H */

@@ -1,0 +1,603 @@
+/* qdrive: the qemu process of the direct backend: starting it, its
+ * output, waiting for it with a deadline, killing and reaping it.
+ *
+ * No orphans.  qemu must not outlive the process that owns the handle,
+ * however that process ends (close, exit, kill -9).  qemu 7.2 has no
+ * option to exit with its parent, and PR_SET_PDEATHSIG is tied to the
+ * *thread* that forked: launch called from a short-lived thread (a
+ * Python worker, say) would kill qemu when that thread ends.  So each
+ * qemu gets a watcher: a tiny process forked from ours (no exec) that
+ * holds only the read end of a pipe whose write end only we hold, and a
+ * pidfd of qemu.  When our process goes away for any reason, the
+ * kernel closes the write end, the watcher reads EOF, and kills qemu
+ * through the pidfd (which cannot hit a recycled pid).  It exits as
+ * well when qemu exits.  Both run in their own process groups, so a
+ * Ctrl-C at the terminal reaches only our process; the watcher then
+ * does the cleaning up.
+ *
+ * Every descriptor we make is close-on-exec, and the watcher closes
+ * every descriptor but its two, so no other qemu or watcher holds
+ * another handle's pipe open.
+ *
+ * qemu is started with posix_spawn.  The watcher is forked; all it
+ * does after fork is async-signal-safe, as the caller may have
+ * threads. */
+
+extern char **environ;
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "direct.h"
+
+/* How often to look at qemu when no pidfd can say it has exited. */
+#define POLL_FALLBACK_MS 5
+
+struct timespec
+direct_deadline (int seconds)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  t.tv_sec += seconds;
+  return t;
+}
+
+int
+direct_ms_left (const struct timespec *deadline)
+{
+  struct timespec now;
+  long long ms;
+
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  ms = (deadline->tv_sec - now.tv_sec) * 1000LL +
+    (deadline->tv_nsec - now.tv_nsec + 999999) / 1000000;
+  if (ms < 0)
+    return 0;
+  if (ms > INT_MAX)
+    return INT_MAX;
+  return (int) ms;
+}
+
+/* Shell quoting, for the verbose output only: words of safe characters
+ * as they are, others in single quotes. */
+static void
+fput_shell_word (FILE *f, const char *s)
+{
+  static const char safe[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    "_-+=:,./@%";
+
+  if (*s != '\0' && strspn (s, safe) == strlen (s)) {
+    fputs (s, f);
+    return;
+  }
+  putc ('\'', f);
+  for (; *s; ++s) {
+    if (*s == '\'')
+      fputs ("'\\''", f);
+    else
+      putc (*s, f);
+  }
+  putc ('\'', f);
+}
+
+void
+direct_fput_command (FILE *f, char *const *argv)
+{
+  size_t i;
+
+  for (i = 0; argv[i] != NULL; ++i) {
+    if (i > 0)
+      putc (' ', f);
+    fput_shell_word (f, argv[i]);
+  }
+  putc ('\n', f);
+}
+
+char *
+direct_find_binary (qdrive_h *g, const char *hv)
+{
+  const char *path, *p, *end;
+  char *candidate;
+  struct stat st;
+
+  if (strchr (hv, '/') != NULL) {
+    if (access (hv, X_OK) == -1) {
+      set_perror (g, "cannot run qemu \"%s\" (set with set_hv or "
+                  "$QDRIVE_HV)", hv);
+      return NULL;
+    }
+    candidate = strdup (hv);
+    if (candidate == NULL)
+      set_perror (g, "strdup");
+    return candidate;
+  }
+
+  path = getenv ("PATH");
+  if (path == NULL || *path == '\0')
+    path = "/usr/local/bin:/usr/bin:/bin";
+  for (p = path; ; p = end + 1) {
+    end = strchr (p, ':');
+    if (end == NULL)
+      end = p + strlen (p);
+    /* An empty entry is the current directory. */
+    if (asprintf (&candidate, "%.*s%s%s", (int) (end - p),
+                  end == p ? "." : p, "/", hv) == -1) {
+      set_perror (g, "asprintf");
+      return NULL;
+    }
+    if (stat (candidate, &st) == 0 && S_ISREG (st.st_mode) &&
+        access (candidate, X_OK) == 0)
+      return candidate;
+    free (candidate);
+    if (*end == '\0')
+      break;
+  }
+  qdrive_int_error (g, ENOENT, "cannot run qemu: \"%s\" was not found in "
+                    "PATH; install it (Debian: qemu-system-x86) or choose "
+                    "another binary with set_hv or $QDRIVE_HV", hv);
+  return NULL;
+}
+
+static int
+sys_pidfd_open (pid_t pid)
+{
+#ifdef SYS_pidfd_open
+  return syscall (SYS_pidfd_open, pid, 0);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+static void
+kill_process (pid_t pid, int pidfd)
+{
+#ifdef SYS_pidfd_send_signal
+  if (pidfd >= 0) {
+    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+    return;
+  }
+#endif
+  kill (pid, SIGKILL);
+}
+
+/* In the watcher: default signal dispositions and an empty mask (the
+ * caller's handlers, Python's say, are meaningless after fork). */
+static void
+child_reset_signals (void)
+{
+  struct sigaction sa;
+  sigset_t none;
+  int sig;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  for (sig = 1; sig < NSIG; ++sig)
+    sigaction (sig, &sa, NULL);  /* fails harmlessly for KILL, STOP */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/* In the watcher: closes every descriptor but keep1 and keep2 (either
+ * may be -1). */
+static void
+child_close_all_but (int keep1, int keep2)
+{
+  int lo = keep1 < keep2 ? keep1 : keep2;
+  int hi = keep1 < keep2 ? keep2 : keep1;
+  unsigned int from = 0;
+  int keep[2] = { lo, hi };
+  size_t i;
+  struct rlimit rl;
+  int fd, max;
+
+  for (i = 0; i < 2; ++i) {
+    if (keep[i] < 0)
+      continue;
+    if (keep[i] > (int) from &&
+        syscall (SYS_close_range, from, keep[i] - 1, 0) == -1)
+      goto fallback;
+    from = keep[i] + 1;
+  }
+  if (syscall (SYS_close_range, from, ~0U, 0) == 0)
+    return;
+
+ fallback:
+  max = getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+    && rl.rlim_cur < 65536 ? (int) rl.rlim_cur : 65536;
+  for (fd = 0; fd < max; ++fd)
+    if (fd != keep1 && fd != keep2)
+      close (fd);
+}
+
+/* The watcher's whole life: see the top of this file. */
+static void __attribute__((noreturn))
+watcher_main (int pipe_fd, pid_t qemu, int pidfd)
+{
+  struct pollfd p[2];
+  int n;
+
+  setpgid (0, 0);
+  child_reset_signals ();
+  child_close_all_but (pipe_fd, pidfd);
+  prctl (PR_SET_NAME, "qdrive-watcher", 0, 0, 0);
+
+  p[0].fd = pipe_fd;
+  p[0].events = POLLIN;
+  p[1].fd = pidfd;
+  p[1].events = POLLIN;
+  for (;;) {
+    n = poll (p, pidfd >= 0 ? 2 : 1, -1);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n == -1 || p[0].revents)
+      break;                    /* our owner is gone, or let go */
+    if (p[1].revents)
+      _exit (0);                /* qemu exited: nothing to guard */
+  }
+  kill_process (qemu, pidfd);
+  _exit (0);
+}
+
+/* Starts qemu with posix_spawn: glibc runs it with vfork semantics
+ * (no copy of our page tables, however big the caller is) and reports
+ * an exec failure as its result.  qemu gets /dev/null as stdin, the
+ * pipe as stdout and stderr, no other descriptor, default signal
+ * dispositions, an empty mask, and a process group of its own. */
+static int
+spawn_qemu (qdrive_h *g, const char *path, char *const *argv, int out_w,
+            pid_t *pid)
+{
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  sigset_t all, none;
+  int err;
+
+  sigfillset (&all);
+  sigemptyset (&none);
+  if ((err = posix_spawn_file_actions_init (&fa)) != 0) {
+    errno = err;
+    set_perror (g, "posix_spawn_file_actions_init");
+    return -1;
+  }
+  if ((err = posix_spawnattr_init (&attr)) != 0) {
+    posix_spawn_file_actions_destroy (&fa);
+    errno = err;
+    set_perror (g, "posix_spawnattr_init");
+    return -1;
+  }
+  if ((err = posix_spawn_file_actions_addopen (&fa, 0, "/dev/null",
+                                               O_RDONLY, 0)) == 0 &&
+      (err = posix_spawn_file_actions_adddup2 (&fa, out_w, 1)) == 0 &&
+      (err = posix_spawn_file_actions_adddup2 (&fa, out_w, 2)) == 0 &&
+#if defined (__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+      /* Ours are close-on-exec already; this is for the caller's. */
+      (err = posix_spawn_file_actions_addclosefrom_np (&fa, 3)) == 0 &&
+#endif
+      (err = posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETPGROUP |
+                                       POSIX_SPAWN_SETSIGDEF |
+                                       POSIX_SPAWN_SETSIGMASK)) == 0 &&
+      (err = posix_spawnattr_setpgroup (&attr, 0)) == 0 &&
+      (err = posix_spawnattr_setsigdefault (&attr, &all)) == 0 &&
+      (err = posix_spawnattr_setsigmask (&attr, &none)) == 0) {
+    err = posix_spawn (pid, path, &fa, &attr, argv, environ);
+    if (err != 0) {
+      errno = err;
+      set_perror (g, "cannot run qemu \"%s\"", path);
+    }
+  }
+  else {
+    errno = err;
+    set_perror (g, "posix_spawn setup");
+  }
+  posix_spawnattr_destroy (&attr);
+  posix_spawn_file_actions_destroy (&fa);
+  return err == 0 ? 0 : -1;
+}
+
+/* Forks the watcher (it runs our code, so it cannot be spawned). */
+static int
+spawn_watcher (struct direct *b, int pipe_r)
+{
+  sigset_t all, old;
+  pid_t pid;
+  int saved;
+
+  /* No signal handler of the caller's may run in the child before it
+   * has reset them. */
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  pid = fork ();
+  if (pid == 0)
+    watcher_main (pipe_r, b->pid, b->pidfd);
+  saved = errno;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (pid == -1) {
+    errno = saved;
+    set_perror (b->g, "fork");
+    return -1;
+  }
+  b->watcher = pid;
+  return 0;
+}
+
+int
+direct_spawn (struct direct *b, const char *path, char *const *argv)
+{
+  qdrive_h *g = b->g;
+  int outp[2] = { -1, -1 }, watchp[2] = { -1, -1 };
+  pid_t pid;
+
+  if (pipe2 (outp, O_CLOEXEC) == -1 || pipe2 (watchp, O_CLOEXEC) == -1) {
+    set_perror (g, "pipe2");
+    goto fail;
+  }
+  if (spawn_qemu (g, path, argv, outp[1], &pid) == -1)
+    goto fail;
+  b->pid = pid;
+  b->pidfd = sys_pidfd_open (pid);
+  close (outp[1]);
+  outp[1] = -1;
+  b->out_fd = outp[0];
+  fcntl (b->out_fd, F_SETFL, fcntl (b->out_fd, F_GETFL) | O_NONBLOCK);
+
+  if (spawn_watcher (b, watchp[0]) == -1) {
+    close (watchp[0]);
+    close (watchp[1]);
+    direct_kill (b);
+    free (direct_reap (b));
+    return -1;                  /* the caller closes out_fd */
+  }
+  close (watchp[0]);
+  b->watch_fd = watchp[1];
+  return 0;
+
+ fail:
+  if (outp[0] >= 0) close (outp[0]);
+  if (outp[1] >= 0) close (outp[1]);
+  if (watchp[0] >= 0) close (watchp[0]);
+  if (watchp[1] >= 0) close (watchp[1]);
+  return -1;
+}
+
+/* One complete line of qemu's: into the ring, and to stderr when
+ * verbose. */
+static void
+store_line (struct direct *b)
+{
+  size_t slot = b->nlast % DIRECT_LAST_LINES;
+  char *copy;
+
+  b->line[b->line_len] = '\0';
+  if (b->line_len > 0 && b->line[b->line_len - 1] == '\r')
+    b->line[--b->line_len] = '\0';
+  if (b->g->verbose)
+    fprintf (stderr, "%s\n", b->line);
+  copy = strdup (b->line);
+  if (copy != NULL) {
+    free (b->last[slot]);
+    b->last[slot] = copy;
+    b->nlast++;
+  }
+  b->line_len = 0;
+}
+
+void
+direct_drain_output (struct direct *b)
+{
+  char buf[4096];
+  ssize_t n, i;
+
+  while (b->out_fd >= 0) {
+    n = read (b->out_fd, buf, sizeof buf);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n == -1 && errno == EAGAIN)
+      return;
+    if (n <= 0) {
+      /* EOF: qemu has exited (or closed its output). */
+      if (b->line_len > 0)
+        store_line (b);
+      close (b->out_fd);
+      b->out_fd = -1;
+      return;
+    }
+    for (i = 0; i < n; ++i) {
+      if (buf[i] == '\n')
+        store_line (b);
+      else if (b->line_len < DIRECT_LINE_MAX)
+        b->line[b->line_len++] = buf[i];
+    }
+  }
+}
+
+char *
+direct_last_lines (struct direct *b)
+{
+  size_t first = b->nlast > DIRECT_LAST_LINES ? b->nlast - DIRECT_LAST_LINES : 0;
+  size_t i;
+  char *s = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&s, &len);
+
+  if (f == NULL)
+    return NULL;
+  for (i = first; i < b->nlast; ++i)
+    fprintf (f, "%s%s", i > first ? "\n" : "",
+             b->last[i % DIRECT_LAST_LINES]);
+  if (fclose (f) != 0) {
+    free (s);
+    return NULL;
+  }
+  return s;
+}
+
+bool
+direct_exited (struct direct *b)
+{
+  siginfo_t info;
+
+  if (b->pid == 0)
+    return true;
+  info.si_pid = 0;
+  if (waitid (P_PID, b->pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1)
+    return errno == ECHILD;     /* reaped behind our back: SIGCHLD ignored */
+  return info.si_pid == b->pid;
+}
+
+int
+direct_wait_fd (struct direct *b, int fd, short events,
+                const struct timespec *deadline)
+{
+  struct pollfd p[3];
+  int n, ms, i_fd = -1, i_out = -1, i_pid = -1, np;
+
+  for (;;) {
+    np = 0;
+    if (fd >= 0) {
+      i_fd = np;
+      p[np].fd = fd;
+      p[np++].events = events;
+    }
+    if (b->out_fd >= 0) {
+      i_out = np;
+      p[np].fd = b->out_fd;
+      p[np++].events = POLLIN;
+    }
+    if (b->pidfd >= 0 && b->pid != 0) {
+      i_pid = np;
+      p[np].fd = b->pidfd;
+      p[np++].events = POLLIN;
+    }
+    ms = direct_ms_left (deadline);
+    if (b->pidfd < 0 && ms > POLL_FALLBACK_MS)
+      ms = POLL_FALLBACK_MS;
+    n = poll (p, np, ms);
+    if (n == -1) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    if (i_out >= 0 && p[i_out].revents)
+      direct_drain_output (b);
+    if (i_fd >= 0 && p[i_fd].revents)
+      return 1;
+    if ((i_pid >= 0 && p[i_pid].revents) ||
+        (b->pidfd < 0 && direct_exited (b)))
+      return -2;
+    if (direct_ms_left (deadline) == 0)
+      return 0;
+  }
+}
+
+bool
+direct_wait_exit (struct direct *b, const struct timespec *deadline)
+{
+  if (b->pid == 0)
+    return true;
+  return direct_wait_fd (b, -1, 0, deadline) == -2 || direct_exited (b);
+}
+
+char *
+direct_reap (struct direct *b)
+{
+  int status;
+  pid_t r;
+  char *s = NULL;
+
+  if (b->pid == 0)
+    return strdup ("had exited");
+  /* Let the watcher go first: it may kill qemu by pid (no pidfd), which
+   * is only safe while qemu is not reaped. */
+  direct_stop_watcher (b);
+  do
+    r = waitpid (b->pid, &status, 0);
+  while (r == -1 && errno == EINTR);
+  b->pid = 0;
+  if (b->pidfd >= 0) {
+    close (b->pidfd);
+    b->pidfd = -1;
+  }
+  /* The pipe is at EOF now, unless qemu handed it to a child of its. */
+  direct_drain_output (b);
+
+  if (r == -1)
+    s = strdup ("exited (its status is unknown: SIGCHLD is ignored)");
+  else if (WIFEXITED (status) &&
+           asprintf (&s, "exited with status %d", WEXITSTATUS (status)) == -1)
+    s = NULL;
+  else if (WIFSIGNALED (status) &&
+           asprintf (&s, "was killed by signal %d (%s)", WTERMSIG (status),
+                     strsignal (WTERMSIG (status))) == -1)
+    s = NULL;
+  return s;
+}
+
+void
+direct_kill (struct direct *b)
+{
+  if (b->pid != 0)
+    kill_process (b->pid, b->pidfd);
+}
+
+/* The watcher kills qemu when its pipe closes: call this only when
+ * qemu has exited or is to be killed anyway. */
+void
+direct_stop_watcher (struct direct *b)
+{
+  if (b->watch_fd >= 0) {
+    close (b->watch_fd);
+    b->watch_fd = -1;
+  }
+  /* It exits as soon as it reads EOF. */
+  if (b->watcher != 0) {
+    while (waitpid (b->watcher, NULL, 0) == -1 && errno == EINTR)
+      ;
+    b->watcher = 0;
+  }
+}
+
+void
+direct_note_death (struct direct *b)
+{
+  if (b->death != NULL)
+    return;
+  b->death = direct_reap (b);
+  if (b->death == NULL)
+    b->death = strdup ("exited");
+}
+
+void
+direct_report_death (struct direct *b)
+{
+  char *lines = direct_last_lines (b);
+  const char *how = b->death ? b->death : "exited";
+
+  if (b->ready)
+    set_error (b->g, "qemu stopped unexpectedly: it %s%s%s", how,
+               lines && *lines ? "; its last messages:\n" : "",
+               lines ? lines : "");
+  else
+    set_error (b->g, "qemu %s before it was ready%s%s", how,
+               lines && *lines ? "; its last messages:\n" : "",
+               lines ? lines : "");
+  free (lines);
+  b->death_reported = true;
+}
