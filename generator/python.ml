@@ -373,9 +373,11 @@ let generate_pyi () =
                                s.sfields));
       pr "    \"\"\"%s\"\"\"\n" (py_doc (pod_to_text s.sdoc));
       pr "    n_fields: int\n";
+      (* A field named like a tuple method (index, count) hides it. *)
       List.iter (fun (f, t, _) ->
-          pr "    @property\n    def %s(self) -> %s: ...\n" f (py_type_of_field t))
-        s.sfields;
+          pr "    @property\n    def %s(self) -> %s: ...%s\n" f (py_type_of_field t)
+            (if List.mem f ["index"; "count"] then "  # type: ignore[override]"
+             else "")) s.sfields;
       pr "\n") structs;
   pr "\
 class HandleBase:
