@@ -11,14 +11,39 @@
 
 #include "qdrive-py.h"
 
-PyObject *qdrive_py_error;
-static PyObject *errno_str;     /* interned "errno" */
+#include <stddef.h>
+#include <structmember.h>
 
-/* Raise qdrive.Error(msg) with its errno attribute set. */
+/* qdrive.Error(RuntimeError): the library's message, and .errno in a
+ * slot of the instance (no per-instance dict to fill). */
+typedef struct {
+  PyBaseExceptionObject base;
+  int errnum;
+} error_object;
+
+static PyMemberDef error_members[] = {
+  { "errno", T_INT, offsetof (error_object, errnum), 0,
+    "The errno value the library reported with the error." },
+  { NULL, 0, 0, 0, NULL }
+};
+
+static PyTypeObject error_type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "qdrive.Error",
+  .tp_basicsize = sizeof (error_object),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+  .tp_doc = "An error from the qdrive library.  str(e) is the library's "
+  "message, e.errno its errno value.",
+  .tp_members = error_members,
+};
+
+PyObject *qdrive_py_error = (PyObject *) &error_type;
+
+/* Raise qdrive.Error(msg) with its errno set. */
 static void
 raise_error (const char *msg, int errnum)
 {
-  PyObject *text, *exc, *num;
+  PyObject *text, *exc;
 
   text = PyUnicode_DecodeUTF8 (msg, strlen (msg), "surrogateescape");
   if (text == NULL)
@@ -27,13 +52,7 @@ raise_error (const char *msg, int errnum)
   Py_DECREF (text);
   if (exc == NULL)
     return;
-  num = PyLong_FromLong (errnum);
-  if (num == NULL || PyObject_SetAttr (exc, errno_str, num) == -1) {
-    Py_XDECREF (num);
-    Py_DECREF (exc);
-    return;
-  }
-  Py_DECREF (num);
+  ((error_object *) exc)->errnum = errnum;
   PyErr_SetObject (qdrive_py_error, exc);
   Py_DECREF (exc);
 }
@@ -372,27 +391,13 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__qdrive (void)
 {
-  PyObject *m, *dict;
+  PyObject *m;
 
   m = PyModule_Create (&module_def);
   if (m == NULL)
     return NULL;
-  errno_str = PyUnicode_InternFromString ("errno");
-  if (errno_str == NULL)
-    goto err;
-
-  /* qdrive.Error(RuntimeError): the library's message, and .errno. */
-  dict = Py_BuildValue ("{s:i}", "errno", 0);
-  if (dict == NULL)
-    goto err;
-  qdrive_py_error =
-    PyErr_NewExceptionWithDoc ("qdrive.Error",
-                               "An error from the qdrive library.  str(e) is "
-                               "the library's message, e.errno its errno "
-                               "value.",
-                               PyExc_RuntimeError, dict);
-  Py_DECREF (dict);
-  if (qdrive_py_error == NULL ||
+  error_type.tp_base = (PyTypeObject *) PyExc_RuntimeError;
+  if (PyType_Ready (&error_type) == -1 ||
       PyModule_AddObjectRef (m, "Error", qdrive_py_error) == -1)
     goto err;
 

@@ -463,6 +463,28 @@ class TestReturnTypes(Base):
         self.assertEqual([x.i for x in g.internal_rstructlist("3")], [0, 1, 2])
 
 
+class TestGenerated(unittest.TestCase):
+    """What the generated C wrappers do that a test cannot provoke
+    before launch works: release the GIL around blocking calls."""
+
+    def wrapper(self, src, call):
+        start = src.index("\nqdrive_py_%s (" % call)
+        return src[start:src.index("\n}\n", start)]
+
+    def test_gil_released_for_blocking_calls(self):
+        path = os.path.join(os.environ["QDRIVE_TOP_SRCDIR"], "python",
+                            "qdrive-py.c")
+        with open(path) as f:
+            src = f.read()
+        for call in ["launch", "shutdown"]:
+            body = self.wrapper(src, call)
+            self.assertIn("Py_BEGIN_ALLOW_THREADS", body, call)
+            self.assertIn("h->busy++", body, call)
+        for call in ["add_drive", "get_qemu_command_line", "list_drives"]:
+            self.assertNotIn("Py_BEGIN_ALLOW_THREADS",
+                             self.wrapper(src, call), call)
+
+
 class TestThreads(Base):
     def test_handles_in_threads(self):
         errors = []
