@@ -11,9 +11,11 @@
 # copyonread=False.  (Not readonly=True: libguestfs then runs qemu-img
 # to make an overlay in every call, which would time qemu-img.)
 #
-# Each sample is one batch of BATCH calls on a fresh handle (so no
-# handle grows large); the handle's create and close are outside the
-# timed part.  The figure is the median over the batches.
+# Each accepted sample is one batch of BATCH calls on a fresh handle (so
+# no handle grows large; create and close are outside the timed part);
+# each rejected sample is one batch on one long-lived handle.  The two
+# libraries' batches alternate, and the figures are medians over the
+# batches.
 
 import os
 import statistics
@@ -33,41 +35,50 @@ except ImportError:
 import qdrive
 
 
-def accepted(new, close, disk):
-    """Median ns per accepted add_drive call."""
-    samples = []
-    clock = time.perf_counter_ns
-    for i in range(WARMUP + BATCHES):
-        g = new()
-        add = g.add_drive
-        t0 = clock()
-        for _ in range(BATCH):
-            add(disk, format="raw", cachemode="unsafe", copyonread=False)
-        t1 = clock()
-        close(g)
-        if i >= WARMUP:
-            samples.append((t1 - t0) / BATCH)
-    return statistics.median(samples)
-
-
-def rejected(new, close, disk, error):
-    """Median ns per add_drive call refused for cachemode="bogus"."""
-    samples = []
+def accepted_batch(new, close, disk):
+    """ns per accepted add_drive call, over one batch on a fresh handle."""
     clock = time.perf_counter_ns
     g = new()
     add = g.add_drive
-    for i in range(WARMUP + BATCHES):
-        t0 = clock()
-        for _ in range(BATCH):
-            try:
-                add(disk, format="raw", cachemode="bogus", copyonread=False)
-            except error:
-                pass
-        t1 = clock()
-        if i >= WARMUP:
-            samples.append((t1 - t0) / BATCH)
+    t0 = clock()
+    for _ in range(BATCH):
+        add(disk, format="raw", cachemode="unsafe", copyonread=False)
+    t1 = clock()
     close(g)
-    return statistics.median(samples)
+    return (t1 - t0) / BATCH
+
+
+def rejected_batch(g, disk, error):
+    """ns per add_drive call refused for cachemode="bogus", over one batch."""
+    clock = time.perf_counter_ns
+    add = g.add_drive
+    t0 = clock()
+    for _ in range(BATCH):
+        try:
+            add(disk, format="raw", cachemode="bogus", copyonread=False)
+        except error:
+            pass
+    t1 = clock()
+    return (t1 - t0) / BATCH
+
+
+def measure(libs, disk):
+    """Median ns per call for each library.  The libraries' batches are
+    interleaved, so that both see the same load on a shared machine."""
+    ok = {name: [] for name in libs}
+    bad = {name: [] for name in libs}
+    handles = {name: new() for name, (new, close, error) in libs.items()}
+    for i in range(WARMUP + BATCHES):
+        for name, (new, close, error) in libs.items():
+            a = accepted_batch(new, close, disk)
+            r = rejected_batch(handles[name], disk, error)
+            if i >= WARMUP:
+                ok[name].append(a)
+                bad[name].append(r)
+    for name, (new, close, error) in libs.items():
+        close(handles[name])
+    return ({n: statistics.median(v) for n, v in ok.items()},
+            {n: statistics.median(v) for n, v in bad.items()})
 
 
 def main():
@@ -90,34 +101,29 @@ def main():
         print("qdrive module: %s" % qdrive.__file__)
         print("call: add_drive(FILE, format=\"raw\", cachemode=\"unsafe\"|"
               "\"bogus\", copyonread=False)")
-        print("median over %d batches of %d calls\n" % (BATCHES, BATCH))
+        print("median over %d batches of %d calls" % (BATCHES, BATCH))
 
-        q_ok = accepted(qdrive.Handle, qdrive.Handle.close, disk)
-        q_bad = rejected(qdrive.Handle, qdrive.Handle.close, disk,
-                         qdrive.Error)
+        libs = {"qdrive": (qdrive.Handle, qdrive.Handle.close, qdrive.Error)}
+        if guestfs is not None:
+            libs["libguestfs"] = (
+                lambda: guestfs.GuestFS(python_return_dict=True),
+                lambda g: g.close(), RuntimeError)
+            print("libguestfs module: %s" % guestfs.__file__)
+        ok, bad = measure(libs, disk)
+        print()
         if guestfs is None:
             print("%-24s %10s" % ("", "qdrive"))
-            print("%-24s %10.0f" % ("accepted call (ns)", q_ok))
-            print("%-24s %10.0f" % ("rejected call (ns)", q_bad))
+            print("%-24s %10.0f" % ("accepted call (ns)", ok["qdrive"]))
+            print("%-24s %10.0f" % ("rejected call (ns)", bad["qdrive"]))
             print("\nlibguestfs Python binding: not installed for %s "
                   "(Debian: apt-get install python3-guestfs)"
                   % sys.executable)
             return
-
-        def gnew():
-            return guestfs.GuestFS(python_return_dict=True)
-
-        def gclose(g):
-            g.close()
-
-        g_ok = accepted(gnew, gclose, disk)
-        g_bad = rejected(gnew, gclose, disk, RuntimeError)
-        print("libguestfs module: %s" % guestfs.__file__)
         print("%-24s %10s %12s %8s" % ("", "qdrive", "libguestfs", "ratio"))
-        print("%-24s %10.0f %12.0f %8.2f" % ("accepted call (ns)", q_ok, g_ok,
-                                             q_ok / g_ok))
-        print("%-24s %10.0f %12.0f %8.2f" % ("rejected call (ns)", q_bad,
-                                             g_bad, q_bad / g_bad))
+        for what, m in [("accepted call (ns)", ok), ("rejected call (ns)", bad)]:
+            print("%-24s %10.0f %12.0f %8.2f" % (
+                what, m["qdrive"], m["libguestfs"],
+                m["qdrive"] / m["libguestfs"]))
 
 
 if __name__ == "__main__":
