@@ -233,7 +233,7 @@ let enum_doc indent e =
     (List.map (fun (v, d) ->
          let text = sprintf "%s%s: %s" (py_quote v)
              (if v = e.enum_default then " (default)" else "") (pod_to_text d) in
-         let w = wrap ~indent:(indent ^ "    ") ~width:72 text in
+         let w = wrap ~indent:(indent ^ "    ") ~width:68 text in
          indent ^ String.sub w (String.length indent + 4)
            (String.length w - String.length indent - 4))
         e.enum_values)
@@ -244,7 +244,7 @@ let call_doc c =
   if is_internal c then
     add "Internal: for qdrive's own tests, not part of the API.\n\n";
   add (String.capitalize_ascii c.shortdesc ^ ".\n\n");
-  add (pod_to_wrapped_text ~indent:"" ~width:72 c.longdesc);
+  add (pod_to_wrapped_text ~indent:"" ~width:68 c.longdesc);
   List.iter (function
       | Enum (n, e) ->
         add (sprintf "\n\n%s is one of:\n%s" n (enum_doc "    " e))
@@ -253,7 +253,7 @@ let call_doc c =
     add "\n\nOptional arguments (keyword-only; None means not given):";
     List.iter (fun o ->
         add (sprintf "\n\n%s (%s):\n%s" o.oname (py_type_of_optarg o.otype)
-               (wrap ~indent:"    " ~width:72 (pod_to_text o.odoc)));
+               (wrap ~indent:"    " ~width:68 (pod_to_text o.odoc)));
         match o.otype with
         | OEnum e -> add ("\n" ^ enum_doc "    " e)
         | _ -> ()) c.optargs
@@ -271,6 +271,14 @@ let indent_lines ind s =
 (* qdrive/__init__.py *)
 
 let struct_names = List.map (fun s -> class_name s.sname) structs
+
+(* "HEAD(a, b, ...)" wrapped at 79 columns, continuation lines aligned
+ * after the parenthesis. *)
+let py_call head args =
+  let ind = String.make (String.length head + 1) ' ' in
+  let w = wrap ~indent:ind ~width:77 (String.concat ", " args) in
+  head ^ "(" ^ String.sub w (String.length ind) (String.length w - String.length ind)
+  ^ ")"
 
 let generate_init_py () =
   banner HashStyle;
@@ -336,10 +344,10 @@ class Handle(_qdrive.HandleBase):
       let params =
         ("self" :: req) @
         (if opts = [] then [] else "*" :: List.map (fun o -> o ^ "=None") opts) in
-      pr "\n    def %s(%s):\n" c.name (String.concat ", " params);
+      pr "\n%s:\n" (py_call ("    def " ^ c.name) params);
       pr "        \"\"\"%s\n        \"\"\"\n"
         (String.trim (indent_lines "        " (py_doc (call_doc c))));
-      pr "        return _c_%s(%s)\n" c.name (String.concat ", " ("self" :: req @ opts));
+      pr "%s\n" (py_call ("        return _c_" ^ c.name) ("self" :: req @ opts));
       if has_flag c OptsSuffix then
         pr "\n    %s_opts = %s\n" c.name c.name) calls
 
