@@ -20,6 +20,10 @@ let () =
   output_to "tests/xlang-c.c" Xtest.generate_c;
 
   (* Python binding. *)
+  output_to "python/qdrive-py.c" Python.generate_c;
+  output_to "python/qdrive/__init__.py" Python.generate_init_py;
+  output_to "python/qdrive/__init__.pyi" Python.generate_pyi;
+  output_to "python/xlang.py" Python.generate_xlang;
 
   (* Perl binding. *)
   output_to "perl/Qdrive.xs" Perl.generate_xs;

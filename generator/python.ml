@@ -1,0 +1,476 @@
+(* qdrive generator: the Python binding.
+ *
+ * python/qdrive-py.c        one C wrapper per call, the method table and
+ *                           the struct types (the handle, the exception
+ *                           and the conversions are hand-written in
+ *                           python/qdrive-py-frame.c)
+ * python/qdrive/__init__.py class Handle with one method per call, the
+ *                           enum constants and types
+ * python/qdrive/__init__.pyi  the types, enums as Literal[...]
+ * python/xlang.py           the Python half of the cross-language test
+ *
+ * Structs are returned as named tuples (C structseq types, like
+ * os.stat_result): fields by name or by index. *)
+
+open Printf
+open Types
+open Utils
+open Api
+
+(* "block_info" -> "BlockInfo" *)
+let class_name s =
+  String.concat ""
+    (List.map String.capitalize_ascii (String.split_on_char '_' s))
+
+(* "kvm:tcg" -> "KVM_TCG" *)
+let const_name e v =
+  String.uppercase_ascii
+    (e.enum_name ^ "_" ^ String.map (function
+         | 'a'..'z' | 'A'..'Z' | '0'..'9' as c -> c | _ -> '_') v)
+
+(* "cachemode" -> "Cachemode", the Literal type alias. *)
+let enum_type e = class_name e.enum_name
+
+(* Python string literal (ASCII, everything else escaped). *)
+let py_quote s =
+  let b = Buffer.create (String.length s + 2) in
+  Buffer.add_char b '"';
+  String.iter (function
+      | '"' -> Buffer.add_string b "\\\""
+      | '\\' -> Buffer.add_string b "\\\\"
+      | c when Char.code c >= 32 && Char.code c < 127 -> Buffer.add_char b c
+      | c -> Buffer.add_string b (sprintf "\\x%02x" (Char.code c))) s;
+  Buffer.add_char b '"';
+  Buffer.contents b
+
+(* Docstring body, for """...""". *)
+let py_doc s =
+  replace_all ~sub:"\"\"\"" ~by:"\\\"\\\"\\\""
+    (replace_all ~sub:"\\" ~by:"\\\\" s)
+
+(* ------------------------------------------------------------------ *)
+(* qdrive-py.c *)
+
+let struct_c s = sprintf "qdrive_py_%s" s.sname
+
+let generate_struct_c s =
+  let n = List.length s.sfields in
+  pr "static PyStructSequence_Field %s_fields[] = {\n" (struct_c s);
+  List.iter (fun (f, _, doc) ->
+      pr "  { %s, %s },\n" (c_quote f) (c_quote (pod_to_text doc))) s.sfields;
+  pr "  { NULL, NULL }\n};\n\n";
+  pr "static PyStructSequence_Desc %s_desc = {\n" (struct_c s);
+  pr "  %s,\n  %s,\n  %s_fields,\n  %d\n};\n\n"
+    (c_quote ("qdrive." ^ class_name s.sname))
+    (c_quote (pod_to_text s.sdoc)) (struct_c s) n;
+  pr "static PyTypeObject *%s_type;\n\n" (struct_c s);
+  pr "static PyObject *\n%s_new (const struct qdrive_%s *s)\n{\n"
+    (struct_c s) s.sname;
+  pr "  PyObject *o = PyStructSequence_New (%s_type), *v;\n\n" (struct_c s);
+  pr "  if (o == NULL)\n    return NULL;\n";
+  iteri_from 0 (fun i (f, t, _) ->
+      (match t with
+       | FString -> pr "  v = qdrive_py_from_string (s->%s);\n" f
+       | FBool -> pr "  v = PyBool_FromLong (s->%s);\n" f
+       | FInt -> pr "  v = PyLong_FromLong (s->%s);\n" f
+       | FInt64 -> pr "  v = PyLong_FromLongLong (s->%s);\n" f);
+      pr "  if (v == NULL)\n    goto err;\n";
+      pr "  PyStructSequence_SetItem (o, %d, v);\n" i) s.sfields;
+  pr "  return o;\n\n err:\n  Py_DECREF (o);\n  return NULL;\n}\n\n";
+  pr "static PyObject *\n%s_list_new (const struct qdrive_%s_list *l)\n{\n"
+    (struct_c s) s.sname;
+  pr "  PyObject *list = PyList_New (l->len);\n  size_t i;\n\n";
+  pr "  if (list == NULL)\n    return NULL;\n";
+  pr "  for (i = 0; i < l->len; ++i) {\n";
+  pr "    PyObject *o = %s_new (&l->val[i]);\n" (struct_c s);
+  pr "    if (o == NULL) {\n      Py_DECREF (list);\n      return NULL;\n    }\n";
+  pr "    PyList_SET_ITEM (list, i, o);\n  }\n  return list;\n}\n\n"
+
+(* The C names of the optargs struct's fields are the optarg names. *)
+let generate_wrapper_c c =
+  let nreq = List.length c.args and nopt = List.length c.optargs in
+  let has_opts = c.optargs <> [] in
+  let q = c_quote c.name in
+  pr "static PyObject *\nqdrive_py_%s (PyObject *mod, PyObject *const *args, \
+      Py_ssize_t nargs)\n{\n" c.name;
+  pr "  qdrive_py_handle *h;\n";
+  pr "  PyObject *py_r = NULL;\n";
+  pr "  %s%sr;\n" (C.c_ret_type c.ret)
+    (if String.ends_with ~suffix:"*" (C.c_ret_type c.ret) then "" else " ");
+  List.iter (fun a ->
+      match a with
+      | String n | OptString n | Enum (n, _) -> pr "  const char *a_%s;\n" n
+      | StringList n ->
+        pr "  char **a_%s = NULL;\n  PyObject *a_%s_keep = NULL;\n" n n
+      | Bool n | Int n -> pr "  int a_%s;\n" n
+      | Int64 n -> pr "  int64_t a_%s;\n" n) c.args;
+  if has_opts then begin
+    pr "  struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
+    List.iter (fun o ->
+        if o.otype = OStringList then
+          pr "  PyObject *o_%s_keep = NULL;\n" o.oname) c.optargs
+  end;
+  pr "\n  if (qdrive_py_nargs (%s, nargs, %d) == -1)\n    return NULL;\n" q
+    (1 + nreq + nopt);
+  pr "  h = qdrive_py_handle_of (args[0], %s);\n" q;
+  pr "  if (h == NULL)\n    return NULL;\n";
+  iteri_from 1 (fun i a ->
+      let conv = match a with
+        | String n | Enum (n, _) ->
+          sprintf "qdrive_py_string (args[%d], %s, \"%s\", &a_%s)" i q n n
+        | OptString n ->
+          sprintf "qdrive_py_optstring (args[%d], %s, \"%s\", &a_%s)" i q n n
+        | StringList n ->
+          sprintf "qdrive_py_string_list (args[%d], %s, \"%s\", &a_%s_keep, &a_%s)"
+            i q n n n
+        | Bool n -> sprintf "qdrive_py_bool (args[%d], %s, \"%s\", &a_%s)" i q n n
+        | Int n -> sprintf "qdrive_py_int (args[%d], %s, \"%s\", &a_%s)" i q n n
+        | Int64 n ->
+          sprintf "qdrive_py_int64 (args[%d], %s, \"%s\", &a_%s)" i q n n in
+      pr "  if (%s == -1)\n    goto out;\n" conv) c.args;
+  iteri_from (1 + nreq) (fun i o ->
+      let n = o.oname in
+      let conv = match o.otype with
+        | OBool ->
+          sprintf "qdrive_py_bool (args[%d], %s, \"%s\", &optargs.%s)" i q n n
+        | OInt ->
+          sprintf "qdrive_py_int (args[%d], %s, \"%s\", &optargs.%s)" i q n n
+        | OInt64 ->
+          sprintf "qdrive_py_int64 (args[%d], %s, \"%s\", &optargs.%s)" i q n n
+        | OString | OEnum _ ->
+          sprintf "qdrive_py_string (args[%d], %s, \"%s\", &optargs.%s)" i q n n
+        | OStringList ->
+          sprintf "qdrive_py_string_list (args[%d], %s, \"%s\", &o_%s_keep, \
+                   (char ***) &optargs.%s)" i q n n n in
+      pr "  if (args[%d] != Py_None) {\n" i;
+      pr "    if (%s == -1)\n      goto out;\n" conv;
+      pr "    optargs.bitmask |= %s_BITMASK;\n  }\n" (C.optarg_const c o))
+    c.optargs;
+  let call_args =
+    String.concat ", "
+      (("h->g" :: List.map (fun a -> "a_" ^ arg_name a) c.args) @
+       (if has_opts then ["&optargs"] else [])) in
+  let fn = if has_opts then c_opts_name c ^ "_argv" else c.name in
+  pr "\n";
+  if is_blocking c then begin
+    (* The GIL is released: busy stops close() from freeing the handle
+     * under the running call. *)
+    pr "  h->busy++;\n  Py_BEGIN_ALLOW_THREADS\n";
+    pr "  r = qdrive_%s (%s);\n" fn call_args;
+    pr "  Py_END_ALLOW_THREADS\n  h->busy--;\n"
+  end else
+    pr "  r = qdrive_%s (%s);\n" fn call_args;
+  pr "  if (r == %s) {\n    qdrive_py_raise (h->g);\n    goto out;\n  }\n"
+    (C.c_err_value c.ret);
+  (match c.ret with
+   | RErr -> pr "  py_r = Py_NewRef (Py_None);\n"
+   | RBool -> pr "  py_r = PyBool_FromLong (r);\n"
+   | RInt -> pr "  py_r = PyLong_FromLong (r);\n"
+   | RInt64 -> pr "  py_r = PyLong_FromLongLong (r);\n"
+   | RString -> pr "  py_r = qdrive_py_from_string (r);\n  free (r);\n"
+   | RStringList ->
+     pr "  py_r = qdrive_py_from_string_list (r);\n";
+     pr "  qdrive_free_string_list (r);\n"
+   | RStruct s ->
+     pr "  py_r = qdrive_py_%s_new (r);\n  qdrive_free_%s (r);\n" s s
+   | RStructList s ->
+     pr "  py_r = qdrive_py_%s_list_new (r);\n  qdrive_free_%s_list (r);\n" s s);
+  pr "\n out:\n";
+  List.iter (function
+      | StringList n -> pr "  qdrive_py_free_string_list (a_%s_keep, a_%s);\n" n n
+      | _ -> ()) c.args;
+  List.iter (fun o ->
+      if o.otype = OStringList then
+        pr "  qdrive_py_free_string_list (o_%s_keep, (char **) optargs.%s);\n"
+          o.oname o.oname) c.optargs;
+  pr "  return py_r;\n}\n\n"
+
+let generate_c () =
+  banner CStyle;
+  pr "\
+/* The calls of the qdrive Python binding.  Each wrapper is called by
+ * the generated Python layer (qdrive/__init__.py) as
+ * wrapper(handle, arg..., optarg...), with None for an optarg not given.
+ */
+
+#include <stdlib.h>
+
+#include \"qdrive-py.h\"
+
+";
+  List.iter generate_struct_c structs;
+  List.iter generate_wrapper_c calls;
+  pr "PyMethodDef qdrive_py_methods[] = {\n";
+  List.iter (fun c ->
+      pr "  { %s, (PyCFunction) (void (*) (void)) qdrive_py_%s, METH_FASTCALL, NULL },\n"
+        (c_quote c.name) c.name) calls;
+  pr "  { NULL, NULL, 0, NULL }\n};\n\n";
+  pr "int\nqdrive_py_init_structs (PyObject *module)\n{\n";
+  List.iter (fun s ->
+      pr "  %s_type = PyStructSequence_NewType (&%s_desc);\n" (struct_c s)
+        (struct_c s);
+      pr "  if (%s_type == NULL ||\n" (struct_c s);
+      pr "      PyModule_AddObjectRef (module, %s, (PyObject *) %s_type) == -1)\n"
+        (c_quote (class_name s.sname)) (struct_c s);
+      pr "    return -1;\n") structs;
+  pr "  return 0;\n}\n"
+
+(* ------------------------------------------------------------------ *)
+(* Documentation shared by __init__.py and __init__.pyi. *)
+
+let py_type_of_optarg = function
+  | OBool -> "bool" | OInt | OInt64 -> "int" | OString -> "str"
+  | OStringList -> "list[str]" | OEnum e -> enum_type e
+
+let py_ret_type = function
+  | RErr -> "None" | RBool -> "bool" | RInt | RInt64 -> "int"
+  | RString -> "str" | RStringList -> "list[str]"
+  | RStruct s -> class_name s | RStructList s -> sprintf "list[%s]" (class_name s)
+
+(* One line per value, continuation lines indented further. *)
+let enum_doc indent e =
+  String.concat "\n"
+    (List.map (fun (v, d) ->
+         let text = sprintf "%s%s: %s" (py_quote v)
+             (if v = e.enum_default then " (default)" else "") (pod_to_text d) in
+         let w = wrap ~indent:(indent ^ "    ") ~width:68 text in
+         indent ^ String.sub w (String.length indent + 4)
+           (String.length w - String.length indent - 4))
+        e.enum_values)
+
+let call_doc c =
+  let b = Buffer.create 1024 in
+  let add = Buffer.add_string b in
+  if is_internal c then
+    add "Internal: for qdrive's own tests, not part of the API.\n\n";
+  add (String.capitalize_ascii c.shortdesc ^ ".\n\n");
+  add (pod_to_wrapped_text ~indent:"" ~width:68 c.longdesc);
+  List.iter (function
+      | Enum (n, e) ->
+        add (sprintf "\n\n%s is one of:\n%s" n (enum_doc "    " e))
+      | _ -> ()) c.args;
+  if c.optargs <> [] then begin
+    add "\n\nOptional arguments (keyword-only; None means not given):";
+    List.iter (fun o ->
+        add (sprintf "\n\n%s (%s):\n%s" o.oname (py_type_of_optarg o.otype)
+               (wrap ~indent:"    " ~width:68 (pod_to_text o.odoc)));
+        match o.otype with
+        | OEnum e -> add ("\n" ^ enum_doc "    " e)
+        | _ -> ()) c.optargs
+  end;
+  add (sprintf "\n\nReturns: %s.  Raises qdrive.Error on error." (py_ret_type c.ret));
+  Buffer.contents b
+
+(* Indent every non-empty line. *)
+let indent_lines ind s =
+  String.concat "\n"
+    (List.map (fun l -> if l = "" then l else ind ^ l)
+       (String.split_on_char '\n' s))
+
+(* ------------------------------------------------------------------ *)
+(* qdrive/__init__.py *)
+
+let struct_names = List.map (fun s -> class_name s.sname) structs
+
+(* "HEAD(a, b, ...)" wrapped at 79 columns, continuation lines aligned
+ * after the parenthesis. *)
+let py_call head args =
+  let ind = String.make (String.length head + 1) ' ' in
+  let w = wrap ~indent:ind ~width:77 (String.concat ", " args) in
+  head ^ "(" ^ String.sub w (String.length ind) (String.length w - String.length ind)
+  ^ ")"
+
+let generate_init_py () =
+  banner HashStyle;
+  pr "\
+\"\"\"qdrive: describe the disks of a qemu virtual machine and launch it.
+
+    import qdrive
+
+    with qdrive.Handle() as g:
+        g.add_drive(\"disk.img\", format=\"raw\", cachemode=\"unsafe\")
+        print(g.get_qemu_command_line())
+
+Every call of the library is a method of Handle.  Optional arguments
+are keyword-only and default to None (not given).  Enum values are
+strings, also available as constants (CACHEMODE_UNSAFE == \"unsafe\").
+Errors raise qdrive.Error, a RuntimeError carrying the library's
+message and .errno; arguments of the wrong type raise TypeError.
+Structs are returned as named tuples (like os.stat_result), with
+fields by name or by index: %s.
+See qdrive(3) for the library itself.
+\"\"\"
+
+from typing import Literal
+
+from . import _qdrive
+from ._qdrive import Error, %s
+
+" (String.concat ", " struct_names) (String.concat ", " struct_names);
+  pr "# Enum values.\n";
+  List.iter (fun e ->
+      List.iter (fun (v, _) -> pr "%s = %s\n" (const_name e v) (py_quote v))
+        e.enum_values;
+      pr "%s = Literal[%s]\n\n" (enum_type e)
+        (String.concat ", " (List.map py_quote (enum_names e)))) enums;
+  let all =
+    ["Error"; "Handle"] @ struct_names @ List.map enum_type enums @
+    List.concat_map (fun e -> List.map (fun (v, _) -> const_name e v)
+                        e.enum_values) enums in
+  pr "__all__ = [\n%s\n]\n\n"
+    (String.concat "\n" (List.map (fun s -> sprintf "    %s," (py_quote s)) all));
+  pr "# The C wrappers, bound once as module globals for speed.\n";
+  List.iter (fun c -> pr "_c_%s = _qdrive.%s\n" c.name c.name) calls;
+  pr "\n\n\
+class Handle(_qdrive.HandleBase):
+    \"\"\"A qdrive handle: the drives and settings of one virtual machine.
+
+    Use it as a context manager, or call close() when done; close() is
+    idempotent, and any other call on a closed handle raises
+    qdrive.Error.
+    \"\"\"
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.close()
+";
+  List.iter (fun c ->
+      let req = List.map arg_name c.args in
+      let opts = List.map (fun o -> o.oname) c.optargs in
+      let params =
+        ("self" :: req) @
+        (if opts = [] then [] else "*" :: List.map (fun o -> o ^ "=None") opts) in
+      pr "\n%s:\n" (py_call ("    def " ^ c.name) params);
+      pr "        \"\"\"%s\n        \"\"\"\n"
+        (String.trim (indent_lines "        " (py_doc (call_doc c))));
+      pr "%s\n" (py_call ("        return _c_" ^ c.name) ("self" :: req @ opts));
+      if has_flag c OptsSuffix then
+        pr "\n    %s_opts = %s\n" c.name c.name) calls
+
+(* ------------------------------------------------------------------ *)
+(* qdrive/__init__.pyi *)
+
+let py_type_of_arg = function
+  | String _ -> "str" | OptString _ -> "str | None"
+  | StringList _ -> "list[str] | tuple[str, ...]"
+  | Bool _ -> "bool" | Int _ | Int64 _ -> "int"
+  | Enum (_, e) -> enum_type e
+
+let py_type_of_field = function
+  | FString -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
+
+let generate_pyi () =
+  banner HashStyle;
+  pr "from types import TracebackType\n";
+  pr "from typing import Final, Literal, final\n\n";
+  List.iter (fun e ->
+      pr "%s = Literal[%s]\n" (enum_type e)
+        (String.concat ", " (List.map py_quote (enum_names e)));
+      List.iter (fun (v, _) -> pr "%s: Final = %s\n" (const_name e v) (py_quote v))
+        e.enum_values;
+      pr "\n") enums;
+  pr "__all__: list[str]\n\n";
+  pr "class Error(RuntimeError):\n    errno: int\n\n";
+  List.iter (fun s ->
+      pr "@final\nclass %s(tuple[%s]):\n" (class_name s.sname)
+        (String.concat ", " (List.map (fun (_, t, _) -> py_type_of_field t)
+                               s.sfields));
+      pr "    \"\"\"%s\"\"\"\n" (py_doc (pod_to_text s.sdoc));
+      pr "    n_fields: int\n";
+      (* A field named like a tuple method (index, count) hides it. *)
+      List.iter (fun (f, t, _) ->
+          pr "    @property\n    def %s(self) -> %s: ...%s\n" f (py_type_of_field t)
+            (if List.mem f ["index"; "count"] then "  # type: ignore[override]"
+             else "")) s.sfields;
+      pr "\n") structs;
+  pr "\
+class Handle:
+    def __init__(self) -> None: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Handle: ...
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc_value: BaseException | None,
+                 traceback: TracebackType | None) -> None: ...
+";
+  List.iter (fun c ->
+      let req =
+        List.map (fun a -> sprintf "%s: %s" (arg_name a) (py_type_of_arg a))
+          c.args in
+      let opts =
+        List.map (fun o -> sprintf "%s: %s | None = None" o.oname
+                     (py_type_of_optarg o.otype)) c.optargs in
+      let params = ("self" :: req) @ (if opts = [] then [] else "*" :: opts) in
+      let sig_ = sprintf "(%s) -> %s: ..." (String.concat ", " params)
+          (py_ret_type c.ret) in
+      pr "    def %s%s\n" c.name sig_;
+      if has_flag c OptsSuffix then pr "    def %s_opts%s\n" c.name sig_)
+    calls
+
+(* ------------------------------------------------------------------ *)
+(* xlang.py: the Python half of the cross-language test. *)
+
+let py_value = function
+  | Xtest.VString s -> sprintf "_s(b%s)" (py_quote s)
+  | Xtest.VOptString None -> "None"
+  | Xtest.VOptString (Some s) -> sprintf "_s(b%s)" (py_quote s)
+  | Xtest.VList l ->
+    sprintf "[%s]" (String.concat ", " (List.map (fun s -> sprintf "_s(b%s)" (py_quote s)) l))
+  | Xtest.VBool b -> if b then "True" else "False"
+  | Xtest.VInt i -> string_of_int i
+  | Xtest.VInt64 i -> Int64.to_string i
+
+let generate_xlang () =
+  banner HashStyle;
+  pr "\
+# The Python half of the cross-language test: the calls of
+# generator/xtest.ml, each printed as \"CALL => RESULT\"; the output must
+# equal tests/xlang.expected.
+
+import sys
+
+import qdrive
+
+
+def _s(b):
+    return b.decode(\"utf-8\")
+
+
+def _fmt(v):
+    if v is None:
+        return \"ok\"
+    if isinstance(v, bool):
+        return \"true\" if v else \"false\"
+    if isinstance(v, list):
+        return \"[\" + \", \".join(_fmt(x) for x in v) + \"]\"
+    if isinstance(v, qdrive.InternalStruct):
+        return \"{\" + \", \".join(\"%%s=%%s\" %% (f, _fmt(getattr(v, f)))
+                               for f in v.__match_args__) + \"}\"
+    return str(v)
+
+
+def _out(line):
+    sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
+
+
+def _run(call, f):
+    try:
+        r = _fmt(f())
+    except qdrive.Error as e:
+        r = \"error: \" + str(e)
+    _out(call + \" => \" + r)
+
+
+with qdrive.Handle() as g:
+";
+  List.iter (fun (case : Xtest.case) ->
+      let args = List.map py_value case.args in
+      let opts = List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) case.opts in
+      pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
+        (String.concat ", " (args @ opts))) Xtest.cases;
+  pr "sys.stdout.flush()\n"

@@ -1,0 +1,415 @@
+/* qdrive Python binding: the hand-written frame.
+ *
+ * The handle type (the C base of qdrive.Handle), the exception
+ * qdrive.Error, the conversions between Python objects and C values,
+ * and the module's init.  Everything per call is generated into
+ * qdrive-py.c from the API description. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qdrive-py.h"
+
+#include <stddef.h>
+#include <structmember.h>
+
+/* qdrive.Error(RuntimeError): the library's message, and .errno in a
+ * slot of the instance (no per-instance dict to fill). */
+typedef struct {
+  PyBaseExceptionObject base;
+  int errnum;
+} error_object;
+
+static PyMemberDef error_members[] = {
+  { "errno", T_INT, offsetof (error_object, errnum), 0,
+    "The errno value the library reported with the error." },
+  { NULL, 0, 0, 0, NULL }
+};
+
+static PyTypeObject error_type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "qdrive.Error",
+  .tp_basicsize = sizeof (error_object),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+  .tp_doc = "An error from the qdrive library.  str(e) is the library's "
+  "message, e.errno its errno value.",
+  .tp_members = error_members,
+};
+
+PyObject *qdrive_py_error = (PyObject *) &error_type;
+
+/* Raise qdrive.Error(msg) with its errno set. */
+static void
+raise_error (const char *msg, int errnum)
+{
+  PyObject *text, *exc;
+
+  text = PyUnicode_DecodeUTF8 (msg, strlen (msg), "surrogateescape");
+  if (text == NULL)
+    return;
+  exc = PyObject_CallOneArg (qdrive_py_error, text);
+  Py_DECREF (text);
+  if (exc == NULL)
+    return;
+  ((error_object *) exc)->errnum = errnum;
+  PyErr_SetObject (qdrive_py_error, exc);
+  Py_DECREF (exc);
+}
+
+/* The C library's own text, unchanged, so it is the same in every
+ * language. */
+PyObject *
+qdrive_py_raise (qdrive_h *g)
+{
+  const char *msg = qdrive_last_error (g);
+
+  raise_error (msg ? msg : "unknown error", qdrive_last_errno (g));
+  return NULL;
+}
+
+int
+qdrive_py_nargs (const char *call, Py_ssize_t nargs, Py_ssize_t want)
+{
+  if (nargs == want)
+    return 0;
+  PyErr_Format (PyExc_TypeError, "%s() takes %zd arguments (%zd given)",
+                call, want, nargs);
+  return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The handle. */
+
+static PyTypeObject handle_type;
+
+qdrive_py_handle *
+qdrive_py_handle_of (PyObject *obj, const char *call)
+{
+  qdrive_py_handle *h;
+  char msg[128];
+
+  if (!PyObject_TypeCheck (obj, &handle_type)) {
+    PyErr_Format (PyExc_TypeError, "%s() argument 'self' must be "
+                  "qdrive.Handle, not %.200s", call, Py_TYPE (obj)->tp_name);
+    return NULL;
+  }
+  h = (qdrive_py_handle *) obj;
+  if (h->g == NULL) {
+    snprintf (msg, sizeof msg, "%s: the handle is closed", call);
+    raise_error (msg, EBADF);
+    return NULL;
+  }
+  return h;
+}
+
+static PyObject *
+handle_new (PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+  qdrive_py_handle *h;
+  char msg[256];
+
+  if (PyTuple_GET_SIZE (args) != 0 || (kwds && PyDict_GET_SIZE (kwds) != 0)) {
+    PyErr_SetString (PyExc_TypeError, "Handle() takes no arguments");
+    return NULL;
+  }
+  h = (qdrive_py_handle *) type->tp_alloc (type, 0);
+  if (h == NULL)
+    return NULL;
+  h->g = qdrive_create ();
+  if (h->g == NULL) {
+    int err = errno;
+    snprintf (msg, sizeof msg, "create: %s", strerror (err));
+    raise_error (msg, err);
+    Py_DECREF (h);
+    return NULL;
+  }
+  /* Errors become exceptions: the library prints nothing. */
+  qdrive_set_error_handler (h->g, NULL, NULL);
+  return (PyObject *) h;
+}
+
+static PyObject *
+handle_close (PyObject *self, PyObject *unused)
+{
+  qdrive_py_handle *h = (qdrive_py_handle *) self;
+  qdrive_h *g = h->g;
+
+  if (g == NULL)                /* idempotent */
+    Py_RETURN_NONE;
+  if (h->busy > 0) {
+    raise_error ("close: the handle is in use by a call in another thread",
+                 EBUSY);
+    return NULL;
+  }
+  h->g = NULL;
+  /* Closing a launched handle waits for qemu to exit. */
+  Py_BEGIN_ALLOW_THREADS
+  qdrive_close (g);
+  Py_END_ALLOW_THREADS
+  Py_RETURN_NONE;
+}
+
+static void
+handle_dealloc (PyObject *self)
+{
+  qdrive_py_handle *h = (qdrive_py_handle *) self;
+
+  /* No call can be running: each holds a reference to the handle. */
+  if (h->g != NULL)
+    qdrive_close (h->g);
+  Py_TYPE (self)->tp_free (self);
+}
+
+static PyMethodDef handle_methods[] = {
+  { "close", handle_close, METH_NOARGS,
+    "close()\n--\n\nClose the handle: stop the virtual machine if it is "
+    "running and free everything.  Closing a closed handle does nothing; "
+    "any other call on it raises qdrive.Error." },
+  { NULL, NULL, 0, NULL }
+};
+
+static PyObject *
+handle_get_closed (PyObject *self, void *unused)
+{
+  return PyBool_FromLong (((qdrive_py_handle *) self)->g == NULL);
+}
+
+static PyGetSetDef handle_getset[] = {
+  { "closed", handle_get_closed, NULL, "True once close() was called.", NULL },
+  { NULL, NULL, NULL, NULL, NULL }
+};
+
+static PyTypeObject handle_type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "qdrive._qdrive.HandleBase",
+  .tp_basicsize = sizeof (qdrive_py_handle),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+  .tp_doc = "The C part of qdrive.Handle: holds the qdrive_h pointer.",
+  .tp_new = handle_new,
+  .tp_dealloc = handle_dealloc,
+  .tp_methods = handle_methods,
+  .tp_getset = handle_getset,
+};
+
+/* ------------------------------------------------------------------ */
+/* Conversions. */
+
+static int
+type_error (PyObject *o, const char *call, const char *arg, const char *want)
+{
+  PyErr_Format (PyExc_TypeError, "%s() argument '%s' must be %s, not %.200s",
+                call, arg, want, Py_TYPE (o)->tp_name);
+  return -1;
+}
+
+static int
+utf8_of (PyObject *o, const char *call, const char *arg, const char **r)
+{
+  Py_ssize_t len;
+  const char *s = PyUnicode_AsUTF8AndSize (o, &len);
+
+  if (s == NULL)
+    return -1;
+  if (strlen (s) != (size_t) len) {
+    PyErr_Format (PyExc_ValueError, "%s() argument '%s' contains a NUL "
+                  "character", call, arg);
+    return -1;
+  }
+  *r = s;
+  return 0;
+}
+
+int
+qdrive_py_string (PyObject *o, const char *call, const char *arg,
+                  const char **r)
+{
+  if (!PyUnicode_Check (o))
+    return type_error (o, call, arg, "str");
+  return utf8_of (o, call, arg, r);
+}
+
+int
+qdrive_py_optstring (PyObject *o, const char *call, const char *arg,
+                     const char **r)
+{
+  if (o == Py_None) {
+    *r = NULL;
+    return 0;
+  }
+  if (!PyUnicode_Check (o))
+    return type_error (o, call, arg, "str or None");
+  return utf8_of (o, call, arg, r);
+}
+
+int
+qdrive_py_string_list (PyObject *o, const char *call, const char *arg,
+                       PyObject **keep, char ***r)
+{
+  PyObject *t;
+  Py_ssize_t i, n;
+  char **l;
+
+  if (!PyList_Check (o) && !PyTuple_Check (o))
+    return type_error (o, call, arg, "a list of str");
+  /* A tuple copy holds the strings even if the list changes. */
+  t = PySequence_Tuple (o);
+  if (t == NULL)
+    return -1;
+  n = PyTuple_GET_SIZE (t);
+  l = malloc ((n + 1) * sizeof (char *));
+  if (l == NULL) {
+    Py_DECREF (t);
+    PyErr_NoMemory ();
+    return -1;
+  }
+  for (i = 0; i < n; ++i) {
+    PyObject *s = PyTuple_GET_ITEM (t, i);
+    if (!PyUnicode_Check (s)) {
+      PyErr_Format (PyExc_TypeError, "%s() argument '%s' must be a list of "
+                    "str, not a list containing %.200s",
+                    call, arg, Py_TYPE (s)->tp_name);
+      goto err;
+    }
+    if (utf8_of (s, call, arg, (const char **) &l[i]) == -1)
+      goto err;
+  }
+  l[n] = NULL;
+  *keep = t;
+  *r = l;
+  return 0;
+
+ err:
+  free (l);
+  Py_DECREF (t);
+  return -1;
+}
+
+void
+qdrive_py_free_string_list (PyObject *keep, char **l)
+{
+  free (l);
+  Py_XDECREF (keep);
+}
+
+/* bool, or an int used as a truth value; not str, float, None... */
+int
+qdrive_py_bool (PyObject *o, const char *call, const char *arg, int *r)
+{
+  if (o == Py_True)
+    *r = 1;
+  else if (o == Py_False)
+    *r = 0;
+  else if (PyLong_Check (o))
+    *r = PyObject_IsTrue (o);
+  else
+    return type_error (o, call, arg, "bool");
+  return 0;
+}
+
+int
+qdrive_py_int (PyObject *o, const char *call, const char *arg, int *r)
+{
+  long v;
+  int overflow;
+
+  if (!PyLong_Check (o))
+    return type_error (o, call, arg, "int");
+  v = PyLong_AsLongAndOverflow (o, &overflow);
+  if (v == -1 && PyErr_Occurred ())
+    return -1;
+  if (overflow || v < INT_MIN || v > INT_MAX) {
+    PyErr_Format (PyExc_OverflowError, "%s() argument '%s' is out of the "
+                  "range of a C int (%d to %d)", call, arg, INT_MIN, INT_MAX);
+    return -1;
+  }
+  *r = (int) v;
+  return 0;
+}
+
+int
+qdrive_py_int64 (PyObject *o, const char *call, const char *arg, int64_t *r)
+{
+  long long v;
+  int overflow;
+
+  if (!PyLong_Check (o))
+    return type_error (o, call, arg, "int");
+  v = PyLong_AsLongLongAndOverflow (o, &overflow);
+  if (v == -1 && PyErr_Occurred ())
+    return -1;
+  if (overflow) {
+    PyErr_Format (PyExc_OverflowError, "%s() argument '%s' is out of the "
+                  "range of a 64-bit int", call, arg);
+    return -1;
+  }
+  *r = v;
+  return 0;
+}
+
+/* Strings from the library are UTF-8; other bytes (a file name, say)
+ * survive as surrogates, as os.fsdecode does. */
+PyObject *
+qdrive_py_from_string (const char *s)
+{
+  return PyUnicode_DecodeUTF8 (s, strlen (s), "surrogateescape");
+}
+
+PyObject *
+qdrive_py_from_string_list (char *const *l)
+{
+  Py_ssize_t i, n = 0;
+  PyObject *list;
+
+  while (l[n] != NULL)
+    n++;
+  list = PyList_New (n);
+  if (list == NULL)
+    return NULL;
+  for (i = 0; i < n; ++i) {
+    PyObject *s = qdrive_py_from_string (l[i]);
+    if (s == NULL) {
+      Py_DECREF (list);
+      return NULL;
+    }
+    PyList_SET_ITEM (list, i, s);
+  }
+  return list;
+}
+
+/* ------------------------------------------------------------------ */
+/* The module. */
+
+static struct PyModuleDef module_def = {
+  PyModuleDef_HEAD_INIT,
+  .m_name = "qdrive._qdrive",
+  .m_doc = "The C part of the qdrive module; use the qdrive module.",
+  .m_size = -1,
+  .m_methods = qdrive_py_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__qdrive (void)
+{
+  PyObject *m;
+
+  m = PyModule_Create (&module_def);
+  if (m == NULL)
+    return NULL;
+  error_type.tp_base = (PyTypeObject *) PyExc_RuntimeError;
+  if (PyType_Ready (&error_type) == -1 ||
+      PyModule_AddObjectRef (m, "Error", qdrive_py_error) == -1)
+    goto err;
+
+  if (PyType_Ready (&handle_type) == -1 ||
+      PyModule_AddObjectRef (m, "HandleBase", (PyObject *) &handle_type) == -1)
+    goto err;
+
+  if (qdrive_py_init_structs (m) == -1)
+    goto err;
+  return m;
+
+ err:
+  Py_DECREF (m);
+  return NULL;
+}

@@ -1,0 +1,63 @@
+/* qdrive Python binding: the fixed frame shared by the hand-written
+ * part (qdrive-py-frame.c: handle type, exception, conversions, module
+ * init) and the generated part (qdrive-py.c: one wrapper per call,
+ * the method table and the struct types). */
+
+#ifndef QDRIVE_PY_H
+#define QDRIVE_PY_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+
+#include "qdrive.h"
+
+/* The C base of qdrive.Handle.  g is NULL once the handle is closed;
+ * busy counts the calls running with the GIL released, during which
+ * close must not free g. */
+typedef struct {
+  PyObject_HEAD
+  qdrive_h *g;
+  int busy;
+} qdrive_py_handle;
+
+/* Frame: qdrive-py-frame.c. */
+extern PyObject *qdrive_py_error;                  /* qdrive.Error */
+
+/* Every wrapper is called as f(handle, arg, ..., optarg, ...) by the
+ * generated Python layer, which passes None for optargs not given. */
+extern int qdrive_py_nargs (const char *call, Py_ssize_t nargs,
+                            Py_ssize_t want);
+extern qdrive_py_handle *qdrive_py_handle_of (PyObject *obj,
+                                              const char *call);
+extern PyObject *qdrive_py_raise (qdrive_h *g);
+
+/* Argument conversions: 0 on success, -1 with TypeError (or
+ * OverflowError, ValueError) naming the call and the argument. */
+extern int qdrive_py_string (PyObject *o, const char *call,
+                             const char *arg, const char **r);
+extern int qdrive_py_optstring (PyObject *o, const char *call,
+                                const char *arg, const char **r);
+/* *keep holds the references that keep the strings alive until
+ * qdrive_py_free_string_list. */
+extern int qdrive_py_string_list (PyObject *o, const char *call,
+                                  const char *arg, PyObject **keep,
+                                  char ***r);
+extern void qdrive_py_free_string_list (PyObject *keep, char **l);
+extern int qdrive_py_bool (PyObject *o, const char *call,
+                           const char *arg, int *r);
+extern int qdrive_py_int (PyObject *o, const char *call,
+                          const char *arg, int *r);
+extern int qdrive_py_int64 (PyObject *o, const char *call,
+                            const char *arg, int64_t *r);
+
+/* Return conversions (new references, NULL on error). */
+extern PyObject *qdrive_py_from_string (const char *s);
+extern PyObject *qdrive_py_from_string_list (char *const *l);
+
+/* Generated: qdrive-py.c. */
+extern PyMethodDef qdrive_py_methods[];
+extern int qdrive_py_init_structs (PyObject *module);
+
+#endif /* QDRIVE_PY_H */

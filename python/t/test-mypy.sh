@@ -1,0 +1,26 @@
+#!/bin/bash -
+# The generated stubs (qdrive/__init__.pyi): mypy --strict accepts a
+# small typed program and refuses cachemode="bogus" before it runs.
+set -e
+if [ -z "$MYPY" ] || [ "$MYPY" = no ] || ! command -v "$MYPY" >/dev/null; then
+  echo "$0: mypy not found: apt-get install mypy (or run ./quickstart)" >&2
+  exit 1
+fi
+t="$srcdir/t"
+# mypy reads the stubs from the source tree (generated there); the
+# build tree's copy is the same file.
+export MYPYPATH="$srcdir"
+cache="$(mktemp -d)"
+trap 'rm -rf "$cache"' EXIT
+m () { "$MYPY" --strict --cache-dir "$cache" --no-error-summary "$@"; }
+
+m "$t/typed_good.py"
+echo "typed_good.py: accepted"
+
+if out="$(m "$t/typed_bad.py" 2>&1)"; then
+  echo "$0: mypy accepted cachemode=\"bogus\"" >&2
+  exit 1
+fi
+echo "$out"
+grep -q 'typed_bad.py:5: error: Argument "cachemode" to "add_drive" of "Handle" has incompatible type "Literal\[.bogus.\]"' <<<"$out"
+echo "typed_bad.py: refused, as it must be"

@@ -1,0 +1,23 @@
+# A small typed program: mypy --strict must accept it.
+import qdrive
+
+
+def add(g: qdrive.Handle, path: str, mode: qdrive.Cachemode) -> list[str]:
+    g.add_drive(path, format="raw", cachemode=mode, readonly=True)
+    g.add_drive_opts(path, cachemode=qdrive.CACHEMODE_UNSAFE, blocksize=4096)
+    g.add_drive_scratch(1 << 30, label="scratch")
+    g.set_accel("kvm:tcg")
+    drives: list[qdrive.Drive] = g.list_drives()
+    modes = [d.cachemode for d in drives]
+    return modes + g.get_qemu_command_line()
+
+
+def main() -> None:
+    with qdrive.Handle() as g:
+        try:
+            print(add(g, "disk.img", "unsafe"))
+        except qdrive.Error as e:
+            print(e.errno, str(e))
+
+
+main()
