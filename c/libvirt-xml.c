@@ -71,24 +71,63 @@ disk_name (char *buf, size_t len, const char *prefix, size_t index)
   snprintf (buf, len, "%s%s", prefix, &letters[n]);
 }
 
-/* XML 1.0 cannot hold invalid UTF-8 nor control characters other than
- * tab, newline and return, escaped or not. */
+/* Decodes one UTF-8 sequence strictly (no overlong forms, no
+ * surrogates, nothing past U+10FFFF): the code point and its length,
+ * or -1.  libxml2's xmlCheckUTF8 lets overlong forms through, which
+ * the parser then refuses; the fuzzer found that. */
+static long
+utf8_decode (const unsigned char *p, int *len)
+{
+  static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+  long c;
+  int n, i;
+
+  if (p[0] < 0x80)
+    n = 1, c = p[0];
+  else if ((p[0] & 0xe0) == 0xc0)
+    n = 2, c = p[0] & 0x1f;
+  else if ((p[0] & 0xf0) == 0xe0)
+    n = 3, c = p[0] & 0x0f;
+  else if ((p[0] & 0xf8) == 0xf0)
+    n = 4, c = p[0] & 0x07;
+  else
+    return -1;
+  for (i = 1; i < n; ++i) {
+    if ((p[i] & 0xc0) != 0x80)
+      return -1;
+    c = (c << 6) | (p[i] & 0x3f);
+  }
+  if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    return -1;
+  *len = n;
+  return c;
+}
+
+/* XML 1.0 holds only valid UTF-8 of its Char production: tab, newline,
+ * return, and U+0020 up, less U+FFFE and U+FFFF. */
 static int
 check_xml_text (qdrive_h *g, const char *what, const char *s)
 {
-  const unsigned char *p;
+  const unsigned char *p = (const unsigned char *) s;
+  long c;
+  int len;
 
-  if (!xmlCheckUTF8 ((const xmlChar *) s)) {
-    set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it is not "
-               "valid UTF-8", what, s);
-    return -1;
-  }
-  for (p = (const unsigned char *) s; *p; ++p)
-    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
-      set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
-                 "the control character 0x%02x", what, s, *p);
+  while (*p) {
+    c = utf8_decode (p, &len);
+    if (c == -1) {
+      set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it is "
+                 "not valid UTF-8", what, s);
       return -1;
     }
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        c == 0xfffe || c == 0xffff) {
+      set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
+                 "the character U+%04lX, which XML does not allow",
+                 what, s, c);
+      return -1;
+    }
+    p += len;
+  }
   return 0;
 }
 

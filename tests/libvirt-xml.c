@@ -500,7 +500,7 @@ START_TEST (test_unwritable_names)
   err = qdrive_last_error (g);
   ck_assert_msg (strstr (err, "get_libvirt_xml: filename: \"") == err &&
                  strstr (err, "cannot be written in libvirt XML: it holds "
-                         "the control character 0x01") != NULL, "%s", err);
+                         "the character U+0001, which XML does not allow") != NULL, "%s", err);
   qdrive_close (g);
 
   g = qdrive_create ();
