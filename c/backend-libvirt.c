@@ -525,7 +525,10 @@ disk_info (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr disk,
   if (strncmp (alias, QDRIVE_LIBVIRT_ALIAS_PREFIX, plen) == 0)
     memmove (alias, alias + plen, strlen (alias + plen) + 1);
   b->id = alias;
-  b->readonly = select_bool (ctx, disk, "boolean(readonly)");
+  /* A <transient/> disk's file is never written (the guest's writes
+   * go to an overlay), which is what readonly means to qdrive; the
+   * direct backend reports its drives the same way. */
+  b->readonly = select_bool (ctx, disk, "boolean(readonly|transient)");
   r = cache_flags (cache, b);
   if (r == -1)
     set_error (g, "libvirt reports the cache mode \"%s\" for %s, which "

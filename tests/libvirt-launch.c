@@ -235,6 +235,9 @@ START_TEST (test_launch_block_info_shutdown)
   ck_assert_str_eq (b->filename, ro);
   ck_assert_str_eq (b->format, "qcow2");
   ck_assert (b->cache_writeback && !b->cache_direct && !b->cache_no_flush);
+  /* Transient: the file is never written, as with the direct backend. */
+  ck_assert (b->readonly);
+  b = find_info (l, "hd0");
   ck_assert (!b->readonly);
   /* In the order the drives were added. */
   ck_assert_str_eq (l->val[0].id, "hd0");
