@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# qdrive Python binding: launch, block_info and shutdown for real.
+#
+# The direct backend starts qemu-system-x86_64 (paused, 128 MiB) and
+# block_info asks it over QMP what it made of each drive; the libvirt
+# backend uses libvirt's built-in test driver (test:///default), which
+# runs inside the client library, so no daemon is needed.  Error texts
+# are the C library's own, reaching Python unchanged.
+
+import errno
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import qdrive
+
+MIB = 1024 * 1024
+SHUT_DOWN = "the virtual machine was shut down; use a new handle"
+LAUNCHED = ("the virtual machine is already launched; this call must "
+            "come before launch")
+
+
+def qemu_pids(needle):
+    """Pids of the qemu processes whose command line contains needle.
+
+    Read from /proc, so that nothing else (pgrep, ps) is needed."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:                 # it exited meanwhile
+            continue
+        if (os.path.basename(argv[0]).startswith(b"qemu")
+                and any(needle.encode() in a for a in argv)):
+            pids.append(int(entry))
+    return pids
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="qdrive-py-launch-")
+        self.dir = self.tmp.name
+        self.handles = []
+
+    def tearDown(self):
+        for g in self.handles:
+            g.close()
+        self.tmp.cleanup()
+
+    def handle(self):
+        g = qdrive.Handle()
+        self.handles.append(g)
+        return g
+
+    def raw(self, name):
+        """A sparse 1 MiB raw image in the test's directory."""
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.truncate(MIB)
+        return path
+
+    def assertError(self, text, f, *args, **kwargs):
+        with self.assertRaises(qdrive.Error) as cm:
+            f(*args, **kwargs)
+        self.assertEqual(str(cm.exception), text)
+        return cm.exception
+
+    def assertWriteback(self, b):
+        """The flags qemu reports for cachemode writeback."""
+        self.assertEqual((b.cache_writeback, b.cache_direct,
+                          b.cache_no_flush), (True, False, False), b)
+
+    def assertUnsafe(self, b):
+        """The flags for cachemode unsafe: guest flushes are ignored."""
+        self.assertEqual((b.cache_writeback, b.cache_direct,
+                          b.cache_no_flush), (True, False, True), b)
+
+
+class TestDirect(Base):
+    """The direct backend: a real qemu, run by the library."""
+
+    def setUp(self):
+        super().setUp()
+        # Fail (not skip) when qemu is missing, naming the package.
+        with qdrive.Handle() as g:
+            hv = g.get_hv()
+        found = (os.access(hv, os.X_OK) if "/" in hv
+                 else shutil.which(hv) is not None)
+        if not found:
+            self.fail(f"qemu {hv!r} not found: install the Debian package "
+                      "qemu-system-x86")
+
+    def handle(self):
+        g = super().handle()
+        g.set_accel(os.environ.get("QDRIVE_ACCEL") or "tcg")
+        g.set_memsize(128)
+        return g
+
+    def test_block_info_and_shutdown(self):
+        wb, unsafe, ro = self.raw("wb.img"), self.raw("unsafe.img"), \
+            self.raw("ro.img")
+        g = self.handle()
+        g.add_drive(wb, cachemode="writeback", format="raw")
+        g.add_drive(unsafe, cachemode="unsafe", format="raw")
+        g.add_drive_ro(ro)
+        g.launch()
+
+        info = g.block_info()
+        self.assertEqual([b.id for b in info], ["hd0", "hd1", "hd2"])
+        self.assertEqual([b.filename for b in info], [wb, unsafe, ro])
+        # The read-only drive has no format given: qemu probes raw.
+        self.assertEqual([b.format for b in info], ["raw"] * 3)
+        self.assertEqual([b.readonly for b in info], [False, False, True])
+        self.assertWriteback(info[0])
+        self.assertUnsafe(info[1])
+        self.assertWriteback(info[2])   # writeback is the default
+        for b in info:
+            self.assertIsInstance(b, qdrive.BlockInfo)
+
+        # Configuration is over once launched; the drives are unchanged.
+        before = g.list_drives()
+        e = self.assertError("add_drive: " + LAUNCHED,
+                             g.add_drive, self.raw("late.img"))
+        self.assertEqual(e.errno, errno.EINVAL)
+        self.assertEqual(g.list_drives(), before)
+
+        pids = qemu_pids(wb)
+        self.assertEqual(len(pids), 1, "one qemu for this handle")
+        g.shutdown()
+        # shutdown waits for qemu (and reaps it).
+        self.assertFalse(os.path.exists(f"/proc/{pids[0]}"))
+        self.assertEqual(qemu_pids(wb), [])
+        self.assertError("block_info: " + SHUT_DOWN, g.block_info)
+        self.assertError("shutdown: " + SHUT_DOWN, g.shutdown)
+        self.assertError("launch: " + SHUT_DOWN, g.launch)
+
+    def test_close_without_shutdown_stops_qemu(self):
+        disk = self.raw("disk.img")
+        g = self.handle()
+        g.add_drive(disk, format="raw")
+        g.launch()
+        pids = qemu_pids(disk)
+        self.assertEqual(len(pids), 1, "one qemu for this handle")
+        g.close()
+        deadline = time.monotonic() + 5
+        while qemu_pids(disk) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(qemu_pids(disk), [], "qemu left after close")
+        self.assertFalse(os.path.exists(f"/proc/{pids[0]}"),
+                         "qemu not reaped after close")
+
+    def test_launch_releases_the_gil(self):
+        """Another thread runs Python code while launch waits for qemu.
+
+        The switch interval is made far longer than a launch, so the
+        interpreter never takes the GIL from a running thread: the
+        counter thread can only run while the launching thread has
+        given the GIL up itself.  Between setting 'launching' and
+        clearing it, the launching thread does nothing but call launch,
+        so if launch kept the GIL the counter would see 'launching' set
+        exactly never."""
+        g = self.handle()
+        g.add_drive(self.raw("disk.img"), format="raw")
+        state = {"launching": False, "done": False, "error": None}
+        counted = [0]
+
+        def count():
+            while not state["done"]:
+                if state["launching"]:
+                    counted[0] += 1
+                time.sleep(0.001)   # lets the launching thread start
+
+        def launch():
+            try:
+                state["launching"] = True
+                g.launch()
+            except BaseException as e:   # re-raised in the main thread
+                state["error"] = e
+            finally:
+                state["launching"] = False
+                state["done"] = True
+
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(30.0)
+        try:
+            counter = threading.Thread(target=count)
+            launcher = threading.Thread(target=launch)
+            counter.start()
+            t0 = time.monotonic()
+            launcher.start()
+            launcher.join(60)
+            elapsed = time.monotonic() - t0
+            state["done"] = True
+            counter.join(60)
+        finally:
+            sys.setswitchinterval(old)
+        if state["error"] is not None:
+            raise state["error"]
+        self.assertEqual(len(g.block_info()), 1)
+        self.assertGreater(counted[0], 0,
+                           f"no Python ran during a {elapsed:.3f} s launch")
+        g.shutdown()
+
+
+class TestLibvirt(Base):
+    """The libvirt backend against libvirt's test driver."""
+
+    def test_block_info_and_shutdown(self):
+        wb, unsafe = self.raw("wb.img"), self.raw("unsafe.img")
+        g = self.handle()
+        g.set_backend("libvirt:test:///default")
+        self.assertEqual(g.get_backend(), "libvirt:test:///default")
+        g.add_drive(wb, cachemode="writeback", format="raw")
+        g.add_drive(unsafe, cachemode="unsafe", format="raw")
+        g.launch()
+
+        info = g.block_info()
+        self.assertEqual([b.id for b in info], ["hd0", "hd1"])
+        self.assertEqual([b.filename for b in info], [wb, unsafe])
+        self.assertEqual([b.format for b in info], ["raw", "raw"])
+        self.assertEqual([b.readonly for b in info], [False, False])
+        self.assertWriteback(info[0])
+        self.assertUnsafe(info[1])
+
+        self.assertError("add_drive: " + LAUNCHED, g.add_drive, wb)
+        g.shutdown()
+        self.assertError("block_info: " + SHUT_DOWN, g.block_info)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
