@@ -1,0 +1,191 @@
+# Sys::Qdrive against real qemu (direct backend) and libvirt's built-in
+# test driver (libvirt backend): launch, block_info, shutdown, and what
+# a launched handle refuses.  Each qemu is started paused (the library
+# passes -S) with 128 MiB, so a launch takes a fraction of a second.
+
+use strict;
+use warnings;
+use Test::More;
+use File::Spec;
+use File::Temp qw(tempdir);
+use Time::HiRes qw(sleep time);
+
+use Sys::Qdrive;
+
+# No qemu is a failure, not a skip: say which package brings it.
+my $hv = $ENV{QDRIVE_HV} || 'qemu-system-x86_64';
+my @where = $hv =~ m{/} ? ($hv) : map { "$_/$hv" } File::Spec->path ();
+unless (grep { -f $_ && -x _ } @where) {
+  fail ("qemu ($hv) can be run");
+  diag ("$hv was not found: install the Debian package qemu-system-x86 "
+        . "(or point \$QDRIVE_HV at another qemu)");
+  done_testing ();
+  exit 1;
+}
+
+my $accel = $ENV{QDRIVE_ACCEL} || 'tcg';
+my $dir = tempdir ('qdrive-perl-launch.XXXXXX', TMPDIR => 1, CLEANUP => 1);
+
+# A sparse raw image of 1 MiB.
+sub make_raw {
+  my ($name) = @_;
+  my $path = "$dir/$name";
+  open my $fh, '>', $path or die "$path: $!";
+  truncate $fh, 1024 * 1024 or die "$path: $!";
+  close $fh or die "$path: $!";
+  return $path;
+}
+
+# Croaks with exactly $text, followed by croak's " at FILE line N.".
+sub dies_with {
+  my ($code, $text, $name) = @_;
+  eval { $code->() };
+  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name);
+}
+
+sub new_direct {
+  my $g = Sys::Qdrive->new ();
+  $g->set_accel ($accel);
+  $g->set_memsize (128);
+  return $g;
+}
+
+# The pids of the processes whose command line contains $text (as one
+# argument or part of one).  Zombies have an empty cmdline, so a qemu
+# that exited but was not reaped shows up through kill 0 instead; see
+# gone_within.
+sub pids_with {
+  my ($text) = @_;
+  my @pids;
+  opendir my $proc, '/proc' or die "/proc: $!";
+  for my $pid (grep { /^\d+$/ } readdir $proc) {
+    open my $fh, '<', "/proc/$pid/cmdline" or next;
+    my $cmdline = do { local $/; <$fh> };
+    next unless defined $cmdline;
+    push @pids, $pid if index ($cmdline, $text) >= 0 && $pid != $$;
+  }
+  return @pids;
+}
+
+# Whether none of @pids exists (not even as a zombie) and no process
+# mentions $text any more, waiting up to $secs seconds.
+sub gone_within {
+  my ($secs, $text, @pids) = @_;
+  my $until = time () + $secs;
+  while (1) {
+    return 1 unless pids_with ($text) || grep { kill 0, $_ } @pids;
+    return 0 if time () > $until;
+    sleep (0.05);
+  }
+}
+
+# 1. Direct backend: three drives, their flags as qemu reports them.
+{
+  my $wb = make_raw ('writeback.img');
+  my $unsafe = make_raw ('unsafe.img');
+  my $ro = make_raw ('readonly.img');
+
+  my $g = new_direct ();
+  $g->add_drive ($wb, cachemode => 'writeback', format => 'raw');
+  $g->add_drive ($unsafe, cachemode => 'unsafe', format => 'raw');
+  $g->add_drive ($ro, readonly => 1, format => 'raw');
+
+  my $t0 = time ();
+  $g->launch ();
+  note (sprintf ('direct launch took %.3f s', time () - $t0));
+
+  my @qemu = pids_with ($wb);
+  is (scalar @qemu, 1, 'one qemu runs with the writeback drive');
+
+  my @info = $g->block_info ();
+  is (scalar @info, 3, 'block_info: one entry per drive');
+  is_deeply ([map { $_->{id} } @info], ['hd0', 'hd1', 'hd2'], 'ids hd0..hd2');
+  is_deeply ([map { $_->{filename} } @info], [$wb, $unsafe, $ro], 'filenames');
+  is_deeply ([map { $_->{format} } @info], ['raw', 'raw', 'raw'], 'formats');
+  is_deeply ([map { $_->{readonly} ? 1 : 0 } @info], [0, 0, 1],
+             'only the third drive is read-only');
+
+  my ($i_wb, $i_unsafe) = @info;
+  ok ($i_wb->{cache_writeback}, 'writeback: cache_writeback true');
+  ok (!$i_wb->{cache_direct}, 'writeback: cache_direct false');
+  ok (!$i_wb->{cache_no_flush}, 'writeback: cache_no_flush false');
+  ok ($i_unsafe->{cache_writeback}, 'unsafe: cache_writeback true');
+  ok (!$i_unsafe->{cache_direct}, 'unsafe: cache_direct false');
+  ok ($i_unsafe->{cache_no_flush}, 'unsafe: cache_no_flush true');
+
+  dies_with (sub { $g->add_drive (make_raw ('late.img')) },
+             'add_drive: the virtual machine is already launched; '
+             . 'this call must come before launch',
+             'add_drive after launch croaks with C\'s text');
+  is (scalar (my @d = $g->list_drives ()), 3,
+      'and the refused drive was not added');
+
+  $g->shutdown ();
+  ok (gone_within (5, $wb, @qemu), 'qemu is gone after shutdown');
+  dies_with (sub { $g->block_info () },
+             'block_info: the virtual machine was shut down; use a new handle',
+             'block_info after shutdown croaks with C\'s text');
+  dies_with (sub { $g->launch () },
+             'launch: the virtual machine was shut down; use a new handle',
+             'launch after shutdown croaks');
+  $g->close ();
+}
+
+# Closing a launched handle without shutdown, by close and by the last
+# reference going away, stops its qemu and removes the handle's
+# private directory (where the QMP socket lives).
+for my $how ('close', 'DESTROY') {
+  my $disk = make_raw ("close-$how.img");
+  my $g = new_direct ();
+  $g->add_drive ($disk, format => 'raw');
+  my ($private) = map { m{^socket,id=qmp,path=(.*)/qmp\.sock,} ? $1 : () }
+    $g->get_qemu_command_line ();
+  ok (defined $private, "$how: the QMP socket's directory is known");
+  $g->launch ();
+  my @qemu = pids_with ($disk);
+  is (scalar @qemu, 1, "$how: qemu runs with this handle's drive");
+  ok (-S "$private/qmp.sock", "$how: the QMP socket exists");
+  ok (!gone_within (0, $disk, @qemu), "$how: the check sees the running qemu");
+  if ($how eq 'close') { $g->close () } else { undef $g }
+  ok (gone_within (5, $disk, @qemu),
+      "$how: no qemu with this handle's drive within 5 s");
+  ok (defined $private && !-e $private,
+      "$how: the handle's directory is removed");
+}
+
+# 2. libvirt backend, libvirt's test driver: no daemon, no qemu.  It
+# reports the cache flags from the domain's live XML.
+{
+  my $wb = make_raw ('lv-writeback.img');
+  my $unsafe = make_raw ('lv-unsafe.img');
+  my $g = Sys::Qdrive->new ();
+  $g->set_backend ('libvirt:test:///default');
+  $g->add_drive ($wb, cachemode => 'writeback', format => 'raw');
+  $g->add_drive ($unsafe, cachemode => 'unsafe', format => 'raw');
+  $g->launch ();
+
+  my @info = $g->block_info ();
+  is (scalar @info, 2, 'libvirt: one entry per drive');
+  is_deeply ([map { $_->{id} } @info], ['hd0', 'hd1'], 'libvirt: ids');
+  is_deeply ([map { $_->{filename} } @info], [$wb, $unsafe],
+             'libvirt: filenames');
+  is_deeply ([map { $_->{format} } @info], ['raw', 'raw'], 'libvirt: formats');
+  my ($i_wb, $i_unsafe) = @info;
+  ok ($i_wb->{cache_writeback}, 'libvirt writeback: cache_writeback true');
+  ok (!$i_wb->{cache_direct}, 'libvirt writeback: cache_direct false');
+  ok (!$i_wb->{cache_no_flush}, 'libvirt writeback: cache_no_flush false');
+  ok ($i_unsafe->{cache_writeback}, 'libvirt unsafe: cache_writeback true');
+  ok (!$i_unsafe->{cache_direct}, 'libvirt unsafe: cache_direct false');
+  ok ($i_unsafe->{cache_no_flush}, 'libvirt unsafe: cache_no_flush true');
+
+  dies_with (sub { $g->add_drive ($wb) },
+             'add_drive: the virtual machine is already launched; '
+             . 'this call must come before launch',
+             'libvirt: add_drive after launch croaks');
+  $g->shutdown ();
+  dies_with (sub { $g->block_info () },
+             'block_info: the virtual machine was shut down; use a new handle',
+             'libvirt: block_info after shutdown croaks');
+}
+
+done_testing ();
