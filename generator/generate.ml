@@ -26,5 +26,8 @@ let () =
   (* OCaml binding. *)
 
   (* The qdrive shell. *)
+  output_to "shell/cmds.h" Shell.generate_header;
+  output_to "shell/cmds.c" Shell.generate_c;
+  output_to "shell/commands.pod" Shell.generate_commands_pod;
 
   Printf.printf "generator: %d file(s) changed\n" !files_written

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# qdrive shell test: the prompt, driven through a pseudo-terminal.
+#
+# qdrive only shows its prompt (libedit) when standard input is a
+# terminal, so the test gives it one, types into it like a user, and
+# reads what appears.  Tab completion is checked by its effect: a
+# command typed with an unfinished word only works if Tab finished it.
+#
+# usage: test-interactive.py DISK   (qdrive must be in PATH)
+
+import os
+import pty
+import re
+import select
+import sys
+import time
+
+TIMEOUT = 20  # seconds for each expected text; generous for busy CI
+# What libedit writes to move the cursor and ring the bell.
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|[\x07\r]")
+
+
+class Session:
+    def __init__(self, argv, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            try:
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.buf = ""       # output not yet matched
+        self.log = ""       # everything, for failure reports
+
+    def read_some(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        r, _, _ = select.select([self.fd], [], [], left)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 4096)
+        except OSError:     # EIO: the child has closed the terminal
+            return False
+        if not data:
+            return False
+        text = data.decode("utf-8", "replace")
+        self.buf += text
+        self.log += text
+        return True
+
+    def expect(self, pattern, what):
+        """Waits for pattern (a regex) in the output; consumes up to it."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            # libedit redraws with cursor movements: ignore them (a
+            # completion shows as "cachemode:un", CR, ESC[54G, "safe").
+            self.buf = ESCAPES.sub("", self.buf)
+            m = re.search(pattern, self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m
+            if not self.read_some(deadline):
+                self.fail("did not see %s (pattern %r)" % (what, pattern))
+
+    def send(self, text):
+        os.write(self.fd, text.encode())
+
+    def fail(self, msg):
+        sys.stderr.write("test-interactive: FAIL: %s\n" % msg)
+        sys.stderr.write("---- terminal output so far ----\n%s\n----\n"
+                         % repr(self.log))
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        sys.exit(1)
+
+    def wait(self):
+        deadline = time.monotonic() + TIMEOUT
+        while self.read_some(deadline):
+            pass
+        _, status = os.waitpid(self.pid, 0)
+        return status
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: test-interactive.py DISK")
+    disk = sys.argv[1]
+    env = dict(os.environ)
+    env["TERM"] = "xterm"
+    env["EDITRC"] = "/dev/null"   # no user key bindings
+    s = Session(["qdrive"], env)
+    prompt = r"qdrive> "
+
+    s.expect(r"Welcome to qdrive", "the welcome text")
+    s.expect(prompt, "the first prompt")
+
+    # Tab completion of an enum value after "key:".  "cachemode:un" is
+    # not a valid value; the drive is only added if Tab made it
+    # "cachemode:unsafe", which list-drives then shows.
+    s.send("add-drive %s format:raw cachemode:un\t" % disk)
+    s.expect(r"cachemode:unsafe", "cachemode:un completed to cachemode:unsafe")
+    s.send("\r")
+    s.expect(prompt, "the prompt after add-drive")
+
+    # Tab completion of a command name (unique prefix).
+    s.send("list-dri\t")
+    s.expect(r"list-drives", "list-dri completed to list-drives")
+    s.send("\r")
+    s.expect(r"cachemode: unsafe\n", "list-drives showing cachemode unsafe")
+    s.expect(r"format: raw|readonly: false", "more of list-drives")
+    s.expect(prompt, "the prompt after list-drives")
+
+    # An error is reported and the prompt comes back.
+    s.send("set-memsize 12x\r")
+    s.expect(r"qdrive: error: set-memsize: memsize: \"12x\" is not valid",
+             "the error for a bad integer")
+    s.expect(prompt, "the prompt after an error")
+
+    # Quoting and several commands on one line.
+    s.send("set-hv \"/opt/my qemu\" : get-hv\r")
+    s.expect(r"/opt/my qemu\n", "the value set with a quoted argument")
+    s.expect(prompt, "the prompt after get-hv")
+
+    s.send("help add-drive\r")
+    s.expect(r"add-drive - add a disk image", "help add-drive")
+    s.expect(prompt, "the prompt after help")
+
+    s.send("quit\r")
+    status = s.wait()
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        s.fail("qdrive did not exit with status 0 after quit (status %d)"
+               % status)
+
+    # End of input (Control-D) leaves too.
+    s = Session(["qdrive"], env)
+    s.expect(prompt, "the first prompt")
+    s.send("\x04")
+    status = s.wait()
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        s.fail("qdrive did not exit with status 0 at end of input")
+
+    print("test-interactive: ok")
+
+
+if __name__ == "__main__":
+    main()
