@@ -161,8 +161,10 @@ main (int argc, char *argv[])
   }
 
   /* "+": options end at the first command, whose arguments may start
-   * with "-" (config -cpu host). */
-  while ((c = getopt_long (argc, argv, "+a:f:hvVx", long_options, NULL)) != -1) {
+   * with "-" (config -cpu host).  ":" and opterr: the messages about
+   * bad options are ours, in the shell's error format. */
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+:a:f:hvVx", long_options, NULL)) != -1) {
     switch (c) {
     case 'a': files[nfiles++] = optarg; break;
     case OPT_RO: ro = 1; break;
@@ -181,7 +183,20 @@ main (int argc, char *argv[])
     case 'V':
       printf ("qdrive %s\n", PACKAGE_VERSION);
       exit (EXIT_SUCCESS);
+    case ':':
+      if (strncmp (argv[optind - 1], "--", 2) == 0)
+        qd_error ("option %s needs an argument", argv[optind - 1]);
+      else
+        qd_error ("option -%c needs an argument", optopt);
+      usage (EXIT_FAILURE);
+      break;
     default:
+      /* A bad long option is the whole word; a bad short one may be
+       * inside a group (-vz): optopt. */
+      if (strncmp (argv[optind - 1], "--", 2) == 0)
+        qd_error ("unrecognized option %s", argv[optind - 1]);
+      else
+        qd_error ("unrecognized option -%c", optopt);
       usage (EXIT_FAILURE);
     }
   }

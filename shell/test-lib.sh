@@ -63,5 +63,5 @@ disk="$tmp/disk.img"
 truncate -s 1M "$disk" || t_fail "cannot create $disk"
 
 t_done () {
-  echo "$0: $ntests checks passed"
+  echo "$0: ok, after $ntests runs of qdrive"
 }
