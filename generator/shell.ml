@@ -96,6 +96,12 @@ let arg_doc c i a =
   | Int64 _ -> "A 64-bit integer."
   | Enum (_, e) -> sprintf "One of: %s." (enum_allowed e)
 
+(* A plain string argument needs no words of its own: the synopsis
+ * and the description say what it is. *)
+let documented_args c =
+  List.filter (function (_, String _) -> false | _ -> true)
+    (List.mapi (fun i a -> (i, a)) c.args)
+
 let field_names s =
   String.concat ", " (List.map (fun (n, _, _) -> n) (find_struct s).sfields)
 
@@ -135,17 +141,17 @@ let help_text c =
   if is_internal c then
     add "This is an internal command for qdrive's own tests.\n\n";
   text c.longdesc;
-  if c.args <> [] then begin
+  let enum_values e =
+    List.iter (fun (v, d) ->
+        add "      %s%s\n" v (if v = e.enum_default then " (default)" else "");
+        text ~indent:"          " d) e.enum_values in
+  if documented_args c <> [] then begin
     add "Arguments:\n\n";
-    List.iteri (fun i a ->
+    List.iter (fun (i, a) ->
         add "  %s\n" (placeholder a);
         text ~indent:"      " (arg_doc c i a);
-        match a with
-        | Enum (_, e) ->
-          List.iter (fun (v, d) ->
-              add "      %s%s\n" v (if v = e.enum_default then " (default)" else "");
-              text ~indent:"          " d) e.enum_values
-        | _ -> ()) c.args
+        match a with Enum (_, e) -> enum_values e | _ -> ())
+      (documented_args c)
   end;
   if c.optargs <> [] then begin
     add "Optional arguments, each written key:value:\n\n";
@@ -153,10 +159,7 @@ let help_text c =
         add "  %s:%s\n" o.oname (optarg_value o);
         text ~indent:"      " o.odoc;
         match o.otype with
-        | OEnum e ->
-          List.iter (fun (v, d) ->
-              add "      %s%s\n" v (if v = e.enum_default then " (default)" else "");
-              text ~indent:"          " d) e.enum_values
+        | OEnum e -> enum_values e
         | OStringList ->
           text ~indent:"      "
             "The value is a list written as one argument: the strings \
@@ -421,6 +424,14 @@ let generate_c () =
 (* ------------------------------------------------------------------ *)
 (* commands.pod: the command list of qdrive(1). *)
 
+let pod_enum_values e =
+  pr "=over 4\n\n";
+  List.iter (fun (v, d) ->
+      pr "=item C<%s>%s\n\n%s\n\n" v
+        (if v = e.enum_default then " (default)" else "") (shellify d))
+    e.enum_values;
+  pr "=back\n\n"
+
 let generate_commands_pod () =
   banner PODStyle;
   List.iter (fun c ->
@@ -428,35 +439,22 @@ let generate_commands_pod () =
       (match alias_of c with Some a -> pr "=head2 %s\n\n" a | None -> ());
       pr "%s\n\n" (synopsis_wrapped ~first:" " ~width:76 c);
       pr "%s\n\n" (shellify c.longdesc);
-      if c.args <> [] then begin
-        pr "=over 4\n\n";
-        List.iteri (fun i a ->
+      if documented_args c <> [] then begin
+        pr "Arguments:\n\n=over 4\n\n";
+        List.iter (fun (i, a) ->
             pr "=item I<%s>\n\n%s\n\n" (placeholder a) (arg_doc c i a);
-            match a with
-            | Enum (_, e) ->
-              pr "=over 4\n\n";
-              List.iter (fun (v, d) ->
-                  pr "=item C<%s>%s\n\n%s\n\n" v
-                    (if v = e.enum_default then " (default)" else "")
-                    (shellify d)) e.enum_values;
-              pr "=back\n\n"
-            | _ -> ()) c.args;
+            match a with Enum (_, e) -> pod_enum_values e | _ -> ())
+          (documented_args c);
         pr "=back\n\n"
       end;
       if c.optargs <> [] then begin
-        pr "Optional arguments, each written I<key>C<:>I<value>:\n\n";
+        pr "Optional arguments, each written I<key>:I<value>:\n\n";
         pr "=over 4\n\n";
         List.iter (fun o ->
             pr "=item C<%s:%s>\n\n%s\n\n" o.oname (optarg_value o)
               (shellify o.odoc);
             match o.otype with
-            | OEnum e ->
-              pr "=over 4\n\n";
-              List.iter (fun (v, d) ->
-                  pr "=item C<%s>%s\n\n%s\n\n" v
-                    (if v = e.enum_default then " (default)" else "")
-                    (shellify d)) e.enum_values;
-              pr "=back\n\n"
+            | OEnum e -> pod_enum_values e
             | OStringList ->
               pr "The value is a list written as one argument, as for \
                   list arguments.\n\n"

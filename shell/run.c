@@ -54,7 +54,7 @@ list_commands (void)
   }
   printf ("\nBuilt-in commands:\n");
   printf ("  %-24s %s\n", "help [COMMAND]",
-          "list the commands, or show one command's documentation");
+          "list the commands, or document one");
   printf ("  %-24s %s\n", "quit, exit, q", "leave qdrive");
   printf ("\nType 'help COMMAND' for one command's documentation; "
           "see also qdrive(1).\n");
