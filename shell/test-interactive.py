@@ -13,6 +13,7 @@ import pty
 import re
 import select
 import sys
+import termios
 import time
 
 TIMEOUT = 20  # seconds for each expected text; generous for busy CI
@@ -64,6 +65,15 @@ class Session:
                 self.fail("did not see %s (pattern %r)" % (what, pattern))
 
     def send(self, text):
+        """Types text once libedit is reading the terminal.  It prints
+        the prompt before it switches the terminal to raw mode; a
+        Control-D typed in between would be taken by the terminal's
+        line discipline, so wait until canonical mode is off."""
+        deadline = time.monotonic() + TIMEOUT
+        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                self.fail("the terminal never left canonical mode")
+            time.sleep(0.01)
         os.write(self.fd, text.encode())
 
     def fail(self, msg):
@@ -78,11 +88,15 @@ class Session:
         sys.exit(1)
 
     def wait(self):
+        """Waits for qdrive to exit, reading what it still writes."""
         deadline = time.monotonic() + TIMEOUT
-        while self.read_some(deadline):
-            pass
-        _, status = os.waitpid(self.pid, 0)
-        return status
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid != 0:
+                return status
+            if not self.read_some(deadline) and time.monotonic() > deadline:
+                self.fail("qdrive did not exit")
+            time.sleep(0.05)
 
 
 def main():
