@@ -1,4 +1,5 @@
 # qdrive shell tests: what every test script shares.  Sourced; runs
+# shellcheck shell=bash
 # under ./run, so "qdrive" is the one just built.
 #
 #   t_ok EXPECTED ARGS...    qdrive ARGS exits 0, prints EXPECTED
