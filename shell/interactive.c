@@ -11,6 +11,7 @@
 
 #include <config.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,9 @@ int
 qd_interactive (qdrive_h *g)
 {
   rl_readline_name = "qdrive";
+  /* Signals are qdrive's (see catch_signals): libedit must not send
+   * them on after restoring the terminal. */
+  rl_catch_signals = 0;
   rl_attempted_completion_function = complete;
   /* Only blanks end a word: "cachemode:un" is one word to complete.
    * libedit reads the first, GNU readline the second. */
@@ -212,6 +216,18 @@ qd_interactive (qdrive_h *g)
     int r;
 
     line = readline ("qdrive> ");
+    if (qd_signal == SIGINT) {
+      /* Control-C: the line typed so far is dropped, as in a shell. */
+      qd_signal = 0;
+      free (line);
+      printf ("\n");
+      continue;
+    }
+    if (qd_signal != 0) {       /* SIGTERM, SIGHUP: leave */
+      free (line);
+      printf ("\n");
+      break;
+    }
     if (line == NULL) {         /* end of input */
       printf ("\n");
       break;
@@ -230,7 +246,11 @@ qd_interactive (qdrive_h *g)
     fflush (stdout);
     if (r == QD_QUIT)
       break;
+    if (qd_signal == SIGINT)    /* it stopped the line's commands */
+      qd_signal = 0;
+    if (qd_signal != 0)
+      break;
   }
   clear_cands ();
-  return QD_OK;
+  return qd_check_signal () == -1 ? QD_ERROR : QD_OK;
 }

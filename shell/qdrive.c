@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,30 @@ add_drives (qdrive_h *g, char **files, size_t nfiles, int ro,
   return r;
 }
 
+static void
+on_signal (int sig)
+{
+  qd_signal = sig;
+}
+
+/* Interrupting qdrive must not leave its temporary files or a qemu
+ * behind: the signals only set qd_signal, and qdrive stops between
+ * commands and closes the handle.  No SA_RESTART, so that a read
+ * waiting for input (the prompt, a script on a pipe) returns. */
+static void
+catch_signals (void)
+{
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+  struct sigaction sa;
+  size_t i;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  for (i = 0; i < sizeof sigs / sizeof sigs[0]; ++i)
+    sigaction (sigs[i], &sa, NULL);
+}
+
 static int
 run_script_file (qdrive_h *g, const char *script)
 {
@@ -211,6 +236,7 @@ main (int argc, char *argv[])
     usage (EXIT_FAILURE);
   }
 
+  catch_signals ();
   g = qdrive_create ();
   if (g == NULL) {
     qd_error ("cannot create a qdrive handle: %s", strerror (errno));

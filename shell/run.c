@@ -11,6 +11,17 @@
 
 const char *const qd_builtins[] = { "help", "quit", "exit", "q", NULL };
 
+volatile sig_atomic_t qd_signal;
+
+int
+qd_check_signal (void)
+{
+  if (qd_signal == 0)
+    return 0;
+  qd_error ("stopped by a signal: %s", strsignal (qd_signal));
+  return -1;
+}
+
 /* Commands may be written with underscores too (add_drive), as the
  * calls are named in the C API. */
 static int
@@ -128,7 +139,11 @@ qd_run_sequence (qdrive_h *g, size_t argc, char **argv, const int *quoted)
         (strcmp (argv[i], ":") == 0 && (quoted == NULL || !quoted[i]))) {
       /* Empty commands (": :", a trailing ":") are nothing to run. */
       if (i > start) {
-        int r = qd_run_command (g, i - start, argv + start);
+        int r;
+
+        if (qd_check_signal () == -1)
+          return QD_ERROR;
+        r = qd_run_command (g, i - start, argv + start);
         if (r != QD_OK)
           return r;
       }
@@ -146,7 +161,8 @@ qd_run_script (qdrive_h *g, FILE *f, const char *name)
   unsigned long lineno = 0;
   int r = QD_OK;
 
-  while (r == QD_OK && getline (&line, &size, f) != -1) {
+  while (r == QD_OK && qd_check_signal () == 0 &&
+         getline (&line, &size, f) != -1) {
     char location[1024];
     struct qd_words w;
     const char *errmsg;
@@ -164,7 +180,9 @@ qd_run_script (qdrive_h *g, FILE *f, const char *name)
     }
     qd_location = NULL;
   }
-  if (r == QD_OK && ferror (f)) {
+  if (r == QD_OK && qd_check_signal () == -1)
+    r = QD_ERROR;
+  else if (r == QD_OK && ferror (f)) {
     qd_error ("%s: %s", name, strerror (errno));
     r = QD_ERROR;
   }

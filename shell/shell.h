@@ -4,6 +4,7 @@
 #ifndef QDRIVE_SHELL_H
 #define QDRIVE_SHELL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +64,16 @@ extern void qd_print_bool (int b);
 extern void qd_print_string_list (char **l);
 
 /* ---- run.c: finding and running commands ---- */
+
+/* The last SIGINT, SIGTERM or SIGHUP received, or 0.  The handler
+ * only sets it: a command that is running finishes, then no further
+ * command runs (at the prompt, SIGINT only discards the line being
+ * typed), and qdrive closes its handle, which removes its temporary
+ * files and stops qemu. */
+extern volatile sig_atomic_t qd_signal;
+
+/* If a signal was received: print that, and return -1. */
+extern int qd_check_signal (void);
 
 /* What running a command gives. */
 #define QD_OK 0

@@ -12,6 +12,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sys
 import termios
 import time
@@ -139,6 +140,16 @@ def main():
     s.expect(r"/opt/my qemu\n", "the value set with a quoted argument")
     s.expect(prompt, "the prompt after get-hv")
 
+    # Control-C drops the line being typed (set-smp does not run) and
+    # gives a new prompt.
+    s.send("set-smp 7 : get-smp")
+    s.expect(r"set-smp 7 : get-smp", "the line typed")
+    s.send("\x03")
+    s.expect(prompt, "the prompt after Control-C")
+    s.send("get-smp\r")
+    s.expect(r"\n1\n", "get-smp printing 1 (set-smp 7 was dropped)")
+    s.expect(prompt, "the prompt after get-smp")
+
     s.send("help add-drive\r")
     s.expect(r"add-drive - add a disk image", "help add-drive")
     s.expect(prompt, "the prompt after help")
@@ -156,6 +167,28 @@ def main():
     status = s.wait()
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         s.fail("qdrive did not exit with status 0 at end of input")
+
+    # SIGTERM at the prompt: qdrive says so, closes its handle (its
+    # temporary directory goes) and exits with status 1.
+    tmpdir = os.path.join(os.path.dirname(os.path.abspath(disk)), "t")
+    os.mkdir(tmpdir)
+    s = Session(["qdrive"], dict(env, TMPDIR=tmpdir))
+    s.expect(prompt, "the first prompt")
+    s.send("add-drive-scratch 1048576\r")
+    s.expect(prompt, "the prompt after add-drive-scratch")
+    if len(os.listdir(tmpdir)) != 1:
+        s.fail("no temporary directory in %s" % tmpdir)
+    s.send("get-s")
+    s.expect(r"get-s", "the start of a line")
+    os.kill(s.pid, signal.SIGTERM)
+    status = s.wait()
+    s.expect(r"qdrive: error: stopped by a signal: Terminated", "the signal")
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 1:
+        s.fail("qdrive did not exit with status 1 after SIGTERM")
+    if os.listdir(tmpdir):
+        s.fail("temporary files left in %s: %s"
+               % (tmpdir, os.listdir(tmpdir)))
+    os.rmdir(tmpdir)
 
     print("test-interactive: ok")
 

@@ -104,4 +104,26 @@ printf '#!/usr/bin/env -S qdrive -f\nset-smp 4 : get-smp\n' > "$tmp/prog"
 chmod +x "$tmp/prog"
 [ "$("$tmp/prog")" = 4 ] || t_fail "#! script"
 
+# A signal stops a script between commands, and qdrive still closes
+# its handle: the temporary directory with the scratch disk goes.
+mkfifo "$tmp/fifo"
+mkdir "$tmp/t"
+TMPDIR="$tmp/t" qdrive -f "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 3>"$tmp/fifo"
+echo "add-drive-scratch 1048576" >&3
+for _ in $(seq 200); do
+  [ -n "$(ls -A "$tmp/t")" ] && break
+  sleep 0.05
+done
+[ -n "$(ls -A "$tmp/t")" ] || t_fail "add-drive-scratch made no temporary directory"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+exec 3>&-
+[ "$rc" -eq 1 ] &&
+  [ "$(cat "$tmp/err")" = "qdrive: error: stopped by a signal: Terminated" ] &&
+  [ -z "$(ls -A "$tmp/t")" ] ||
+  { t_show -f fifo; ls -lR "$tmp/t" >&2; t_fail "SIGTERM during a script"; }
+
 t_done
