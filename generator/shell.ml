@@ -436,8 +436,10 @@ let generate_commands_pod () =
   banner PODStyle;
   List.iter (fun c ->
       pr "=head2 %s\n\n" (dashes c.name);
-      (match alias_of c with Some a -> pr "=head2 %s\n\n" a | None -> ());
       pr "%s\n\n" (synopsis_wrapped ~first:" " ~width:76 c);
+      (match alias_of c with
+       | Some a -> pr "Alias: C<%s>.\n\n" a
+       | None -> ());
       pr "%s\n\n" (shellify c.longdesc);
       if documented_args c <> [] then begin
         pr "Arguments:\n\n=over 4\n\n";
