@@ -86,6 +86,15 @@ t_run config -smp 2
 [ "$rc" -eq 1 ] && grep -q '^qdrive: error: config: qemuparam: "-smp" is set by qdrive itself' "$tmp/err" ||
   { t_show config -smp 2; t_fail "options after the command"; }
 
+# The environment the library reads when qdrive makes its handle; a
+# bad value stops qdrive before any command.
+QDRIVE_HV=/opt/qemu t_ok "/opt/qemu" get-hv
+QDRIVE_ACCEL=tcg t_ok "tcg" get-accel
+QDRIVE_ACCEL=xen t_run get-accel
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+  [ "$(head -n 1 "$tmp/err")" = 'qdrive: error: QDRIVE_ACCEL: "xen" is not valid; allowed: kvm:tcg, kvm, tcg' ] ||
+  { t_show get-accel; t_fail "QDRIVE_ACCEL=xen"; }
+
 # help: the public commands, not the internal ones; help COMMAND.
 t_run help
 [ "$rc" -eq 0 ] && grep -q '^  add-drive, add  *add a disk image to the virtual machine$' "$tmp/out" &&
