@@ -37,5 +37,8 @@ let () =
   output_to "ocaml/t/xlang.ml" Ocaml_emit.generate_xlang;
 
   (* The qdrive shell. *)
+  output_to "shell/cmds.h" Shell.generate_header;
+  output_to "shell/cmds.c" Shell.generate_c;
+  output_to "shell/commands.pod" Shell.generate_commands_pod;
 
   Printf.printf "generator: %d file(s) changed\n" !files_written

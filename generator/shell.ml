@@ -1,0 +1,468 @@
+(* qdrive generator: the qdrive shell.
+ *
+ * shell/cmds.h and shell/cmds.c: the command table.  Every call of
+ * the API is a command named with dashes (add-drive); each gets a run
+ * function that parses its arguments from strings, makes the call and
+ * prints the result, and a help text rendered from the same POD as the
+ * man page.
+ *
+ * shell/commands.pod: the command list of qdrive(1).
+ *)
+
+open Printf
+open Types
+open Utils
+open Api
+
+(* help lists commands sorted by name; internal ones stay callable
+ * (the shell's tests use them) but are left out of help and the man
+ * page. *)
+let sorted = List.sort (fun a b -> compare a.name b.name) calls
+let public = List.filter (fun c -> not (is_internal c)) sorted
+
+(* The descriptions name other calls as C<list_drives>; in the shell
+ * they are commands, list-drives. *)
+let shellify pod =
+  let re = Str.regexp "C<\\([a-z_]+\\)>" in
+  Str.global_substitute re (fun s ->
+      let n = Str.matched_group 1 s in
+      if List.exists (fun c -> c.name = n) calls then sprintf "C<%s>" (dashes n)
+      else Str.matched_string s) pod
+
+(* ------------------------------------------------------------------ *)
+(* How arguments are written. *)
+
+(* Number of positional arguments that must be given.  Trailing
+ * OptStrings may be left out (they are then NULL), but only for
+ * commands without key:value arguments, where nothing follows them. *)
+let min_args c =
+  if c.optargs <> [] then List.length c.args
+  else
+    let rec drop = function OptString _ :: r -> drop r | l -> l in
+    List.length (drop (List.rev c.args))
+
+let placeholder a = String.uppercase_ascii (arg_name a)
+
+let optarg_value o = match o.otype with
+  | OBool -> "true|false"
+  | OInt | OInt64 -> "N"
+  | OString -> "STRING"
+  | OStringList -> "LIST"
+  | OEnum e -> String.concat "|" (enum_names e)
+
+let synopsis_words c =
+  let m = min_args c in
+  (dashes c.name ::
+   List.mapi (fun i a ->
+       if i >= m then "[" ^ placeholder a ^ "]" else placeholder a) c.args) @
+  List.map (fun o -> sprintf "[%s:%s]" o.oname (optarg_value o)) c.optargs
+
+let synopsis_line c = String.concat " " (synopsis_words c)
+
+(* The synopsis wrapped at [width], every line after the first
+ * indented under the first argument. *)
+let synopsis_wrapped ?(first = "") ?(width = 72) c =
+  let words = synopsis_words c in
+  let indent =
+    String.make (String.length first + String.length (dashes c.name) + 1) ' ' in
+  let b = Buffer.create 256 in
+  let col = ref 0 in
+  List.iteri (fun i w ->
+      if i = 0 then (Buffer.add_string b (first ^ w);
+                     col := String.length first + String.length w)
+      else if !col + 1 + String.length w > width then begin
+        Buffer.add_string b ("\n" ^ indent ^ w);
+        col := String.length indent + String.length w
+      end else (Buffer.add_string b (" " ^ w);
+                col := !col + 1 + String.length w)) words;
+  Buffer.contents b
+
+(* What each kind of positional argument is, in POD. *)
+let arg_doc c i a =
+  let omitted = i >= min_args c in
+  match a with
+  | String _ -> "A string."
+  | OptString _ ->
+    if omitted then
+      "A string, or C<NULL> for none.  It may be left out, which is \
+       the same as C<NULL>."
+    else "A string, or C<NULL> for none."
+  | StringList _ ->
+    "A list of strings, written as one argument: the strings separated \
+     by spaces, each quoted if it contains spaces or quotes \
+     (C<'a \"b c\"'> is C<a> and C<b c>; C<\"\"> is the empty list)."
+  | Bool _ -> "C<true> or C<false> (also C<yes>/C<no>, C<1>/C<0>)."
+  | Int _ -> "An integer."
+  | Int64 _ -> "A 64-bit integer."
+  | Enum (_, e) -> sprintf "One of: %s." (enum_allowed e)
+
+(* A plain string argument needs no words of its own: the synopsis
+ * and the description say what it is. *)
+let documented_args c =
+  List.filter (function (_, String _) -> false | _ -> true)
+    (List.mapi (fun i a -> (i, a)) c.args)
+
+let field_names s =
+  String.concat ", " (List.map (fun (n, _, _) -> n) (find_struct s).sfields)
+
+let ret_doc = function
+  | RErr -> None
+  | RBool -> Some "Prints C<true> or C<false>."
+  | RInt | RInt64 -> Some "Prints a number."
+  | RString -> Some "Prints a string."
+  | RStringList -> Some "Prints one string per line."
+  | RStruct s ->
+    Some (sprintf "Prints one line C<FIELD: VALUE> per field (%s)."
+            (field_names s))
+  | RStructList s ->
+    Some (sprintf "Prints one block of C<FIELD: VALUE> lines per entry \
+                   (%s), with a blank line between blocks." (field_names s))
+
+let state_doc c =
+  if has_flag c ConfigOnly then
+    Some "This command fails once the virtual machine is launched."
+  else if has_flag c LaunchedOnly then
+    Some "This command fails unless the virtual machine is launched."
+  else None
+
+(* ------------------------------------------------------------------ *)
+(* help COMMAND: plain text from the POD. *)
+
+let help_text c =
+  let b = Buffer.create 2048 in
+  let add fmt = ksprintf (Buffer.add_string b) fmt in
+  let text ?(indent = "") pod =
+    add "%s\n\n" (pod_to_wrapped_text ~indent (shellify pod)) in
+  add "%s - %s\n\n" (dashes c.name) c.shortdesc;
+  add "%s\n\n" (synopsis_wrapped ~first:"Usage: " c);
+  (match alias_of c with
+   | Some a -> add "Alias: %s\n\n" a
+   | None -> ());
+  if is_internal c then
+    add "This is an internal command for qdrive's own tests.\n\n";
+  text c.longdesc;
+  let enum_values e =
+    List.iter (fun (v, d) ->
+        add "      %s%s\n" v (if v = e.enum_default then " (default)" else "");
+        text ~indent:"          " d) e.enum_values in
+  if documented_args c <> [] then begin
+    add "Arguments:\n\n";
+    List.iter (fun (i, a) ->
+        add "  %s\n" (placeholder a);
+        text ~indent:"      " (arg_doc c i a);
+        match a with Enum (_, e) -> enum_values e | _ -> ())
+      (documented_args c)
+  end;
+  if c.optargs <> [] then begin
+    add "Optional arguments, each written key:value:\n\n";
+    List.iter (fun o ->
+        add "  %s:%s\n" o.oname (optarg_value o);
+        text ~indent:"      " o.odoc;
+        match o.otype with
+        | OEnum e -> enum_values e
+        | OStringList ->
+          text ~indent:"      "
+            "The value is a list written as one argument: the strings \
+             separated by spaces, quoted if they contain spaces."
+        | _ -> ()) c.optargs
+  end;
+  (match ret_doc c.ret with Some d -> text d | None -> ());
+  (match state_doc c with Some d -> text d | None -> ());
+  String.trim (Buffer.contents b) ^ "\n"
+
+(* ------------------------------------------------------------------ *)
+(* cmds.h *)
+
+let generate_header () =
+  banner CStyle;
+  pr "\
+#ifndef QDRIVE_SHELL_CMDS_H
+#define QDRIVE_SHELL_CMDS_H
+
+#include <stddef.h>
+
+#include \"qdrive.h\"
+
+/* What a positional or key:value argument holds: for parsing errors,
+ * completion and help. */
+enum qd_kind {
+  QD_STRING, QD_OPTSTRING, QD_LIST, QD_BOOL, QD_INT, QD_INT64, QD_ENUM
+};
+
+struct qd_param {
+  const char *name;
+  enum qd_kind kind;
+  const char *const *values;    /* QD_ENUM: the values, NULL-terminated */
+};
+
+struct qd_command;
+typedef int (*qd_run_fn) (qdrive_h *g, const struct qd_command *cmd,
+                          size_t argc, char **argv);
+
+struct qd_command {
+  const char *name;             /* add-drive */
+  const char *alias;            /* add, or NULL */
+  int internal;                 /* callable, but not in help or completion */
+  const char *shortdesc;
+  const char *synopsis;         /* one line */
+  const char *help;             /* the text of help COMMAND */
+  size_t min_args, max_args;    /* positional arguments */
+  const struct qd_param *args;  /* max_args of them */
+  const struct qd_param *optargs;
+  size_t noptargs;
+  qd_run_fn run;                /* 0 on success, -1 after printing an error */
+};
+
+extern const struct qd_command qd_commands[];
+extern const size_t qd_ncommands;
+
+#endif /* QDRIVE_SHELL_CMDS_H */
+"
+
+(* ------------------------------------------------------------------ *)
+(* cmds.c *)
+
+(* A long text as one C string literal per line. *)
+let pr_c_text s =
+  let lines = String.split_on_char '\n' s in
+  let lines =
+    match List.rev lines with "" :: r -> List.rev r | _ -> lines in
+  List.iter (fun l -> pr "  %s\n" (c_quote (l ^ "\n"))) lines
+
+let kind_of_arg = function
+  | String _ -> "QD_STRING", None
+  | OptString _ -> "QD_OPTSTRING", None
+  | StringList _ -> "QD_LIST", None
+  | Bool _ -> "QD_BOOL", None
+  | Int _ -> "QD_INT", None
+  | Int64 _ -> "QD_INT64", None
+  | Enum (_, e) -> "QD_ENUM", Some e
+
+let kind_of_optarg o = match o.otype with
+  | OBool -> "QD_BOOL", None
+  | OInt -> "QD_INT", None
+  | OInt64 -> "QD_INT64", None
+  | OString -> "QD_STRING", None
+  | OStringList -> "QD_LIST", None
+  | OEnum e -> "QD_ENUM", Some e
+
+let pr_params var params =
+  pr "static const struct qd_param %s[] = {\n" var;
+  List.iter (fun (name, (kind, e)) ->
+      pr "  { %s, %s, %s },\n" (c_quote name) kind
+        (match e with Some e -> "enum_" ^ e.enum_name | None -> "NULL"))
+    params;
+  pr "};\n\n"
+
+(* Parse the string [src] into the C variable [dst] of the argument's
+ * type; [what] names the argument in errors. *)
+let parse_into ?(ind = "  ") kind what src dst =
+  let fn = match kind with
+    | `Bool -> "qd_parse_bool" | `Int -> "qd_parse_int"
+    | `Int64 -> "qd_parse_int64" | `List -> "qd_parse_list" in
+  pr "%sif (%s (cmd, %s, %s, &%s) == -1)\n%s  goto out;\n"
+    ind fn (c_quote what) src dst ind
+
+let generate_run c =
+  let base = c_opts_name c in
+  let has_opts = c.optargs <> [] in
+  let nargs = List.length c.args in
+  let m = min_args c in
+  pr "static int\nrun_%s (qdrive_h *g, const struct qd_command *cmd,\n" c.name;
+  pr "%s size_t argc, char **argv)\n{\n"
+    (String.make (String.length c.name + 5) ' ');
+  pr "  int ret = -1;\n";
+  (* Declarations. *)
+  List.iter (fun a ->
+      match a with
+      | String n | OptString n | Enum (n, _) -> pr "  const char *arg_%s;\n" n
+      | StringList n -> pr "  char **arg_%s = NULL;\n" n
+      | Bool n | Int n -> pr "  int arg_%s;\n" n
+      | Int64 n -> pr "  int64_t arg_%s;\n" n) c.args;
+  if has_opts then begin
+    pr "  struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
+    List.iter (fun o ->
+        if o.otype = OStringList then pr "  char **optarg_%s = NULL;\n" o.oname)
+      c.optargs;
+    pr "  uint64_t seen = 0;\n  size_t i;\n  const char *value;\n"
+  end;
+  (match c.ret with
+   | RErr | RBool | RInt -> pr "  int r;\n"
+   | RInt64 -> pr "  int64_t r;\n"
+   | _ -> pr "  %sr;\n" (C.c_ret_type c.ret));
+  pr "\n  if (qd_check_argc (cmd, argc, argv) == -1)\n    return -1;\n";
+  (* Positional arguments. *)
+  List.iteri (fun i a ->
+      let src = sprintf "argv[%d]" i in
+      let n = arg_name a in
+      let v = "arg_" ^ n in
+      match a with
+      | String _ | Enum _ -> pr "  %s = %s;\n" v src
+      | OptString _ ->
+        if i >= m then
+          pr "  %s = argc > %d ? qd_optstring (%s) : NULL;\n" v i src
+        else pr "  %s = qd_optstring (%s);\n" v src
+      | StringList _ -> parse_into `List n src v
+      | Bool _ -> parse_into `Bool n src v
+      | Int _ -> parse_into `Int n src v
+      | Int64 _ -> parse_into `Int64 n src v) c.args;
+  (* key:value arguments. *)
+  if has_opts then begin
+    pr "  for (i = %d; i < argc; ++i) {\n" nargs;
+    pr "    switch (qd_optarg (cmd, argv[i], &seen, &value)) {\n";
+    iteri_from 0 (fun i o ->
+        pr "    case %d:\n" i;
+        let dst = "optargs." ^ o.oname in
+        let parse k d = parse_into ~ind:"      " k o.oname "value" d in
+        (match o.otype with
+         | OBool -> parse `Bool dst
+         | OInt -> parse `Int dst
+         | OInt64 -> parse `Int64 dst
+         | OString | OEnum _ -> pr "      %s = value;\n" dst
+         | OStringList ->
+           parse `List ("optarg_" ^ o.oname);
+           pr "      %s = optarg_%s;\n" dst o.oname);
+        pr "      optargs.bitmask |= %s_BITMASK;\n" (C.optarg_const c o);
+        pr "      break;\n") c.optargs;
+    pr "    default:\n      goto out;\n    }\n  }\n"
+  end;
+  (* The call. *)
+  let args =
+    String.concat ", " ("g" :: List.map (fun a -> "arg_" ^ arg_name a) c.args) in
+  if has_opts then pr "\n  r = qdrive_%s_argv (%s, &optargs);\n" base args
+  else pr "\n  r = qdrive_%s (%s);\n" c.name args;
+  pr "  if (r == %s) {\n    qd_lib_error (g);\n    goto out;\n  }\n"
+    (C.c_err_value c.ret);
+  (* The result. *)
+  (match c.ret with
+   | RErr -> ()
+   | RBool -> pr "  qd_print_bool (r);\n"
+   | RInt -> pr "  printf (\"%%d\\n\", r);\n"
+   | RInt64 -> pr "  printf (\"%%\" PRIi64 \"\\n\", r);\n"
+   | RString -> pr "  printf (\"%%s\\n\", r);\n  free (r);\n"
+   | RStringList ->
+     pr "  qd_print_string_list (r);\n  qdrive_free_string_list (r);\n"
+   | RStruct s -> pr "  print_%s (r);\n  qdrive_free_%s (r);\n" s s
+   | RStructList s ->
+     pr "  print_%s_list (r);\n  qdrive_free_%s_list (r);\n" s s);
+  pr "  ret = 0;\n out:\n";
+  List.iter (function
+      | StringList n -> pr "  qd_free_list (arg_%s);\n" n
+      | _ -> ()) c.args;
+  List.iter (fun o ->
+      if o.otype = OStringList then pr "  qd_free_list (optarg_%s);\n" o.oname)
+    c.optargs;
+  pr "  return ret;\n}\n\n"
+
+let generate_struct_printers s =
+  pr "static void\nprint_%s (const struct qdrive_%s *s)\n{\n" s.sname s.sname;
+  List.iter (fun (n, t, _) ->
+      match t with
+      | FString -> pr "  printf (\"%s: %%s\\n\", s->%s);\n" n n
+      | FBool -> pr "  printf (\"%s: %%s\\n\", s->%s ? \"true\" : \"false\");\n" n n
+      | FInt -> pr "  printf (\"%s: %%d\\n\", s->%s);\n" n n
+      | FInt64 -> pr "  printf (\"%s: %%\" PRIi64 \"\\n\", s->%s);\n" n n)
+    s.sfields;
+  pr "}\n\n";
+  pr "static void\nprint_%s_list (const struct qdrive_%s_list *l)\n{\n"
+    s.sname s.sname;
+  pr "  size_t i;\n\n  for (i = 0; i < l->len; ++i) {\n";
+  pr "    if (i > 0)\n      putchar ('\\n');\n";
+  pr "    print_%s (&l->val[i]);\n  }\n}\n\n" s.sname
+
+let generate_c () =
+  banner CStyle;
+  pr "\
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include \"qdrive.h\"
+#include \"cmds.h\"
+#include \"shell.h\"
+
+";
+  (* Enum values, for completion. *)
+  List.iter (fun e ->
+      pr "static const char *const enum_%s[] = { %s, NULL };\n" e.enum_name
+        (String.concat ", " (List.map c_quote (enum_names e)))) enums;
+  pr "\n";
+  (* Only the structs some call returns get printers, so that none is
+   * unused. *)
+  let returned = List.sort_uniq compare (List.filter_map (fun c ->
+      match c.ret with RStruct s | RStructList s -> Some s | _ -> None) calls) in
+  List.iter (fun s -> generate_struct_printers (find_struct s)) returned;
+  List.iter (fun c ->
+      generate_run c;
+      if c.args <> [] then
+        pr_params ("args_" ^ c.name)
+          (List.map (fun a -> arg_name a, kind_of_arg a) c.args);
+      if c.optargs <> [] then
+        pr_params ("optargs_" ^ c.name)
+          (List.map (fun o -> o.oname, kind_of_optarg o) c.optargs);
+      pr "static const char help_%s[] =\n" c.name;
+      pr_c_text (help_text c);
+      pr "  ;\n\n") sorted;
+  pr "const struct qd_command qd_commands[] = {\n";
+  List.iter (fun c ->
+      pr "  { %s, %s, %d,\n" (c_quote (dashes c.name))
+        (match alias_of c with Some a -> c_quote a | None -> "NULL")
+        (if is_internal c then 1 else 0);
+      pr "    %s,\n" (c_quote c.shortdesc);
+      pr "    %s,\n" (c_quote (synopsis_line c));
+      pr "    help_%s, %d, %d,\n" c.name (min_args c) (List.length c.args);
+      pr "    %s, %s, %d,\n"
+        (if c.args <> [] then "args_" ^ c.name else "NULL")
+        (if c.optargs <> [] then "optargs_" ^ c.name else "NULL")
+        (List.length c.optargs);
+      pr "    run_%s },\n" c.name) sorted;
+  pr "};\n\nconst size_t qd_ncommands = %d;\n" (List.length sorted)
+
+(* ------------------------------------------------------------------ *)
+(* commands.pod: the command list of qdrive(1). *)
+
+let pod_enum_values e =
+  pr "=over 4\n\n";
+  List.iter (fun (v, d) ->
+      pr "=item C<%s>%s\n\n%s\n\n" v
+        (if v = e.enum_default then " (default)" else "") (shellify d))
+    e.enum_values;
+  pr "=back\n\n"
+
+let generate_commands_pod () =
+  banner PODStyle;
+  List.iter (fun c ->
+      pr "=head2 %s\n\n" (dashes c.name);
+      pr "%s\n\n" (synopsis_wrapped ~first:" " ~width:76 c);
+      (match alias_of c with
+       | Some a -> pr "Alias: C<%s>.\n\n" a
+       | None -> ());
+      pr "%s\n\n" (shellify c.longdesc);
+      if documented_args c <> [] then begin
+        pr "Arguments:\n\n=over 4\n\n";
+        List.iter (fun (i, a) ->
+            pr "=item I<%s>\n\n%s\n\n" (placeholder a) (arg_doc c i a);
+            match a with Enum (_, e) -> pod_enum_values e | _ -> ())
+          (documented_args c);
+        pr "=back\n\n"
+      end;
+      if c.optargs <> [] then begin
+        pr "Optional arguments, each written I<key>:I<value>:\n\n";
+        pr "=over 4\n\n";
+        List.iter (fun o ->
+            pr "=item C<%s:%s>\n\n%s\n\n" o.oname (optarg_value o)
+              (shellify o.odoc);
+            match o.otype with
+            | OEnum e -> pod_enum_values e
+            | OStringList ->
+              pr "The value is a list written as one argument, as for \
+                  list arguments.\n\n"
+            | _ -> ()) c.optargs;
+        pr "=back\n\n"
+      end;
+      (match ret_doc c.ret with Some d -> pr "%s\n\n" d | None -> ());
+      (match state_doc c with Some d -> pr "%s\n\n" d | None -> ()))
+    public

@@ -1,0 +1,202 @@
+/* qdrive shell: turning words into argument values, and printing
+ * results.  The generated run functions (cmds.c) call these; each
+ * parser prints its own error, naming the command, the argument, the
+ * value and what is allowed, and returns -1. */
+
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "shell.h"
+
+int
+qd_check_argc (const struct qd_command *cmd, size_t argc, char **argv)
+{
+  if (argc < cmd->min_args) {
+    qd_error ("%s: missing argument %s; usage: %s",
+              cmd->name, cmd->args[argc].name, cmd->synopsis);
+    return -1;
+  }
+  /* With key:value arguments, extra words are checked by qd_optarg. */
+  if (cmd->noptargs == 0 && argc > cmd->max_args) {
+    qd_error ("%s: unexpected argument \"%s\"; usage: %s",
+              cmd->name, argv[cmd->max_args], cmd->synopsis);
+    return -1;
+  }
+  return 0;
+}
+
+/* "readonly, format, ..." for error messages; a static fallback if
+ * there is no memory for it. */
+static char *
+optarg_names (const struct qd_command *cmd)
+{
+  char *buf = NULL;
+  size_t len, i;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (f == NULL)
+    return NULL;
+  for (i = 0; i < cmd->noptargs; ++i)
+    fprintf (f, "%s%s", i ? ", " : "", cmd->optargs[i].name);
+  if (fclose (f) != 0) {
+    free (buf);
+    return NULL;
+  }
+  return buf;
+}
+
+int
+qd_optarg (const struct qd_command *cmd, const char *word,
+           uint64_t *seen, const char **value)
+{
+  const char *colon = strchr (word, ':');
+  char *names;
+  size_t i;
+
+  if (colon != NULL) {
+    size_t keylen = colon - word;
+
+    for (i = 0; i < cmd->noptargs; ++i) {
+      const char *name = cmd->optargs[i].name;
+
+      if (strlen (name) == keylen && strncmp (word, name, keylen) == 0) {
+        if (*seen & (UINT64_C(1) << i)) {
+          qd_error ("%s: optional argument \"%s\" given more than once",
+                    cmd->name, name);
+          return -1;
+        }
+        *seen |= UINT64_C(1) << i;
+        *value = colon + 1;
+        return i;
+      }
+    }
+  }
+
+  names = optarg_names (cmd);
+  if (colon == NULL)
+    qd_error ("%s: unexpected argument \"%s\"; optional arguments are "
+              "written key:value, with key one of: %s",
+              cmd->name, word, names ? names : "(out of memory)");
+  else
+    qd_error ("%s: unknown optional argument \"%.*s\"; allowed: %s",
+              cmd->name, (int) (colon - word), word,
+              names ? names : "(out of memory)");
+  free (names);
+  return -1;
+}
+
+const char *
+qd_optstring (const char *s)
+{
+  return strcmp (s, "NULL") == 0 ? NULL : s;
+}
+
+int
+qd_parse_bool (const struct qd_command *cmd, const char *what,
+               const char *s, int *r)
+{
+  if (strcasecmp (s, "true") == 0 || strcasecmp (s, "yes") == 0 ||
+      strcmp (s, "1") == 0) {
+    *r = 1;
+    return 0;
+  }
+  if (strcasecmp (s, "false") == 0 || strcasecmp (s, "no") == 0 ||
+      strcmp (s, "0") == 0) {
+    *r = 0;
+    return 0;
+  }
+  qd_error ("%s: %s: \"%s\" is not valid; allowed: true, false, yes, no, 1, 0",
+            cmd->name, what, s);
+  return -1;
+}
+
+/* Decimal only, with nothing before or after the number. */
+static int
+parse_integer (const struct qd_command *cmd, const char *what,
+               const char *s, int64_t min, int64_t max, int64_t *r)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  v = strtoll (s, &end, 10);
+  if (*s == '\0' || isspace ((unsigned char) *s) || *end != '\0') {
+    qd_error ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
+              PRIi64 " to %" PRIi64, cmd->name, what, s, min, max);
+    return -1;
+  }
+  if (errno == ERANGE || v < min || v > max) {
+    qd_error ("%s: %s: \"%s\" is out of range; allowed: an integer from %"
+              PRIi64 " to %" PRIi64, cmd->name, what, s, min, max);
+    return -1;
+  }
+  *r = v;
+  return 0;
+}
+
+int
+qd_parse_int (const struct qd_command *cmd, const char *what,
+              const char *s, int *r)
+{
+  int64_t v;
+
+  if (parse_integer (cmd, what, s, INT32_MIN, INT32_MAX, &v) == -1)
+    return -1;
+  *r = v;
+  return 0;
+}
+
+int
+qd_parse_int64 (const struct qd_command *cmd, const char *what,
+                const char *s, int64_t *r)
+{
+  return parse_integer (cmd, what, s, INT64_MIN, INT64_MAX, r);
+}
+
+/* A list is written as one argument holding words, split like a line
+ * (without comments): 'a "b c"' is the list a, b c. */
+int
+qd_parse_list (const struct qd_command *cmd, const char *what,
+               const char *s, char ***r)
+{
+  struct qd_words w;
+  const char *errmsg;
+
+  if (qd_split_words (s, 0, &w, &errmsg) == -1) {
+    qd_error ("%s: %s: \"%s\" is not a valid list: %s",
+              cmd->name, what, s, errmsg);
+    return -1;
+  }
+  /* The words become the list; it is NULL-terminated already. */
+  *r = w.word;
+  free (w.quoted);
+  return 0;
+}
+
+void
+qd_free_list (char **l)
+{
+  qdrive_free_string_list (l);
+}
+
+void
+qd_print_bool (int b)
+{
+  printf ("%s\n", b ? "true" : "false");
+}
+
+void
+qd_print_string_list (char **l)
+{
+  size_t i;
+
+  for (i = 0; l[i] != NULL; ++i)
+    printf ("%s\n", l[i]);
+}

@@ -1,0 +1,191 @@
+/* qdrive shell: finding commands, running them, help, and scripts. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+const char *const qd_builtins[] = { "help", "quit", "exit", "q", NULL };
+
+volatile sig_atomic_t qd_signal;
+
+int
+qd_check_signal (void)
+{
+  if (qd_signal == 0)
+    return 0;
+  qd_error ("stopped by a signal: %s", strsignal (qd_signal));
+  return -1;
+}
+
+/* Commands may be written with underscores too (add_drive), as the
+ * calls are named in the C API. */
+static int
+same_name (const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++) {
+    char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+    if (x != y)
+      return 0;
+  }
+  return *a == *b;
+}
+
+const struct qd_command *
+qd_find_command (const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < qd_ncommands; ++i)
+    if (same_name (name, qd_commands[i].name) ||
+        (qd_commands[i].alias && strcmp (name, qd_commands[i].alias) == 0))
+      return &qd_commands[i];
+  return NULL;
+}
+
+static void
+list_commands (void)
+{
+  size_t i;
+
+  printf ("Commands:\n");
+  for (i = 0; i < qd_ncommands; ++i) {
+    const struct qd_command *c = &qd_commands[i];
+    char names[64];
+
+    if (c->internal)
+      continue;
+    snprintf (names, sizeof names, "%s%s%s", c->name,
+              c->alias ? ", " : "", c->alias ? c->alias : "");
+    printf ("  %-24s %s\n", names, c->shortdesc);
+  }
+  printf ("\nBuilt-in commands:\n");
+  printf ("  %-24s %s\n", "help [COMMAND]",
+          "list the commands, or document one");
+  printf ("  %-24s %s\n", "quit, exit, q", "leave qdrive");
+  printf ("\nType 'help COMMAND' for one command's documentation; "
+          "see also qdrive(1).\n");
+}
+
+static int
+help (size_t argc, char **argv)
+{
+  const struct qd_command *cmd;
+
+  if (argc == 1) {
+    list_commands ();
+    return QD_OK;
+  }
+  if (argc > 2) {
+    qd_error ("help: unexpected argument \"%s\"; usage: help [COMMAND]",
+              argv[2]);
+    return QD_ERROR;
+  }
+  if (strcmp (argv[1], "help") == 0) {
+    printf ("help - list the commands, or show one command's "
+            "documentation\n\nUsage: help [COMMAND]\n");
+    return QD_OK;
+  }
+  if (strcmp (argv[1], "quit") == 0 || strcmp (argv[1], "exit") == 0 ||
+      strcmp (argv[1], "q") == 0) {
+    printf ("quit - leave qdrive\n\nUsage: quit\n\nAlso: exit, q\n");
+    return QD_OK;
+  }
+  cmd = qd_find_command (argv[1]);
+  if (cmd == NULL) {
+    qd_error ("help: \"%s\": unknown command; 'help' lists the commands",
+              argv[1]);
+    return QD_ERROR;
+  }
+  fputs (cmd->help, stdout);
+  return QD_OK;
+}
+
+int
+qd_run_command (qdrive_h *g, size_t argc, char **argv)
+{
+  const struct qd_command *cmd;
+
+  if (strcmp (argv[0], "help") == 0)
+    return help (argc, argv);
+  if (strcmp (argv[0], "quit") == 0 || strcmp (argv[0], "exit") == 0 ||
+      strcmp (argv[0], "q") == 0) {
+    if (argc > 1) {
+      qd_error ("%s: unexpected argument \"%s\"; usage: %s",
+                argv[0], argv[1], argv[0]);
+      return QD_ERROR;
+    }
+    return QD_QUIT;
+  }
+  cmd = qd_find_command (argv[0]);
+  if (cmd == NULL) {
+    qd_error ("%s: unknown command; 'help' lists the commands", argv[0]);
+    return QD_ERROR;
+  }
+  return cmd->run (g, cmd, argc - 1, argv + 1) == -1 ? QD_ERROR : QD_OK;
+}
+
+int
+qd_run_sequence (qdrive_h *g, size_t argc, char **argv, const int *quoted)
+{
+  size_t start = 0, i;
+
+  for (i = 0; i <= argc; ++i) {
+    if (i == argc ||
+        (strcmp (argv[i], ":") == 0 && (quoted == NULL || !quoted[i]))) {
+      /* Empty commands (": :", a trailing ":") are nothing to run. */
+      if (i > start) {
+        int r;
+
+        if (qd_check_signal () == -1)
+          return QD_ERROR;
+        r = qd_run_command (g, i - start, argv + start);
+        if (r != QD_OK)
+          return r;
+      }
+      start = i + 1;
+    }
+  }
+  return QD_OK;
+}
+
+int
+qd_run_script (qdrive_h *g, FILE *f, const char *name)
+{
+  char *line = NULL;
+  size_t size = 0;
+  unsigned long lineno = 0;
+  int r = QD_OK;
+
+  while (r == QD_OK && qd_check_signal () == 0 &&
+         getline (&line, &size, f) != -1) {
+    char location[1024];
+    struct qd_words w;
+    const char *errmsg;
+
+    lineno++;
+    snprintf (location, sizeof location, "%s:%lu", name, lineno);
+    qd_location = location;
+    if (qd_split_words (line, 1, &w, &errmsg) == -1) {
+      qd_error ("%s", errmsg);
+      r = QD_ERROR;
+    }
+    else {
+      r = qd_run_sequence (g, w.len, w.word, w.quoted);
+      qd_free_words (&w);
+    }
+    qd_location = NULL;
+  }
+  if (r == QD_OK && qd_check_signal () == -1)
+    r = QD_ERROR;
+  else if (r == QD_OK && ferror (f)) {
+    qd_error ("%s: %s", name, strerror (errno));
+    r = QD_ERROR;
+  }
+  free (line);
+  return r;
+}

@@ -1,0 +1,105 @@
+/* qdrive shell: what the hand-written files and the generated command
+ * table (cmds.c) share. */
+
+#ifndef QDRIVE_SHELL_H
+#define QDRIVE_SHELL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qdrive.h"
+#include "cmds.h"
+
+/* ---- errors.c: reporting ---- */
+
+/* Where the command being run came from, such as "script.qd:3", put
+ * in front of every error; NULL on the command line and at the
+ * prompt. */
+extern const char *qd_location;
+
+/* Prints "qdrive: error: [LOCATION: ]MESSAGE" on stderr. */
+extern void qd_error (const char *fs, ...)
+  __attribute__((format (printf, 1, 2)));
+
+/* Prints the library's last error on g, unchanged, the same way. */
+extern void qd_lib_error (qdrive_h *g);
+
+/* ---- words.c: splitting lines into words ---- */
+
+struct qd_words {
+  size_t len;
+  char **word;
+  int *quoted;                  /* word had quotes or backslashes */
+};
+
+/* Splits a line into words the way a POSIX shell does for quoting:
+ * "..." (with \" \\ \n \t), '...', a backslash quotes the next
+ * character and, if comments is true, an unquoted # starting a word
+ * begins a comment.  Returns 0, or -1 with *errmsg set (and w empty);
+ * also -1 with errno set if out of memory. */
+extern int qd_split_words (const char *line, int comments,
+                           struct qd_words *w, const char **errmsg);
+extern void qd_free_words (struct qd_words *w);
+
+/* ---- parse.c: argument values, and printing results ---- */
+
+extern int qd_check_argc (const struct qd_command *cmd, size_t argc,
+                          char **argv);
+extern int qd_optarg (const struct qd_command *cmd, const char *word,
+                      uint64_t *seen, const char **value);
+extern const char *qd_optstring (const char *s);
+extern int qd_parse_bool (const struct qd_command *cmd, const char *what,
+                          const char *s, int *r);
+extern int qd_parse_int (const struct qd_command *cmd, const char *what,
+                         const char *s, int *r);
+extern int qd_parse_int64 (const struct qd_command *cmd, const char *what,
+                           const char *s, int64_t *r);
+extern int qd_parse_list (const struct qd_command *cmd, const char *what,
+                          const char *s, char ***r);
+extern void qd_free_list (char **l);
+
+extern void qd_print_bool (int b);
+extern void qd_print_string_list (char **l);
+
+/* ---- run.c: finding and running commands ---- */
+
+/* The last SIGINT, SIGTERM or SIGHUP received, or 0.  The handler
+ * only sets it: a command that is running finishes, then no further
+ * command runs (at the prompt, SIGINT only discards the line being
+ * typed), and qdrive closes its handle, which removes its temporary
+ * files and stops qemu. */
+extern volatile sig_atomic_t qd_signal;
+
+/* If a signal was received: print that, and return -1. */
+extern int qd_check_signal (void);
+
+/* What running a command gives. */
+#define QD_OK 0
+#define QD_ERROR (-1)
+#define QD_QUIT 1               /* quit or exit: stop reading commands */
+
+extern const struct qd_command *qd_find_command (const char *name);
+
+/* Runs one command: argv[0] is its name. */
+extern int qd_run_command (qdrive_h *g, size_t argc, char **argv);
+
+/* Runs the commands in argv, separated by words that are a lone ":"
+ * (not quoted, when quoted is given).  Stops at the first error or
+ * quit. */
+extern int qd_run_sequence (qdrive_h *g, size_t argc, char **argv,
+                            const int *quoted);
+
+/* Reads commands from f, one line at a time (name is used in error
+ * locations).  Stops at the first error or quit. */
+extern int qd_run_script (qdrive_h *g, FILE *f, const char *name);
+
+/* The built-in commands, which are not calls of the library. */
+extern const char *const qd_builtins[];
+
+/* ---- interactive.c: the prompt ---- */
+
+extern int qd_interactive (qdrive_h *g);
+
+#endif /* QDRIVE_SHELL_H */

@@ -1,0 +1,53 @@
+#!/bin/bash -
+# qdrive shell test: commands separated by a lone ":", and quoted
+# arguments that hold ":" and spaces, on the command line and in
+# scripts.
+. "$srcdir/test-lib.sh"
+
+mkdir "$tmp/dir : with colon"
+odd="$tmp/dir : with colon/disk:1 2.img"
+truncate -s 1M "$odd"
+
+# Command line: the calling shell's quoting makes the words; only a
+# word that is exactly ":" separates.
+t_ok " : 
+-
+a:b" internal-rstring ' : ' : internal-rstring - : internal-rstring "a:b"
+t_run add-drive "$odd" name:"my : name" : list-drives
+[ "$rc" -eq 0 ] && grep -qx "filename: $odd" "$tmp/out" &&
+  grep -qx "name: my : name" "$tmp/out" ||
+  { t_show add-drive; t_fail "quoted file name and name with ':' and spaces"; }
+
+t_ok "/opt/my qemu:1
+ : " set-hv "/opt/my qemu:1" : get-hv : internal-rstring " : "
+t_ok "::" internal-rstring "::"
+
+# Empty commands (": :", leading or trailing ":") are nothing.
+t_ok "256
+1" : get-memsize : : get-smp :
+
+# A lone ":" cannot be an argument on the command line: it separates.
+t_err "qdrive: error: internal-rstring: missing argument val; usage: internal-rstring VAL" \
+  internal-rstring : get-memsize
+
+# Scripts: quotes and backslashes keep ":" an argument.
+cat > "$tmp/s.qd" <<SCRIPT
+add-drive "$odd" name:"my : name" : list-drives
+internal-rstring ":" : internal-rstring ':' : internal-rstring \\: : get-smp
+internal-rstring x:y:z: : internal-rstring ' a : b '
+internal-echo "a : b" NULL 'x ":" "y z"' no 0 0 unsafe ostring:"k : v" ostringlist:'":" ""'
+SCRIPT
+t_run -f "$tmp/s.qd"
+expected=":
+:
+:
+1
+x:y:z:
+ a : b 
+str=\"a : b\" optstr=NULL strlist=[\"x\", \":\", \"y z\"] b=false i=0 i64=0 mode=unsafe obool=unset oint=unset oint64=unset ostring=\"k : v\" ostringlist=[\":\", \"\"] oenum=unset"
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] &&
+  grep -qx "filename: $odd" "$tmp/out" && grep -qx "name: my : name" "$tmp/out" &&
+  diff -u <(printf '%s\n' "$expected") <(tail -n 7 "$tmp/out") ||
+  { t_show -f s.qd; t_fail "':' and quoting in a script"; }
+
+t_done
