@@ -346,7 +346,7 @@ START_TEST (test_trace)
   qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "bad", -1);
   qdrive_get_memsize (g);
   qdrive_config (g, "-no-reboot", NULL);
-  qdrive_internal_rstringlist (g, "2");
+  qdrive_free_string_list (qdrive_internal_rstringlist (g, "2"));
   qdrive_set_trace (g, 0);
   qdrive_get_memsize (g);
   capture_end (saved);

@@ -345,6 +345,8 @@ START_TEST (test_drive_kinds)
   OK (g, qdrive_shutdown (g));
   assert_nothing_left (g, tmpdir);
   free (scratch);
+  free (raw_wb); free (raw_un); free (q_wb); free (q_un); free (ro);
+  free (dis); free (dbe); free (cor); free (comma); free (base); free (top);
 }
 END_TEST
 
@@ -457,6 +459,8 @@ START_TEST (test_readonly_unchanged)
   assert_nothing_left (g, tmpdir);
   free (hmp_path);
   free (hmp_arg);
+  free (ro);
+  free (rw);
 }
 END_TEST
 
@@ -508,6 +512,7 @@ START_TEST (test_states)
   ck_assert (qdrive_launch (g) == -1);
   ERROR_HAS (g, "launch: the virtual machine was shut down");
   assert_nothing_left (g, tmpdir);
+  free (disk);
 }
 END_TEST
 
