@@ -1,6 +1,7 @@
 #!/bin/bash -
 # qdrive: make check-valgrind.  The C tests and each binding's own tests
-# under valgrind memcheck, run against the build tree through ./run.
+# under valgrind memcheck, and the threaded C tests under helgrind, run
+# against the build tree through ./run.
 #
 # A run fails on any memcheck error and on any "definitely lost" block
 # that tests/valgrind.supp does not explain (it explains only the
@@ -42,9 +43,18 @@ run () {
 
 # C: each Check suite (its forked children are checked too) and the C
 # half of the cross-language test.
-for t in test-drives test-api test-threads test-launch libvirt-xml libvirt-launch; do
+for t in test-drives test-api test-threads test-concurrency test-hostile \
+         test-launch libvirt-xml libvirt-launch; do
   run "c-$t" "$b/tests" "$b/libtool" --mode=execute "${vg[@]}" "./$t"
 done
+# Threads under helgrind: 8 threads x 1,000 handles, and 8 threads
+# sharing one handle.
+hg=(valgrind -q --tool=helgrind --error-exitcode=99
+    --suppressions="$s/tests/helgrind.supp")
+for t in test-concurrency test-threads; do
+  run "helgrind-$t" "$b/tests" "$b/libtool" --mode=execute "${hg[@]}" "./$t"
+done
+
 # xlang NAME DIR COMMAND...: COMMAND under valgrind, its output equal
 # to the cross-language test's expected file.
 xlang () {
