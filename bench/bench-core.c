@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#include "table.h"
 
 #ifdef HAVE_GUESTFS_H
 #include <guestfs.h>
@@ -289,6 +290,23 @@ main (int argc, char *argv[])
   row ("add_drive_opts, 3 optargs (ns/call)", qd_add_ns, gf_add_ns, "ns");
   row ("rejected call, bad cachemode (ns/call)", qd_rej_ns, gf_rej_ns, "ns");
   row ("RSS growth, 100,000 drives (MB)", qd_rss, gf_rss, "MB");
+#ifdef HAVE_GUESTFS_H
+  const char *gf_name = "libguestfs 1.48 C";
+#else
+  const char *gf_name = "libguestfs 1.48 C (not installed)";
+#endif
+  bench_table_row ("C core", "add_drive_opts, 3 optargs", qd_add_ns,
+                   gf_name, gf_add_ns, "ns");
+  bench_table_row ("C core", "rejected call (bad cachemode)", qd_rej_ns,
+                   gf_name, gf_rej_ns, "ns");
+  bench_table_row ("C core", "RSS growth, 100,000 drives", qd_rss,
+                   gf_name, gf_rss, "MB");
+  bench_table_row ("C core", "get_qemu_command_line per drive, 10 drives",
+                   c10, "itself at 10 drives", c10, "ns");
+  bench_table_row ("C core", "get_qemu_command_line per drive, 1,000 drives",
+                   c1000, "itself at 10 drives", c10, "ns");
+  bench_table_row ("C core", "get_qemu_command_line per drive, 10,000 drives",
+                   c10000, "itself at 10 drives", c10, "ns");
   printf ("\nget_qemu_command_line, ns per drive: %.1f at 10, %.1f at 1,000, "
           "%.1f at 10,000 drives (10,000 / 10 ratio %.2f; 1.0 is linear)\n",
           c10, c1000, c10000, c10000 / c10);

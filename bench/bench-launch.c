@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#include "table.h"
 
 extern char **environ;
 
@@ -250,6 +251,12 @@ main (int argc, char *argv[])
   ml = median (la, rounds);
   printf ("  launch / floor:  %.3f (%+.1f ms)\n", ml / mf, (ml - mf) * 1000);
   printf ("  launch / floor2: %.3f (%+.1f ms)\n", ml / m2, (ml - m2) * 1000);
+  bench_table_row ("launch", "launch to ready (paused, 1 drive)", ml * 1000,
+                   "bare qemu to its QMP greeting", mf * 1000, "ms");
+  bench_table_row ("launch", "launch to ready (paused, 1 drive)", ml * 1000,
+                   "bare qemu to query-block answered", m2 * 1000, "ms");
+  bench_table_row ("launch", "shutdown", median (sh, rounds) * 1000,
+                   "-", 0, "ms");
 
   unlink (disk);
   rmdir (dir);

@@ -134,6 +134,21 @@ for my $kind ('good', 'bad') {
   $median{$kind}{$_} = median (@{$ns{$_}}) for keys %ns;
 }
 
+# Appends a row to $BENCH_TABLE, bench/run's summary table.
+sub table_row {
+  my ($what, $q, $l) = @_;
+  return unless $ENV{BENCH_TABLE};
+  open my $fh, '>>', $ENV{BENCH_TABLE} or return;
+  if (defined $l) {
+    printf $fh "| Perl | %s | %.1f ns | libguestfs 1.48 Perl | %.1f ns | %.2f |\n",
+      $what, $q, $l, $q / $l;
+  } else {
+    printf $fh "| Perl | %s | %.1f ns | libguestfs 1.48 Perl (not installed) | - | - |\n",
+      $what, $q;
+  }
+  close $fh;
+}
+
 printf "Perl binding benchmark: median of %d rounds of %d calls each (%s time)\n",
   $rounds, $calls, $wall ? 'wall-clock' : 'CPU';
 printf "perl %vd, Sys::Qdrive %s%s\n", $^V, Sys::Qdrive->VERSION,
@@ -148,6 +163,7 @@ for my $kind ('good', 'bad') {
   printf "%-44s %9.0f ns %9s ns %8s\n", $label, $q,
     defined $l ? sprintf ('%.0f', $l) : 'n/a',
     defined $l ? sprintf ('%.2f', $q / $l) : 'n/a';
+  table_row ($label, $q, $l);
 }
 print "\nFloors that both bindings pay, and the rest:\n";
 for my $kind ('good', 'bad') {

@@ -81,6 +81,24 @@ def measure(libs, disk):
             {n: statistics.median(v) for n, v in bad.items()})
 
 
+
+def table_rows(ok, bad):
+    """Appends the key figures to $BENCH_TABLE (see bench/run)."""
+    path = os.environ.get("BENCH_TABLE")
+    if not path:
+        return
+    other = "libguestfs 1.48 Python"
+    with open(path, "a") as f:
+        for what, m in [("add_drive, 3 keyword args", ok),
+                        ("rejected call (bad cachemode)", bad)]:
+            if "libguestfs" in m:
+                f.write("| Python | %s | %.1f ns | %s | %.1f ns | %.2f |\n"
+                        % (what, m["qdrive"], other, m["libguestfs"],
+                           m["qdrive"] / m["libguestfs"]))
+            else:
+                f.write("| Python | %s | %.1f ns | %s (not installed) | - | - |\n"
+                        % (what, m["qdrive"], other))
+
 def main():
     with tempfile.TemporaryDirectory(prefix="qdrive-bench-") as d:
         disk = os.path.join(d, "disk.img")
@@ -110,6 +128,7 @@ def main():
                 lambda g: g.close(), RuntimeError)
             print("libguestfs module: %s" % guestfs.__file__)
         ok, bad = measure(libs, disk)
+        table_rows(ok, bad)
         print()
         if guestfs is None:
             print("%-24s %10s" % ("", "qdrive"))

@@ -42,11 +42,29 @@ let measure sides f =
   List.iter2 (fun s a ->
       Printf.printf "  %-20s median %8.1f ns/call   (fastest round %8.1f)\n"
         s.name (median a) (minimum a)) sides times;
-  match List.map median times with
-  | q :: rest ->
-    List.iter2 (fun s m ->
-        Printf.printf "  qdrive / %s = %.3f\n" s.name (q /. m)) (List.tl sides) rest
-  | [] -> ()
+  let meds = List.map median times in
+  (match meds with
+   | q :: rest ->
+     List.iter2 (fun s m ->
+         Printf.printf "  qdrive / %s = %.3f\n" s.name (q /. m))
+       (List.tl sides) rest
+   | [] -> ());
+  meds
+
+(* Appends a row to $BENCH_TABLE, bench/run's summary table. *)
+let table_row what meds =
+  match Sys.getenv_opt "BENCH_TABLE", meds with
+  | Some path, q :: rest ->
+    let oc = open_out_gen [Open_append; Open_creat] 0o644 path in
+    (match rest with
+     | l :: _ ->
+       Printf.fprintf oc "| OCaml | %s | %.1f ns | libguestfs 1.48 OCaml | \
+                          %.1f ns | %.2f |\n" what q l (q /. l)
+     | [] ->
+       Printf.fprintf oc "| OCaml | %s | %.1f ns | libguestfs 1.48 OCaml \
+                          (not installed) | - | - |\n" what q);
+    close_out oc
+  | _ -> ()
 
 let () =
   let file = Filename.temp_file "bench_ocaml" ".img" in
@@ -57,11 +75,13 @@ let () =
   Printf.printf "add_drive, 3 optional arguments (format raw, cachemode \
                  unsafe, readonly false), existing regular file, %d calls \
                  a round:\n" calls_per_round;
-  measure sides (fun s -> s.add_drive file);
+  table_row "add_drive, 3 optargs (native)"
+    (measure sides (fun s -> s.add_drive file));
   Printf.printf "\nget_memsize (no system call: the cost of the binding and \
                  the library's call path), %d calls a round:\n"
     quick_calls_per_round;
-  measure sides (fun s -> s.get_memsize ());
+  table_row "get_memsize (no system call)"
+    (measure sides (fun s -> s.get_memsize ()));
   Sys.remove file;
   if !others = [] then
     print_endline "\n  (libguestfs's OCaml binding is not installed: \
