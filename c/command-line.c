@@ -66,7 +66,7 @@ arg_putn (struct arg *x, const char *s, size_t n)
   if (x->failed)
     return;
   if (x->len + n + 1 > x->cap) {
-    size_t cap = x->cap ? x->cap : 128;
+    size_t cap = x->cap ? x->cap : 64;
     char *p;
 
     while (cap < x->len + n + 1)
