@@ -5,17 +5,7 @@
 
 open Printf
 
-let failures = ref 0
-let check name ok =
-  if not ok then (eprintf "FAIL: %s\n%!" name; incr failures)
-
-(* f must raise Qdrive.Error with exactly [msg]. *)
-let raises name msg f =
-  match f () with
-  | _ -> eprintf "FAIL: %s: no exception\n%!" name; incr failures
-  | exception Qdrive.Error m when m = msg -> ()
-  | exception Qdrive.Error m ->
-    eprintf "FAIL: %s:\n  got:  %s\n  want: %s\n%!" name m msg; incr failures
+open Launch_helpers
 
 let tmpdir =
   let d = Filename.temp_file "qdrive-ocaml" "" in

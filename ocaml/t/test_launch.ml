@@ -12,47 +12,10 @@
 
 open Printf
 
-let failures = ref 0
-let check name ok =
-  if not ok then (eprintf "FAIL: %s\n%!" name; incr failures)
+open Launch_helpers
 
-(* Stop here: what follows depends on what just failed. *)
-let fatal fmt = ksprintf (fun s -> eprintf "FAIL: %s\n%!" s; exit 1) fmt
-
-(* f must raise Qdrive.Error with exactly [msg]. *)
-let raises name msg f =
-  match f () with
-  | _ -> eprintf "FAIL: %s: no exception\n%!" name; incr failures
-  | exception Qdrive.Error m when m = msg -> ()
-  | exception Qdrive.Error m ->
-    eprintf "FAIL: %s:\n  got:  %s\n  want: %s\n%!" name m msg; incr failures
-
-let started = Unix.gettimeofday ()
-
-let rec rm_rf p =
-  if Sys.is_directory p then begin
-    Array.iter (fun f -> rm_rf (Filename.concat p f)) (Sys.readdir p);
-    Unix.rmdir p
-  end else Sys.remove p
-
-(* Removed at exit, also when a failure stops the test early. *)
-let tmpdir =
-  let d = Filename.temp_file "qdrive-ocaml-launch" "" in
-  Sys.remove d; Unix.mkdir d 0o700;
-  at_exit (fun () -> try rm_rf d with Sys_error _ | Unix.Unix_error _ -> ());
-  d
-
-(* A sparse raw image of 1 MB. *)
-let image name =
-  let p = Filename.concat tmpdir name in
-  close_out (open_out p); Unix.truncate p (1 lsl 20); p
-
-let accel () =
-  match Sys.getenv_opt "QDRIVE_ACCEL" with
-  | None | Some "" | Some "tcg" -> `Tcg
-  | Some "kvm" -> `Kvm
-  | Some "kvm:tcg" -> `Kvm_tcg
-  | Some s -> fatal "QDRIVE_ACCEL=%s: allowed: kvm, tcg, kvm:tcg" s
+let tmpdir = temp_dir "qdrive-ocaml-launch"
+let image = image tmpdir
 
 let new_handle () =
   let g = Qdrive.create () in
@@ -60,20 +23,7 @@ let new_handle () =
   Qdrive.set_memsize g 128;
   g
 
-(* The test fails, not skips, without qemu. *)
-let () =
-  let g = Qdrive.create () in
-  let hv = Qdrive.get_hv g in
-  Qdrive.close g;
-  let executable p = try Unix.access p [Unix.X_OK]; true with Unix.Unix_error _ -> false in
-  let found =
-    if String.contains hv '/' then executable hv
-    else
-      List.exists (fun d -> d <> "" && executable (Filename.concat d hv))
-        (String.split_on_char ':' (try Sys.getenv "PATH" with Not_found -> ""))
-  in
-  if not found then
-    fatal "%s not found: install the Debian package qemu-system-x86" hv
+let () = require_qemu ()
 
 (* ---- processes, from /proc -------------------------------------------- *)
 
