@@ -4,22 +4,14 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Temp qw(tempdir);
 use POSIX ();
 
 use Sys::Qdrive;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use QdriveTest;
 
-my $dir = tempdir (CLEANUP => 1);
-my $disk = "$dir/disk.img";
-open my $fh, '>', $disk or die;
-close $fh;
-
-# Croaks with exactly $text, followed by croak's " at FILE line N.".
-sub dies_with {
-  my ($code, $text, $name) = @_;
-  eval { $code->() };
-  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name);
-}
+my ($dir, $disk) = empty_disk ();
 
 # Life cycle.
 {

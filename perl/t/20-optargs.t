@@ -4,20 +4,13 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Temp qw(tempdir);
 
 use Sys::Qdrive;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use QdriveTest;
 
-my $dir = tempdir (CLEANUP => 1);
-my $disk = "$dir/disk.img";
-open my $fh, '>', $disk or die;
-close $fh;
-
-sub dies_with {
-  my ($code, $text, $name) = @_;
-  eval { $code->() };
-  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name) or diag $@;
-}
+my ($dir, $disk) = empty_disk ();
 
 # add_drive: each optional argument alone, as list_drives reports it.
 my %defaults = (format => '', iface => 'scsi', cachemode => 'writeback',

@@ -6,42 +6,17 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Spec;
-use File::Temp qw(tempdir);
 use Time::HiRes qw(sleep time);
 
 use Sys::Qdrive;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use QdriveTest;
 
-# No qemu is a failure, not a skip: say which package brings it.
-my $hv = $ENV{QDRIVE_HV} || 'qemu-system-x86_64';
-my @where = $hv =~ m{/} ? ($hv) : map { "$_/$hv" } File::Spec->path ();
-unless (grep { -f $_ && -x _ } @where) {
-  fail ("qemu ($hv) can be run");
-  diag ("$hv was not found: install the Debian package qemu-system-x86 "
-        . "(or point \$QDRIVE_HV at another qemu)");
-  done_testing ();
-  exit 1;
-}
+require_qemu ();
 
 my $accel = $ENV{QDRIVE_ACCEL} || 'tcg';
-my $dir = tempdir ('qdrive-perl-launch.XXXXXX', TMPDIR => 1, CLEANUP => 1);
-
-# A sparse raw image of 1 MiB.
-sub make_raw {
-  my ($name) = @_;
-  my $path = "$dir/$name";
-  open my $fh, '>', $path or die "$path: $!";
-  truncate $fh, 1024 * 1024 or die "$path: $!";
-  close $fh or die "$path: $!";
-  return $path;
-}
-
-# Croaks with exactly $text, followed by croak's " at FILE line N.".
-sub dies_with {
-  my ($code, $text, $name) = @_;
-  eval { $code->() };
-  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name);
-}
+my $dir = scratch_dir ('qdrive-perl-launch');
 
 sub new_direct {
   my $g = Sys::Qdrive->new ();
@@ -81,9 +56,9 @@ sub gone_within {
 
 # 1. Direct backend: three drives, their flags as qemu reports them.
 {
-  my $wb = make_raw ('writeback.img');
-  my $unsafe = make_raw ('unsafe.img');
-  my $ro = make_raw ('readonly.img');
+  my $wb = make_raw ($dir, 'writeback.img');
+  my $unsafe = make_raw ($dir, 'unsafe.img');
+  my $ro = make_raw ($dir, 'readonly.img');
 
   my $g = new_direct ();
   $g->add_drive ($wb, cachemode => 'writeback', format => 'raw');
@@ -113,7 +88,7 @@ sub gone_within {
   ok (!$i_unsafe->{cache_direct}, 'unsafe: cache_direct false');
   ok ($i_unsafe->{cache_no_flush}, 'unsafe: cache_no_flush true');
 
-  dies_with (sub { $g->add_drive (make_raw ('late.img')) },
+  dies_with (sub { $g->add_drive (make_raw ($dir, 'late.img')) },
              'add_drive: the virtual machine is already launched; '
              . 'this call must come before launch',
              'add_drive after launch croaks with C\'s text');
@@ -135,7 +110,7 @@ sub gone_within {
 # reference going away, stops its qemu and removes the handle's
 # private directory (where the QMP socket lives).
 for my $how ('close', 'DESTROY') {
-  my $disk = make_raw ("close-$how.img");
+  my $disk = make_raw ($dir, "close-$how.img");
   my $g = new_direct ();
   $g->add_drive ($disk, format => 'raw');
   my ($private) = map { m{^socket,id=qmp,path=(.*)/qmp\.sock,} ? $1 : () }
@@ -156,8 +131,8 @@ for my $how ('close', 'DESTROY') {
 # 2. libvirt backend, libvirt's test driver: no daemon, no qemu.  It
 # reports the cache flags from the domain's live XML.
 {
-  my $wb = make_raw ('lv-writeback.img');
-  my $unsafe = make_raw ('lv-unsafe.img');
+  my $wb = make_raw ($dir, 'lv-writeback.img');
+  my $unsafe = make_raw ($dir, 'lv-unsafe.img');
   my $g = Sys::Qdrive->new ();
   $g->set_backend ('libvirt:test:///default');
   $g->add_drive ($wb, cachemode => 'writeback', format => 'raw');

@@ -11,45 +11,21 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Spec;
-use File::Temp qw(tempdir);
 
 use Sys::Qdrive;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use QdriveTest;
 
-# No qemu is a failure, not a skip: say which package brings it.
-my $hv = Sys::Qdrive->new ()->get_hv ();
-my @where = $hv =~ m{/} ? ($hv) : map { "$_/$hv" } File::Spec->path ();
-unless (grep { -f $_ && -x _ } @where) {
-  fail ("qemu ($hv) can be run");
-  diag ("$hv was not found: install the Debian package qemu-system-x86");
-  done_testing ();
-  exit 1;
-}
+require_qemu ();
 
-my $dir = tempdir ('qdrive-perl-hostile.XXXXXX', TMPDIR => 1, CLEANUP => 1);
-
-# A sparse raw image of 1 MiB.
-sub make_raw {
-  my ($name) = @_;
-  my $path = "$dir/$name";
-  open my $fh, '>', $path or die "$path: $!";
-  truncate $fh, 1024 * 1024 or die "$path: $!";
-  close $fh or die "$path: $!";
-  return $path;
-}
-
-# Croaks with exactly $text, followed by croak's " at FILE line N.".
-sub dies_with {
-  my ($code, $text, $name) = @_;
-  eval { $code->() };
-  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name);
-}
+my $dir = scratch_dir ('qdrive-perl-hostile');
 
 # 1. Hostile file names, all on one handle, one launch.
 {
   my @names = ('x,format=qcow2', 'x,file.driver=ssh', '-leading-dash',
                'a:b', "new\nline", 'sp ace', 'q"uote', 'back\\slash');
-  my @paths = map { make_raw ($_) } @names;
+  my @paths = map { make_raw ($dir, $_) } @names;
 
   my $g = Sys::Qdrive->new ();
   $g->set_accel ($ENV{QDRIVE_ACCEL} || 'tcg');
@@ -81,7 +57,7 @@ sub dies_with {
 
 # 2. Labels and formats with ',', '=' or ' ' are refused.
 {
-  my $disk = make_raw ('disk.img');
+  my $disk = make_raw ($dir, 'disk.img');
   my $g = Sys::Qdrive->new ();
   # One good drive first, so that "unchanged" is not just "empty".
   $g->add_drive ($disk, format => 'raw', label => 'good');
