@@ -12,13 +12,15 @@
 
 import errno
 import os
-import shutil
-import tempfile
+import sys
 import unittest
 
 import qdrive
 
-MIB = 1024 * 1024
+# launchlib.py is next to this script.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from launchlib import (  # noqa: E402
+    ScratchTestCase, require_qemu, set_up_for_launch)
 
 HOSTILE_NAMES = [
     "x,format=qcow2",
@@ -37,39 +39,26 @@ FORMAT_ERROR = ('add_drive: format: "%s" is not valid; allowed: a '
                 'non-empty name of letters, digits, _ and -')
 
 
-class Base(unittest.TestCase):
+class Base(ScratchTestCase):
+    tmp_prefix = "qdrive-py-hostile-"
+
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="qdrive-py-hostile-")
-        self.dir = self.tmp.name
+        super().setUp()
         self.g = qdrive.Handle()
 
     def tearDown(self):
         self.g.close()
-        self.tmp.cleanup()
-
-    def raw(self, name):
-        """A sparse 1 MiB raw image in the test's directory."""
-        path = os.path.join(self.dir, name)
-        with open(path, "wb") as f:
-            f.truncate(MIB)
-        return path
+        super().tearDown()
 
 
 class TestHostileFileNames(Base):
     def setUp(self):
         super().setUp()
-        # Fail (not skip) when qemu is missing, naming the package.
-        hv = self.g.get_hv()
-        found = (os.access(hv, os.X_OK) if "/" in hv
-                 else shutil.which(hv) is not None)
-        if not found:
-            self.fail(f"qemu {hv!r} not found: install the Debian package "
-                      "qemu-system-x86")
+        require_qemu(self)
 
     def test_qemu_sees_each_name_unchanged(self):
         g = self.g
-        g.set_accel(os.environ.get("QDRIVE_ACCEL") or "tcg")
-        g.set_memsize(128)
+        set_up_for_launch(g)
         paths = [self.raw(n) for n in HOSTILE_NAMES]
         for p in paths:
             g.add_drive(p, format="raw")

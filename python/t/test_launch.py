@@ -9,16 +9,17 @@
 
 import errno
 import os
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
 import qdrive
 
-MIB = 1024 * 1024
+# launchlib.py is next to this script.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from launchlib import (  # noqa: E402
+    ScratchTestCase, require_qemu, set_up_for_launch)
 SHUT_DOWN = "the virtual machine was shut down; use a new handle"
 LAUNCHED = ("the virtual machine is already launched; this call must "
             "come before launch")
@@ -43,28 +44,22 @@ def qemu_pids(needle):
     return pids
 
 
-class Base(unittest.TestCase):
+class Base(ScratchTestCase):
+    tmp_prefix = "qdrive-py-launch-"
+
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="qdrive-py-launch-")
-        self.dir = self.tmp.name
+        super().setUp()
         self.handles = []
 
     def tearDown(self):
         for g in self.handles:
             g.close()
-        self.tmp.cleanup()
+        super().tearDown()
 
     def handle(self):
         g = qdrive.Handle()
         self.handles.append(g)
         return g
-
-    def raw(self, name):
-        """A sparse 1 MiB raw image in the test's directory."""
-        path = os.path.join(self.dir, name)
-        with open(path, "wb") as f:
-            f.truncate(MIB)
-        return path
 
     def assertError(self, text, f, *args, **kwargs):
         with self.assertRaises(qdrive.Error) as cm:
@@ -88,20 +83,10 @@ class TestDirect(Base):
 
     def setUp(self):
         super().setUp()
-        # Fail (not skip) when qemu is missing, naming the package.
-        with qdrive.Handle() as g:
-            hv = g.get_hv()
-        found = (os.access(hv, os.X_OK) if "/" in hv
-                 else shutil.which(hv) is not None)
-        if not found:
-            self.fail(f"qemu {hv!r} not found: install the Debian package "
-                      "qemu-system-x86")
+        require_qemu(self)
 
     def handle(self):
-        g = super().handle()
-        g.set_accel(os.environ.get("QDRIVE_ACCEL") or "tcg")
-        g.set_memsize(128)
-        return g
+        return set_up_for_launch(super().handle())
 
     def test_block_info_and_shutdown(self):
         wb, unsafe, ro = self.raw("wb.img"), self.raw("unsafe.img"), \
