@@ -22,39 +22,18 @@
 
 #include "qdrive.h"
 
+#define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-launch-XXXXXX"
+#include "libvirt-testlib.h"
+
 #define TEST_URI "test:///default"
 #define BACKEND "libvirt:" TEST_URI
 #define UNREACHABLE "qemu+unix:///system?socket=/nonexistent"
 
-#define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-launch-XXXXXX"
-static char tmpdir[sizeof TMPDIR_TEMPLATE];
 static virConnectPtr conn;      /* the test's own view of the driver */
 
 static void
 ignore_error (void *opaque, virErrorPtr err)
 {
-}
-
-/* One directory for the whole run, made and removed by the parent
- * process, so that a failing test leaves nothing behind. */
-static void
-make_tmpdir (void)
-{
-  strcpy (tmpdir, TMPDIR_TEMPLATE);
-  if (mkdtemp (tmpdir) == NULL) {
-    perror ("mkdtemp");
-    exit (EXIT_FAILURE);
-  }
-}
-
-static void
-remove_tmpdir (void)
-{
-  char cmd[256];
-
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmpdir);
 }
 
 /* In each test's process: the test's own connection. */
@@ -72,26 +51,11 @@ teardown (void)
   virConnectClose (conn);
 }
 
-/* A file in tmpdir, created empty; its path in buf. */
-static char *
-make_file (char *buf, size_t len, const char *name)
-{
-  int fd;
-
-  snprintf (buf, len, "%s/%s", tmpdir, name);
-  fd = open (buf, O_WRONLY | O_CREAT, 0644);
-  ck_assert_msg (fd >= 0, "%s: %s", buf, strerror (errno));
-  close (fd);
-  return buf;
-}
-
 static qdrive_h *
 handle (const char *backend)
 {
-  qdrive_h *g = qdrive_create ();
+  qdrive_h *g = quiet_handle ();
 
-  ck_assert_ptr_nonnull (g);
-  qdrive_set_error_handler (g, NULL, NULL);
   ck_assert_int_eq (qdrive_set_backend (g, backend), 0);
   return g;
 }
@@ -197,9 +161,9 @@ START_TEST (test_launch_block_info_shutdown)
   char *live;
   int before = count_domains ();
 
-  make_file (wb, sizeof wb, "writeback.img");
-  make_file (un, sizeof un, "unsafe.img");
-  make_file (ro, sizeof ro, "readonly.img");
+  tmpdir_file (wb, sizeof wb, "writeback.img");
+  tmpdir_file (un, sizeof un, "unsafe.img");
+  tmpdir_file (ro, sizeof ro, "readonly.img");
   ck_assert_int_eq (qdrive_add_drive_opts (g, wb,
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            -1), 0);
@@ -284,7 +248,7 @@ START_TEST (test_file_name_round_trip)
   size_t i;
 
   for (i = 0; i < 3; ++i) {
-    make_file (paths[i], sizeof paths[i], names[i]);
+    tmpdir_file (paths[i], sizeof paths[i], names[i]);
     ck_assert_int_eq (qdrive_add_drive_opts (g, paths[i],
                                              QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
                                              i == 1 ? "unsafe" : "writeback",
@@ -313,7 +277,7 @@ START_TEST (test_close_destroys)
   char path[4096], name[64];
   int before = count_domains ();
 
-  ck_assert_int_eq (qdrive_add_drive (g, make_file (path, sizeof path,
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   ck_assert_int_eq (qdrive_launch (g), 0);
@@ -333,7 +297,7 @@ START_TEST (test_default_uri)
 
   ck_assert_int_eq (setenv ("LIBVIRT_DEFAULT_URI", TEST_URI, 1), 0);
   g = handle ("libvirt");
-  ck_assert_int_eq (qdrive_add_drive (g, make_file (path, sizeof path,
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
@@ -354,7 +318,7 @@ START_TEST (test_unreachable_uri)
   char *printed;
   int before = count_domains ();
 
-  ck_assert_int_eq (qdrive_add_drive (g, make_file (path, sizeof path,
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   capture_start ();
   ck_assert_int_eq (qdrive_launch (g), -1);
@@ -394,7 +358,7 @@ START_TEST (test_create_refused)
   char *printed;
   int before;
 
-  ck_assert_int_eq (qdrive_add_drive (g, make_file (path, sizeof path,
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   snprintf (xml, sizeof xml,
@@ -443,7 +407,7 @@ START_TEST (test_domain_gone)
   virDomainPtr dom;
   const char *err;
 
-  ck_assert_int_eq (qdrive_add_drive (g, make_file (path, sizeof path,
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   ck_assert_int_eq (qdrive_launch (g), 0);
@@ -470,7 +434,7 @@ START_TEST (test_accel_on_test_driver)
   char path[4096];
   size_t i;
 
-  make_file (path, sizeof path, "d.img");
+  tmpdir_file (path, sizeof path, "d.img");
   for (i = 0; i < 3; ++i) {
     qdrive_h *g = handle (BACKEND);
     ck_assert_int_eq (qdrive_set_accel (g, accels[i]), 0);
@@ -488,8 +452,6 @@ main (void)
 {
   Suite *s = suite_create ("libvirt-launch");
   TCase *tc = tcase_create ("test-driver");
-  SRunner *sr;
-  int failed;
 
   tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
   tcase_add_checked_fixture (tc, setup, teardown);
@@ -502,9 +464,5 @@ main (void)
   tcase_add_test (tc, test_domain_gone);
   tcase_add_test (tc, test_accel_on_test_driver);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return run_suite (s);
 }

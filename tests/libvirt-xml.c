@@ -28,42 +28,15 @@
 #endif
 
 #define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-xml-XXXXXX"
-static char tmpdir[sizeof TMPDIR_TEMPLATE];
+#include "libvirt-testlib.h"
 
 /* A file in tmpdir, created empty; returns its path (static buffer). */
 static const char *
 make_file (const char *name)
 {
   static char path[4096];
-  int fd;
 
-  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
-  fd = open (path, O_WRONLY | O_CREAT, 0644);
-  ck_assert_msg (fd >= 0, "%s: %s", path, strerror (errno));
-  close (fd);
-  return path;
-}
-
-/* One directory for the whole run, made and removed by the parent
- * process (Check runs each test in a child), so that a failing test
- * leaves nothing behind. */
-static void
-setup (void)
-{
-  strcpy (tmpdir, TMPDIR_TEMPLATE);
-  if (mkdtemp (tmpdir) == NULL) {
-    perror ("mkdtemp");
-    exit (EXIT_FAILURE);
-  }
-}
-
-static void
-teardown (void)
-{
-  char cmd[256];
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    fprintf (stderr, "cannot remove %s\n", tmpdir);
+  return tmpdir_file (path, sizeof path, name);
 }
 
 /* Runs virt-xml-validate on xml; fails the test with its output. */
@@ -625,10 +598,8 @@ main (void)
 {
   Suite *s = suite_create ("libvirt-xml");
   TCase *tc = tcase_create ("xml");
-  SRunner *sr;
-  int failed;
 
-  tcase_add_unchecked_fixture (tc, setup, teardown);
+  tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
   tcase_add_loop_test (tc, test_case, 0, sizeof cases / sizeof cases[0]);
   tcase_add_test (tc, test_domain);
   tcase_add_test (tc, test_config);
@@ -638,9 +609,5 @@ main (void)
   tcase_add_test (tc, test_many_scsi);
   tcase_add_test (tc, test_scratch);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return run_suite (s);
 }
