@@ -209,7 +209,7 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
   struct argv a = { NULL, 0, 0, 0 };
   struct arg x = { NULL, 0, 0, 0 };
   const char *tmpdir;
-  size_t i, n_by_iface[3] = { 0, 0, 0 };
+  size_t i, n_by_iface[QDRIVE_INT_IFACE_COUNT] = { 0 };
   char buf[64];
 
   tmpdir = qdrive_int_tmpdir (g);

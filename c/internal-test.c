@@ -12,20 +12,6 @@
 
 #include "internal.h"
 
-static void
-put_list (FILE *f, char *const *l)
-{
-  size_t i;
-
-  putc ('[', f);
-  for (i = 0; l[i] != NULL; ++i) {
-    if (i > 0)
-      fputs (", ", f);
-    qdrive_int_fput_quoted (f, l[i]);
-  }
-  putc (']', f);
-}
-
 char *
 qdrive_impl_internal_echo (qdrive_h *g, const char *str, const char *optstr,
                            char *const *strlist, int b, int i, int64_t i64,
@@ -60,7 +46,7 @@ qdrive_impl_internal_echo (qdrive_h *g, const char *str, const char *optstr,
   else
     fputs ("NULL", f);
   fputs (" strlist=", f);
-  put_list (f, strlist);
+  qdrive_int_fput_string_list (f, strlist);
   fprintf (f, " b=%s i=%d i64=%" PRIi64 " mode=%s",
            b ? "true" : "false", i, i64, mode);
 
@@ -86,7 +72,7 @@ qdrive_impl_internal_echo (qdrive_h *g, const char *str, const char *optstr,
     fputs ("unset", f);
   fputs (" ostringlist=", f);
   if (set & QDRIVE_INTERNAL_ECHO_OSTRINGLIST_BITMASK)
-    put_list (f, optargs->ostringlist);
+    qdrive_int_fput_string_list (f, optargs->ostringlist);
   else
     fputs ("unset", f);
   fputs (" oenum=", f);

@@ -79,7 +79,7 @@ struct qdrive_h {
 
   struct drive *drives;
   size_t ndrives, drives_alloc;
-  size_t count_by_iface[3];     /* indexed by QDRIVE_INT_IFACE_* */
+  size_t count_by_iface[QDRIVE_INT_IFACE_COUNT];
 
   char **formats;               /* distinct format strings */
   size_t nformats;
@@ -136,6 +136,7 @@ extern void qdrive_int_trace_ret_struct (qdrive_h *g, const char *call, int ok);
 extern void qdrive_int_trace_ret_struct_list (qdrive_h *g, const char *call, long len);
 /* Writes s as a C string literal (quotes, escapes): trace and echo. */
 extern void qdrive_int_fput_quoted (FILE *f, const char *s);
+extern void qdrive_int_fput_string_list (FILE *f, char *const *l);
 
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);

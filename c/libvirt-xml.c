@@ -257,7 +257,7 @@ static int
 write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t)
 {
   char name[QDRIVE_LIBVIRT_NAME_LEN];
-  size_t i, n_by_iface[3] = { 0, 0, 0 };
+  size_t i, n_by_iface[QDRIVE_INT_IFACE_COUNT] = { 0 };
 
   W (xmlTextWriterSetIndent (w, 1));
   W (xmlTextWriterSetIndentString (w, BAD_CAST "  "));

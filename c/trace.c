@@ -85,8 +85,9 @@ qdrive_int_trace_string (FILE *tr, const char *s)
     qdrive_int_fput_quoted (tr, s);
 }
 
-static void
-put_list (FILE *tr, char *const *l)
+/* ["a", "b"], or NULL: trace lines and the internal echo call. */
+void
+qdrive_int_fput_string_list (FILE *tr, char *const *l)
 {
   size_t i;
 
@@ -109,7 +110,7 @@ qdrive_int_trace_string_list (FILE *tr, char *const *l)
   if (tr == NULL)
     return;
   putc (' ', tr);
-  put_list (tr, l);
+  qdrive_int_fput_string_list (tr, l);
 }
 
 void
@@ -149,7 +150,7 @@ qdrive_int_trace_opt_string_list (FILE *tr, const char *name,
   if (tr == NULL)
     return;
   fprintf (tr, " %s:", name);
-  put_list (tr, l);
+  qdrive_int_fput_string_list (tr, l);
 }
 
 void
@@ -235,7 +236,7 @@ qdrive_int_trace_ret_string_list (qdrive_h *g, const char *call, char **r)
   if (r == NULL)
     fputs ("NULL (error)", tr);
   else
-    put_list (tr, r);
+    qdrive_int_fput_string_list (tr, r);
   qdrive_int_trace_close (g, tr);
 }
 

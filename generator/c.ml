@@ -166,6 +166,7 @@ let generate_internal_header () =
         | (v, _) :: _ when v = e.enum_default -> i
         | _ :: vs -> index (i + 1) vs in
       pr "#define QDRIVE_INT_%s_DEFAULT %d\n" (upper n) (index 0 e.enum_values);
+      pr "#define QDRIVE_INT_%s_COUNT %d\n" (upper n) (List.length e.enum_values);
       pr "extern const char *const qdrive_int_%s_names[];\n" n;
       pr "extern int qdrive_int_%s_index (const char *value);\n\n" n) enums;
   List.iter (fun c ->
