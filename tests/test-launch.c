@@ -193,6 +193,19 @@ find_qemu (const char *tmpdir)
   return found;
 }
 
+/* Launches g with one scratch disk and returns its qemu's pid. */
+static pid_t
+launch_scratch (qdrive_h *g, const char *tmpdir)
+{
+  pid_t pid;
+
+  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
+  LAUNCH (g);
+  pid = find_qemu (tmpdir);
+  ck_assert (pid > 0);
+  return pid;
+}
+
 static bool
 exists (const char *dir, const char *name)
 {
@@ -523,10 +536,7 @@ START_TEST (test_close_launched)
   char *tmpdir = tmpdir_of (g);
   pid_t pid;
 
-  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
-  LAUNCH (g);
-  pid = find_qemu (tmpdir);
-  ck_assert (pid > 0);
+  pid = launch_scratch (g, tmpdir);
   qdrive_close (g);
   ck_assert_msg (kill (pid, 0) == -1 && errno == ESRCH,
                  "qemu (pid %d) survived close", (int) pid);
@@ -675,10 +685,7 @@ START_TEST (test_qemu_died)
   char *tmpdir = tmpdir_of (g);
   pid_t pid;
 
-  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
-  LAUNCH (g);
-  pid = find_qemu (tmpdir);
-  ck_assert (pid > 0);
+  pid = launch_scratch (g, tmpdir);
   ck_assert (kill (pid, SIGKILL) == 0);
   usleep (100000);
   ck_assert (qdrive_block_info (g) == NULL);
