@@ -30,7 +30,7 @@ apply_environment (qdrive_h *g)
     g->accel = qdrive_int_accel_index (accel);
     if (g->accel == -1) {
       fprintf (stderr, "qdrive: error: QDRIVE_ACCEL: \"%s\" is not valid; "
-               "allowed: kvm:tcg, kvm, tcg\n", accel);
+               "allowed: %s\n", accel, QDRIVE_INT_ACCEL_ALLOWED);
       errno = EINVAL;
       return -1;
     }
@@ -169,16 +169,4 @@ qdrive_int_tmpdir (qdrive_h *g)
   }
   g->tmpdir = path;
   return path;
-}
-
-void
-qdrive_free_string_list (char **list)
-{
-  size_t i;
-
-  if (list == NULL)
-    return;
-  for (i = 0; list[i] != NULL; ++i)
-    free (list[i]);
-  free (list);
 }

@@ -12,6 +12,7 @@
 
 #include "qdrive.h"
 #include "actions.h"
+#include "enums.h"
 
 /* Limits of what one controller can hold, checked by add_drive.
  * virtio-scsi addresses 256 targets with 16,384 LUNs each.  Each

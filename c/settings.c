@@ -163,41 +163,23 @@ qdrive_impl_get_launch_timeout (qdrive_h *g)
   return g->launch_timeout;
 }
 
-/* Parameters qdrive sets itself, which config must not repeat. */
-static const char *const managed_params[] = {
-  "-drive", "-m", "-smp", "-machine", "-qmp", "-chardev", "-mon", "-S",
-  "-display", "-nodefaults", "-daemonize", NULL
-};
-
-/* "-drive, -m, ..." for the error message, from the list above. */
-static void
-managed_params_text (char *buf, size_t len)
-{
-  size_t i, used = 0;
-
-  buf[0] = '\0';
-  for (i = 0; managed_params[i] != NULL && used < len; ++i)
-    used += snprintf (buf + used, len - used, "%s%s", i ? ", " : "",
-                      managed_params[i]);
-}
-
 int
 qdrive_impl_config (qdrive_h *g, const char *qemuparam, const char *qemuvalue)
 {
   size_t i, n = qemuvalue ? 2 : 1;
   char **config;
-  char managed[256];
 
   if (qemuparam[0] != '-' || qemuparam[1] == '\0') {
     set_error (g, "qemuparam: \"%s\" is not valid; allowed: a qemu "
                "parameter starting with -", qemuparam);
     return -1;
   }
-  for (i = 0; managed_params[i] != NULL; ++i) {
-    if (strcmp (qemuparam, managed_params[i]) == 0) {
-      managed_params_text (managed, sizeof managed);
+  /* The list is generator/api.ml's, which config's documentation
+   * shows too. */
+  for (i = 0; qdrive_int_managed_qemu_params[i] != NULL; ++i) {
+    if (strcmp (qemuparam, qdrive_int_managed_qemu_params[i]) == 0) {
       set_error (g, "qemuparam: \"%s\" is set by qdrive itself; not "
-                 "allowed: %s", qemuparam, managed);
+                 "allowed: %s", qemuparam, QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT);
       return -1;
     }
   }

@@ -1,8 +1,11 @@
 (* qdrive generator: the API description.
  *
- * Every call of the library is here, and nothing else.  The C header
- * and wrappers, the man page, the bindings, the shell's commands and
- * the cross-language tests are all generated from this list.
+ * Every call of the library is here, with the enums, structs and
+ * constants the calls use, and nothing else.  The C header and
+ * wrappers, the man page, the bindings, the shell's commands and the
+ * cross-language tests are all generated from it, after checks.ml has
+ * checked it.  HACKING says what to write here for a new call, option
+ * or enum value.
  *)
 
 open Types
@@ -61,20 +64,20 @@ let accel = {
 (* Optional arguments shared by several calls. *)
 
 let name_optarg = {
-  oname = "name"; otype = OString;
+  oname = "name"; otype = String;
   odoc = "A name for the drive, kept by qdrive and shown by \
           C<list_drives>.  It is not passed to qemu.";
 }
 
 let label_optarg = {
-  oname = "label"; otype = OString;
+  oname = "label"; otype = String;
   odoc = "The drive's serial number as the guest sees it (C<serial=> on \
           the qemu device).  1 to 20 characters, each a letter, a digit \
           or C<_>.";
 }
 
 let blocksize_optarg = {
-  oname = "blocksize"; otype = OInt;
+  oname = "blocksize"; otype = Int;
   odoc = "The physical and logical block size the guest sees: C<512> \
           or C<4096>.  If not given, qemu's default applies.";
 }
@@ -88,10 +91,10 @@ let drive_struct = {
     "index", FInt, "Position of the drive, from 0; qemu's id is C<hdINDEX>.";
     "filename", FString, "Absolute path of the file.";
     "format", FString, "Format given, or the empty string for qemu's probe.";
-    "iface", FString, "Interface: one value of C<iface>.";
-    "cachemode", FString, "Cache mode: one value of C<cachemode>.";
+    "iface", FEnum iface, "Interface.";
+    "cachemode", FEnum cachemode, "Cache mode.";
     "readonly", FBool, "True if the file is never written.";
-    "discard", FString, "Discard mode: one value of C<discard>.";
+    "discard", FEnum discard, "Discard mode.";
     "copyonread", FBool, "True if copy-on-read is on.";
     "label", FString, "Serial number, or the empty string.";
     "name", FString, "Name, or the empty string.";
@@ -129,34 +132,46 @@ let block_info_struct = {
 let structs = [ drive_struct; block_info_struct; internal_struct ]
 let enums = [ cachemode; iface; discard; accel ]
 
-(* A call with no optional arguments, not internal: saves repetition
- * in the plain getters and setters below. *)
-let call ?(optargs = []) ?(flags = []) ~name ~ret ~args ~shortdesc longdesc =
-  { name; ret; args; optargs; flags; added = "0.1.0"; shortdesc; longdesc }
+(* Every version of the library, oldest first; a call's [added] is one
+ * of them (checked by checks.ml). *)
+let versions = [ "0.1.0" ]
+
+(* A call with no optional arguments, callable in any state, added in
+ * the first version: what most calls are. *)
+let call ?(optargs = []) ?(state = AnyState) ?(flags = [])
+    ?(added = "0.1.0") ~name ~ret ~args ~shortdesc longdesc =
+  { name; ret; args; optargs; state; flags; added; shortdesc; longdesc }
+
+(* The qemu parameters qdrive sets itself, which [config] refuses: the
+ * C check and config's documentation are both made from this list. *)
+let managed_qemu_params = [
+  "-drive"; "-m"; "-smp"; "-machine"; "-qmp"; "-chardev"; "-mon"; "-S";
+  "-display"; "-nodefaults"; "-daemonize";
+]
 
 let public_calls = [
-  call ~name:"add_drive" ~ret:RErr ~args:[String "filename"]
-    ~flags:[ConfigOnly; OptsSuffix; Alias "add"]
+  call ~name:"add_drive" ~ret:RErr ~args:["filename", String]
+    ~state:ConfigOnly ~flags:[OptsSuffix; Alias "add"]
     ~optargs:[
-      { oname = "readonly"; otype = OBool;
+      { oname = "readonly"; otype = Bool;
         odoc = "If true, the file is never written: the guest's writes \
                 go to a throw-away overlay that qemu discards when it \
                 exits (C<snapshot=on>)." };
-      { oname = "format"; otype = OString;
+      { oname = "format"; otype = String;
         odoc = "The disk format, for example C<raw> or C<qcow2>: \
                 letters, digits, C<_> and C<->.  If not given, qemu \
                 probes the format, which is unsafe for files a guest \
                 has written; give it whenever you know it." };
-      { oname = "iface"; otype = OEnum iface;
+      { oname = "iface"; otype = Enum iface;
         odoc = "How the disk is attached to the guest." };
       name_optarg;
       label_optarg;
-      { oname = "cachemode"; otype = OEnum cachemode;
+      { oname = "cachemode"; otype = Enum cachemode;
         odoc = "How qemu caches the disk's data on the host.  Use \
                 C<unsafe> only for disks whose contents you can lose." };
-      { oname = "discard"; otype = OEnum discard;
+      { oname = "discard"; otype = Enum discard;
         odoc = "Whether the guest's discard (trim) requests reach the file." };
-      { oname = "copyonread"; otype = OBool;
+      { oname = "copyonread"; otype = Bool;
         odoc = "If true, data read from a backing file is copied into \
                 the image (C<copy-on-read=on>)." };
       blocksize_optarg;
@@ -176,13 +191,13 @@ let public_calls = [
      them, which is noticeably faster for disks you would recreate \
      anyway after a crash.";
 
-  call ~name:"add_drive_ro" ~ret:RErr ~args:[String "filename"]
-    ~flags:[ConfigOnly]
+  call ~name:"add_drive_ro" ~ret:RErr ~args:["filename", String]
+    ~state:ConfigOnly
     ~shortdesc:"add a disk image that is never written"
     "The same as C<add_drive> with C<readonly> true.";
 
-  call ~name:"add_drive_scratch" ~ret:RErr ~args:[Int64 "size"]
-    ~flags:[ConfigOnly]
+  call ~name:"add_drive_scratch" ~ret:RErr ~args:["size", Int64]
+    ~state:ConfigOnly
     ~optargs:[ name_optarg; label_optarg; blocksize_optarg ]
     ~shortdesc:"add a temporary scratch disk"
     "Add a disk of C<size> bytes that starts empty.  It is a sparse \
@@ -190,7 +205,7 @@ let public_calls = [
      with C<cachemode> C<unsafe> (its contents do not survive the \
      handle anyway), and it is deleted when the handle is closed.";
 
-  call ~name:"set_hv" ~ret:RErr ~args:[String "hv"] ~flags:[ConfigOnly]
+  call ~name:"set_hv" ~ret:RErr ~args:["hv", String] ~state:ConfigOnly
     ~shortdesc:"set the qemu binary"
     "Set the qemu binary to run.  The default is the value of the \
      environment variable C<QDRIVE_HV> when the handle was created, \
@@ -198,7 +213,7 @@ let public_calls = [
   call ~name:"get_hv" ~ret:RString ~args:[]
     ~shortdesc:"get the qemu binary" "Return the qemu binary to run.";
 
-  call ~name:"set_memsize" ~ret:RErr ~args:[Int "memsize"] ~flags:[ConfigOnly]
+  call ~name:"set_memsize" ~ret:RErr ~args:["memsize", Int] ~state:ConfigOnly
     ~shortdesc:"set the guest's memory in MiB"
     "Set the memory of the virtual machine in MiB, from 128 to \
      1048576.  The default is 256.";
@@ -206,15 +221,15 @@ let public_calls = [
     ~shortdesc:"get the guest's memory in MiB"
     "Return the memory of the virtual machine in MiB.";
 
-  call ~name:"set_smp" ~ret:RErr ~args:[Int "smp"] ~flags:[ConfigOnly]
+  call ~name:"set_smp" ~ret:RErr ~args:["smp", Int] ~state:ConfigOnly
     ~shortdesc:"set the number of virtual CPUs"
     "Set the number of virtual CPUs, from 1 to 255.  The default is 1.";
   call ~name:"get_smp" ~ret:RInt ~args:[]
     ~shortdesc:"get the number of virtual CPUs"
     "Return the number of virtual CPUs.";
 
-  call ~name:"set_accel" ~ret:RErr ~args:[Enum ("accel", accel)]
-    ~flags:[ConfigOnly]
+  call ~name:"set_accel" ~ret:RErr ~args:["accel", Enum accel]
+    ~state:ConfigOnly
     ~shortdesc:"choose the accelerator"
     "Choose how qemu runs the guest's code.  The default is the value \
      of the environment variable C<QDRIVE_ACCEL> when the handle was \
@@ -222,8 +237,8 @@ let public_calls = [
   call ~name:"get_accel" ~ret:RString ~args:[]
     ~shortdesc:"get the accelerator" "Return the accelerator setting.";
 
-  call ~name:"set_backend" ~ret:RErr ~args:[String "backend"]
-    ~flags:[ConfigOnly]
+  call ~name:"set_backend" ~ret:RErr ~args:["backend", String]
+    ~state:ConfigOnly
     ~shortdesc:"choose how the virtual machine is run"
     "Choose the backend: C<direct> (the default) runs qemu itself; \
      C<libvirt> runs it through libvirt's default connection, and \
@@ -231,7 +246,7 @@ let public_calls = [
   call ~name:"get_backend" ~ret:RString ~args:[]
     ~shortdesc:"get the backend" "Return the backend setting.";
 
-  call ~name:"set_trace" ~ret:RErr ~args:[Bool "trace"]
+  call ~name:"set_trace" ~ret:RErr ~args:["trace", Bool]
     ~shortdesc:"trace every call"
     "If true, every call on the handle prints a line with its name and \
      arguments, and one with its result, to standard error, each \
@@ -239,7 +254,7 @@ let public_calls = [
   call ~name:"get_trace" ~ret:RBool ~args:[]
     ~shortdesc:"get the trace flag" "Return true if tracing is on.";
 
-  call ~name:"set_verbose" ~ret:RErr ~args:[Bool "verbose"]
+  call ~name:"set_verbose" ~ret:RErr ~args:["verbose", Bool]
     ~shortdesc:"print what is done"
     "If true, the handle prints what it does (such as the qemu command \
      it runs) and qemu's own messages to standard error.";
@@ -247,17 +262,17 @@ let public_calls = [
     ~shortdesc:"get the verbose flag" "Return true if verbose output is on.";
 
   call ~name:"config" ~ret:RErr
-    ~args:[String "qemuparam"; OptString "qemuvalue"] ~flags:[ConfigOnly]
+    ~args:["qemuparam", String; "qemuvalue", OptString] ~state:ConfigOnly
     ~shortdesc:"add a qemu parameter"
-    "Add the parameter C<qemuparam> (which must start with C<->), and \
+    ("Add the parameter C<qemuparam> (which must start with C<->), and \
      C<qemuvalue> after it unless it is NULL, to the qemu command line, \
      after the parameters qdrive sets itself.  Parameters that qdrive \
-     manages (C<-drive>, C<-m>, C<-smp>, C<-machine>, C<-qmp>, \
-     C<-chardev>, C<-mon>, C<-S>, C<-display>, C<-nodefaults>, \
-     C<-daemonize>) are refused.";
+     manages (" ^
+    String.concat ", " (List.map (fun p -> "C<" ^ p ^ ">") managed_qemu_params)
+    ^ ") are refused.");
 
-  call ~name:"set_launch_timeout" ~ret:RErr ~args:[Int "seconds"]
-    ~flags:[ConfigOnly]
+  call ~name:"set_launch_timeout" ~ret:RErr ~args:["seconds", Int]
+    ~state:ConfigOnly
     ~shortdesc:"set how long launch waits for qemu"
     "Set how many seconds C<launch> waits for qemu to answer on its \
      QMP socket before it kills qemu and fails, from 1 to 3600.  The \
@@ -266,7 +281,7 @@ let public_calls = [
     ~shortdesc:"get how long launch waits for qemu"
     "Return how many seconds C<launch> waits for qemu.";
 
-  call ~name:"launch" ~ret:RErr ~args:[] ~flags:[ConfigOnly; Blocking]
+  call ~name:"launch" ~ret:RErr ~args:[] ~state:ConfigOnly ~flags:[Blocking]
     ~shortdesc:"start the virtual machine"
     "Start the virtual machine with the drives added so far, stopped \
      before its first instruction, and return once qemu (or libvirt) \
@@ -275,14 +290,14 @@ let public_calls = [
      C<shutdown> work.";
 
   call ~name:"block_info" ~ret:(RStructList "block_info") ~args:[]
-    ~flags:[LaunchedOnly]
+    ~state:LaunchedOnly
     ~shortdesc:"what the running qemu made of each drive"
     "Ask the running virtual machine what it made of each drive: its \
      file, format, whether it is read-only, and its cache flags.  For \
      C<cachemode> C<writeback> qemu reports C<cache_writeback> true and \
      the other two false; for C<unsafe>, C<cache_no_flush> is true.";
 
-  call ~name:"shutdown" ~ret:RErr ~args:[] ~flags:[LaunchedOnly; Blocking]
+  call ~name:"shutdown" ~ret:RErr ~args:[] ~state:LaunchedOnly ~flags:[Blocking]
     ~shortdesc:"stop the virtual machine"
     "Stop the virtual machine and wait for it to be gone.  \
      C<qdrive_close> does this for a handle that is still launched.  \
@@ -325,24 +340,26 @@ let public_calls = [
 
 (* Calls for the project's own tests: one argument and optional
  * argument of every type, and one call per return type, so that every
- * binding is exercised by the generated cross-language test. *)
+ * binding is exercised by the generated cross-language test.  They are
+ * internal because they are in this list: left out of the documentation
+ * and of help, but callable in every binding. *)
 let internal_calls =
   let ret_call name ret what =
-    call ~name ~ret ~args:[String "val"] ~flags:[Internal]
+    call ~name ~ret ~args:["val", String]
       ~shortdesc:("internal test: return " ^ what)
       ("Return " ^ what ^ " parsed from C<val>, or fail if C<val> is \
         C<error>.") in
   [
-    call ~name:"internal_echo" ~ret:RString ~flags:[Internal]
-      ~args:[String "str"; OptString "optstr"; StringList "strlist";
-             Bool "b"; Int "i"; Int64 "i64"; Enum ("mode", cachemode)]
+    call ~name:"internal_echo" ~ret:RString
+      ~args:["str", String; "optstr", OptString; "strlist", StringList;
+             "b", Bool; "i", Int; "i64", Int64; "mode", Enum cachemode]
       ~optargs:[
-        { oname = "obool"; otype = OBool; odoc = "A boolean." };
-        { oname = "oint"; otype = OInt; odoc = "An int, 0 or more." };
-        { oname = "oint64"; otype = OInt64; odoc = "A 64-bit int." };
-        { oname = "ostring"; otype = OString; odoc = "A string." };
-        { oname = "ostringlist"; otype = OStringList; odoc = "Strings." };
-        { oname = "oenum"; otype = OEnum discard; odoc = "An enum." };
+        { oname = "obool"; otype = Bool; odoc = "A boolean." };
+        { oname = "oint"; otype = Int; odoc = "An int, 0 or more." };
+        { oname = "oint64"; otype = Int64; odoc = "A 64-bit int." };
+        { oname = "ostring"; otype = String; odoc = "A string." };
+        { oname = "ostringlist"; otype = StringList; odoc = "Strings." };
+        { oname = "oenum"; otype = Enum discard; odoc = "An enum." };
       ]
       ~shortdesc:"internal test: echo the arguments"
       "Return a text describing exactly the arguments received.  Fails \

@@ -1,6 +1,6 @@
-(* qdrive generator: the C public header, the call wrappers, the
- * internal header with the implementation prototypes and enum tables,
- * and the struct free functions. *)
+(* qdrive generator: the C library's generated files: the public header,
+ * the call wrappers, the internal header with the implementation
+ * prototypes, the enum tables, and the struct free functions. *)
 
 open Printf
 open Types
@@ -8,17 +8,16 @@ open Utils
 open Api
 
 (* C types. *)
-let c_arg_decl = function
-  | String n | OptString n | Enum (n, _) -> "const char *" ^ n
-  | StringList n -> "char *const *" ^ n
-  | Bool n | Int n -> "int " ^ n
-  | Int64 n -> "int64_t " ^ n
+let c_type = function
+  | String | OptString | Enum _ -> "const char *"
+  | StringList -> "char *const *"
+  | Bool | Int -> "int"
+  | Int64 -> "int64_t"
 
-let c_optarg_type o = match o.otype with
-  | OBool | OInt -> "int"
-  | OInt64 -> "int64_t"
-  | OString | OEnum _ -> "const char *"
-  | OStringList -> "char *const *"
+(* "const char *filename", "int memsize". *)
+let c_decl t n =
+  let ty = c_type t in
+  if String.ends_with ~suffix:"*" ty then ty ^ n else ty ^ " " ^ n
 
 let c_ret_type = function
   | RErr | RBool | RInt -> "int"
@@ -28,12 +27,17 @@ let c_ret_type = function
   | RStruct s -> sprintf "struct qdrive_%s *" s
   | RStructList s -> sprintf "struct qdrive_%s_list *" s
 
+(* "int r", "char *r". *)
+let c_ret_decl c =
+  let ty = c_ret_type c.ret in
+  if String.ends_with ~suffix:"*" ty then ty ^ "r" else ty ^ " r"
+
 let c_err_value = function
   | RErr | RBool | RInt | RInt64 -> "-1"
   | RString | RStringList | RStruct _ | RStructList _ -> "NULL"
 
 let c_field_type = function
-  | FString -> "char *"
+  | FString | FEnum _ -> "char *"
   | FBool | FInt -> "int "
   | FInt64 -> "int64_t "
 
@@ -45,14 +49,24 @@ let argv_struct c = sprintf "qdrive_%s_argv" (c_opts_name c)
 
 (* The parameter list "qdrive_h *g, const char *filename" plus [extra]. *)
 let c_params ?(extra = []) c =
-  String.concat ", " (("qdrive_h *g" :: List.map c_arg_decl c.args) @ extra)
+  ("qdrive_h *g" :: List.map (fun (n, t) -> c_decl t n) c.args) @ extra
 
 let c_arg_names c = String.concat ", " ("g" :: List.map arg_name c.args)
 
-let state_check c =
-  if has_flag c ConfigOnly then "QDRIVE_INT_CONFIG_ONLY"
-  else if has_flag c LaunchedOnly then "QDRIVE_INT_LAUNCHED_ONLY"
-  else "QDRIVE_INT_ANY_STATE"
+let argv_param c = sprintf "const struct %s *optargs" (argv_struct c)
+
+(* "extern int qdrive_set_memsize (qdrive_h *g, int memsize);", the
+ * parameters wrapped under the parenthesis. *)
+let pr_prototype ?(prefix = "extern ") ret fname params =
+  pr "%s%s%sqdrive_%s (" prefix ret
+    (if String.ends_with ~suffix:"*" ret then "" else " ") fname;
+  pr_wrap (fun () -> pr "%s);" (String.concat ", " params));
+  pr "\n"
+
+let state_check c = match c.state with
+  | ConfigOnly -> "QDRIVE_INT_CONFIG_ONLY"
+  | LaunchedOnly -> "QDRIVE_INT_LAUNCHED_ONLY"
+  | AnyState -> "QDRIVE_INT_ANY_STATE"
 
 (* ------------------------------------------------------------------ *)
 (* qdrive.h *)
@@ -100,9 +114,8 @@ extern void qdrive_free_string_list (char **list);
   pr "/* Enum values. */\n";
   List.iter (fun e ->
       List.iter (fun (v, _) ->
-          let id = String.map (function ':' -> '_' | c -> c) v in
-          pr "#define QDRIVE_%s_%s %s\n" (upper e.enum_name) (upper id)
-            (c_quote v)) e.enum_values) enums;
+          pr "#define QDRIVE_%s %s\n" (enum_const e v) (c_quote v))
+        e.enum_values) enums;
   pr "\n/* Structs. */\n";
   List.iter (fun s ->
       pr "struct qdrive_%s {\n" s.sname;
@@ -117,23 +130,21 @@ extern void qdrive_free_string_list (char **list);
   List.iter (fun c ->
       let ret = c_ret_type c.ret in
       if c.optargs = [] then
-        pr "extern %s qdrive_%s (%s);\n\n" ret c.name (c_params c)
+        (pr_prototype ret c.name (c_params c); pr "\n")
       else begin
         let base = c_opts_name c in
-        if has_flag c OptsSuffix then
-          pr "extern %s qdrive_%s (%s);\n" ret c.name (c_params c);
+        if has_flag c OptsSuffix then pr_prototype ret c.name (c_params c);
         iteri_from 0 (fun i o -> pr "#define %s %d\n" (optarg_const c o) i)
           c.optargs;
-        pr "extern %s qdrive_%s (%s);\n" ret base (c_params ~extra:["..."] c);
-        pr "extern %s qdrive_%s_va (%s);\n" ret base
-          (c_params ~extra:["va_list args"] c);
+        pr_prototype ret base (c_params ~extra:["..."] c);
+        pr_prototype ret (base ^ "_va") (c_params ~extra:["va_list args"] c);
         pr "struct %s {\n  uint64_t bitmask;\n" (argv_struct c);
         iteri_from 0 (fun i o ->
             pr "#define %s_BITMASK (UINT64_C(1)<<%d)\n" (optarg_const c o) i;
-            pr "  %s %s;\n" (c_optarg_type o) o.oname) c.optargs;
+            pr "  %s;\n" (c_decl o.otype o.oname)) c.optargs;
         pr "};\n";
-        pr "extern %s qdrive_%s_argv (%s);\n\n" ret base
-          (c_params ~extra:[sprintf "const struct %s *optargs" (argv_struct c)] c)
+        pr_prototype ret (base ^ "_argv") (c_params ~extra:[argv_param c] c);
+        pr "\n"
       end) calls;
   pr "\
 #ifdef __cplusplus
@@ -144,131 +155,189 @@ extern void qdrive_free_string_list (char **list);
 "
 
 (* ------------------------------------------------------------------ *)
-(* actions.h: internal prototypes and enum tables. *)
+(* actions.h: the implementations' prototypes. *)
 
 let impl_params c =
-  if c.optargs = [] then c_params c
-  else c_params ~extra:[sprintf "const struct %s *optargs" (argv_struct c)] c
+  if c.optargs = [] then c_params c else c_params ~extra:[argv_param c] c
 
 let generate_internal_header () =
   banner CStyle;
   pr "#ifndef QDRIVE_ACTIONS_H\n#define QDRIVE_ACTIONS_H\n\n";
   pr "#include \"qdrive.h\"\n\n";
+  pr "/* Each call's implementation, called by its wrapper in actions.c\n";
+  pr " * once the arguments are checked, with the handle locked. */\n";
+  List.iter (fun c ->
+      pr_prototype (c_ret_type c.ret) ("impl_" ^ c.name) (impl_params c))
+    calls;
+  pr "\n#endif /* QDRIVE_ACTIONS_H */\n"
+
+(* ------------------------------------------------------------------ *)
+(* enums.h and enums.c: the enum tables and the managed qemu
+ * parameters; they depend on nothing, so any file of the library may
+ * use them. *)
+
+let generate_enums_h () =
+  banner CStyle;
+  pr "#ifndef QDRIVE_ENUMS_H\n#define QDRIVE_ENUMS_H\n\n";
+  pr "/* For each enum: the index of each value, of the default, the\n";
+  pr " * number of values, the \"allowed\" text of error messages, the\n";
+  pr " * values by index, and the index of a value (-1 if none). */\n\n";
   List.iter (fun e ->
       let n = e.enum_name in
-      pr "/* %s */\n" n;
+      let m = "QDRIVE_INT_" ^ upper n in
       iteri_from 0 (fun i (v, _) ->
-          let id = String.map (function ':' -> '_' | c -> c) v in
-          pr "#define QDRIVE_INT_%s_%s %d\n" (upper n) (upper id) i)
-        e.enum_values;
-      let rec index i = function
-        | [] -> assert false
-        | (v, _) :: _ when v = e.enum_default -> i
-        | _ :: vs -> index (i + 1) vs in
-      pr "#define QDRIVE_INT_%s_DEFAULT %d\n" (upper n) (index 0 e.enum_values);
-      pr "#define QDRIVE_INT_%s_COUNT %d\n" (upper n) (List.length e.enum_values);
+          pr "#define QDRIVE_INT_%s %d\n" (enum_const e v) i) e.enum_values;
+      pr "#define %s_DEFAULT %d\n" m (enum_default_index e);
+      pr "#define %s_COUNT %d\n" m (List.length e.enum_values);
+      pr "#define %s_ALLOWED %s\n" m (c_quote (enum_allowed e));
       pr "extern const char *const qdrive_int_%s_names[];\n" n;
       pr "extern int qdrive_int_%s_index (const char *value);\n\n" n) enums;
-  List.iter (fun c ->
-      pr "extern %s qdrive_impl_%s (%s);\n" (c_ret_type c.ret) c.name
-        (impl_params c)) calls;
-  pr "\n#endif /* QDRIVE_ACTIONS_H */\n"
+  pr "/* The qemu parameters qdrive sets itself (config refuses them),\n";
+  pr " * NULL-terminated, and as one text for error messages. */\n";
+  pr "extern const char *const qdrive_int_managed_qemu_params[];\n";
+  pr "#define QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT %s\n\n"
+    (c_quote (String.concat ", " managed_qemu_params));
+  pr "#endif /* QDRIVE_ENUMS_H */\n"
+
+let generate_enums_c () =
+  banner CStyle;
+  pr "#include <config.h>\n\n#include <stddef.h>\n#include <string.h>\n\n";
+  pr "#include \"enums.h\"\n\n";
+  List.iter (fun e ->
+      let n = e.enum_name in
+      pr "const char *const qdrive_int_%s_names[] = {\n  " n;
+      pr_wrap (fun () ->
+          pr "%s, NULL" (String.concat ", " (List.map c_quote (enum_names e))));
+      pr "\n};\n\n";
+      pr "int\nqdrive_int_%s_index (const char *value)\n{\n" n;
+      pr "  int i;\n\n  for (i = 0; qdrive_int_%s_names[i] != NULL; ++i)\n" n;
+      pr "    if (strcmp (value, qdrive_int_%s_names[i]) == 0)\n      return i;\n" n;
+      pr "  return -1;\n}\n\n") enums;
+  pr "const char *const qdrive_int_managed_qemu_params[] = {\n  ";
+  pr_wrap (fun () ->
+      pr "%s, NULL" (String.concat ", " (List.map c_quote managed_qemu_params)));
+  pr "\n};\n"
 
 (* ------------------------------------------------------------------ *)
 (* actions.c: one wrapper per call. *)
 
-(* Trace one required argument. *)
-let trace_arg = function
-  | String n | OptString n | Enum (n, _) -> pr "    qdrive_int_trace_string (tr, %s);\n" n
-  | StringList n -> pr "    qdrive_int_trace_string_list (tr, %s);\n" n
-  | Bool n -> pr "    qdrive_int_trace_bool (tr, %s);\n" n
-  | Int n -> pr "    qdrive_int_trace_int64 (tr, %s);\n" n
-  | Int64 n -> pr "    qdrive_int_trace_int64 (tr, %s);\n" n
+(* Tracing: one trace function per kind of value. *)
+let trace_kind = function
+  | String | OptString | Enum _ -> "string"
+  | StringList -> "string_list"
+  | Bool -> "bool"
+  | Int | Int64 -> "int64"
+
+let trace_arg (n, t) = pr "    qdrive_int_trace_%s (tr, %s);\n" (trace_kind t) n
 
 let trace_optarg c o =
   pr "    if (optargs->bitmask & %s_BITMASK)\n" (optarg_const c o);
-  let kind = match o.otype with
-    | OBool -> "bool" | OInt | OInt64 -> "int64"
-    | OString | OEnum _ -> "string" | OStringList -> "string_list" in
-  pr "      qdrive_int_trace_opt_%s (tr, \"%s\", optargs->%s);\n" kind o.oname
-    o.oname
+  pr "      qdrive_int_trace_opt_%s (tr, \"%s\", optargs->%s);\n"
+    (trace_kind o.otype) o.oname o.oname
 
 let trace_ret c =
-  let kind = match c.ret with
-    | RErr | RInt -> "int"
-    | RBool -> "bool"
-    | RInt64 -> "int64"
-    | RString -> "string"
-    | RStringList -> "string_list"
-    | RStruct _ -> "struct"
-    | RStructList _ -> "struct_list" in
+  pr "  if (tracing)\n";
   match c.ret with
   | RStructList _ ->
-    pr "  if (tracing)\n    qdrive_int_trace_ret_struct_list (g, \"%s\", r ? (long) r->len : -1);\n"
+    pr "    qdrive_int_trace_ret_struct_list (g, \"%s\", r ? (long) r->len : -1);\n"
       c.name
   | RStruct _ ->
-    pr "  if (tracing)\n    qdrive_int_trace_ret_struct (g, \"%s\", r != NULL);\n" c.name
-  | _ -> pr "  if (tracing)\n    qdrive_int_trace_ret_%s (g, \"%s\", r);\n" kind c.name
+    pr "    qdrive_int_trace_ret_struct (g, \"%s\", r != NULL);\n" c.name
+  | ret ->
+    let kind = match ret with
+      | RErr | RInt -> "int" | RBool -> "bool" | RInt64 -> "int64"
+      | RString -> "string" | _ -> "string_list" in
+    pr "    qdrive_int_trace_ret_%s (g, \"%s\", r);\n" kind c.name
 
 (* Checks every argument that the C type system lets through.  Each
  * failed check sets the error and jumps to the exit. *)
 let needs_checks c =
   c.optargs <> [] ||
-  List.exists (function String _ | StringList _ | Enum _ -> true | _ -> false)
+  List.exists (function (_, (String | StringList | Enum _)) -> true | _ -> false)
     c.args
 
+(* The checks of one argument: [v] is its C expression, [given] the
+ * condition under which it was given ("" for a required argument). *)
+let check_value ~given n v t =
+  let cond c = if given = "" then c else sprintf "(%s) && %s" given c in
+  (match t with
+   | String | StringList | Enum _ ->
+     pr "  if (%s) {\n" (cond (v ^ " == NULL"));
+     pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" n;
+     pr "    goto out;\n  }\n"
+   | OptString | Bool | Int | Int64 -> ());
+  match t with
+  | Enum e ->
+    pr "  if (%s) {\n" (cond (sprintf "qdrive_int_%s_index (%s) == -1" e.enum_name v));
+    pr "    qdrive_int_error (g, EINVAL, \"%s: \\\"%%s\\\" is not valid; allowed: %%s\",\n" n;
+    pr "                      %s, QDRIVE_INT_%s_ALLOWED);\n" v (upper e.enum_name);
+    pr "    goto out;\n  }\n"
+  | _ -> ()
+
 let check_args c =
-  let enum_check expr what e =
-    pr "  if (qdrive_int_%s_index (%s) == -1) {\n" e.enum_name expr;
-    pr "    qdrive_int_error (g, EINVAL, \"%s: \\\"%%s\\\" is not valid; allowed: %s\", %s);\n"
-      what (enum_allowed e) expr;
-    pr "    goto out;\n  }\n" in
-  List.iter (function
-      | String n | StringList n ->
-        pr "  if (%s == NULL) {\n" n;
-        pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" n;
-        pr "    goto out;\n  }\n"
-      | Enum (n, e) ->
-        pr "  if (%s == NULL) {\n" n;
-        pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" n;
-        pr "    goto out;\n  }\n";
-        enum_check n n e
-      | OptString _ | Bool _ | Int _ | Int64 _ -> ()) c.args;
+  List.iter (fun (n, t) -> check_value ~given:"" n n t) c.args;
   if c.optargs <> [] then begin
-    let all = (1 lsl List.length c.optargs) - 1 in
-    pr "  if (optargs->bitmask & ~UINT64_C(0x%x)) {\n" all;
-    pr "    qdrive_int_error (g, EINVAL, \"unknown optional argument in bitmask 0x%%\" PRIx64 \"; allowed bits: 0x%x\",\n" all;
+    let all = Model.all_optargs_mask c in
+    pr "  if (optargs->bitmask & ~UINT64_C(0x%Lx)) {\n" all;
+    pr "    qdrive_int_error (g, EINVAL, \"unknown optional argument in bitmask 0x%%\" PRIx64 \"; allowed bits: 0x%Lx\",\n" all;
     pr "                      optargs->bitmask);\n";
     pr "    goto out;\n  }\n";
     List.iter (fun o ->
-        match o.otype with
-        | OString | OStringList | OEnum _ ->
-          pr "  if ((optargs->bitmask & %s_BITMASK) && optargs->%s == NULL) {\n"
-            (optarg_const c o) o.oname;
-          pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" o.oname;
-          pr "    goto out;\n  }\n";
-          (match o.otype with
-           | OEnum e ->
-             pr "  if (optargs->bitmask & %s_BITMASK)\n" (optarg_const c o);
-             pr "  {\n";
-             enum_check ("optargs->" ^ o.oname) o.oname e;
-             pr "  }\n"
-           | _ -> ())
-        | OBool | OInt | OInt64 -> ()) c.optargs
+        check_value o.oname ("optargs->" ^ o.oname) o.otype
+          ~given:(sprintf "optargs->bitmask & %s_BITMASK" (optarg_const c o)))
+      c.optargs
+  end
+
+(* The _va and plain variants of a call with optional arguments: both
+ * end in the _argv wrapper. *)
+let generate_va_wrappers c =
+  let ret = c_ret_type c.ret and base = c_opts_name c in
+  let names = c_arg_names c in
+  pr "%s\nqdrive_%s_va (" ret base;
+  pr_wrap (fun () -> pr "%s)" (String.concat ", " (c_params ~extra:["va_list args"] c)));
+  pr "\n{\n";
+  pr "  struct %s optargs = { .bitmask = 0 };\n  int opt;\n\n" (argv_struct c);
+  pr "  while ((opt = va_arg (args, int)) != -1) {\n";
+  pr "    switch (opt) {\n";
+  List.iter (fun o ->
+      pr "    case %s:\n      optargs.%s = va_arg (args, %s);\n      break;\n"
+        (optarg_const c o) o.oname (c_type o.otype)) c.optargs;
+  pr "    default:\n";
+  pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
+  pr "      qdrive_int_error (g, EINVAL, \"unknown optional argument %%d; allowed: 0 to %d, -1 to end the list\", opt);\n"
+    (List.length c.optargs - 1);
+  pr "      return %s;\n    }\n" (c_err_value c.ret);
+  pr "    if (optargs.bitmask & (UINT64_C(1) << opt)) {\n";
+  pr "      static const char *const names[] = {\n        ";
+  pr_wrap (fun () ->
+      pr "%s" (String.concat ", " (List.map (fun o -> c_quote o.oname) c.optargs)));
+  pr "\n      };\n";
+  pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
+  pr "      qdrive_int_error (g, EINVAL, \"optional argument \\\"%%s\\\" given more than once\", names[opt]);\n";
+  pr "      return %s;\n    }\n" (c_err_value c.ret);
+  pr "    optargs.bitmask |= UINT64_C(1) << opt;\n  }\n\n";
+  pr "  return qdrive_%s_argv (%s, &optargs);\n}\n\n" base names;
+  pr "%s\nqdrive_%s (" ret base;
+  pr_wrap (fun () -> pr "%s)" (String.concat ", " (c_params ~extra:["..."] c)));
+  pr "\n{\n";
+  let last = match List.rev c.args with [] -> "g" | a :: _ -> arg_name a in
+  pr "  va_list args;\n  %s;\n\n" (c_ret_decl c);
+  pr "  va_start (args, %s);\n" last;
+  pr "  r = qdrive_%s_va (%s, args);\n" base names;
+  pr "  va_end (args);\n  return r;\n}\n\n";
+  if has_flag c OptsSuffix then begin
+    pr "%s\nqdrive_%s (" ret c.name;
+    pr_wrap (fun () -> pr "%s)" (String.concat ", " (c_params c)));
+    pr "\n{\n  return qdrive_%s_argv (%s, NULL);\n}\n\n" base names
   end
 
 let generate_wrapper c =
-  let ret = c_ret_type c.ret in
-  let base = c_opts_name c in
   let has_opts = c.optargs <> [] in
-  let fname = if has_opts then base ^ "_argv" else c.name in
-  let params =
-    if has_opts then
-      c_params ~extra:[sprintf "const struct %s *optargs" (argv_struct c)] c
-    else c_params c in
-  pr "%s\nqdrive_%s (%s)\n{\n" ret fname params;
-  pr "  %sr = %s;\n" (if String.ends_with ~suffix:"*" ret then ret else ret ^ " ")
-    (c_err_value c.ret);
+  let fname = if has_opts then c_opts_name c ^ "_argv" else c.name in
+  pr "%s\nqdrive_%s (" (c_ret_type c.ret) fname;
+  pr_wrap (fun () -> pr "%s)" (String.concat ", " (impl_params c)));
+  pr "\n{\n";
+  pr "  %s = %s;\n" (c_ret_decl c) (c_err_value c.ret);
   pr "  int tracing;\n";
   if has_opts then begin
     pr "  const struct %s no_optargs = { .bitmask = 0 };\n" (argv_struct c);
@@ -290,43 +359,7 @@ let generate_wrapper c =
   if needs_checks c then pr " out:\n";
   trace_ret c;
   pr "  return r;\n}\n\n";
-  if has_opts then begin
-    let names = c_arg_names c in
-    (* _va: parse the (index, value) pairs into the argv struct. *)
-    pr "%s\nqdrive_%s_va (%s)\n{\n" ret base (c_params ~extra:["va_list args"] c);
-    pr "  struct %s optargs = { .bitmask = 0 };\n  int opt;\n\n" (argv_struct c);
-    pr "  while ((opt = va_arg (args, int)) != -1) {\n";
-    pr "    switch (opt) {\n";
-    iteri_from 0 (fun _ o ->
-        let t = match o.otype with
-          | OBool | OInt -> "int" | OInt64 -> "int64_t"
-          | OString | OEnum _ -> "const char *" | OStringList -> "char *const *" in
-        pr "    case %s:\n      optargs.%s = va_arg (args, %s);\n      break;\n"
-          (optarg_const c o) o.oname t) c.optargs;
-    pr "    default:\n";
-    pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
-    pr "      qdrive_int_error (g, EINVAL, \"unknown optional argument %%d; allowed: 0 to %d, -1 to end the list\", opt);\n"
-      (List.length c.optargs - 1);
-    pr "      return %s;\n    }\n" (c_err_value c.ret);
-    pr "    if (optargs.bitmask & (UINT64_C(1) << opt)) {\n";
-    pr "      static const char *const names[] = { %s };\n"
-      (String.concat ", " (List.map (fun o -> c_quote o.oname) c.optargs));
-    pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
-    pr "      qdrive_int_error (g, EINVAL, \"optional argument \\\"%%s\\\" given more than once\", names[opt]);\n";
-    pr "      return %s;\n    }\n" (c_err_value c.ret);
-    pr "    optargs.bitmask |= UINT64_C(1) << opt;\n  }\n\n";
-    pr "  return qdrive_%s_argv (%s, &optargs);\n}\n\n" base names;
-    pr "%s\nqdrive_%s (%s)\n{\n" ret base (c_params ~extra:["..."] c);
-    let last = match List.rev c.args with [] -> "g" | a :: _ -> arg_name a in
-    pr "  va_list args;\n  %sr;\n\n" (if String.ends_with ~suffix:"*" ret then ret else ret ^ " ");
-    pr "  va_start (args, %s);\n" last;
-    pr "  r = qdrive_%s_va (%s, args);\n" base names;
-    pr "  va_end (args);\n  return r;\n}\n\n";
-    if has_flag c OptsSuffix then begin
-      pr "%s\nqdrive_%s (%s)\n{\n" ret c.name (c_params c);
-      pr "  return qdrive_%s_argv (%s, NULL);\n}\n\n" base names
-    end
-  end
+  if has_opts then generate_va_wrappers c
 
 let generate_actions_c () =
   banner CStyle;
@@ -343,31 +376,32 @@ let generate_actions_c () =
 #include \"internal.h\"
 
 ";
-  (* Enum tables. *)
-  List.iter (fun e ->
-      pr "const char *const qdrive_int_%s_names[] = { %s, NULL };\n\n"
-        e.enum_name
-        (String.concat ", " (List.map c_quote (enum_names e)));
-      pr "int\nqdrive_int_%s_index (const char *value)\n{\n" e.enum_name;
-      pr "  size_t i;\n\n  for (i = 0; qdrive_int_%s_names[i] != NULL; ++i)\n"
-        e.enum_name;
-      pr "    if (strcmp (value, qdrive_int_%s_names[i]) == 0)\n      return i;\n"
-        e.enum_name;
-      pr "  return -1;\n}\n\n") enums;
   List.iter generate_wrapper calls
 
 (* ------------------------------------------------------------------ *)
-(* structs.c: free functions. *)
+(* structs.c: the free functions of what calls return. *)
 
 let generate_structs_c () =
   banner CStyle;
   pr "#include <config.h>\n\n#include <stdlib.h>\n\n#include \"qdrive.h\"\n\n";
+  pr "\
+void
+qdrive_free_string_list (char **list)
+{
+  size_t i;
+
+  if (list == NULL)
+    return;
+  for (i = 0; list[i] != NULL; ++i)
+    free (list[i]);
+  free (list);
+}
+
+";
   List.iter (fun s ->
-      let free_fields v =
-        List.iter (fun (n, t, _) ->
-            if t = FString then pr "  free (%s%s);\n" v n) s.sfields in
       pr "static void\nfree_%s_fields (struct qdrive_%s *s)\n{\n" s.sname s.sname;
-      free_fields "s->";
+      List.iter (fun (n, t, _) ->
+          if c_field_type t = "char *" then pr "  free (s->%s);\n" n) s.sfields;
       pr "}\n\n";
       pr "void\nqdrive_free_%s (struct qdrive_%s *s)\n{\n" s.sname s.sname;
       pr "  if (s == NULL)\n    return;\n  free_%s_fields (s);\n  free (s);\n}\n\n"

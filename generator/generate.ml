@@ -8,10 +8,15 @@ let () =
     prerr_endline "generator: run me from the top of the qdrive source tree";
     exit 1);
 
+  (* Nothing is written unless api.ml passes every check. *)
+  Checks.run ();
+
   (* C library and its documentation. *)
   output_to "c/qdrive.h" C.generate_header;
   output_to "c/actions.h" C.generate_internal_header;
   output_to "c/actions.c" C.generate_actions_c;
+  output_to "c/enums.h" C.generate_enums_h;
+  output_to "c/enums.c" C.generate_enums_c;
   output_to "c/structs.c" C.generate_structs_c;
   output_to "c/actions.pod" Pod.generate_actions_pod;
   output_to "c/structs.pod" Pod.generate_structs_pod;
@@ -33,7 +38,7 @@ let () =
   (* OCaml binding. *)
   output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;
   output_to "ocaml/qdrive.ml" Ocaml_emit.generate_ml;
-  output_to "ocaml/qdrive-c-actions.c" Ocaml_emit.generate_c_actions;
+  output_to "ocaml/qdrive-c-actions.c" Ocaml_stubs.generate_c_actions;
   output_to "ocaml/t/xlang.ml" Ocaml_emit.generate_xlang;
 
   (* The qdrive shell. *)

@@ -18,8 +18,6 @@ open Types
 open Utils
 open Api
 
-let public = List.filter (fun c -> not (is_internal c)) calls
-
 (* The package version: the one in configure.ac's AC_INIT, so the XS
  * bootstrap check and MakeMaker agree with the rest of the build. *)
 let version () =
@@ -33,11 +31,6 @@ let version () =
        with Not_found -> find ()) in
   let v = find () in
   close_in ic; v
-
-(* Enum constant names: CACHEMODE_UNSAFE, ACCEL_KVM_TCG. *)
-let constant_name e v =
-  String.uppercase_ascii
-    (e.enum_name ^ "_" ^ String.map (function ':' | '-' -> '_' | c -> c) v)
 
 (* ------------------------------------------------------------------ *)
 (* Qdrive.xs *)
@@ -219,39 +212,29 @@ let xs_structs () =
       pr "  HV *hv = newHV ();\n\n";
       List.iter (fun (n, t, _) ->
           let v = match t with
-            | FString -> sprintf "newSVpv (s->%s, 0)" n
+            | FString | FEnum _ -> sprintf "newSVpv (s->%s, 0)" n
             | FBool -> sprintf "newSViv (s->%s != 0)" n
             | FInt | FInt64 -> sprintf "newSViv (s->%s)" n in
           pr "  (void) hv_stores (hv, \"%s\", %s);\n" n v) s.sfields;
       pr "  return newRV_noinc ((SV *) hv);\n}\n\n") structs
 
-(* C expression converting the SV [sv] for a value of this kind. *)
-let conv_int call name sv = function
-  | `Int -> sprintf "(int) sv_to_integer (aTHX_ %s, \"%s\", \"%s\", INT_MIN, INT_MAX)"
-              sv call name
-  | `Int64 -> sprintf "sv_to_integer (aTHX_ %s, \"%s\", \"%s\", INT64_MIN, INT64_MAX)"
-                sv call name
+(* C expression converting the SV [sv] for argument n of type t. *)
+let conv c (n, t) sv =
+  let integer min max =
+    sprintf "sv_to_integer (aTHX_ %s, \"%s\", \"%s\", %s, %s)" sv c.name n min max in
+  match t with
+  | String | OptString | Enum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
+  | StringList -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
+  | Bool -> sprintf "SvTRUE (%s)" sv
+  | Int -> "(int) " ^ integer "INT_MIN" "INT_MAX"
+  | Int64 -> integer "INT64_MIN" "INT64_MAX"
 
-let conv_arg c sv = function
-  | String _ | OptString _ | Enum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
-  | StringList n -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
-  | Bool _ -> sprintf "SvTRUE (%s)" sv
-  | Int n -> conv_int c.name n sv `Int
-  | Int64 n -> conv_int c.name n sv `Int64
-
-let conv_optarg c sv o =
-  match o.otype with
-  | OString | OEnum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
-  | OStringList -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name o.oname
-  | OBool -> sprintf "SvTRUE (%s)" sv
-  | OInt -> conv_int c.name o.oname sv `Int
-  | OInt64 -> conv_int c.name o.oname sv `Int64
-
+(* The C local a required argument is converted into. *)
 let c_local_type = function
-  | String _ | OptString _ | Enum _ -> "const char *"
-  | StringList _ -> "char **"
-  | Bool _ | Int _ -> "int "
-  | Int64 _ -> "int64_t "
+  | String | OptString | Enum _ -> "const char *"
+  | StringList -> "char **"
+  | Bool | Int -> "int "
+  | Int64 -> "int64_t "
 
 let xs_call c =
   let nargs = List.length c.args in
@@ -266,19 +249,17 @@ let xs_call c =
   if has_flag c OptsSuffix then pr "  ALIAS:\n    %s_opts = 1\n" c.name;
   pr "  PREINIT:\n";
   pr "    qdrive_h *h;\n";
-  List.iter (fun a -> pr "    %s%s;\n" (c_local_type a) (cname a)) c.args;
+  List.iter (fun ((_, t) as a) -> pr "    %s%s;\n" (c_local_type t) (cname a)) c.args;
   if c.optargs <> [] then begin
     pr "    struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
     pr "    I32 opt_i;\n"
   end;
-  pr "    %sr;\n"
-    (let t = C.c_ret_type c.ret in
-     if String.ends_with ~suffix:"*" t then t else t ^ " ");
+  pr "    %s;\n" (C.c_ret_decl c);
   pr "  PPCODE:\n";
   if has_flag c OptsSuffix then pr "    PERL_UNUSED_VAR (ix);\n";
   pr "    h = get_handle (aTHX_ g, \"%s\");\n" c.name;
   List.iter (fun a ->
-      pr "    %s = %s;\n" (cname a) (conv_arg c (arg_name a) a))
+      pr "    %s = %s;\n" (cname a) (conv c a (arg_name a)))
     c.args;
   let call_args = String.concat ", " ("h" :: List.map cname c.args) in
   if c.optargs <> [] then begin
@@ -315,7 +296,7 @@ let xs_call c =
     pr "      switch (bit) {\n";
     List.iter (fun o ->
         pr "      case %s_BITMASK:\n" (C.optarg_const c o);
-        pr "        optargs.%s = %s;\n" o.oname (conv_optarg c "val" o);
+        pr "        optargs.%s = %s;\n" o.oname (conv c (optarg_param o) "val");
         pr "        break;\n") c.optargs;
     pr "      }\n";
     pr "    }\n";
@@ -437,8 +418,8 @@ let perl_synopsis c =
     | RStruct _ -> "$hashref = "
     | RStructList _ -> "@hashrefs = " in
   let args = List.map (function
-      | StringList n -> "\\@" ^ n
-      | a -> "$" ^ arg_name a) c.args in
+      | (n, StringList) -> "\\@" ^ n
+      | (n, _) -> "$" ^ n) c.args in
   let opts = List.map (fun o -> sprintf "[%s => $%s]" o.oname o.oname)
       c.optargs in
   let head = sprintf " %s$g->%s (" ret c.name in
@@ -454,12 +435,12 @@ let perl_synopsis c =
   end
 
 let optarg_type_text = function
-  | OBool -> "A boolean (any Perl true or false value)."
-  | OInt -> "An integer."
-  | OInt64 -> "A 64-bit integer."
-  | OString -> "A string."
-  | OStringList -> "A reference to an array of strings."
-  | OEnum e -> sprintf "One of the strings below (constants C<%s_*>)."
+  | Bool -> "A boolean (any Perl true or false value)."
+  | Int -> "An integer."
+  | Int64 -> "A 64-bit integer."
+  | String | OptString -> "A string."
+  | StringList -> "A reference to an array of strings."
+  | Enum e -> sprintf "One of the strings below (constants C<%s_*>)."
                  (String.uppercase_ascii e.enum_name)
 
 let ret_text = function
@@ -481,13 +462,10 @@ let pod_method c =
   pr "%s.\n\n" (String.capitalize_ascii c.shortdesc);
   pr "%s\n\n" c.longdesc;
   List.iter (function
-      | Enum (n, e) ->
-        pr "C<$%s> is one of these strings (constants C<%s_*>):\n\n=over 4\n\n"
+      | (n, Enum e) ->
+        pr "C<$%s> is one of these strings (constants C<%s_*>):\n\n"
           n (String.uppercase_ascii e.enum_name);
-        List.iter (fun (v, d) ->
-            pr "=item C<%s>%s\n\n%s\n\n" v
-              (if v = e.enum_default then " (default)" else "") d) e.enum_values;
-        pr "=back\n\n"
+        Pod.pr_enum_items e
       | _ -> ()) c.args;
   if c.optargs <> [] then begin
     pr "Optional arguments, given as C<key =E<gt> value> pairs after the \
@@ -495,20 +473,13 @@ let pod_method c =
     List.iter (fun o ->
         pr "=item C<%s>\n\n%s  %s\n\n" o.oname (optarg_type_text o.otype) o.odoc;
         match o.otype with
-        | OEnum e ->
-          pr "=over 4\n\n";
-          List.iter (fun (v, d) ->
-              pr "=item C<%s>%s\n\n%s\n\n" v
-                (if v = e.enum_default then " (default)" else "") d)
-            e.enum_values;
-          pr "=back\n\n"
+        | Enum e -> Pod.pr_enum_items e
         | _ -> ()) c.optargs;
     pr "=back\n\n"
   end;
-  if has_flag c ConfigOnly then
-    pr "This method croaks once the handle is launched.\n\n";
-  if has_flag c LaunchedOnly then
-    pr "This method croaks unless the handle is launched.\n\n";
+  (match Pod.state_doc ~subject:"This method croaks" c with
+   | Some d -> pr "%s\n\n" d
+   | None -> ());
   pr "%s\n\n" (ret_text c.ret);
   if has_flag c OptsSuffix then
     pr "=head2 %s_opts\n\nAn alias for L</%s>, under the name of the C \
@@ -624,7 +595,7 @@ let generate_pm () =
   pr "XSLoader::load ('Sys::Qdrive', $VERSION);\n\n";
   pr "# Enum values, one constant each.\n";
   let consts = List.concat_map (fun e ->
-      List.map (fun (v, _) -> constant_name e v, v) e.enum_values) enums in
+      List.map (fun (v, _) -> enum_const e v, v) e.enum_values) enums in
   List.iter (fun (n, v) -> pr "sub %s () { '%s' }\n" n v) consts;
   pr "\nour @EXPORT_OK = qw(\n";
   List.iter (fun (n, _) -> pr "  %s\n" n) consts;
@@ -633,28 +604,24 @@ let generate_pm () =
   pr "=encoding utf8\n\n";
   banner PODStyle;
   pr "%s" pm_intro;
-  List.iter pod_method public;
+  List.iter pod_method public_calls;
   pr "=head1 STRUCTS\n\n";
   List.iter (fun s ->
-      if List.exists (fun c -> match c.ret with
-          | RStruct n | RStructList n -> n = s.sname && not (is_internal c)
-          | _ -> false) calls then begin
-        pr "=head2 %s\n\n%s  The hash has these keys:\n\n=over 4\n\n"
-          (String.uppercase_ascii s.sname) s.sdoc;
-        List.iter (fun (n, t, d) ->
-            let tt = match t with
-              | FString -> "string" | FBool -> "1 or 0"
-              | FInt | FInt64 -> "integer" in
-            pr "=item C<%s> (%s)\n\n%s\n\n" n tt d) s.sfields;
-        pr "=back\n\n"
-      end) structs;
+      pr "=head2 %s\n\n%s  The hash has these keys:\n\n=over 4\n\n"
+        (String.uppercase_ascii s.sname) s.sdoc;
+      List.iter (fun ((n, t, _) as f) ->
+          let tt = match t with
+            | FString | FEnum _ -> "string" | FBool -> "1 or 0"
+            | FInt | FInt64 -> "integer" in
+          pr "=item C<%s> (%s)\n\n%s\n\n" n tt (Pod.field_doc f)) s.sfields;
+      pr "=back\n\n") Model.public_structs;
   pr "=head1 CONSTANTS\n\n";
   pr "Each constant returns its value as a string.  Import them with \
       C<use Sys::Qdrive qw(:enums)>, or by name.\n\n";
   List.iter (fun e ->
       pr "=head2 %s\n\n=over 4\n\n" e.enum_name;
       List.iter (fun (v, d) ->
-          pr "=item %s\n\nC<%s>%s: %s\n\n" (constant_name e v) v
+          pr "=item %s\n\nC<%s>%s: %s\n\n" (enum_const e v) v
             (if v = e.enum_default then " (the default)" else "") d)
         e.enum_values;
       pr "=back\n\n") enums;

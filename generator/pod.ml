@@ -1,11 +1,44 @@
-(* qdrive generator: the generated part of qdrive(3), in POD. *)
+(* qdrive generator: the generated part of qdrive(3), in POD, and the
+ * POD pieces that the Perl module's and the shell's pages share with
+ * it. *)
 
 open Printf
 open Types
 open Utils
-open Api
 
-let public = List.filter (fun c -> not (is_internal c)) calls
+(* ------------------------------------------------------------------ *)
+(* Shared with perl.ml and shell.ml. *)
+
+(* The values of an enum as a POD list, each with its documentation
+ * ([doc] rewrites it, e.g. the shell's command names). *)
+let pr_enum_items ?(doc = fun d -> d) e =
+  pr "=over 4\n\n";
+  List.iter (fun (v, d) ->
+      pr "=item C<%s>%s\n\n%s\n\n" v
+        (if v = e.enum_default then " (default)" else "") (doc d))
+    e.enum_values;
+  pr "=back\n\n"
+
+(* "This call fails once the handle is launched.": when the call may be
+ * made, in the words of each page. *)
+let state_doc ?(subject = "This call fails") ?(what = "the handle") c =
+  match c.state with
+  | ConfigOnly -> Some (sprintf "%s once %s is launched." subject what)
+  | LaunchedOnly -> Some (sprintf "%s unless %s is launched." subject what)
+  | AnyState -> None
+
+(* A struct field's documentation; an enum field's lists its values. *)
+let field_doc (_, t, d) =
+  match t with
+  | FEnum e ->
+    let d = if String.ends_with ~suffix:"." d then
+        String.sub d 0 (String.length d - 1) else d in
+    sprintf "%s: one of %s." d
+      (String.concat ", " (List.map (fun v -> "C<" ^ v ^ ">") (enum_names e)))
+  | _ -> d
+
+(* ------------------------------------------------------------------ *)
+(* qdrive(3). *)
 
 let ret_doc = function
   | RErr -> "This function returns 0 on success or -1 on error."
@@ -29,23 +62,16 @@ let ret_doc = function
 
 (* A C prototype as a verbatim POD block. *)
 let prototype ret fname params =
-  let head = sprintf " %s\n qdrive_%s (" ret fname in
+  pr " %s\n qdrive_%s (" ret fname;
   let pad = String.make (String.length fname + 9) ' ' in
-  pr "%s%s);\n\n" head (String.concat (",\n " ^ pad) params)
-
-let c_params ?(extra = []) c =
-  ("qdrive_h *g" :: List.map C.c_arg_decl c.args) @ extra
+  pr "%s);\n\n" (String.concat (",\n " ^ pad) params)
 
 let optarg_doc c o =
   pr "=item C<%s>\n\n" (C.optarg_const c o);
-  pr "Type C<%s>.  %s\n\n" (String.trim (C.c_optarg_type o)) o.odoc;
+  pr "Type C<%s>.  %s\n\n" (String.trim (C.c_type o.otype)) o.odoc;
   match o.otype with
-  | OEnum e ->
-    pr "=over 4\n\n";
-    List.iter (fun (v, d) ->
-        pr "=item C<%s>%s\n\n%s\n\n" v
-          (if v = e.enum_default then " (default)" else "") d) e.enum_values;
-    pr "=back\n\n";
+  | Enum e ->
+    pr_enum_items e;
     pr "Any other value is refused with an error that lists these.\n\n"
   | _ -> ()
 
@@ -54,11 +80,11 @@ let generate_call c =
   let base = c_opts_name c in
   pr "=head2 qdrive_%s\n\n" (if c.optargs = [] then c.name else base);
   if c.optargs = [] then begin
-    prototype ret c.name (c_params c);
+    prototype ret c.name (C.c_params c);
     pr "%s\n\n" c.longdesc
   end else begin
-    if has_flag c OptsSuffix then prototype ret c.name (c_params c);
-    prototype ret base (c_params ~extra:["..."] c);
+    if has_flag c OptsSuffix then prototype ret c.name (C.c_params c);
+    prototype ret base (C.c_params ~extra:["..."] c);
     pr "%s\n\n" c.longdesc;
     pr "You may supply a list of optional arguments to this call.  Use \
         zero or more of the following pairs of parameters, and terminate \
@@ -73,29 +99,24 @@ let generate_call c =
         C<struct %s> whose C<bitmask> has one C<_BITMASK> bit set per \
         field given.\n\n" base base (C.argv_struct c)
   end;
-  if has_flag c ConfigOnly then
-    pr "This call fails once the handle is launched.\n\n";
-  if has_flag c LaunchedOnly then
-    pr "This call fails unless the handle is launched.\n\n";
+  (match state_doc c with Some d -> pr "%s\n\n" d | None -> ());
   pr "%s\n\n" (ret_doc c.ret);
   pr "(Added in %s.)\n\n" c.added
 
 let generate_actions_pod () =
   banner PODStyle;
-  List.iter generate_call
-    (List.sort (fun a b -> compare a.name b.name) public)
+  List.iter generate_call Model.sorted_public_calls
 
 let generate_structs_pod () =
   banner PODStyle;
   List.iter (fun s ->
-      if not (String.starts_with ~prefix:"internal" s.sname) then begin
-        pr "=head2 struct qdrive_%s\n\n%s\n\n" s.sname s.sdoc;
-        pr " struct qdrive_%s {\n" s.sname;
-        List.iter (fun (n, t, _) -> pr "   %s%s;\n" (C.c_field_type t) n)
-          s.sfields;
-        pr " };\n\n struct qdrive_%s_list {\n   size_t len;\n   struct qdrive_%s *val;\n };\n\n"
-          s.sname s.sname;
-        pr "=over 4\n\n";
-        List.iter (fun (n, _, d) -> pr "=item C<%s>\n\n%s\n\n" n d) s.sfields;
-        pr "=back\n\n"
-      end) structs
+      pr "=head2 struct qdrive_%s\n\n%s\n\n" s.sname s.sdoc;
+      pr " struct qdrive_%s {\n" s.sname;
+      List.iter (fun (n, t, _) -> pr "   %s%s;\n" (C.c_field_type t) n)
+        s.sfields;
+      pr " };\n\n struct qdrive_%s_list {\n   size_t len;\n   struct qdrive_%s *val;\n };\n\n"
+        s.sname s.sname;
+      pr "=over 4\n\n";
+      List.iter (fun ((n, _, _) as f) -> pr "=item C<%s>\n\n%s\n\n" n (field_doc f))
+        s.sfields;
+      pr "=back\n\n") Model.public_structs

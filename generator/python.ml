@@ -22,11 +22,8 @@ let class_name s =
   String.concat ""
     (List.map String.capitalize_ascii (String.split_on_char '_' s))
 
-(* "kvm:tcg" -> "KVM_TCG" *)
-let const_name e v =
-  String.uppercase_ascii
-    (e.enum_name ^ "_" ^ String.map (function
-         | 'a'..'z' | 'A'..'Z' | '0'..'9' as c -> c | _ -> '_') v)
+(* "kvm:tcg" -> "ACCEL_KVM_TCG" *)
+let const_name = enum_const
 
 (* "cachemode" -> "Cachemode", the Literal type alias. *)
 let enum_type e = class_name e.enum_name
@@ -70,7 +67,7 @@ let generate_struct_c s =
   pr "  if (o == NULL)\n    return NULL;\n";
   iteri_from 0 (fun i (f, t, _) ->
       (match t with
-       | FString -> pr "  v = qdrive_py_from_string (s->%s);\n" f
+       | FString | FEnum _ -> pr "  v = qdrive_py_from_string (s->%s);\n" f
        | FBool -> pr "  v = PyBool_FromLong (s->%s);\n" f
        | FInt -> pr "  v = PyLong_FromLong (s->%s);\n" f
        | FInt64 -> pr "  v = PyLong_FromLongLong (s->%s);\n" f);
@@ -86,6 +83,20 @@ let generate_struct_c s =
   pr "    if (o == NULL) {\n      Py_DECREF (list);\n      return NULL;\n    }\n";
   pr "    PyList_SET_ITEM (list, i, o);\n  }\n  return list;\n}\n\n"
 
+(* The converter of one argument, required or optional, from
+ * args[i] into [dst]; a string list also keeps a reference in [keep]
+ * while the call runs. *)
+let py_conv c i (n, t) ~dst ~keep =
+  let f = match t with
+    | String | Enum _ -> "qdrive_py_string"
+    | OptString -> "qdrive_py_optstring"
+    | StringList -> "qdrive_py_string_list"
+    | Bool -> "qdrive_py_bool"
+    | Int -> "qdrive_py_int"
+    | Int64 -> "qdrive_py_int64" in
+  let dst = if t = StringList then sprintf "&%s, %s" keep dst else dst in
+  sprintf "%s (args[%d], %s, \"%s\", %s)" f i (c_quote c.name) n dst
+
 (* The C names of the optargs struct's fields are the optarg names. *)
 let generate_wrapper_c c =
   let nreq = List.length c.args and nopt = List.length c.optargs in
@@ -95,55 +106,32 @@ let generate_wrapper_c c =
       Py_ssize_t nargs)\n{\n" c.name;
   pr "  qdrive_py_handle *h;\n";
   pr "  PyObject *py_r = NULL;\n";
-  pr "  %s%sr;\n" (C.c_ret_type c.ret)
-    (if String.ends_with ~suffix:"*" (C.c_ret_type c.ret) then "" else " ");
-  List.iter (fun a ->
-      match a with
-      | String n | OptString n | Enum (n, _) -> pr "  const char *a_%s;\n" n
-      | StringList n ->
+  pr "  %s;\n" (C.c_ret_decl c);
+  List.iter (fun (n, t) ->
+      match t with
+      | StringList ->
         pr "  char **a_%s = NULL;\n  PyObject *a_%s_keep = NULL;\n" n n
-      | Bool n | Int n -> pr "  int a_%s;\n" n
-      | Int64 n -> pr "  int64_t a_%s;\n" n) c.args;
+      | _ -> pr "  %s;\n" (C.c_decl t ("a_" ^ n))) c.args;
   if has_opts then begin
     pr "  struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
     List.iter (fun o ->
-        if o.otype = OStringList then
+        if o.otype = StringList then
           pr "  PyObject *o_%s_keep = NULL;\n" o.oname) c.optargs
   end;
   pr "\n  if (qdrive_py_nargs (%s, nargs, %d) == -1)\n    return NULL;\n" q
     (1 + nreq + nopt);
   pr "  h = qdrive_py_handle_of (args[0], %s);\n" q;
   pr "  if (h == NULL)\n    return NULL;\n";
-  iteri_from 1 (fun i a ->
-      let conv = match a with
-        | String n | Enum (n, _) ->
-          sprintf "qdrive_py_string (args[%d], %s, \"%s\", &a_%s)" i q n n
-        | OptString n ->
-          sprintf "qdrive_py_optstring (args[%d], %s, \"%s\", &a_%s)" i q n n
-        | StringList n ->
-          sprintf "qdrive_py_string_list (args[%d], %s, \"%s\", &a_%s_keep, &a_%s)"
-            i q n n n
-        | Bool n -> sprintf "qdrive_py_bool (args[%d], %s, \"%s\", &a_%s)" i q n n
-        | Int n -> sprintf "qdrive_py_int (args[%d], %s, \"%s\", &a_%s)" i q n n
-        | Int64 n ->
-          sprintf "qdrive_py_int64 (args[%d], %s, \"%s\", &a_%s)" i q n n in
-      pr "  if (%s == -1)\n    goto out;\n" conv) c.args;
+  iteri_from 1 (fun i ((n, _) as a) ->
+      pr "  if (%s == -1)\n    goto out;\n"
+        (py_conv c i a ~dst:("&a_" ^ n) ~keep:("a_" ^ n ^ "_keep"))) c.args;
   iteri_from (1 + nreq) (fun i o ->
       let n = o.oname in
-      let conv = match o.otype with
-        | OBool ->
-          sprintf "qdrive_py_bool (args[%d], %s, \"%s\", &optargs.%s)" i q n n
-        | OInt ->
-          sprintf "qdrive_py_int (args[%d], %s, \"%s\", &optargs.%s)" i q n n
-        | OInt64 ->
-          sprintf "qdrive_py_int64 (args[%d], %s, \"%s\", &optargs.%s)" i q n n
-        | OString | OEnum _ ->
-          sprintf "qdrive_py_string (args[%d], %s, \"%s\", &optargs.%s)" i q n n
-        | OStringList ->
-          sprintf "qdrive_py_string_list (args[%d], %s, \"%s\", &o_%s_keep, \
-                   (char ***) &optargs.%s)" i q n n n in
+      let dst = if o.otype = StringList then "(char ***) &optargs." ^ n
+        else "&optargs." ^ n in
       pr "  if (args[%d] != Py_None) {\n" i;
-      pr "    if (%s == -1)\n      goto out;\n" conv;
+      pr "    if (%s == -1)\n      goto out;\n"
+        (py_conv c i (optarg_param o) ~dst ~keep:("o_" ^ n ^ "_keep"));
       pr "    optargs.bitmask |= %s_BITMASK;\n  }\n" (C.optarg_const c o))
     c.optargs;
   let call_args =
@@ -177,10 +165,10 @@ let generate_wrapper_c c =
      pr "  py_r = qdrive_py_%s_list_new (r);\n  qdrive_free_%s_list (r);\n" s s);
   pr "\n out:\n";
   List.iter (function
-      | StringList n -> pr "  qdrive_py_free_string_list (a_%s_keep, a_%s);\n" n n
+      | (n, StringList) -> pr "  qdrive_py_free_string_list (a_%s_keep, a_%s);\n" n n
       | _ -> ()) c.args;
   List.iter (fun o ->
-      if o.otype = OStringList then
+      if o.otype = StringList then
         pr "  qdrive_py_free_string_list (o_%s_keep, (char **) optargs.%s);\n"
           o.oname o.oname) c.optargs;
   pr "  return py_r;\n}\n\n"
@@ -218,9 +206,11 @@ let generate_c () =
 (* ------------------------------------------------------------------ *)
 (* Documentation shared by __init__.py and __init__.pyi. *)
 
-let py_type_of_optarg = function
-  | OBool -> "bool" | OInt | OInt64 -> "int" | OString -> "str"
-  | OStringList -> "list[str]" | OEnum e -> enum_type e
+let py_type = function
+  | String -> "str" | OptString -> "str | None"
+  | StringList -> "list[str] | tuple[str, ...]"
+  | Bool -> "bool" | Int | Int64 -> "int"
+  | Enum e -> enum_type e
 
 let py_ret_type = function
   | RErr -> "None" | RBool -> "bool" | RInt | RInt64 -> "int"
@@ -233,29 +223,27 @@ let enum_doc indent e =
     (List.map (fun (v, d) ->
          let text = sprintf "%s%s: %s" (py_quote v)
              (if v = e.enum_default then " (default)" else "") (pod_to_text d) in
-         let w = wrap ~indent:(indent ^ "    ") ~width:68 text in
-         indent ^ String.sub w (String.length indent + 4)
-           (String.length w - String.length indent - 4))
+         wrap ~indent ~hang:(indent ^ "    ") ~width:68 text)
         e.enum_values)
 
 let call_doc c =
   let b = Buffer.create 1024 in
   let add = Buffer.add_string b in
-  if is_internal c then
+  if Model.is_internal c then
     add "Internal: for qdrive's own tests, not part of the API.\n\n";
   add (String.capitalize_ascii c.shortdesc ^ ".\n\n");
   add (pod_to_wrapped_text ~indent:"" ~width:68 c.longdesc);
   List.iter (function
-      | Enum (n, e) ->
+      | (n, Enum e) ->
         add (sprintf "\n\n%s is one of:\n%s" n (enum_doc "    " e))
       | _ -> ()) c.args;
   if c.optargs <> [] then begin
     add "\n\nOptional arguments (keyword-only; None means not given):";
     List.iter (fun o ->
-        add (sprintf "\n\n%s (%s):\n%s" o.oname (py_type_of_optarg o.otype)
+        add (sprintf "\n\n%s (%s):\n%s" o.oname (py_type o.otype)
                (wrap ~indent:"    " ~width:68 (pod_to_text o.odoc)));
         match o.otype with
-        | OEnum e -> add ("\n" ^ enum_doc "    " e)
+        | Enum e -> add ("\n" ^ enum_doc "    " e)
         | _ -> ()) c.optargs
   end;
   add (sprintf "\n\nReturns: %s.  Raises qdrive.Error on error." (py_ret_type c.ret));
@@ -274,11 +262,9 @@ let struct_names = List.map (fun s -> class_name s.sname) structs
 
 (* "HEAD(a, b, ...)" wrapped at 79 columns, continuation lines aligned
  * after the parenthesis. *)
-let py_call head args =
-  let ind = String.make (String.length head + 1) ' ' in
-  let w = wrap ~indent:ind ~width:77 (String.concat ", " args) in
-  head ^ "(" ^ String.sub w (String.length ind) (String.length w - String.length ind)
-  ^ ")"
+let pr_py_call ?(width = 79) head args =
+  pr "%s(" head;
+  pr_wrap ~width (fun () -> pr "%s)" (String.concat ", " args))
 
 let generate_init_py () =
   banner HashStyle;
@@ -344,24 +330,22 @@ class Handle(_qdrive.HandleBase):
       let params =
         ("self" :: req) @
         (if opts = [] then [] else "*" :: List.map (fun o -> o ^ "=None") opts) in
-      pr "\n%s:\n" (py_call ("    def " ^ c.name) params);
+      pr "\n";
+      pr_py_call ~width:78 ("    def " ^ c.name) params;
+      pr ":\n";
       pr "        \"\"\"%s\n        \"\"\"\n"
         (String.trim (indent_lines "        " (py_doc (call_doc c))));
-      pr "%s\n" (py_call ("        return _c_" ^ c.name) ("self" :: req @ opts));
+      pr_py_call ("        return _c_" ^ c.name) ("self" :: req @ opts);
+      pr "\n";
       if has_flag c OptsSuffix then
         pr "\n    %s_opts = %s\n" c.name c.name) calls
 
 (* ------------------------------------------------------------------ *)
 (* qdrive/__init__.pyi *)
 
-let py_type_of_arg = function
-  | String _ -> "str" | OptString _ -> "str | None"
-  | StringList _ -> "list[str] | tuple[str, ...]"
-  | Bool _ -> "bool" | Int _ | Int64 _ -> "int"
-  | Enum (_, e) -> enum_type e
-
+(* An enum field is a str, as the binding returns it. *)
 let py_type_of_field = function
-  | FString -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
+  | FString | FEnum _ -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
 
 let generate_pyi () =
   banner HashStyle;
@@ -399,17 +383,17 @@ class Handle:
                  traceback: TracebackType | None) -> None: ...
 ";
   List.iter (fun c ->
-      let req =
-        List.map (fun a -> sprintf "%s: %s" (arg_name a) (py_type_of_arg a))
-          c.args in
+      let req = List.map (fun (n, t) -> sprintf "%s: %s" n (py_type t)) c.args in
       let opts =
         List.map (fun o -> sprintf "%s: %s | None = None" o.oname
-                     (py_type_of_optarg o.otype)) c.optargs in
+                     (py_type o.otype)) c.optargs in
       let params = ("self" :: req) @ (if opts = [] then [] else "*" :: opts) in
-      let sig_ = sprintf "(%s) -> %s: ..." (String.concat ", " params)
-          (py_ret_type c.ret) in
-      pr "    def %s%s\n" c.name sig_;
-      if has_flag c OptsSuffix then pr "    def %s_opts%s\n" c.name sig_)
+      List.iter (fun name ->
+          pr "    def %s(" name;
+          pr_wrap (fun () ->
+              pr "%s) -> %s: ..." (String.concat ", " params) (py_ret_type c.ret));
+          pr "\n")
+        (if has_flag c OptsSuffix then [c.name; c.name ^ "_opts"] else [c.name]))
     calls
 
 (* ------------------------------------------------------------------ *)

@@ -17,8 +17,8 @@ open Api
 (* help lists commands sorted by name; internal ones stay callable
  * (the shell's tests use them) but are left out of help and the man
  * page. *)
-let sorted = List.sort (fun a b -> compare a.name b.name) calls
-let public = List.filter (fun c -> not (is_internal c)) sorted
+let sorted = Model.sorted_calls
+let public = Model.sorted_public_calls
 
 (* The descriptions name other calls as C<list_drives>; in the shell
  * they are commands, list-drives. *)
@@ -38,17 +38,17 @@ let shellify pod =
 let min_args c =
   if c.optargs <> [] then List.length c.args
   else
-    let rec drop = function OptString _ :: r -> drop r | l -> l in
+    let rec drop = function (_, OptString) :: r -> drop r | l -> l in
     List.length (drop (List.rev c.args))
 
 let placeholder a = String.uppercase_ascii (arg_name a)
 
 let optarg_value o = match o.otype with
-  | OBool -> "true|false"
-  | OInt | OInt64 -> "N"
-  | OString -> "STRING"
-  | OStringList -> "LIST"
-  | OEnum e -> String.concat "|" (enum_names e)
+  | Bool -> "true|false"
+  | Int | Int64 -> "N"
+  | String | OptString -> "STRING"
+  | StringList -> "LIST"
+  | Enum e -> String.concat "|" (enum_names e)
 
 let synopsis_words c =
   let m = min_args c in
@@ -62,44 +62,37 @@ let synopsis_line c = String.concat " " (synopsis_words c)
 (* The synopsis wrapped at [width], every line after the first
  * indented under the first argument. *)
 let synopsis_wrapped ?(first = "") ?(width = 72) c =
-  let words = synopsis_words c in
-  let indent =
-    String.make (String.length first + String.length (dashes c.name) + 1) ' ' in
-  let b = Buffer.create 256 in
-  let col = ref 0 in
-  List.iteri (fun i w ->
-      if i = 0 then (Buffer.add_string b (first ^ w);
-                     col := String.length first + String.length w)
-      else if !col + 1 + String.length w > width then begin
-        Buffer.add_string b ("\n" ^ indent ^ w);
-        col := String.length indent + String.length w
-      end else (Buffer.add_string b (" " ^ w);
-                col := !col + 1 + String.length w)) words;
-  Buffer.contents b
+  match synopsis_words c with
+  | [] -> first
+  | [name] -> first ^ name
+  | name :: args ->
+    let head = first ^ name ^ " " in
+    head ^ wrap_code ~width ~sep:" " ~col0:(String.length head)
+      (String.concat " " args)
 
 (* What each kind of positional argument is, in POD. *)
 let arg_doc c i a =
   let omitted = i >= min_args c in
-  match a with
-  | String _ -> "A string."
-  | OptString _ ->
+  match snd a with
+  | String -> "A string."
+  | OptString ->
     if omitted then
       "A string, or C<NULL> for none.  It may be left out, which is \
        the same as C<NULL>."
     else "A string, or C<NULL> for none."
-  | StringList _ ->
+  | StringList ->
     "A list of strings, written as one argument: the strings separated \
      by spaces, each quoted if it contains spaces or quotes \
      (C<'a \"b c\"'> is C<a> and C<b c>; C<\"\"> is the empty list)."
-  | Bool _ -> "C<true> or C<false> (also C<yes>/C<no>, C<1>/C<0>)."
-  | Int _ -> "An integer."
-  | Int64 _ -> "A 64-bit integer."
-  | Enum (_, e) -> sprintf "One of: %s." (enum_allowed e)
+  | Bool -> "C<true> or C<false> (also C<yes>/C<no>, C<1>/C<0>)."
+  | Int -> "An integer."
+  | Int64 -> "A 64-bit integer."
+  | Enum e -> sprintf "One of: %s." (enum_allowed e)
 
 (* A plain string argument needs no words of its own: the synopsis
  * and the description say what it is. *)
 let documented_args c =
-  List.filter (function (_, String _) -> false | _ -> true)
+  List.filter (function (_, (_, String)) -> false | _ -> true)
     (List.mapi (fun i a -> (i, a)) c.args)
 
 let field_names s =
@@ -119,11 +112,7 @@ let ret_doc = function
                    (%s), with a blank line between blocks." (field_names s))
 
 let state_doc c =
-  if has_flag c ConfigOnly then
-    Some "This command fails once the virtual machine is launched."
-  else if has_flag c LaunchedOnly then
-    Some "This command fails unless the virtual machine is launched."
-  else None
+  Pod.state_doc ~subject:"This command fails" ~what:"the virtual machine" c
 
 (* ------------------------------------------------------------------ *)
 (* help COMMAND: plain text from the POD. *)
@@ -138,7 +127,7 @@ let help_text c =
   (match alias_of c with
    | Some a -> add "Alias: %s\n\n" a
    | None -> ());
-  if is_internal c then
+  if Model.is_internal c then
     add "This is an internal command for qdrive's own tests.\n\n";
   text c.longdesc;
   let enum_values e =
@@ -150,7 +139,7 @@ let help_text c =
     List.iter (fun (i, a) ->
         add "  %s\n" (placeholder a);
         text ~indent:"      " (arg_doc c i a);
-        match a with Enum (_, e) -> enum_values e | _ -> ())
+        match a with (_, Enum e) -> enum_values e | _ -> ())
       (documented_args c)
   end;
   if c.optargs <> [] then begin
@@ -159,8 +148,8 @@ let help_text c =
         add "  %s:%s\n" o.oname (optarg_value o);
         text ~indent:"      " o.odoc;
         match o.otype with
-        | OEnum e -> enum_values e
-        | OStringList ->
+        | Enum e -> enum_values e
+        | StringList ->
           text ~indent:"      "
             "The value is a list written as one argument: the strings \
              separated by spaces, quoted if they contain spaces."
@@ -222,6 +211,22 @@ extern const size_t qd_ncommands;
 (* ------------------------------------------------------------------ *)
 (* cmds.c *)
 
+(* A one-line string as adjacent C literals, broken after spaces to fit
+ * in 79 columns, continuing under where it started. *)
+let pr_c_string s =
+  let pieces = split_after " " s in
+  if List.exists (fun p -> p = "" || p.[0] = ' ') pieces then pr "%s" (c_quote s)
+  else begin
+    (* Each break drops the one blank that ended its line: put it back
+     * inside the literal. *)
+    let lines = fill ~col0:(!col + 1) ~indent:"" ~width:76 pieces in
+    let n = List.length lines in
+    let ind = String.make !col ' ' in
+    List.iteri (fun i l ->
+        if i > 0 then pr "\n%s" ind;
+        pr "%s" (c_quote (if i < n - 1 then l ^ " " else l))) lines
+  end
+
 (* A long text as one C string literal per line. *)
 let pr_c_text s =
   let lines = String.split_on_char '\n' s in
@@ -229,39 +234,35 @@ let pr_c_text s =
     match List.rev lines with "" :: r -> List.rev r | _ -> lines in
   List.iter (fun l -> pr "  %s\n" (c_quote (l ^ "\n"))) lines
 
-let kind_of_arg = function
-  | String _ -> "QD_STRING", None
-  | OptString _ -> "QD_OPTSTRING", None
-  | StringList _ -> "QD_LIST", None
-  | Bool _ -> "QD_BOOL", None
-  | Int _ -> "QD_INT", None
-  | Int64 _ -> "QD_INT64", None
-  | Enum (_, e) -> "QD_ENUM", Some e
-
-let kind_of_optarg o = match o.otype with
-  | OBool -> "QD_BOOL", None
-  | OInt -> "QD_INT", None
-  | OInt64 -> "QD_INT64", None
-  | OString -> "QD_STRING", None
-  | OStringList -> "QD_LIST", None
-  | OEnum e -> "QD_ENUM", Some e
+let kind = function
+  | String -> "QD_STRING"
+  | OptString -> "QD_OPTSTRING"
+  | StringList -> "QD_LIST"
+  | Bool -> "QD_BOOL"
+  | Int -> "QD_INT"
+  | Int64 -> "QD_INT64"
+  | Enum _ -> "QD_ENUM"
 
 let pr_params var params =
   pr "static const struct qd_param %s[] = {\n" var;
-  List.iter (fun (name, (kind, e)) ->
-      pr "  { %s, %s, %s },\n" (c_quote name) kind
-        (match e with Some e -> "enum_" ^ e.enum_name | None -> "NULL"))
+  List.iter (fun (name, t) ->
+      pr "  { %s, %s, %s },\n" (c_quote name) (kind t)
+        (match t with Enum e -> "enum_" ^ e.enum_name | _ -> "NULL"))
     params;
   pr "};\n\n"
 
-(* Parse the string [src] into the C variable [dst] of the argument's
- * type; [what] names the argument in errors. *)
-let parse_into ?(ind = "  ") kind what src dst =
-  let fn = match kind with
-    | `Bool -> "qd_parse_bool" | `Int -> "qd_parse_int"
-    | `Int64 -> "qd_parse_int64" | `List -> "qd_parse_list" in
-  pr "%sif (%s (cmd, %s, %s, &%s) == -1)\n%s  goto out;\n"
-    ind fn (c_quote what) src dst ind
+(* Parses the string [src] into the C variable [dst] of type t; [what]
+ * names the argument in errors.  Strings are used as they are. *)
+let parse_value ?(ind = "  ") t what src dst =
+  let parse fn =
+    pr "%sif (%s (cmd, %s, %s, &%s) == -1)\n%s  goto out;\n"
+      ind fn (c_quote what) src dst ind in
+  match t with
+  | String | OptString | Enum _ -> pr "%s%s = %s;\n" ind dst src
+  | Bool -> parse "qd_parse_bool"
+  | Int -> parse "qd_parse_int"
+  | Int64 -> parse "qd_parse_int64"
+  | StringList -> parse "qd_parse_list"
 
 let generate_run c =
   let base = c_opts_name c in
@@ -272,40 +273,29 @@ let generate_run c =
   pr "%s size_t argc, char **argv)\n{\n"
     (String.make (String.length c.name + 5) ' ');
   pr "  int ret = -1;\n";
-  (* Declarations. *)
-  List.iter (fun a ->
-      match a with
-      | String n | OptString n | Enum (n, _) -> pr "  const char *arg_%s;\n" n
-      | StringList n -> pr "  char **arg_%s = NULL;\n" n
-      | Bool n | Int n -> pr "  int arg_%s;\n" n
-      | Int64 n -> pr "  int64_t arg_%s;\n" n) c.args;
+  (* Declarations: string lists are parsed into arrays of their own,
+   * freed at the end. *)
+  List.iter (fun (n, t) ->
+      if t = StringList then pr "  char **arg_%s = NULL;\n" n
+      else pr "  %s;\n" (C.c_decl t ("arg_" ^ n))) c.args;
   if has_opts then begin
     pr "  struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
     List.iter (fun o ->
-        if o.otype = OStringList then pr "  char **optarg_%s = NULL;\n" o.oname)
+        if o.otype = StringList then pr "  char **optarg_%s = NULL;\n" o.oname)
       c.optargs;
     pr "  uint64_t seen = 0;\n  size_t i;\n  const char *value;\n"
   end;
-  (match c.ret with
-   | RErr | RBool | RInt -> pr "  int r;\n"
-   | RInt64 -> pr "  int64_t r;\n"
-   | _ -> pr "  %sr;\n" (C.c_ret_type c.ret));
+  pr "  %s;\n" (C.c_ret_decl c);
   pr "\n  if (qd_check_argc (cmd, argc, argv) == -1)\n    return -1;\n";
   (* Positional arguments. *)
-  List.iteri (fun i a ->
-      let src = sprintf "argv[%d]" i in
-      let n = arg_name a in
-      let v = "arg_" ^ n in
-      match a with
-      | String _ | Enum _ -> pr "  %s = %s;\n" v src
-      | OptString _ ->
+  List.iteri (fun i (n, t) ->
+      let src = sprintf "argv[%d]" i and v = "arg_" ^ n in
+      match t with
+      | OptString ->
         if i >= m then
           pr "  %s = argc > %d ? qd_optstring (%s) : NULL;\n" v i src
         else pr "  %s = qd_optstring (%s);\n" v src
-      | StringList _ -> parse_into `List n src v
-      | Bool _ -> parse_into `Bool n src v
-      | Int _ -> parse_into `Int n src v
-      | Int64 _ -> parse_into `Int64 n src v) c.args;
+      | _ -> parse_value t n src v) c.args;
   (* key:value arguments. *)
   if has_opts then begin
     pr "  for (i = %d; i < argc; ++i) {\n" nargs;
@@ -313,15 +303,11 @@ let generate_run c =
     iteri_from 0 (fun i o ->
         pr "    case %d:\n" i;
         let dst = "optargs." ^ o.oname in
-        let parse k d = parse_into ~ind:"      " k o.oname "value" d in
-        (match o.otype with
-         | OBool -> parse `Bool dst
-         | OInt -> parse `Int dst
-         | OInt64 -> parse `Int64 dst
-         | OString | OEnum _ -> pr "      %s = value;\n" dst
-         | OStringList ->
-           parse `List ("optarg_" ^ o.oname);
-           pr "      %s = optarg_%s;\n" dst o.oname);
+        if o.otype = StringList then begin
+          parse_value ~ind:"      " StringList o.oname "value" ("optarg_" ^ o.oname);
+          pr "      %s = optarg_%s;\n" dst o.oname
+        end
+        else parse_value ~ind:"      " o.otype o.oname "value" dst;
         pr "      optargs.bitmask |= %s_BITMASK;\n" (C.optarg_const c o);
         pr "      break;\n") c.optargs;
     pr "    default:\n      goto out;\n    }\n  }\n"
@@ -347,10 +333,10 @@ let generate_run c =
      pr "  print_%s_list (r);\n  qdrive_free_%s_list (r);\n" s s);
   pr "  ret = 0;\n out:\n";
   List.iter (function
-      | StringList n -> pr "  qd_free_list (arg_%s);\n" n
+      | (n, StringList) -> pr "  qd_free_list (arg_%s);\n" n
       | _ -> ()) c.args;
   List.iter (fun o ->
-      if o.otype = OStringList then pr "  qd_free_list (optarg_%s);\n" o.oname)
+      if o.otype = StringList then pr "  qd_free_list (optarg_%s);\n" o.oname)
     c.optargs;
   pr "  return ret;\n}\n\n"
 
@@ -358,7 +344,7 @@ let generate_struct_printers s =
   pr "static void\nprint_%s (const struct qdrive_%s *s)\n{\n" s.sname s.sname;
   List.iter (fun (n, t, _) ->
       match t with
-      | FString -> pr "  printf (\"%s: %%s\\n\", s->%s);\n" n n
+      | FString | FEnum _ -> pr "  printf (\"%s: %%s\\n\", s->%s);\n" n n
       | FBool -> pr "  printf (\"%s: %%s\\n\", s->%s ? \"true\" : \"false\");\n" n n
       | FInt -> pr "  printf (\"%s: %%d\\n\", s->%s);\n" n n
       | FInt64 -> pr "  printf (\"%s: %%\" PRIi64 \"\\n\", s->%s);\n" n n)
@@ -387,22 +373,19 @@ let generate_c () =
 ";
   (* Enum values, for completion. *)
   List.iter (fun e ->
-      pr "static const char *const enum_%s[] = { %s, NULL };\n" e.enum_name
-        (String.concat ", " (List.map c_quote (enum_names e)))) enums;
+      pr "static const char *const enum_%s[] = { " e.enum_name;
+      pr_wrap (fun () ->
+          pr "%s, NULL };" (String.concat ", " (List.map c_quote (enum_names e))));
+      pr "\n") enums;
   pr "\n";
   (* Only the structs some call returns get printers, so that none is
    * unused. *)
-  let returned = List.sort_uniq compare (List.filter_map (fun c ->
-      match c.ret with RStruct s | RStructList s -> Some s | _ -> None) calls) in
-  List.iter (fun s -> generate_struct_printers (find_struct s)) returned;
+  List.iter generate_struct_printers Model.returned_structs;
   List.iter (fun c ->
       generate_run c;
-      if c.args <> [] then
-        pr_params ("args_" ^ c.name)
-          (List.map (fun a -> arg_name a, kind_of_arg a) c.args);
+      if c.args <> [] then pr_params ("args_" ^ c.name) c.args;
       if c.optargs <> [] then
-        pr_params ("optargs_" ^ c.name)
-          (List.map (fun o -> o.oname, kind_of_optarg o) c.optargs);
+        pr_params ("optargs_" ^ c.name) (List.map optarg_param c.optargs);
       pr "static const char help_%s[] =\n" c.name;
       pr_c_text (help_text c);
       pr "  ;\n\n") sorted;
@@ -410,9 +393,11 @@ let generate_c () =
   List.iter (fun c ->
       pr "  { %s, %s, %d,\n" (c_quote (dashes c.name))
         (match alias_of c with Some a -> c_quote a | None -> "NULL")
-        (if is_internal c then 1 else 0);
+        (if Model.is_internal c then 1 else 0);
       pr "    %s,\n" (c_quote c.shortdesc);
-      pr "    %s,\n" (c_quote (synopsis_line c));
+      pr "    ";
+      pr_c_string (synopsis_line c);
+      pr ",\n";
       pr "    help_%s, %d, %d,\n" c.name (min_args c) (List.length c.args);
       pr "    %s, %s, %d,\n"
         (if c.args <> [] then "args_" ^ c.name else "NULL")
@@ -424,13 +409,7 @@ let generate_c () =
 (* ------------------------------------------------------------------ *)
 (* commands.pod: the command list of qdrive(1). *)
 
-let pod_enum_values e =
-  pr "=over 4\n\n";
-  List.iter (fun (v, d) ->
-      pr "=item C<%s>%s\n\n%s\n\n" v
-        (if v = e.enum_default then " (default)" else "") (shellify d))
-    e.enum_values;
-  pr "=back\n\n"
+let pod_enum_values e = Pod.pr_enum_items ~doc:shellify e
 
 let generate_commands_pod () =
   banner PODStyle;
@@ -445,7 +424,7 @@ let generate_commands_pod () =
         pr "Arguments:\n\n=over 4\n\n";
         List.iter (fun (i, a) ->
             pr "=item I<%s>\n\n%s\n\n" (placeholder a) (arg_doc c i a);
-            match a with Enum (_, e) -> pod_enum_values e | _ -> ())
+            match a with (_, Enum e) -> pod_enum_values e | _ -> ())
           (documented_args c);
         pr "=back\n\n"
       end;
@@ -456,8 +435,8 @@ let generate_commands_pod () =
             pr "=item C<%s:%s>\n\n%s\n\n" o.oname (optarg_value o)
               (shellify o.odoc);
             match o.otype with
-            | OEnum e -> pod_enum_values e
-            | OStringList ->
+            | Enum e -> pod_enum_values e
+            | StringList ->
               pr "The value is a list written as one argument, as for \
                   list arguments.\n\n"
             | _ -> ()) c.optargs;

@@ -1,24 +1,118 @@
-(* qdrive generator: helpers shared by every emitter. *)
+(* qdrive generator: helpers shared by every emitter: the printer,
+ * the banner, names, and text. *)
 
 open Printf
 open Types
 
-(* All emitters print to [!chan] through [pr]; [output_to] points it at
- * a temporary file and only replaces the real file when the content
- * changed, so a no-op regeneration rebuilds nothing. *)
-let chan = ref stdout
-let pr fmt = ksprintf (fun s -> output_string !chan s) fmt
+(* ------------------------------------------------------------------ *)
+(* The printer. *)
 
+(* All emitters print through [pr], which keeps the current column so
+ * that [pr_wrap] can continue a long line under where it started. *)
+type sink = Channel of out_channel | Capture of Buffer.t
+
+let sink = ref (Channel stdout)
+let col = ref 0
+
+let put s =
+  (match !sink with
+   | Channel oc -> output_string oc s
+   | Capture b -> Buffer.add_string b s);
+  match String.rindex_opt s '\n' with
+  | Some i -> col := String.length s - i - 1
+  | None -> col := !col + String.length s
+
+let pr fmt = ksprintf put fmt
+
+let ltrim s =
+  let n = String.length s and i = ref 0 in
+  while !i < n && s.[!i] = ' ' do incr i done;
+  String.sub s !i (n - !i)
+
+let rtrim s =
+  let n = ref (String.length s) in
+  while !n > 0 && s.[!n - 1] = ' ' do decr n done;
+  String.sub s 0 !n
+
+(* "a, b, c" split after each ", ": ["a, "; "b, "; "c"]. *)
+let split_after sep s =
+  let n = String.length sep and len = String.length s in
+  let rec loop acc from i =
+    if i + n > len then
+      List.rev (if from < len then String.sub s from (len - from) :: acc else acc)
+    else if String.sub s i n = sep then
+      loop (String.sub s from (i + n - from) :: acc) (i + n) (i + n)
+    else loop acc from (i + 1) in
+  loop [] 0 0
+
+(* The one line-filling rule, for code and for prose: [pieces] are put
+ * on lines no wider than [width] where a piece allows it (a piece is
+ * never split).  The first line continues at column [col0]; the others
+ * start with [indent].  Blanks at the end of a line are dropped, and at
+ * the start of a continuation line. *)
+let fill ~col0 ~indent ~width pieces =
+  let lines = ref [] and line = Buffer.create 80 in
+  let c = ref col0 and on_line = ref 0 in
+  List.iter (fun p ->
+      if !on_line > 0 && !c + String.length (rtrim p) > width then begin
+        lines := rtrim (Buffer.contents line) :: !lines;
+        Buffer.clear line;
+        Buffer.add_string line indent;
+        c := String.length indent;
+        on_line := 0
+      end;
+      let p = if !on_line = 0 && !lines <> [] then ltrim p else p in
+      Buffer.add_string line p;
+      c := !c + String.length p;
+      incr on_line) pieces;
+  List.rev (rtrim (Buffer.contents line) :: !lines)
+
+(* Code that continues at column [col0] (what precedes it is printed
+ * already), broken after a [sep] wherever the next piece would pass
+ * column [width]; continuation lines start at column [col0].  [sep]
+ * ", " suits argument lists, " -> " OCaml types, " " words. *)
+let wrap_code ?(width = 79) ?(sep = ", ") ~col0 text =
+  String.concat "\n"
+    (fill ~col0 ~indent:(String.make col0 ' ') ~width (split_after sep text))
+
+(* Prints what [f] prints (one line) with wrap_code, continuing under
+ * the column where pr_wrap was called:
+ *   pr "qdrive_add_drive ("; pr_wrap (fun () -> pr "a, b, c);") *)
+let pr_wrap ?width ?sep f =
+  let start = !col and saved = !sink in
+  let b = Buffer.create 256 in
+  sink := Capture b;
+  Fun.protect ~finally:(fun () -> sink := saved; col := start) f;
+  let text = Buffer.contents b in
+  if String.contains text '\n' then
+    failwith ("pr_wrap: more than one line: " ^ text);
+  put (wrap_code ?width ?sep ~col0:start text)
+
+(* Wrap a paragraph of prose at [width] columns: the first line starts
+ * with [indent], the others with [hang] (by default the same). *)
+let wrap ?(indent = "") ?hang ?(width = 72) text =
+  let hang = Option.value hang ~default:indent in
+  match Str.split (Str.regexp "[ \t\n]+") text with
+  | [] -> ""
+  | words ->
+    let lines = fill ~col0:(String.length indent) ~indent:hang ~width
+        (List.map (fun w -> w ^ " ") words) in
+    indent ^ String.concat "\n" lines
+
+(* Every generated file is written through [output_to], which points
+ * the printer at a temporary file and only replaces the real file when
+ * the content changed, so a no-op regeneration rebuilds nothing. *)
 let files_written = ref 0
 
 let output_to filename (emit : unit -> unit) =
   let tmp = filename ^ ".new" in
   (try Unix.unlink tmp with Unix.Unix_error _ -> ());
   let oc = open_out tmp in
-  chan := oc;
+  sink := Channel oc;
+  col := 0;
   emit ();
   close_out oc;
-  chan := stdout;
+  sink := Channel stdout;
   let read f =
     let ic = open_in_bin f in
     let s = really_input_string ic (in_channel_length ic) in
@@ -48,13 +142,16 @@ let banner style =
   | PODStyle -> pr "=begin comment\n\n%s\n\n=end comment\n\n"
                   (String.concat "\n" lines)
 
+(* ------------------------------------------------------------------ *)
 (* Names. *)
-let arg_name = function
-  | String n | OptString n | StringList n | Bool n | Int n | Int64 n
-  | Enum (n, _) -> n
+
+let arg_name ((n, _) : arg) = n
+
+(* An optional argument as (name, type), like a required one: for the
+ * code that treats both alike. *)
+let optarg_param o = (o.oname, o.otype)
 
 let has_flag c f = List.mem f c.flags
-let is_internal c = has_flag c Internal
 let is_blocking c = has_flag c Blocking
 
 let alias_of c =
@@ -72,9 +169,29 @@ let dashes s = String.map (function '_' -> '-' | c -> c) s
 let enum_names e = List.map fst e.enum_values
 let enum_allowed e = String.concat ", " (enum_names e)
 
-let optarg_enum o = match o.otype with OEnum e -> Some e | _ -> None
+(* The one mapping from an enum value to an identifier, used by every
+ * emitter (C and Perl and Python constants, OCaml constructors):
+ * "kvm:tcg" -> "kvm_tcg".  checks.ml makes sure that it gives a valid
+ * identifier, different for each value of the enum. *)
+let enum_ident v =
+  String.map (function
+      | ('a'..'z' | 'A'..'Z' | '0'..'9' | '_') as c -> c | _ -> '_') v
 
-(* Text helpers. *)
+(* "CACHEMODE_UNSAFE", "ACCEL_KVM_TCG": C's QDRIVE_..., Perl's and
+ * Python's constants. *)
+let enum_const e v =
+  String.uppercase_ascii (e.enum_name ^ "_" ^ enum_ident v)
+
+let enum_default_index e =
+  let rec index i = function
+    | [] -> failwith ("enum " ^ e.enum_name ^ ": no default")
+    | (v, _) :: _ when v = e.enum_default -> i
+    | _ :: vs -> index (i + 1) vs in
+  index 0 e.enum_values
+
+(* ------------------------------------------------------------------ *)
+(* Text. *)
+
 let replace_all ~sub ~by s =
   let b = Buffer.create (String.length s) in
   let n = String.length sub in
@@ -87,8 +204,8 @@ let replace_all ~sub ~by s =
   Buffer.contents b
 
 (* Convert the POD markup we use (C<>, B<>, I<>, L<>, paragraphs and
- * verbatim blocks) to other formats.  [f] is applied to the inside of
- * each C<...> (or L<...>), which keeps the conversion in one place. *)
+ * verbatim blocks) to other formats.  [code] is applied to the inside
+ * of each C<...> (or L<...>), which keeps the conversion in one place. *)
 let pod_inline ~code ~bold ~italic s =
   let re = Str.regexp "\\([CBIL]\\)<\\([^<>]*\\)>" in
   Str.global_substitute re (fun s ->
@@ -100,21 +217,6 @@ let pod_inline ~code ~bold ~italic s =
 
 let pod_to_text s =
   pod_inline ~code:(fun x -> x) ~bold:(fun x -> x) ~italic:(fun x -> x) s
-
-(* Wrap a paragraph at [width] columns. *)
-let wrap ?(indent = "") ?(width = 72) text =
-  let words = Str.split (Str.regexp "[ \t\n]+") text in
-  let b = Buffer.create 256 in
-  let col = ref 0 in
-  List.iter (fun w ->
-      if !col = 0 then (Buffer.add_string b indent; Buffer.add_string b w;
-                        col := String.length indent + String.length w)
-      else if !col + 1 + String.length w > width then begin
-        Buffer.add_char b '\n'; Buffer.add_string b indent;
-        Buffer.add_string b w; col := String.length indent + String.length w
-      end else (Buffer.add_char b ' '; Buffer.add_string b w;
-                col := !col + 1 + String.length w)) words;
-  Buffer.contents b
 
 (* Split POD into paragraphs; verbatim (indented) paragraphs are kept
  * as they are, ordinary ones are returned for wrapping. *)

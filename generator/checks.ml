@@ -1,0 +1,243 @@
+(* qdrive generator: the checks on api.ml, run before anything is
+ * emitted.  Each rule here is one that some emitter relies on; a
+ * description that breaks one fails with every problem listed, rather
+ * than with generated code that does not compile (or worse, does). *)
+
+open Printf
+open Types
+open Utils
+
+(* What is checked: Api's values, or a test's (test_checks.ml). *)
+type model = {
+  enums : enum list;
+  calls : call list;
+  internal : string list;             (* the names of the internal calls *)
+  structs : struct_decl list;
+  versions : string list;
+  package_version : string;
+  managed_qemu_params : string list;
+}
+
+let errors = ref []
+let fail fmt = ksprintf (fun s -> errors := s :: !errors) fmt
+
+let matches re s = Str.string_match (Str.regexp (re ^ "$")) s 0
+
+let duplicates l =
+  List.sort_uniq compare
+    (List.filter (fun x -> List.length (List.filter (( = ) x) l) > 1) l)
+
+(* Names a generated wrapper uses for its own variables, and keywords of
+ * the languages a name is written in (C, Python, Perl's XS; OCaml's are
+ * renamed by the emitter). *)
+let reserved = [
+  (* C *)
+  "auto"; "break"; "case"; "char"; "const"; "continue"; "default"; "do";
+  "double"; "else"; "enum"; "extern"; "float"; "for"; "goto"; "if";
+  "inline"; "int"; "long"; "register"; "restrict"; "return"; "short";
+  "signed"; "sizeof"; "static"; "struct"; "switch"; "typedef"; "union";
+  "unsigned"; "void"; "volatile"; "while"; "bool"; "errno";
+  (* Python *)
+  "and"; "as"; "assert"; "async"; "await"; "class"; "def"; "del"; "elif";
+  "except"; "finally"; "from"; "global"; "import"; "in"; "is"; "lambda";
+  "nonlocal"; "not"; "or"; "pass"; "raise"; "try"; "with"; "yield";
+  "None"; "True"; "False"; "self";
+  (* XS *)
+  "items"; "ix"; "sp"; "ax"; "RETVAL"; "THIS"; "CLASS";
+  (* the wrappers' own variables *)
+  "g"; "h"; "r"; "tr"; "tracing"; "optargs"; "no_optargs"; "args"; "opt";
+]
+
+let check_name what n =
+  if not (matches "[a-z][a-z0-9_]*" n) then
+    fail "%s %S: not a name (a lower-case letter, then letters, digits, _)"
+      what n
+
+(* ---- enums ---- *)
+
+(* Suffixes of the per-enum C macros (QDRIVE_INT_CACHEMODE_COUNT): a
+ * value with one of these names would give the same macro twice. *)
+let enum_macro_suffixes = [ "count"; "default"; "allowed" ]
+
+let check_enum e =
+  let what = sprintf "enum %s" e.enum_name in
+  check_name "enum" e.enum_name;
+  if e.enum_values = [] then fail "%s: no values" what;
+  if List.length e.enum_values > 255 then
+    fail "%s: more than 255 values (the library keeps one in a byte)" what;
+  List.iter (fun (v, doc) ->
+      (* The raw value is written into C, Perl, Python and POD text and
+       * reaches qemu and libvirt: keep it to characters safe in all. *)
+      if not (matches "[a-z][a-z0-9_.:+-]*" v) then
+        fail "%s: value %S: not allowed (a lower-case letter, then \
+              letters, digits and _ . : + -)" what v;
+      if List.mem (enum_ident v) enum_macro_suffixes then
+        fail "%s: value %S: its constant QDRIVE_INT_%s_%s is taken"
+          what v (String.uppercase_ascii e.enum_name)
+          (String.uppercase_ascii (enum_ident v));
+      if String.trim doc = "" then fail "%s: value %S: no documentation" what v)
+    e.enum_values;
+  List.iter (fail "%s: value %S given twice" what)
+    (duplicates (enum_names e));
+  List.iter (fail "%s: two values give the identifier %S" what)
+    (duplicates (List.map enum_ident (enum_names e)));
+  if not (List.mem e.enum_default (enum_names e)) then
+    fail "%s: the default %S is not one of its values (%s)" what
+      e.enum_default (enum_allowed e)
+
+(* Every enum used is in Api.enums, which is what the C tables and the
+ * bindings' types are made from. *)
+let check_enum_known m what e =
+  match List.find_opt (fun e' -> e'.enum_name = e.enum_name) m.enums with
+  | Some e' when e' = e -> ()
+  | Some _ -> fail "%s: enum %s differs from the one in Api.enums" what e.enum_name
+  | None -> fail "%s: enum %s is not listed in Api.enums" what e.enum_name
+
+(* ---- versions ---- *)
+
+let version_parts v =
+  if not (matches "[0-9]+\\.[0-9]+\\.[0-9]+" v) then None
+  else Some (List.map int_of_string (String.split_on_char '.' v))
+
+(* The package version, from configure.ac's AC_INIT. *)
+let configure_ac_version () =
+  let ic = open_in "configure.ac" in
+  let re = Str.regexp "AC_INIT(\\[[^]]*\\], *\\[\\([^]]*\\)\\]" in
+  let rec find () =
+    match input_line ic with
+    | exception End_of_file -> failwith "configure.ac: no AC_INIT"
+    | l ->
+      (try ignore (Str.search_forward re l 0); Str.matched_group 1 l
+       with Not_found -> find ()) in
+  Fun.protect ~finally:(fun () -> close_in ic) find
+
+let check_versions m =
+  let pkg = m.package_version in
+  List.iter (fun v ->
+      match version_parts v, version_parts pkg with
+      | None, _ -> fail "Api.versions: %S is not a version MAJOR.MINOR.MICRO" v
+      | Some p, Some q when p > q ->
+        fail "Api.versions: %s is later than the package's version %s \
+              (configure.ac)" v pkg
+      | _ -> ()) m.versions;
+  let parts = List.filter_map version_parts m.versions in
+  if parts <> List.sort_uniq compare parts then
+    fail "Api.versions: not in increasing order, or a version repeats"
+
+(* ---- calls ---- *)
+
+let check_call m c =
+  let what = sprintf "call %s" c.name in
+  check_name "call" c.name;
+  (* qdrive_int_* and qdrive_impl_* are the library's private names. *)
+  if String.starts_with ~prefix:"int_" c.name
+  || String.starts_with ~prefix:"impl_" c.name then
+    fail "%s: int_ and impl_ are the library's private prefixes" what;
+  let internal = List.mem c.name m.internal in
+  if internal <> String.starts_with ~prefix:"internal_" c.name then
+    fail "%s: internal calls, and only they, are named internal_*" what;
+  let ends_with_stop =
+    String.ends_with ~suffix:"." c.shortdesc
+    && not (String.ends_with ~suffix:"..." c.shortdesc) in
+  if c.shortdesc = "" || ends_with_stop || String.contains c.shortdesc '\n' then
+    fail "%s: shortdesc must be one line without a full stop" what;
+  if String.trim c.longdesc = "" then fail "%s: no longdesc" what;
+  if not (List.mem c.added m.versions) then
+    fail "%s: added in %S, which is not in Api.versions (%s)" what c.added
+      (String.concat ", " m.versions);
+  let params = c.args @ List.map optarg_param c.optargs in
+  List.iter (fun (n, t) ->
+      check_name (what ^ ": argument") n;
+      if List.mem n reserved then
+        fail "%s: argument %S: the name is reserved in a generated \
+              language or wrapper" what n;
+      match t with
+      | Enum e -> check_enum_known m (sprintf "%s: argument %s" what n) e
+      | _ -> ()) params;
+  List.iter (fail "%s: argument %S given twice" what)
+    (duplicates (List.map fst params));
+  List.iter (fun o ->
+      if o.otype = OptString then
+        fail "%s: optional argument %s: OptString is for required \
+              arguments (an optional argument is given or not)" what o.oname;
+      if String.trim o.odoc = "" then
+        fail "%s: optional argument %s: no documentation" what o.oname)
+    c.optargs;
+  if List.length c.optargs > 64 then
+    fail "%s: %d optional arguments; the bitmask (uint64_t) holds 64"
+      what (List.length c.optargs);
+  if has_flag c OptsSuffix && c.optargs = [] then
+    fail "%s: OptsSuffix without optional arguments" what;
+  (match List.filter (function Alias _ -> true | _ -> false) c.flags with
+   | [] | [_] -> ()
+   | _ -> fail "%s: more than one Alias" what);
+  (match c.ret with
+   | RStruct s | RStructList s ->
+     if not (List.exists (fun sd -> sd.sname = s) m.structs) then
+       fail "%s: returns struct %s, which is not in Api.structs" what s
+   | _ -> ())
+
+(* Shell command names and aliases share one namespace. *)
+let check_command_names m =
+  let names =
+    List.map (fun c -> dashes c.name) m.calls
+    @ List.filter_map alias_of m.calls in
+  List.iter (fun a ->
+      if not (matches "[a-z][a-z0-9-]*" a) then
+        fail "alias %S: not a shell command name" a)
+    (List.filter_map alias_of m.calls);
+  List.iter (fail "shell command or alias %S defined twice") (duplicates names)
+
+(* ---- structs ---- *)
+
+let check_struct m s =
+  let what = sprintf "struct %s" s.sname in
+  check_name "struct" s.sname;
+  List.iter (fun (n, t, doc) ->
+      check_name (what ^ ": field") n;
+      if String.trim doc = "" then fail "%s: field %s: no documentation" what n;
+      match t with
+      | FEnum e -> check_enum_known m (sprintf "%s: field %s" what n) e
+      | _ -> ()) s.sfields;
+  List.iter (fail "%s: field %S given twice" what)
+    (duplicates (List.map (fun (n, _, _) -> n) s.sfields))
+
+(* Every problem of the model m, in order. *)
+let problems m =
+  errors := [];
+  List.iter check_enum m.enums;
+  List.iter (fail "enum %S defined twice")
+    (duplicates (List.map (fun e -> e.enum_name) m.enums));
+  check_versions m;
+  List.iter (check_call m) m.calls;
+  List.iter (fail "call %S defined twice")
+    (duplicates (List.map (fun c -> c.name) m.calls));
+  check_command_names m;
+  List.iter (check_struct m) m.structs;
+  List.iter (fail "struct %S defined twice")
+    (duplicates (List.map (fun s -> s.sname) m.structs));
+  List.iter (fun p ->
+      if not (matches "-[a-zA-Z][a-zA-Z0-9-]*" p) then
+        fail "Api.managed_qemu_params: %S is not a qemu parameter" p)
+    m.managed_qemu_params;
+  List.rev !errors
+
+let api_model () = {
+  enums = Api.enums;
+  calls = Api.calls;
+  internal = List.map (fun c -> c.name) Api.internal_calls;
+  structs = Api.structs;
+  versions = Api.versions;
+  package_version = configure_ac_version ();
+  managed_qemu_params = Api.managed_qemu_params;
+}
+
+(* Checks api.ml; on any problem, lists them all and exits. *)
+let run () =
+  match problems (api_model ()) with
+  | [] -> ()
+  | errs ->
+    List.iter (eprintf "generator: generator/api.ml: %s\n") errs;
+    eprintf "generator: %d problem(s) in the API description; nothing \
+             was written\n" (List.length errs);
+    exit 1

@@ -1,0 +1,99 @@
+(* qdrive generator: tests of checks.ml.  The API description passes
+ * every check; each rule, broken on purpose in a copy of it, is
+ * reported with a message naming what is wrong. *)
+
+open Types
+
+let failures = ref 0
+
+let api =
+  { (Checks.api_model ()) with Checks.package_version = "0.1.0" }
+
+let contains ~sub s =
+  let n = String.length sub in
+  let rec at i = i + n <= String.length s && (String.sub s i n = sub || at (i + 1)) in
+  at 0
+
+(* [m] must give a problem containing [want]. *)
+let expect what m want =
+  let problems = Checks.problems m in
+  if not (List.exists (contains ~sub:want) problems) then begin
+    Printf.printf "FAIL %s: no problem mentions %S; got:\n" what want;
+    List.iter (Printf.printf "  %s\n") problems;
+    incr failures
+  end
+  else Printf.printf "ok %s\n" what
+
+let enum ?(default = "a") values =
+  { enum_name = "e"; enum_values = List.map (fun v -> v, "doc") values;
+    enum_default = default }
+
+(* The model with one more enum, and a call taking it. *)
+let with_enum e =
+  let c = { (List.hd api.calls) with
+            name = "take_e"; args = ["v", Enum e]; optargs = [];
+            flags = [] } in
+  { api with Checks.enums = api.enums @ [e]; calls = api.calls @ [c] }
+
+let add_drive = List.find (fun c -> c.name = "add_drive") api.calls
+let with_call c =
+  { api with Checks.calls =
+               List.map (fun c' -> if c'.name = c.name then c else c') api.calls }
+
+let () =
+  (match Checks.problems api with
+   | [] -> print_endline "ok api.ml passes"
+   | ps ->
+     print_endline "FAIL api.ml has problems:";
+     List.iter (Printf.printf "  %s\n") ps; incr failures);
+
+  expect "enum default not a value" (with_enum (enum ~default:"z" ["a"; "b"]))
+    "the default \"z\" is not one of its values (a, b)";
+  expect "enum value with a dash maps to one identifier"
+    (with_enum (enum ["a-b"; "a_b"])) "two values give the identifier \"a_b\"";
+  expect "enum value not an identifier" (with_enum (enum ["a"; "9x"]))
+    "value \"9x\": not allowed";
+  expect "enum value with a quote" (with_enum (enum ["a"; "b'c"]))
+    "value \"b'c\": not allowed";
+  expect "enum value taking a macro's name" (with_enum (enum ["a"; "count"]))
+    "its constant QDRIVE_INT_E_COUNT is taken";
+  expect "enum not listed in Api.enums"
+    { api with Checks.calls =
+                 api.calls @ [{ add_drive with name = "take_e"; flags = [];
+                                args = ["v", Enum (enum ["a"])]; optargs = [] }] }
+    "enum e is not listed in Api.enums";
+
+  let optarg i = { oname = Printf.sprintf "o%d" i; otype = Bool; odoc = "doc" } in
+  expect "65 optional arguments"
+    (with_call { add_drive with optargs = List.init 65 optarg })
+    "65 optional arguments; the bitmask (uint64_t) holds 64";
+  expect "unknown version" (with_call { add_drive with added = "0.9.0" })
+    "added in \"0.9.0\", which is not in Api.versions";
+  expect "version later than the package"
+    { api with Checks.versions = ["0.1.0"; "0.2.0"] }
+    "0.2.0 is later than the package's version 0.1.0";
+  expect "OptString optional argument"
+    (with_call { add_drive with
+                 optargs = [{ oname = "x"; otype = OptString; odoc = "d" }] })
+    "OptString is for required arguments";
+  expect "argument named like a keyword"
+    (with_call { add_drive with args = ["lambda", String] })
+    "argument \"lambda\": the name is reserved";
+  expect "argument given twice"
+    (with_call { add_drive with args = ["format", String] })
+    "argument \"format\" given twice";
+  expect "private prefix"
+    { api with Checks.calls = api.calls @ [{ add_drive with name = "impl_x" }] }
+    "int_ and impl_ are the library's private prefixes";
+  expect "public call named internal_"
+    { api with Checks.calls = api.calls @ [{ add_drive with name = "internal_x";
+                                             flags = [] }] }
+    "internal calls, and only they, are named internal_*";
+  expect "alias taken" (with_call { add_drive with flags = [Alias "get-hv"] })
+    "shell command or alias \"get-hv\" defined twice";
+  expect "shortdesc with a full stop"
+    (with_call { add_drive with shortdesc = "add a drive." })
+    "shortdesc must be one line without a full stop";
+  expect "managed parameter" { api with Checks.managed_qemu_params = ["drive"] }
+    "\"drive\" is not a qemu parameter";
+  if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)
