@@ -81,8 +81,13 @@ my $floor = {
 
 # Likewise a rejected call costs at least Perl's own eval { die }: the
 # floor of the rejected calls, a die with a message of the same length
-# (croak adds " at FILE line N." to both).
-my $die_msg = 'add_drive: cachemode: "bogus" is not valid; allowed: writeback, unsafe';
+# (croak adds " at FILE line N." to both): the message itself, as
+# qdrive gives it.
+my $die_msg = do {
+  my $g = Sys::Qdrive->new ();
+  eval { $g->add_drive ($disk, cachemode => 'bogus') };
+  $@ =~ s/ at \S+ line \d+\.\n\z//r;
+};
 $floor->{bad} = sub {
   my (undef, $n) = @_;
   eval { die $die_msg } for 1 .. $n;

@@ -21,25 +21,36 @@ let () =
   output_to "c/actions.pod" Pod.generate_actions_pod;
   output_to "c/structs.pod" Pod.generate_structs_pod;
 
-  (* Cross-language test: the C half. *)
+  (* Cross-language test and the "same as C" reference: the C halves. *)
   output_to "tests/xlang-c.c" Xtest.generate_c;
+  output_to "tests/same-as-c.c" Same_as_c.generate_c;
+
+  (* What the tests know of the API, in each language of the tests. *)
+  output_to "tests/api-facts.h" Facts.generate_c;
+  output_to "tests/fuzz-optargs.h" Facts.generate_fuzz;
+  output_to "python/t/api_facts.py" Facts.generate_python;
+  output_to "perl/t/lib/ApiFacts.pm" Facts.generate_perl;
+  output_to "shell/api-facts.sh" Facts.generate_shell;
 
   (* Python binding. *)
   output_to "python/qdrive-py.c" Python.generate_c;
   output_to "python/qdrive/__init__.py" Python.generate_init_py;
   output_to "python/qdrive/__init__.pyi" Python.generate_pyi;
   output_to "python/xlang.py" Python.generate_xlang;
+  output_to "python/t/same_as_c.py" Python.generate_same_as_c;
 
   (* Perl binding. *)
   output_to "perl/Qdrive.xs" Perl.generate_xs;
   output_to "perl/lib/Sys/Qdrive.pm" Perl.generate_pm;
   output_to "perl/t/xlang.t" Perl.generate_xlang_t;
+  output_to "perl/t/same_as_c.pl" Perl.generate_same_as_c;
 
   (* OCaml binding. *)
   output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;
   output_to "ocaml/qdrive.ml" Ocaml_emit.generate_ml;
   output_to "ocaml/qdrive-c-actions.c" Ocaml_stubs.generate_c_actions;
   output_to "ocaml/t/xlang.ml" Ocaml_emit.generate_xlang;
+  output_to "ocaml/t/same_as_c.ml" Ocaml_emit.generate_same_as_c;
 
   (* The qdrive shell. *)
   output_to "shell/cmds.h" Shell.generate_header;

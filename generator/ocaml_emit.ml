@@ -367,6 +367,7 @@ let ml_value ty v =
   | Enum _, Xtest.VString s -> "`" ^ variant_name s
   | _, Xtest.VString s -> sprintf "%S" s
   | _, Xtest.VOptString None -> "None"
+  | _, Xtest.VNull -> invalid_arg "ml_value: OCaml has no NULL string"
   | _, Xtest.VOptString (Some s) -> sprintf "(Some %S)" s
   | _, Xtest.VList l -> sprintf "[%s]" (String.concat "; " (List.map (sprintf "%S") l))
   | _, Xtest.VBool b -> string_of_bool b
@@ -417,3 +418,45 @@ let () =
                             @ (if needs_unit c then ["()"] else []))))
     Xtest.cases;
   pr "  Qdrive.close g\n"
+
+(* ------------------------------------------------------------------ *)
+(* t/same_as_c.ml: the OCaml side of the "same as C" comparison. *)
+
+let generate_same_as_c () =
+  banner OCamlStyle;
+  pr "\
+(* The calls of generator/same_as_c.ml that OCaml can express, printed
+ * as tests/same-as-c prints them in C: t/same-as-c.sh diffs the two. *)
+
+let step tag call f =
+  match f () with
+  | () -> Printf.printf \"%%s %%s => ok\\n\" tag call
+  | exception Qdrive.Error msg -> Printf.printf \"%%s %%s => error: %%s\\n\" tag call msg
+
+let argv g tag =
+  match Qdrive.get_qemu_command_line g with
+  | exception Qdrive.Error msg -> Printf.printf \"%%s argv => error: %%s\\n\" tag msg
+  | argv ->
+    let rec shown prev = function
+      | [] -> []
+      | a :: rest -> (if prev = \"-chardev\" then \"QMP\" else a) :: shown a rest in
+    Printf.printf \"%%s argv => %%s\\n\" tag (String.concat \" \" (shown \"\" argv))
+
+let () =
+";
+  List.iter (fun (case : Same_as_c.case) ->
+      pr "  (let g = Qdrive.create () in\n";
+      List.iter (fun (st : Same_as_c.step) ->
+          let c = Same_as_c.find_call st.call in
+          let name = if st.opts_name then st.call ^ "_opts" else st.call in
+          let opts = List.map (fun (n, v) ->
+              let o = List.find (fun o -> o.oname = n) c.optargs in
+              sprintf "~%s:%s" (ml_ident n) (ml_value o.otype v)) st.opts in
+          let args = List.map2 (fun (_, t) v -> ml_value t v) c.args st.args in
+          pr "   step %S %S (fun () -> ignore (" case.tag st.call;
+          pr_wrap ~sep:" " (fun () ->
+              pr "Qdrive.%s %s));" (ml_ident name) (String.concat " " (("g" :: opts) @ args)));
+          pr "\n") case.steps;
+      pr "   argv g %S;\n   Qdrive.close g);\n" case.tag)
+    (Same_as_c.cases_for Same_as_c.OCaml);
+  pr "  ()\n"

@@ -654,7 +654,7 @@ let perl_quote s =
 
 let perl_value = function
   | Xtest.VString s -> perl_quote s
-  | Xtest.VOptString None -> "undef"
+  | Xtest.VNull | Xtest.VOptString None -> "undef"
   | Xtest.VOptString (Some s) -> perl_quote s
   | Xtest.VList l -> "[" ^ String.concat ", " (List.map perl_quote l) ^ "]"
   | Xtest.VBool b -> if b then "1" else "0"
@@ -741,3 +741,63 @@ for my $i (0 .. $#expected) {
 }
 done_testing ();
 "
+
+(* ------------------------------------------------------------------ *)
+(* t/same_as_c.pl: the Perl side of the "same as C" comparison. *)
+
+let generate_same_as_c () =
+  banner HashStyle;
+  pr "\
+# The calls of generator/same_as_c.ml that Perl can express, printed as
+# tests/same-as-c prints them in C: t/30-same-as-c.t diffs the two.
+# Errors are C's text followed by what croak appends, \" at FILE line
+# N.\" naming this file; anything else is printed as unexpected.
+
+use strict;
+use warnings;
+
+use Sys::Qdrive;
+
+binmode STDOUT;
+
+sub step {
+  my ($tag, $call, $code) = @_;
+  if (eval { $code->(); 1 }) {
+    print \"$tag $call => ok\\n\";
+    return;
+  }
+  my $msg = $@;
+  if ($msg =~ s/ at \\Q${\\ __FILE__}\\E line \\d+\\.\\n\\z//) {
+    print \"$tag $call => error: $msg\\n\";
+  }
+  else {
+    print \"$tag $call => unexpected die: $msg\";
+  }
+}
+
+sub argv {
+  my ($g, $tag) = @_;
+  my @argv = eval { $g->get_qemu_command_line () };
+  if ($@) {
+    (my $msg = $@) =~ s/ at \\S+ line \\d+\\.\\n\\z//;
+    print \"$tag argv => error: $msg\\n\";
+    return;
+  }
+  my @shown = map { $_ > 0 && $argv[$_ - 1] eq '-chardev' ? 'QMP' : $argv[$_] }
+    0 .. $#argv;
+  print \"$tag argv => \", join (' ', @shown), \"\\n\";
+}
+
+";
+  List.iter (fun (case : Same_as_c.case) ->
+      pr "{\n  my $g = Sys::Qdrive->new ();\n";
+      List.iter (fun (st : Same_as_c.step) ->
+          let name = if st.opts_name then st.call ^ "_opts" else st.call in
+          let args = List.map perl_value st.args
+                     @ List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v))
+                       st.opts in
+          pr "  step ('%s', '%s', sub { $g->%s (" case.tag st.call name;
+          pr_wrap (fun () -> pr "%s) });" (String.concat ", " args));
+          pr "\n") case.steps;
+      pr "  argv ($g, '%s');\n  $g->close ();\n}\n" case.tag)
+    (Same_as_c.cases_for Same_as_c.Perl)

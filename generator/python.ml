@@ -401,7 +401,7 @@ class Handle:
 
 let py_value = function
   | Xtest.VString s -> sprintf "_s(b%s)" (py_quote s)
-  | Xtest.VOptString None -> "None"
+  | Xtest.VNull | Xtest.VOptString None -> "None"
   | Xtest.VOptString (Some s) -> sprintf "_s(b%s)" (py_quote s)
   | Xtest.VList l ->
     sprintf "[%s]" (String.concat ", " (List.map (fun s -> sprintf "_s(b%s)" (py_quote s)) l))
@@ -457,4 +457,58 @@ with qdrive.Handle() as g:
       let opts = List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) case.opts in
       pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
         (String.concat ", " (args @ opts))) Xtest.cases;
+  pr "sys.stdout.flush()\n"
+
+(* ------------------------------------------------------------------ *)
+(* t/same_as_c.py: the Python side of the "same as C" comparison. *)
+
+let generate_same_as_c () =
+  banner HashStyle;
+  pr "\
+# The calls of generator/same_as_c.ml that Python can express, printed
+# as tests/same-as-c prints them in C: t/same-as-c.sh diffs the two.
+
+import sys
+
+import qdrive
+
+
+def _s(b):
+    return b.decode(\"utf-8\")
+
+
+def _out(line):
+    sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
+
+
+def _step(tag, call, f):
+    try:
+        f()
+        _out(tag + \" \" + call + \" => ok\")
+    except qdrive.Error as e:
+        _out(tag + \" \" + call + \" => error: \" + str(e))
+
+
+def _argv(g, tag):
+    try:
+        argv = g.get_qemu_command_line()
+    except qdrive.Error as e:
+        _out(tag + \" argv => error: \" + str(e))
+        return
+    shown = [\"QMP\" if i > 0 and argv[i - 1] == \"-chardev\" else a
+             for i, a in enumerate(argv)]
+    _out(tag + \" argv => \" + \" \".join(shown))
+
+";
+  List.iter (fun (case : Same_as_c.case) ->
+      pr "\nwith qdrive.Handle() as g:\n";
+      List.iter (fun (st : Same_as_c.step) ->
+          let name = if st.opts_name then st.call ^ "_opts" else st.call in
+          let args = List.map py_value st.args
+                     @ List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) st.opts in
+          pr "    _step(%s, %s,\n          lambda: " (py_quote case.tag) (py_quote st.call);
+          pr_py_call ("g." ^ name) args;
+          pr ")\n") case.steps;
+      pr "    _argv(g, %s)\n" (py_quote case.tag))
+    (Same_as_c.cases_for Same_as_c.Python);
   pr "sys.stdout.flush()\n"

@@ -19,8 +19,11 @@ open Printf
 open Types
 open Utils
 
+(* A value of a test, in any language.  VNull is a NULL string where a
+ * string is required: only C and Perl can spell it (same_as_c.ml). *)
 type value =
   | VString of string
+  | VNull
   | VOptString of string option
   | VList of string list
   | VBool of bool
@@ -89,7 +92,7 @@ let c_string_list l =
 
 let c_value = function
   | VString s -> c_quote s
-  | VOptString None -> "NULL"
+  | VNull | VOptString None -> "NULL"
   | VOptString (Some s) -> c_quote s
   | VList l -> c_string_list l
   | VBool b -> if b then "1" else "0"

@@ -24,7 +24,7 @@ t_err "qdrive: error: internal-echo: missing argument mode; usage: internal-echo
   internal-echo abc NULL "" false 0 0
 
 # Optional arguments.
-allowed="readonly, format, iface, name, label, cachemode, discard, copyonread, blocksize"
+allowed="$optargs_add_drive"
 t_err "qdrive: error: add-drive: unknown optional argument \"bogus\"; allowed: $allowed" \
   add-drive "$disk" bogus:1
 t_err "qdrive: error: add-drive: unknown optional argument \"\"; allowed: $allowed" \
@@ -70,13 +70,13 @@ t_err "qdrive: error: internal-echo: ostringlist: \"\"x\" is not a valid list: u
   internal-echo "${echo_args[@]}" ostringlist:'"x'
 
 # Enums are checked by the library; its text, once.
-t_err 'qdrive: error: add_drive: cachemode: "fast" is not valid; allowed: writeback, unsafe' \
+t_err "qdrive: error: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" \
   add-drive "$disk" cachemode:fast
-t_err 'qdrive: error: add_drive: iface: "sata" is not valid; allowed: scsi, virtio, ide' \
+t_err "qdrive: error: add_drive: iface: \"sata\" is not valid; allowed: $allowed_iface" \
   add-drive "$disk" iface:sata
-t_err 'qdrive: error: set_accel: accel: "xen" is not valid; allowed: kvm:tcg, kvm, tcg' \
+t_err "qdrive: error: set_accel: accel: \"xen\" is not valid; allowed: $allowed_accel" \
   set-accel xen
-t_err 'qdrive: error: internal_echo: mode: "none" is not valid; allowed: writeback, unsafe' \
+t_err "qdrive: error: internal_echo: mode: \"none\" is not valid; allowed: $allowed_cachemode" \
   internal-echo abc NULL "" false 0 0 none
 
 # The library's other errors, unchanged.

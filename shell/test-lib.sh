@@ -11,6 +11,11 @@
 
 set -u
 
+# What the tests know of the API (generated): optargs_CALL, the optional
+# arguments of CALL; allowed_ENUM, the values of ENUM, as errors list them.
+# shellcheck source=/dev/null
+. "$srcdir/api-facts.sh"
+
 # ./qdrive is libtool's wrapper, which sets the library path and runs
 # .libs/qdrive.  ./run has set the library path already, so run the
 # program itself: several times quicker, for hundreds of runs.

@@ -55,7 +55,7 @@ get-smp
 SCRIPT
 t_run -f "$tmp/bad.qd"
 [ "$rc" -eq 1 ] && [ "$(cat "$tmp/out")" = 256 ] &&
-  [ "$(cat "$tmp/err")" = "qdrive: error: $tmp/bad.qd:4: add_drive: cachemode: \"fast\" is not valid; allowed: writeback, unsafe" ] ||
+  [ "$(cat "$tmp/err")" = "qdrive: error: $tmp/bad.qd:4: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" ] ||
   { t_show -f bad.qd; t_fail "failing line"; }
 
 # The shell's own errors are named the same way.

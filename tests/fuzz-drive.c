@@ -1,15 +1,19 @@
 /* qdrive: libFuzzer target over the optional-argument path, the qemu
  * argument builder and the libvirt XML builder.
  *
- * The input is cut into an optarg bitmask, flag bytes and NUL-separated
- * strings (file name, format, iface, name, label, cachemode, discard).
- * The file name is made to exist in a private directory where it can,
- * so that drives get accepted.  Checked for every input:
+ * The input is cut into an optarg bitmask, a flag byte and NUL-separated
+ * strings: the file name, then add_drive's string and enum options in
+ * api.ml's order (format, iface, name, label, cachemode, discard, ...);
+ * the generated fuzz-optargs.h does the cutting, so a new option is
+ * fuzzed as soon as api.ml has it.  The file name is made to exist in
+ * a private directory where it can, so that drives get accepted.
+ * Checked for every input:
  *  - no crash, no sanitizer report (the build adds ASan and UBSan);
  *  - a refused call leaves the handle without drives;
- *  - an accepted drive's -drive value splits back, undoing the comma
- *    doubling, into exactly the keys written, with the file name and
- *    cache mode intact, and its -device value carries the label;
+ *  - an accepted drive's -drive and -device values split back, undoing
+ *    the comma doubling, into the same keys, in the same order, as the
+ *    same drive with plain strings ("x") gets: no value adds a key; the
+ *    file name, cache mode, format and label come back intact;
  *  - the libvirt XML, where it is produced, parses, and its one disk's
  *    source file is the file name.
  * Run by `make check-fuzz` (tests/Makefile.am). */
@@ -29,12 +33,20 @@
 #include "qdrive.h"
 
 static char dir[] = "/tmp/qdrive-fuzz.XXXXXX";
+static char plain_file[sizeof dir + 16];
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
+  int fd;
+
   if (mkdtemp (dir) == NULL)
     abort ();
+  snprintf (plain_file, sizeof plain_file, "%s/plain.img", dir);
+  fd = open (plain_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd == -1)
+    abort ();
+  close (fd);
   return 0;
 }
 
@@ -53,6 +65,21 @@ next_string (const char **p, const char *end)
   *p = nul + 1;
   return s;
 }
+
+/* An int option: 512, 4096, 0 or something else, from two bits of
+ * flags. */
+static int
+fuzz_int (unsigned flags, int shift)
+{
+  switch ((flags >> shift) & 3) {
+  case 0: return 512;
+  case 1: return 4096;
+  case 2: return 0;
+  default: return (int) flags * 7;
+  }
+}
+
+#include "fuzz-optargs.h"
 
 /* Splits "k1=v1,k2=v2" with ",," meaning a literal comma: returns the
  * number of keys, each key and value written into the arrays. */
@@ -90,49 +117,90 @@ split_qemu (const char *s, char keys[][64], char **values, size_t max)
   return n;
 }
 
+/* The values of the -drive and -device of the one drive. */
 static void
-check_command_line (qdrive_h *g, const char *path, const char *cachemode,
-                    const char *label)
+drive_and_device (qdrive_h *g, char **drive, char **device)
 {
   char **argv = qdrive_get_qemu_command_line (g);
-  char keys[16][64], *values[16];
-  size_t i, n, k;
+  size_t i;
 
   if (argv == NULL)
     abort ();
   for (i = 0; argv[i] && strcmp (argv[i], "-drive") != 0; ++i)
     ;
-  if (argv[i] == NULL || argv[i + 1] == NULL)
+  if (argv[i] == NULL || argv[i + 1] == NULL || argv[i + 2] == NULL ||
+      strcmp (argv[i + 2], "-device") != 0 || argv[i + 3] == NULL ||
+      strchr (argv[i + 3], ',') == NULL)
     abort ();
-  n = split_qemu (argv[i + 1], keys, values, 16);
-  /* file first, cache second, id and if last: nothing injected. */
-  if (n < 4 || strcmp (keys[0], "file") != 0 ||
-      strcmp (values[0], path) != 0 ||
-      strcmp (keys[1], "cache") != 0 ||
-      strcmp (values[1], cachemode ? cachemode : "writeback") != 0 ||
-      strcmp (keys[n - 2], "id") != 0 || strcmp (values[n - 2], "hd0") != 0 ||
-      strcmp (keys[n - 1], "if") != 0 || strcmp (values[n - 1], "none") != 0)
-    abort ();
-  for (k = 2; k < n - 2; ++k)
-    if (strcmp (keys[k], "snapshot") != 0 && strcmp (keys[k], "format") != 0 &&
-        strcmp (keys[k], "discard") != 0 &&
-        strcmp (keys[k], "copy-on-read") != 0)
-      abort ();
-  for (k = 0; k < n; ++k)
-    free (values[k]);
-
-  if (strcmp (argv[i + 2], "-device") != 0)
-    abort ();
-  n = split_qemu (strchr (argv[i + 3], ',') + 1, keys, values, 16);
-  if (strcmp (keys[0], "drive") != 0 || strcmp (values[0], "hd0") != 0)
-    abort ();
-  for (k = 1; k < n; ++k)
-    if (strcmp (keys[k], "serial") == 0 &&
-        (label == NULL || strcmp (values[k], label) != 0))
-      abort ();
-  for (k = 0; k < n; ++k)
-    free (values[k]);
+  *drive = strdup (argv[i + 1]);
+  /* After the device's driver name, a key=value list too. */
+  *device = strdup (strchr (argv[i + 3], ',') + 1);
   qdrive_free_string_list (argv);
+}
+
+/* Compares a value list of the fuzzed drive with the plain drive's:
+ * the same keys in the same order.  want_key's value must be want
+ * (when want is not NULL). */
+static void
+same_keys (const char *got, const char *plain,
+           const char *want_key, const char *want,
+           const char *want_key2, const char *want2)
+{
+  char keys[32][64], pkeys[32][64], *values[32], *pvalues[32];
+  size_t n = split_qemu (got, keys, values, 32);
+  size_t pn = split_qemu (plain, pkeys, pvalues, 32);
+  size_t k;
+
+  if (n != pn)
+    abort ();
+  for (k = 0; k < n; ++k) {
+    if (strcmp (keys[k], pkeys[k]) != 0)
+      abort ();
+    if (want_key && want && strcmp (keys[k], want_key) == 0 &&
+        strcmp (values[k], want) != 0)
+      abort ();
+    if (want_key2 && want2 && strcmp (keys[k], want_key2) == 0 &&
+        strcmp (values[k], want2) != 0)
+      abort ();
+    free (values[k]);
+    free (pvalues[k]);
+  }
+}
+
+/* The accepted drive, against the same drive with plain strings. */
+static void
+check_command_line (qdrive_h *g, const struct qdrive_add_drive_opts_argv *o,
+                    const char *path)
+{
+  struct qdrive_add_drive_opts_argv plain_o = *o;
+  qdrive_h *p = qdrive_create ();
+  char *drive, *device, *pdrive, *pdevice;
+  uint64_t set = o->bitmask;
+
+  if (p == NULL)
+    abort ();
+  qdrive_set_error_handler (p, NULL, NULL);
+  fuzz_add_drive_plain (&plain_o);
+  if (qdrive_add_drive_opts_argv (p, plain_file, &plain_o) == -1)
+    abort ();                   /* refused with plain strings only */
+  drive_and_device (g, &drive, &device);
+  drive_and_device (p, &pdrive, &pdevice);
+  /* file first and cache second, as the plain drive's are. */
+  if (strncmp (drive, "file=", 5) != 0 || strncmp (pdrive, "file=", 5) != 0)
+    abort ();
+  same_keys (drive, pdrive, "file", path, "format",
+             (set & QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK) ? o->format : NULL);
+  same_keys (drive, pdrive, "cache",
+             (set & QDRIVE_ADD_DRIVE_OPTS_CACHEMODE_BITMASK)
+             ? o->cachemode : QDRIVE_CACHEMODE_WRITEBACK, NULL, NULL);
+  same_keys (device, pdevice, "serial",
+             (set & QDRIVE_ADD_DRIVE_OPTS_LABEL_BITMASK) ? o->label : NULL,
+             NULL, NULL);
+  free (drive);
+  free (device);
+  free (pdrive);
+  free (pdevice);
+  qdrive_close (p);
 }
 
 static void
@@ -186,20 +254,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   memcpy (&bits, p, 8);
   flags = p[8];
   p += 9;
-  o.bitmask = bits & 0x1ff;
-  o.readonly = flags & 1;
-  o.copyonread = (flags >> 1) & 1;
-  o.blocksize = (flags & 0x0c) == 0 ? 512 : (flags & 0x0c) == 4 ? 4096
-    : (flags & 0x0c) == 8 ? 0 : (int) flags * 7;
   name = next_string (&p, end);
   if (name == NULL)
     return 0;
-  o.format = next_string (&p, end);
-  o.iface = next_string (&p, end);
-  o.name = next_string (&p, end);
-  o.label = next_string (&p, end);
-  o.cachemode = next_string (&p, end);
-  o.discard = next_string (&p, end);
+  fuzz_add_drive_optargs (&o, bits, flags, &p, end);
 
   /* Make the file exist where the name allows, so drives get added. */
   if (name[0] != '/' && strchr (name, '/') == NULL && strlen (name) < 255 &&
@@ -222,11 +280,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (l == NULL || l->len != (r == 0 ? 1 : 0))
     abort ();
   if (r == 0) {
-    check_command_line (g, l->val[0].filename,
-                        (o.bitmask & QDRIVE_ADD_DRIVE_OPTS_CACHEMODE_BITMASK)
-                        ? o.cachemode : NULL,
-                        (o.bitmask & QDRIVE_ADD_DRIVE_OPTS_LABEL_BITMASK)
-                        ? o.label : NULL);
+    check_command_line (g, &o, l->val[0].filename);
     check_xml (g, l->val[0].filename);
   }
   else if (qdrive_last_error (g) == NULL)

@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #include "testlib.h"
+#include "api-facts.h"
 
 static struct test_dir dir;
 static char disk[128];
@@ -142,7 +144,8 @@ START_TEST (test_settings_bad)
   ck_assert_int_eq (qdrive_set_smp (g, 256), -1);
   ck_assert_int_eq (qdrive_get_smp (g), 1);
   ck_assert_int_eq (qdrive_set_accel (g, "hvf"), -1);
-  ck_assert_error (g, "set_accel: accel: \"hvf\" is not valid; allowed: kvm:tcg, kvm, tcg");
+  ck_assert_error (g, "set_accel: accel: \"hvf\" is not valid; allowed: "
+                   FACT_ACCEL_ALLOWED);
   ck_assert_int_eq (qdrive_set_backend (g, "uml"), -1);
   ck_assert_error (g, "set_backend: backend: \"uml\" is not valid; allowed: direct, libvirt, libvirt:URI");
   ck_assert_int_eq (qdrive_set_backend (g, "libvirt:"), -1);
@@ -158,7 +161,8 @@ START_TEST (test_settings_bad)
   ck_assert_int_eq (qdrive_config (g, "rtc", NULL), -1);
   ck_assert_error (g, "config: qemuparam: \"rtc\" is not valid; allowed: a qemu parameter starting with -");
   ck_assert_int_eq (qdrive_config (g, "-drive", "file=/etc/passwd"), -1);
-  ck_assert_error (g, "config: qemuparam: \"-drive\" is set by qdrive itself; not allowed: -drive, -m, -smp, -machine, -qmp, -chardev, -mon, -S, -display, -nodefaults, -daemonize");
+  ck_assert_error (g, "config: qemuparam: \"-drive\" is set by qdrive itself; not allowed: "
+                   FACT_MANAGED_QEMU_PARAMS);
 }
 END_TEST
 
@@ -187,14 +191,96 @@ START_TEST (test_environment)
 }
 END_TEST
 
-/* Optional arguments through _va and _argv. */
+/* The mechanics of optional arguments (_va, _argv, the checks the
+ * generated wrapper makes), on the internal echo call, whose text shows
+ * exactly what reached the implementation; and each public call's
+ * wrapper checks its own options.  Counts and masks come from the
+ * generated api-facts.h, not from a copy. */
+
+static char *const no_strings[] = { NULL };
+
+#define ECHO_REQ g, "s", NULL, no_strings, 0, 0, INT64_C(0), "writeback"
+#define ECHO_TEXT "str=\"s\" optstr=NULL strlist=[] b=false i=0 i64=0 mode=writeback"
+
+/* "CALL: unknown optional argument N; allowed: 0 to MAX, -1 ..." */
+static void
+ck_assert_unknown_index (qdrive_h *h, const char *call, int n, int count)
+{
+  char want[256];
+
+  snprintf (want, sizeof want, "%s: unknown optional argument %d; allowed: "
+            "0 to %d, -1 to end the list", call, n, count - 1);
+  ck_assert_error (h, want);
+}
+
+static void
+ck_assert_unknown_bit (qdrive_h *h, const char *call, uint64_t bits,
+                       uint64_t all)
+{
+  char want[256];
+
+  snprintf (want, sizeof want, "%s: unknown optional argument in bitmask "
+            "0x%" PRIx64 "; allowed bits: 0x%" PRIx64, call, bits, all);
+  ck_assert_error (h, want);
+}
+
+START_TEST (test_optargs_va_echo)
+{
+  char *r;
+
+  r = qdrive_internal_echo (ECHO_REQ, -1);
+  ck_assert_str_eq (r, ECHO_TEXT " obool=unset oint=unset oint64=unset "
+                    "ostring=unset ostringlist=unset oenum=unset");
+  free (r);
+  /* Every optional argument, in any order, each of its type. */
+  r = qdrive_internal_echo (ECHO_REQ,
+                            QDRIVE_INTERNAL_ECHO_OENUM, "besteffort",
+                            QDRIVE_INTERNAL_ECHO_OINT64, INT64_C(-5),
+                            QDRIVE_INTERNAL_ECHO_OSTRINGLIST,
+                            (char *const []) { "a", "b", NULL },
+                            QDRIVE_INTERNAL_ECHO_OBOOL, 1,
+                            QDRIVE_INTERNAL_ECHO_OSTRING, "x,y",
+                            QDRIVE_INTERNAL_ECHO_OINT, 7,
+                            -1);
+  ck_assert_str_eq (r, ECHO_TEXT " obool=true oint=7 oint64=-5 "
+                    "ostring=\"x,y\" ostringlist=[\"a\", \"b\"] oenum=besteffort");
+  free (r);
+}
+END_TEST
 
 START_TEST (test_optargs_va_errors)
 {
+  /* An index past the last optional argument, and a negative one. */
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ, FACT_INTERNAL_ECHO_NOPTARGS,
+                                            "x", -1));
+  ck_assert_unknown_index (g, "internal_echo", FACT_INTERNAL_ECHO_NOPTARGS,
+                           FACT_INTERNAL_ECHO_NOPTARGS);
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ, 99, "x", -1));
+  ck_assert_unknown_index (g, "internal_echo", 99, FACT_INTERNAL_ECHO_NOPTARGS);
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ, -2, -1));
+  ck_assert_unknown_index (g, "internal_echo", -2, FACT_INTERNAL_ECHO_NOPTARGS);
+  /* Repeated, even with another in between. */
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ,
+                                            QDRIVE_INTERNAL_ECHO_OINT, 1,
+                                            QDRIVE_INTERNAL_ECHO_OSTRING, "a",
+                                            QDRIVE_INTERNAL_ECHO_OINT, 2,
+                                            -1));
+  ck_assert_error (g, "internal_echo: optional argument \"oint\" given more than once");
+  /* NULL strings, and a bad enum value, are refused by the wrapper. */
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ, QDRIVE_INTERNAL_ECHO_OSTRING,
+                                            (const char *) NULL, -1));
+  ck_assert_error (g, "internal_echo: ostring: must not be NULL");
+  ck_assert_ptr_null (qdrive_internal_echo (ECHO_REQ, QDRIVE_INTERNAL_ECHO_OENUM,
+                                            "maybe", -1));
+  ck_assert_error (g, "internal_echo: oenum: \"maybe\" is not valid; allowed: "
+                   FACT_DISCARD_ALLOWED);
+
+  /* The same checks are generated for each public call: add_drive's
+   * and add_drive_scratch's, with their own counts and names. */
   ck_assert_int_eq (qdrive_add_drive_opts (g, disk, 99, "x", -1), -1);
-  ck_assert_error (g, "add_drive: unknown optional argument 99; allowed: 0 to 8, -1 to end the list");
+  ck_assert_unknown_index (g, "add_drive", 99, FACT_ADD_DRIVE_NOPTARGS);
   ck_assert_int_eq (qdrive_add_drive_opts (g, disk, -2, -1), -1);
-  ck_assert_error (g, "add_drive: unknown optional argument -2; allowed: 0 to 8, -1 to end the list");
+  ck_assert_unknown_index (g, "add_drive", -2, FACT_ADD_DRIVE_NOPTARGS);
   ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
                                            QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
@@ -212,10 +298,37 @@ END_TEST
 
 START_TEST (test_optargs_argv)
 {
+  struct qdrive_internal_echo_argv e = { .bitmask = 0 };
   struct qdrive_add_drive_opts_argv o = { .bitmask = 0 };
   struct qdrive_drive_list *l;
-  char *args;
+  char *args, *r;
 
+  /* NULL is no optional arguments; a field whose bit is not set is
+   * not read. */
+  r = qdrive_internal_echo_argv (ECHO_REQ, NULL);
+  ck_assert_ptr_nonnull (strstr (r, "oint=unset"));
+  free (r);
+  e.bitmask = QDRIVE_INTERNAL_ECHO_OINT_BITMASK;
+  e.oint = 3;
+  e.ostring = "ignored";
+  r = qdrive_internal_echo_argv (ECHO_REQ, &e);
+  ck_assert_ptr_nonnull (strstr (r, "oint=3 oint64=unset ostring=unset"));
+  free (r);
+  /* The first bit past the last optional argument, and the top bit. */
+  e.bitmask = FACT_INTERNAL_ECHO_ALL_BITMASK + 1;
+  ck_assert_ptr_null (qdrive_internal_echo_argv (ECHO_REQ, &e));
+  ck_assert_unknown_bit (g, "internal_echo", e.bitmask,
+                         FACT_INTERNAL_ECHO_ALL_BITMASK);
+  e.bitmask = UINT64_C(1) << 63 | QDRIVE_INTERNAL_ECHO_OINT_BITMASK;
+  ck_assert_ptr_null (qdrive_internal_echo_argv (ECHO_REQ, &e));
+  ck_assert_unknown_bit (g, "internal_echo", e.bitmask,
+                         FACT_INTERNAL_ECHO_ALL_BITMASK);
+  e.bitmask = QDRIVE_INTERNAL_ECHO_OSTRINGLIST_BITMASK;
+  e.ostringlist = NULL;
+  ck_assert_ptr_null (qdrive_internal_echo_argv (ECHO_REQ, &e));
+  ck_assert_error (g, "internal_echo: ostringlist: must not be NULL");
+
+  /* add_drive's _argv, through to the command line. */
   ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, NULL), 0);
   o.bitmask = QDRIVE_ADD_DRIVE_OPTS_CACHEMODE_BITMASK |
     QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK;
@@ -228,9 +341,9 @@ START_TEST (test_optargs_argv)
   ck_assert_ptr_null (strstr (args, "serial"));
   free (args);
 
-  o.bitmask = UINT64_C(1) << 9;
+  o.bitmask = FACT_ADD_DRIVE_ALL_BITMASK + 1;
   ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), -1);
-  ck_assert_error (g, "add_drive: unknown optional argument in bitmask 0x200; allowed bits: 0x1ff");
+  ck_assert_unknown_bit (g, "add_drive", o.bitmask, FACT_ADD_DRIVE_ALL_BITMASK);
   o.bitmask = QDRIVE_ADD_DRIVE_OPTS_NAME_BITMASK;
   o.name = NULL;
   ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), -1);
@@ -262,7 +375,8 @@ START_TEST (test_optargs_va)
   ck_assert_ptr_nonnull (strstr (args, "scsi-hd,drive=hd0,serial=va"));
   free (args);
   ck_assert_int_eq (add_va (g, disk, QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "x", -1), -1);
-  ck_assert_error (g, "add_drive: cachemode: \"x\" is not valid; allowed: writeback, unsafe");
+  ck_assert_error (g, "add_drive: cachemode: \"x\" is not valid; allowed: "
+                   FACT_CACHEMODE_ALLOWED);
 }
 END_TEST
 
@@ -451,6 +565,7 @@ api_suite (void)
   tcase_add_test (tc, test_settings_set);
   tcase_add_test (tc, test_settings_bad);
   tcase_add_test (tc, test_environment);
+  tcase_add_test (tc, test_optargs_va_echo);
   tcase_add_test (tc, test_optargs_va_errors);
   tcase_add_test (tc, test_optargs_argv);
   tcase_add_test (tc, test_optargs_va);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "testlib.h"
+#include "api-facts.h"
 
 static struct test_dir dir;
 static char disk[128];           /* DIR/disk.img */
@@ -348,13 +349,16 @@ START_TEST (test_bad_cachemode)
 {
   BAD (qdrive_add_drive_opts (g, disk,
                               QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "none", -1),
-       "add_drive: cachemode: \"none\" is not valid; allowed: writeback, unsafe");
+       "add_drive: cachemode: \"none\" is not valid; allowed: "
+       FACT_CACHEMODE_ALLOWED);
   BAD (qdrive_add_drive_opts (g, disk,
                               QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "", -1),
-       "add_drive: cachemode: \"\" is not valid; allowed: writeback, unsafe");
+       "add_drive: cachemode: \"\" is not valid; allowed: "
+       FACT_CACHEMODE_ALLOWED);
   BAD (qdrive_add_drive_opts (g, disk,
                               QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "Unsafe", -1),
-       "add_drive: cachemode: \"Unsafe\" is not valid; allowed: writeback, unsafe");
+       "add_drive: cachemode: \"Unsafe\" is not valid; allowed: "
+       FACT_CACHEMODE_ALLOWED);
 }
 END_TEST
 
@@ -362,10 +366,12 @@ START_TEST (test_bad_enums)
 {
   BAD (qdrive_add_drive_opts (g, disk,
                               QDRIVE_ADD_DRIVE_OPTS_DISCARD, "on", -1),
-       "add_drive: discard: \"on\" is not valid; allowed: disable, enable, besteffort");
+       "add_drive: discard: \"on\" is not valid; allowed: "
+       FACT_DISCARD_ALLOWED);
   BAD (qdrive_add_drive_opts (g, disk,
                               QDRIVE_ADD_DRIVE_OPTS_IFACE, "usb", -1),
-       "add_drive: iface: \"usb\" is not valid; allowed: scsi, virtio, ide");
+       "add_drive: iface: \"usb\" is not valid; allowed: "
+       FACT_IFACE_ALLOWED);
 }
 END_TEST
 

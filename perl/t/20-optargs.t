@@ -9,6 +9,7 @@ use Sys::Qdrive;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use QdriveTest;
+use ApiFacts;                   # generated: optional arguments, enums
 
 my ($dir, $disk) = empty_disk ();
 
@@ -172,26 +173,29 @@ is_deeply (echo_opts (oenum => 'disable', obool => 1, ostringlist => ['a'],
   dies_with (sub { $g->internal_echo (@req, ostringlist => undef) },
              'internal_echo: ostringlist: must not be NULL', 'optional string list: undef');
   dies_with (sub { $g->internal_echo ('s', undef, [], 0, 0, 0, 'fast') },
-             'internal_echo: mode: "fast" is not valid; allowed: writeback, unsafe',
+             'internal_echo: mode: "fast" is not valid; allowed: '
+             . ApiFacts::allowed ('cachemode'),
              'required enum: C\'s text');
   dies_with (sub { $g->internal_echo ('s', undef, [], 0, 0, 0, undef) },
              'internal_echo: mode: must not be NULL', 'required enum: undef');
   dies_with (sub { $g->internal_echo (@req, oenum => 'maybe') },
-             'internal_echo: oenum: "maybe" is not valid; allowed: disable, enable, besteffort',
+             'internal_echo: oenum: "maybe" is not valid; allowed: '
+             . ApiFacts::allowed ('discard'),
              'optional enum: C\'s text');
 }
 
 # Odd, unknown and repeated keys, for every call that takes optional
 # arguments; the handle is left as it was.
 my %calls = (
-  add_drive => [[$disk], 'readonly, format, iface, name, label, cachemode, discard, copyonread, blocksize', 'format', 'raw'],
-  add_drive_opts => [[$disk], 'readonly, format, iface, name, label, cachemode, discard, copyonread, blocksize', 'cachemode', 'unsafe'],
-  add_drive_scratch => [[4096], 'name, label, blocksize', 'name', 'n'],
-  internal_echo => [[@req], 'obool, oint, oint64, ostring, ostringlist, oenum', 'oint', 1],
+  add_drive => [[$disk], 'format', 'raw'],
+  add_drive_opts => [[$disk], 'cachemode', 'unsafe'],
+  add_drive_scratch => [[4096], 'name', 'n'],
+  internal_echo => [[@req], 'oint', 1],
 );
 for my $m (sort keys %calls) {
-  my ($req, $allowed, $key, $val) = @{$calls{$m}};
+  my ($req, $key, $val) = @{$calls{$m}};
   (my $name = $m) =~ s/_opts$//;
+  my $allowed = ApiFacts::optargs ($name);
   my $g = Sys::Qdrive->new ();
   dies_with (sub { $g->$m (@$req, $key) },
              "$name: odd number of optional arguments; allowed: key => value pairs",

@@ -1,0 +1,4 @@
+#!/bin/bash -
+# The C reference of the "same as C" comparison meets every expectation
+# the cases state (each binding's own test then compares with it).
+exec bash "$srcdir/same-as-c.sh" c
