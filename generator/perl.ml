@@ -4,13 +4,17 @@
  * optional ones follow as key => value pairs and are parsed into the C
  * call's _argv struct; errors croak with qdrive_last_error's text, so a
  * Perl caller sees the same words as a C caller (croak appends
- * " at FILE line N.").  The fixed frame (new, close, DESTROY and the
- * conversion helpers) is the constant text [xs_frame] below.
+ * " at FILE line N.").  The fixed frame is hand-written, where the C
+ * compiler checks it: the conversion helpers in perl/qdrive-perl.c
+ * (declared in qdrive-perl.h), the handle's life cycle (new, close,
+ * DESTROY) in perl/handle.xsh.
  *
- * perl/lib/Sys/Qdrive.pm: the loader, the enum constants and the POD,
- * whose per-method text is the same POD as the C man page's.
+ * perl/lib/Sys/Qdrive.pm: the loader, the enum constants and the POD:
+ * the hand-written perl/qdrive-intro.pod, then per method the same POD
+ * as the C man page's.
  *
- * perl/t/xlang.t: Perl's half of the cross-language test.
+ * perl/t/xlang.t and perl/t/same_as_c.pl: Perl's halves of the
+ * cross-language test and of the "same as C" comparison.
  *)
 
 open Printf
@@ -20,190 +24,10 @@ open Api
 
 (* The package version: the one in configure.ac's AC_INIT, so the XS
  * bootstrap check and MakeMaker agree with the rest of the build. *)
-let version () =
-  let ic = open_in "configure.ac" in
-  let rec find () =
-    match input_line ic with
-    | exception End_of_file -> failwith "perl.ml: no AC_INIT in configure.ac"
-    | l ->
-      let re = Str.regexp "AC_INIT(\\[[^]]*\\], *\\[\\([^]]*\\)\\]" in
-      (try ignore (Str.search_forward re l 0); Str.matched_group 1 l
-       with Not_found -> find ()) in
-  let v = find () in
-  close_in ic; v
+let version = Checks.configure_ac_version
 
 (* ------------------------------------------------------------------ *)
 (* Qdrive.xs *)
-
-(* The hand-written frame: includes, conversion helpers, and the
- * handle's life cycle.  Nothing in it is specific to one call. *)
-let xs_frame = {|#define PERL_NO_GET_CONTEXT
-#include "EXTERN.h"
-#include "perl.h"
-#include "XSUB.h"
-
-#include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "qdrive.h"
-
-/* The class's stash, looked up once: the fast path of get_handle. */
-static HV *qdrive_stash;
-
-/* A Perl handle is a blessed reference to a read-only scalar holding a
- * pointer to this; close frees it and sets the scalar to 0, so every
- * later call croaks.  The pid keeps a child made by fork from closing
- * its parent's handle (and removing its files) when its copy goes. */
-struct perl_handle {
-  qdrive_h *g;
-  pid_t pid;
-};
-
-static qdrive_h *
-get_handle (pTHX_ SV *sv, const char *call)
-{
-  SV *obj;
-  struct perl_handle *ph;
-
-  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG
-      || (SvSTASH (obj) != qdrive_stash && !sv_derived_from (sv, "Sys::Qdrive")))
-    croak ("%s: not a Sys::Qdrive handle", call);
-  ph = INT2PTR (struct perl_handle *, SvIV (obj));
-  if (ph == NULL)
-    croak ("%s: the handle is closed", call);
-  return ph->g;
-}
-
-/* Takes the handle out of the object, which then reads as closed. */
-static struct perl_handle *
-take_handle (pTHX_ SV *sv, const char *call)
-{
-  SV *obj;
-  struct perl_handle *ph;
-
-  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG)
-    croak ("%s: not a Sys::Qdrive handle", call);
-  ph = INT2PTR (struct perl_handle *, SvIV (obj));
-  if (ph != NULL) {
-    SvREADONLY_off (obj);
-    sv_setiv (obj, 0);
-    SvREADONLY_on (obj);
-  }
-  return ph;
-}
-
-/* Croaks with the C library's message for the call that just failed. */
-static void
-croak_last_error (pTHX_ qdrive_h *g)
-{
-  const char *msg = qdrive_last_error (g);
-
-  croak ("%s", msg != NULL ? msg : "unknown error");
-}
-
-/* undef is passed to C as NULL, so that C's own "must not be NULL"
- * error reaches the caller. */
-static const char *
-sv_to_string (pTHX_ SV *sv)
-{
-  SvGETMAGIC (sv);
-  return SvOK (sv) ? SvPV_nomg_nolen (sv) : NULL;
-}
-
-/* An integer in [min, max]: a Perl integer, an integral float, or a
- * string that is a plain decimal integer.  Anything else croaks with
- * the wording C uses for out-of-range values. */
-static int64_t
-sv_to_integer (pTHX_ SV *sv, const char *call, const char *name,
-               int64_t min, int64_t max)
-{
-  IV iv = 0;
-  int ok = 0;
-
-  SvGETMAGIC (sv);
-  if (SvIOK (sv) && !SvROK (sv)) {
-    if (!SvIsUV (sv) || SvUVX (sv) <= (UV) IV_MAX) {
-      iv = SvIVX (sv);
-      ok = 1;
-    }
-  }
-  else if (SvNOK (sv) && !SvROK (sv)) {
-    NV nv = SvNVX (sv);
-    /* In range before the cast (casting one out of range is undefined);
-     * NaN fails every comparison. */
-    if (nv >= -9223372036854775808.0 && nv < 9223372036854775808.0
-        && nv == (NV) (IV) nv) {
-      iv = (IV) nv;
-      ok = 1;
-    }
-  }
-  else if (SvPOK (sv) && !SvROK (sv)) {
-    STRLEN len;
-    const char *p = SvPV_nomg (sv, len);
-    UV uv;
-    int flags = grok_number (p, len, &uv);
-
-    if ((flags & IS_NUMBER_IN_UV) && !(flags & IS_NUMBER_NOT_INT)
-        && !(flags & IS_NUMBER_GREATER_THAN_UV_MAX)) {
-      if (!(flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX) {
-        iv = (IV) uv;
-        ok = 1;
-      }
-      else if ((flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX + 1) {
-        iv = uv == (UV) IV_MAX + 1 ? IV_MIN : -(IV) uv;
-        ok = 1;
-      }
-    }
-  }
-  if (!ok || iv < min || iv > max) {
-    if (SvOK (sv))
-      croak ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
-             PRId64 " to %" PRId64, call, name, SvPV_nomg_nolen (sv), min, max);
-    else
-      croak ("%s: %s: undef is not valid; allowed: an integer from %"
-             PRId64 " to %" PRId64, call, name, min, max);
-  }
-  return iv;
-}
-
-/* An array reference of strings, as a NULL-terminated char ** whose
- * memory is a mortal SV: freed by Perl even if a later step croaks.
- * undef gives NULL, for C's "must not be NULL". */
-static char **
-sv_to_string_list (pTHX_ SV *sv, const char *call, const char *name)
-{
-  AV *av;
-  SSize_t i, n;
-  SV *buf;
-  char **list;
-
-  SvGETMAGIC (sv);
-  if (!SvOK (sv))
-    return NULL;
-  if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVAV)
-    croak ("%s: %s: not an array reference; allowed: a reference to an array of strings",
-           call, name);
-  av = (AV *) SvRV (sv);
-  n = av_len (av) + 1;
-  buf = sv_2mortal (newSV ((n + 1) * sizeof (char *)));
-  list = (char **) SvPVX (buf);
-  for (i = 0; i < n; ++i) {
-    SV **e = av_fetch (av, i, 0);
-    const char *s = e != NULL ? sv_to_string (aTHX_ *e) : NULL;
-    if (s == NULL)
-      croak ("%s: %s: element %ld is undef; allowed: strings", call, name,
-             (long) i);
-    list[i] = (char *) s;
-  }
-  list[n] = NULL;
-  return list;
-}
-|}
 
 let xs_structs () =
   List.iter (fun s ->
@@ -221,10 +45,10 @@ let xs_structs () =
 (* C expression converting the SV [sv] for argument n of type t. *)
 let conv c (n, t) sv =
   let integer min max =
-    sprintf "sv_to_integer (aTHX_ %s, \"%s\", \"%s\", %s, %s)" sv c.name n min max in
+    sprintf "qdrive_perl_integer (aTHX_ %s, \"%s\", \"%s\", %s, %s)" sv c.name n min max in
   match t with
-  | String | OptString | Enum _ -> sprintf "sv_to_string (aTHX_ %s)" sv
-  | StringList -> sprintf "sv_to_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
+  | String | OptString | Enum _ -> sprintf "qdrive_perl_string (aTHX_ %s)" sv
+  | StringList -> sprintf "qdrive_perl_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
   | Bool -> sprintf "SvTRUE (%s)" sv
   | Int -> "(int) " ^ integer "INT_MIN" "INT_MAX"
   | Int64 -> integer "INT64_MIN" "INT64_MAX"
@@ -257,7 +81,7 @@ let xs_call c =
   pr "    %s;\n" (C.c_ret_decl c);
   pr "  PPCODE:\n";
   if has_flag c OptsSuffix then pr "    PERL_UNUSED_VAR (ix);\n";
-  pr "    h = get_handle (aTHX_ g, \"%s\");\n" c.name;
+  pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
   List.iter (fun a ->
       pr "    %s = %s;\n" (cname a) (conv c a (arg_name a)))
     c.args;
@@ -303,7 +127,7 @@ let xs_call c =
     pr "    r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) call_args
   end else
     pr "    r = qdrive_%s (%s);\n" c.name call_args;
-  pr "    if (r == %s)\n      croak_last_error (aTHX_ h);\n" (C.c_err_value c.ret);
+  pr "    if (r == %s)\n      qdrive_perl_croak (aTHX_ h);\n" (C.c_err_value c.ret);
   (match c.ret with
    | RErr -> ()
    | RBool -> pr "    mXPUSHi (r != 0);\n"
@@ -329,76 +153,26 @@ let xs_call c =
 
 let generate_xs () =
   banner CStyle;
-  pr "%s\n" xs_frame;
+  pr "\
+/* The XSUBs of Sys::Qdrive, one per call.  The helpers they use are
+ * hand-written in qdrive-perl.c, the handle's life cycle in handle.xsh. */
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include \"qdrive-perl.h\"
+
+";
   xs_structs ();
   pr "\
 MODULE = Sys::Qdrive  PACKAGE = Sys::Qdrive
 
 PROTOTYPES: DISABLE
 
-BOOT:
-    qdrive_stash = gv_stashpv (\"Sys::Qdrive\", GV_ADD);
-
-SV *
-new (class)
-    const char *class;
-  PREINIT:
-    qdrive_h *g;
-    struct perl_handle *ph;
-    SV *obj;
-  CODE:
-    g = qdrive_create ();
-    if (g == NULL)
-      croak (\"new: cannot create a qdrive handle: %%s\", strerror (errno));
-    /* Errors are reported by croak; the library prints nothing. */
-    qdrive_set_error_handler (g, NULL, NULL);
-    Newx (ph, 1, struct perl_handle);
-    ph->g = g;
-    ph->pid = getpid ();
-    obj = newSViv (PTR2IV (ph));
-    RETVAL = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
-    /* So that Perl code cannot change the pointer (bless first: a
-     * read-only value cannot be blessed). */
-    SvREADONLY_on (obj);
-  OUTPUT:
-    RETVAL
-
-void
-close (g)
-    SV *g;
-  PREINIT:
-    struct perl_handle *ph;
-  PPCODE:
-    /* Idempotent: the object is emptied before the handle is closed. */
-    ph = take_handle (aTHX_ g, \"close\");
-    if (ph != NULL) {
-      qdrive_close (ph->g);
-      Safefree (ph);
-    }
-
-void
-DESTROY (g)
-    SV *g;
-  PREINIT:
-    struct perl_handle *ph;
-  PPCODE:
-    ph = take_handle (aTHX_ g, \"DESTROY\");
-    if (ph != NULL) {
-      /* In a child made by fork, the handle (its qemu, its temporary
-       * files) is the parent's: leave it alone. */
-      if (ph->pid == getpid ())
-        qdrive_close (ph->g);
-      Safefree (ph);
-    }
-
-int
-CLONE_SKIP (...)
-  CODE:
-    /* A new Perl thread gets undef, not a second owner of the handle. */
-    PERL_UNUSED_VAR (items);
-    RETVAL = 1;
-  OUTPUT:
-    RETVAL
+INCLUDE: handle.xsh
 
 ";
   List.iter xs_call calls
@@ -485,106 +259,12 @@ let pod_method c =
     pr "=head2 %s_opts\n\nAn alias for L</%s>, under the name of the C \
         function that takes the optional arguments.\n\n" c.name c.name
 
-let pm_intro = {|=head1 NAME
-
-Sys::Qdrive - describe the disks of a qemu virtual machine and run it
-
-=head1 SYNOPSIS
-
- use Sys::Qdrive qw(:enums);
-
- my $g = Sys::Qdrive->new ();
- $g->add_drive ("disk.img", format => "raw", cachemode => "writeback");
- $g->add_drive ("scratch.img", format => "raw",
-                cachemode => CACHEMODE_UNSAFE);
- print join (" ", $g->get_qemu_command_line ()), "\n";
- $g->close ();
-
-=head1 DESCRIPTION
-
-C<Sys::Qdrive> is the Perl binding of the qdrive library (see
-L<qdrive(3)>).  A handle holds the description of one virtual machine:
-its disks, each with its cache mode and other options, and settings
-such as the qemu binary and the memory size.  From it qdrive builds
-the qemu command line, and launches qemu.
-
-Every method of this module calls the C function of the same name.
-This page is generated from the same text as L<qdrive(3)>.
-
-=head2 Arguments
-
-Required arguments are positional.  Optional arguments follow them as
-C<key =E<gt> value> pairs, in any order:
-
- $g->add_drive ($file, format => "qcow2", readonly => 1);
-
-An odd number of extra arguments, a key that the method does not take,
-or a key given twice makes the method croak with a message naming the
-key.  Strings are passed to C as bytes; C<undef> where a string is
-expected is passed as C<NULL>, which the library refuses with an error
-naming the argument.  Integers are checked against the range of their
-C type.  A list of strings is passed as an array reference.
-
-=head2 Enums
-
-Arguments that take one value of a fixed set (such as C<cachemode>)
-take the value as a plain string.  Every value is also a constant
-C<Sys::Qdrive::ENUM_VALUE>, for example
-C<Sys::Qdrive::CACHEMODE_UNSAFE>, which returns that string.  Nothing
-is exported by default; C<use Sys::Qdrive qw(:enums)> (or C<:all>)
-imports all of them, and each can be imported by name.  See
-L</CONSTANTS>.
-
-=head2 Errors
-
-Every error croaks (see L<Carp>) with the message of the C library,
-unchanged, which starts with the name of the call, then the argument,
-the value refused and what is allowed:
-
- eval { $g->add_drive ($file, cachemode => "fast") };
- # $@ is 'add_drive: cachemode: "fast" is not valid; allowed:
- #        writeback, unsafe at script.pl line 12.'
-
-As with any croak, Perl appends C< at FILE line N.> and a newline to
-the message.  A refused call leaves the handle as it was.
-
-=head2 Return values
-
-Strings and numbers are returned as Perl scalars, booleans as 1 or 0,
-lists of strings as Perl lists, a struct as a reference to a hash whose
-keys are the struct's fields, and a list of structs as a list of such
-hash references.
-
-=head2 Threads
-
-The library's handle has its own lock and per-thread errors.  A Perl
-thread created with L<threads> does not get the handles of its parent:
-in the new thread each one is a reference to an unblessed C<undef>, on
-which no method can be called, and the parent's handle stays open.
-Create new handles in the thread instead.  Calls that block (C<launch>,
-C<shutdown>) hold no lock that other Perl threads need.
-
-=head1 METHODS
-
-=head2 new
-
- $g = Sys::Qdrive->new ();
-
-Create a new handle, with no drives and the default settings.  Croaks
-if the handle cannot be created.
-
-=head2 close
-
- $g->close ();
-
-Close the handle: stop qemu if it is running, and remove the handle's
-temporary files (scratch disks included).  Closing twice is harmless;
-any other method called on a closed handle croaks.  A handle is also
-closed when the last reference to it goes away, except in a child
-process made by C<fork>: there the handle (its qemu and its temporary
-files) belongs to the parent, and the child's copy is only forgotten.
-
-|}
+(* The hand-written beginning of the POD (name, synopsis, conventions,
+ * new and close): perl/qdrive-intro.pod. *)
+let pm_intro () =
+  let ic = open_in "perl/qdrive-intro.pod" in
+  Fun.protect ~finally:(fun () -> close_in ic)
+    (fun () -> really_input_string ic (in_channel_length ic))
 
 let generate_pm () =
   banner HashStyle;
@@ -603,7 +283,7 @@ let generate_pm () =
   pr "1;\n\n__END__\n\n";
   pr "=encoding utf8\n\n";
   banner PODStyle;
-  pr "%s" pm_intro;
+  pr "%s" (pm_intro ());
   List.iter pod_method public_calls;
   pr "=head1 STRUCTS\n\n";
   List.iter (fun s ->

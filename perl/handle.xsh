@@ -1,0 +1,67 @@
+# qdrive Perl binding: the handle's life cycle, included by the
+# generated Qdrive.xs (INCLUDE: handle.xsh).  The helpers it calls are
+# in qdrive-perl.c.
+
+BOOT:
+    qdrive_perl_stash = gv_stashpv ("Sys::Qdrive", GV_ADD);
+
+SV *
+new (class)
+    const char *class;
+  PREINIT:
+    qdrive_h *g;
+    struct perl_handle *ph;
+    SV *obj;
+  CODE:
+    g = qdrive_create ();
+    if (g == NULL)
+      croak ("new: cannot create a qdrive handle: %s", strerror (errno));
+    /* Errors are reported by croak; the library prints nothing. */
+    qdrive_set_error_handler (g, NULL, NULL);
+    Newx (ph, 1, struct perl_handle);
+    ph->g = g;
+    ph->pid = getpid ();
+    obj = newSViv (PTR2IV (ph));
+    RETVAL = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
+    /* So that Perl code cannot change the pointer (bless first: a
+     * read-only value cannot be blessed). */
+    SvREADONLY_on (obj);
+  OUTPUT:
+    RETVAL
+
+void
+close (g)
+    SV *g;
+  PREINIT:
+    struct perl_handle *ph;
+  PPCODE:
+    /* Idempotent: the object is emptied before the handle is closed. */
+    ph = qdrive_perl_take_handle (aTHX_ g, "close");
+    if (ph != NULL) {
+      qdrive_close (ph->g);
+      Safefree (ph);
+    }
+
+void
+DESTROY (g)
+    SV *g;
+  PREINIT:
+    struct perl_handle *ph;
+  PPCODE:
+    ph = qdrive_perl_take_handle (aTHX_ g, "DESTROY");
+    if (ph != NULL) {
+      /* In a child made by fork, the handle (its qemu, its temporary
+       * files) is the parent's: leave it alone. */
+      if (ph->pid == getpid ())
+        qdrive_close (ph->g);
+      Safefree (ph);
+    }
+
+int
+CLONE_SKIP (...)
+  CODE:
+    /* A new Perl thread gets undef, not a second owner of the handle. */
+    PERL_UNUSED_VAR (items);
+    RETVAL = 1;
+  OUTPUT:
+    RETVAL
