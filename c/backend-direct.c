@@ -75,6 +75,8 @@ check_drives (qdrive_h *g)
 
   for (i = 0; i < g->ndrives; ++i) {
     const struct drive *d = &g->drives[i];
+    if (d->net)                 /* on a server: launch will tell */
+      continue;
     if (access (d->filename, d->readonly ? R_OK : R_OK | W_OK) == -1) {
       set_perror (g, "drive hd%zu: \"%s\" cannot be used any more (it "
                   "could when it was added)", i, d->filename);
@@ -123,7 +125,7 @@ direct_launch (qdrive_h *g)
   char **argv = NULL, *path = NULL;
   struct timespec deadline;
   struct json_object *blocks;
-  const char *tmpdir;
+  const char *tmpdir = NULL;
 
   if (check_drives (g) == -1)
     return -1;
@@ -155,6 +157,8 @@ direct_launch (qdrive_h *g)
     fprintf (stderr, "qdrive: running: ");
     direct_fput_command (stderr, argv);
   }
+  if (qdrive_int_write_secrets (g, tmpdir) == -1)
+    goto fail;
   deadline = direct_deadline (g->launch_timeout);
   if (direct_spawn (b, path, argv) == -1)
     goto fail;
@@ -168,6 +172,8 @@ direct_launch (qdrive_h *g)
     goto fail;
   }
   json_object_put (blocks);
+  /* qemu has read them (its secret objects exist before QMP runs). */
+  qdrive_int_remove_secrets (g, tmpdir);
 
   b->ready = true;
   if (g->verbose)
@@ -180,6 +186,8 @@ direct_launch (qdrive_h *g)
  fail:
   if (b != NULL)
     direct_free (b);
+  if (tmpdir != NULL)
+    qdrive_int_remove_secrets (g, tmpdir);
   free (path);
   qdrive_free_string_list (argv);
   return -1;
@@ -273,6 +281,51 @@ find_backing_node (struct json_object *nodes, struct json_object *devices,
   return NULL;
 }
 
+/* query-named-block-nodes (flat), fetched once per block_info. */
+static int
+get_nodes (qdrive_h *g, struct direct *b, struct json_object **nodes,
+           const struct timespec *deadline)
+{
+  struct json_object *args;
+
+  if (*nodes != NULL)
+    return 0;
+  args = json_object_new_object ();
+  if (args == NULL) {
+    set_perror (g, "json_object_new_object");
+    return -1;
+  }
+  json_object_object_add (args, "flat", json_object_new_boolean (1));
+  *nodes = qmp_execute (b, "query-named-block-nodes", args, deadline,
+                        g->launch_timeout);
+  json_object_put (args);
+  if (*nodes == NULL)
+    return -1;
+  if (!json_object_is_type (*nodes, json_type_array)) {
+    set_error (g, "qemu's answer to query-named-block-nodes is not a list");
+    return -1;
+  }
+  return 0;
+}
+
+/* The protocol driver under a format node: the node with the same file
+ * name and another driver (qemu names the format node after its
+ * protocol node's file: "/path", "nbd://host:port/export", ...). */
+static const char *
+protocol_driver (struct json_object *nodes, const char *file,
+                 const char *format)
+{
+  size_t i, n = json_object_array_length (nodes);
+
+  for (i = 0; i < n; ++i) {
+    struct json_object *node = json_object_array_get_idx (nodes, i);
+    if (strcmp (get_string (node, "file"), file) == 0 &&
+        strcmp (get_string (node, "drv"), format) != 0)
+      return get_string (node, "drv");
+  }
+  return "";
+}
+
 /* Fills one entry from one query-block device. */
 static int
 fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
@@ -281,7 +334,7 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
             const struct timespec *deadline)
 {
   struct json_object *ins = get_object (dev, "inserted"), *from = ins;
-  struct json_object *image, *backing, *args;
+  struct json_object *image, *backing;
   const char *file = ins ? get_string (ins, "file") : "";
   const char *format = ins ? get_string (ins, "drv") : "";
   const char *id = get_string (dev, "device");
@@ -302,24 +355,8 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
           strcmp (get_string (b2, "format"), format) == 0)
         occurrence++;
     }
-    if (*nodes == NULL) {
-      args = json_object_new_object ();
-      if (args == NULL) {
-        set_perror (g, "json_object_new_object");
-        return -1;
-      }
-      json_object_object_add (args, "flat", json_object_new_boolean (1));
-      *nodes = qmp_execute (b, "query-named-block-nodes", args, deadline,
-                            g->launch_timeout);
-      json_object_put (args);
-      if (*nodes == NULL)
-        return -1;
-      if (!json_object_is_type (*nodes, json_type_array)) {
-        set_error (g, "qemu's answer to query-named-block-nodes is not "
-                   "a list");
-        return -1;
-      }
-    }
+    if (get_nodes (g, b, nodes, deadline) == -1)
+      return -1;
     from = find_backing_node (*nodes, devices, file, format, occurrence);
     if (from == NULL) {
       set_error (g, "drive %s: qemu reports an overlay on \"%s\" but not "
@@ -328,10 +365,14 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
     }
   }
 
+  if (ins != NULL && get_nodes (g, b, nodes, deadline) == -1)
+    return -1;
   e->id = strdup (id);
   e->filename = strdup (file);
   e->format = strdup (format);
-  if (e->id == NULL || e->filename == NULL || e->format == NULL) {
+  e->protocol = strdup (ins ? protocol_driver (*nodes, file, format) : "");
+  if (e->id == NULL || e->filename == NULL || e->format == NULL ||
+      e->protocol == NULL) {
     set_perror (g, "strdup");
     return -1;
   }

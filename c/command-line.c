@@ -3,7 +3,8 @@
  * This is the one place that quotes for qemu: every value placed in a
  * qemu "key=value,..." list goes through arg_put_qemu_value, which
  * doubles its commas.  File names are always absolute, so qemu
- * never reads a "protocol:" prefix from them. */
+ * never reads a "protocol:" prefix from them; network drives are
+ * written as structured options (see below). */
 
 #include <config.h>
 
@@ -132,6 +133,228 @@ arg_done (struct argv *a, struct arg *x)
   argv_take (a, x->s);
 }
 
+/* ---- network drives -------------------------------------------------
+ *
+ * qemu's structured options (file.driver=nbd,file.server.host=...), not
+ * its URIs (nbd://host:port/export, libguestfs's choice): every value is
+ * then a value of its own key, quoted for qemu by arg_put_qemu_value
+ * like any other, with no URI escaping of export names, paths, users
+ * or socket paths, and with no ambiguity where the legacy forms
+ * (nbd:host:port:exportname=...) split on ':'.  The one URI left is the
+ * url of qemu's curl driver, which takes nothing else; its path is
+ * percent-encoded below.  Secrets never appear: the drive names a
+ * -object secret whose file the backend writes (qdrive_int_secret_path). */
+
+static void
+arg_put_server_port (struct arg *x, const char *prefix,
+                     const struct drive_server *sv)
+{
+  arg_puts (x, prefix);
+  arg_puts (x, "host=");
+  arg_put_qemu_value (x, sv->host);
+  arg_puts (x, prefix);
+  arg_puts (x, "port=");
+  arg_putu (x, sv->port);
+}
+
+/* "inet" or "unix" server at prefix (file.server. or file.server.N.). */
+static void
+arg_put_socket_address (struct arg *x, const char *prefix,
+                        const struct drive_server *sv)
+{
+  arg_puts (x, prefix);
+  if (sv->is_unix) {
+    arg_puts (x, "type=unix");
+    arg_puts (x, prefix);
+    arg_puts (x, "path=");
+    arg_put_qemu_value (x, sv->host);
+  }
+  else {
+    arg_puts (x, "type=inet");
+    arg_put_server_port (x, prefix, sv);
+  }
+}
+
+/* The curl driver's url: scheme://host:port/path, the path
+ * percent-encoded but for unreserved characters and '/'. */
+static void
+arg_put_url (struct arg *x, const char *scheme, const struct drive_server *sv,
+             const char *path)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  struct arg url = { NULL, 0, 0, 0 };
+  const unsigned char *p;
+  char esc[3] = { '%', 0, 0 };
+
+  arg_puts (&url, scheme);
+  arg_puts (&url, "://");
+  if (strchr (sv->host, ':')) {
+    arg_puts (&url, "[");
+    arg_puts (&url, sv->host);
+    arg_puts (&url, "]");
+  }
+  else
+    arg_puts (&url, sv->host);
+  arg_puts (&url, ":");
+  arg_putu (&url, sv->port);
+  for (p = (const unsigned char *) path; *p; ++p) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+        (*p >= '0' && *p <= '9') || strchr ("-._~/", *p))
+      arg_putn (&url, (const char *) p, 1);
+    else {
+      esc[1] = hex[*p >> 4];
+      esc[2] = hex[*p & 15];
+      arg_putn (&url, esc, 3);
+    }
+  }
+  if (url.failed)
+    x->failed = 1;
+  else
+    arg_put_qemu_value (x, url.s);
+  free (url.s);
+}
+
+/* The part of a name before the first '/' (pool, volume), or the
+ * rest after it. */
+static void
+arg_put_before_slash (struct arg *x, const char *s, const char *slash)
+{
+  char *part = strndup (s, slash - s);
+
+  if (part == NULL)
+    x->failed = 1;
+  else
+    arg_put_qemu_value (x, part);
+  free (part);
+}
+
+static void
+arg_put_secret_ref (struct arg *x, const char *key, size_t i)
+{
+  arg_puts (x, key);
+  arg_puts (x, "=sec-hd");
+  arg_putu (x, i);
+}
+
+/* file.driver=... and its options, for network drive i. */
+static void
+arg_put_network_file (struct arg *x, const struct drive *d, size_t i)
+{
+  const struct drive_net *n = d->net;
+  const char *slash;
+  size_t k;
+  char prefix[48];
+
+  arg_puts (x, "file.driver=");
+  arg_puts (x, qdrive_int_protocol_names[n->protocol]);
+  switch (n->protocol) {
+  case QDRIVE_INT_PROTOCOL_NBD:
+    arg_put_socket_address (x, ",file.server.", &n->servers[0]);
+    if (d->filename[0] != '\0') {
+      arg_puts (x, ",file.export=");
+      arg_put_qemu_value (x, d->filename);
+    }
+    break;
+  case QDRIVE_INT_PROTOCOL_HTTP:
+  case QDRIVE_INT_PROTOCOL_HTTPS:
+  case QDRIVE_INT_PROTOCOL_FTP:
+  case QDRIVE_INT_PROTOCOL_FTPS:
+    arg_puts (x, ",file.url=");
+    arg_put_url (x, qdrive_int_protocol_names[n->protocol], &n->servers[0],
+                 d->filename);
+    if (n->username) {
+      arg_puts (x, ",file.username=");
+      arg_put_qemu_value (x, n->username);
+    }
+    if (n->secret)
+      arg_put_secret_ref (x, ",file.password-secret", i);
+    break;
+  case QDRIVE_INT_PROTOCOL_SSH:
+    arg_put_server_port (x, ",file.server.", &n->servers[0]);
+    arg_puts (x, ",file.path=");
+    arg_put_qemu_value (x, d->filename);
+    if (n->username) {
+      arg_puts (x, ",file.user=");
+      arg_put_qemu_value (x, n->username);
+    }
+    break;
+  case QDRIVE_INT_PROTOCOL_ISCSI:
+    slash = strrchr (d->filename, '/');
+    arg_puts (x, ",file.transport=tcp,file.portal=");
+    if (strchr (n->servers[0].host, ':')) {
+      arg_puts (x, "[");
+      arg_put_qemu_value (x, n->servers[0].host);
+      arg_puts (x, "]");
+    }
+    else
+      arg_put_qemu_value (x, n->servers[0].host);
+    arg_puts (x, ":");
+    arg_putu (x, n->servers[0].port);
+    arg_puts (x, ",file.target=");
+    arg_put_before_slash (x, d->filename, slash);
+    arg_puts (x, ",file.lun=");
+    arg_puts (x, slash + 1);
+    if (n->username) {
+      arg_puts (x, ",file.user=");
+      arg_put_qemu_value (x, n->username);
+      arg_put_secret_ref (x, ",file.password-secret", i);
+    }
+    break;
+  case QDRIVE_INT_PROTOCOL_RBD:
+    slash = strchr (d->filename, '/');
+    arg_puts (x, ",file.pool=");
+    arg_put_before_slash (x, d->filename, slash);
+    arg_puts (x, ",file.image=");
+    arg_put_qemu_value (x, slash + 1);
+    for (k = 0; k < n->nservers; ++k) {
+      snprintf (prefix, sizeof prefix, ",file.server.%zu.", k);
+      arg_put_server_port (x, prefix, &n->servers[k]);
+    }
+    if (n->username) {
+      arg_puts (x, ",file.user=");
+      arg_put_qemu_value (x, n->username);
+    }
+    if (n->secret) {
+      arg_put_secret_ref (x, ",file.key-secret", i);
+      arg_puts (x, ",file.auth-client-required.0=cephx");
+    }
+    break;
+  case QDRIVE_INT_PROTOCOL_GLUSTER:
+    slash = strchr (d->filename, '/');
+    arg_puts (x, ",file.volume=");
+    arg_put_before_slash (x, d->filename, slash);
+    arg_puts (x, ",file.path=");
+    arg_put_qemu_value (x, slash + 1);
+    arg_put_socket_address (x, ",file.server.0.", &n->servers[0]);
+    break;
+  default:
+    abort ();                   /* refused by add_drive */
+  }
+}
+
+/* -object secret for network drive i, if it has a secret.  Ceph keys
+ * are base64 already, and qemu hands rbd its secret base64-encoded:
+ * format=base64 keeps the key as given. */
+static void
+add_secret_arg (struct argv *a, const char *tmpdir, const struct drive *d,
+                size_t i)
+{
+  struct arg x = { NULL, 0, 0, 0 };
+
+  if (d->net == NULL || d->net->secret == NULL)
+    return;
+  argv_add (a, "-object");
+  arg_puts (&x, "secret,id=sec-hd");
+  arg_putu (&x, i);
+  arg_puts (&x, ",file=");
+  arg_put_qemu_value (&x, tmpdir);
+  arg_puts (&x, "/secret-hd");
+  arg_putu (&x, i);
+  arg_puts (&x, d->net->protocol == QDRIVE_INT_PROTOCOL_RBD
+            ? ",format=base64" : ",format=raw");
+  arg_done (a, &x);
+}
+
 /* The -drive list of drive i, in the order libguestfs writes it. */
 static void
 add_drive_arg (struct argv *a, const struct drive *d, size_t i)
@@ -139,8 +362,12 @@ add_drive_arg (struct argv *a, const struct drive *d, size_t i)
   struct arg x = { NULL, 0, 0, 0 };
 
   argv_add (a, "-drive");
-  arg_puts (&x, "file=");
-  arg_put_qemu_value (&x, d->filename);
+  if (d->net)
+    arg_put_network_file (&x, d, i);
+  else {
+    arg_puts (&x, "file=");
+    arg_put_qemu_value (&x, d->filename);
+  }
   arg_puts (&x, ",cache=");
   arg_puts (&x, qdrive_int_cachemode_names[d->cachemode]);
   if (d->readonly)
@@ -245,6 +472,7 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
   argv_add (&a, "virtio-scsi-pci,id=scsi0");
   for (i = 0; i < g->ndrives; ++i) {
     const struct drive *d = &g->drives[i];
+    add_secret_arg (&a, tmpdir, d, i);
     add_drive_arg (&a, d, i);
     add_device_arg (&a, d, i, n_by_iface[d->iface]++);
   }

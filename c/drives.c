@@ -22,18 +22,6 @@ static const size_t max_by_iface[] = {
   [QDRIVE_INT_IFACE_IDE] = QDRIVE_MAX_IDE_DRIVES,
 };
 
-/* What add_drive and add_drive_scratch were asked for, before it is
- * checked.  Strings are borrowed from the caller. */
-struct drive_request {
-  const char *filename;
-  const char *format;
-  const char *label;
-  const char *name;
-  int blocksize;
-  int iface, cachemode, discard;
-  bool readonly, copyonread;
-};
-
 /* Letters, digits and _ (in the C locale, whatever the program's). */
 static int
 is_word_char (unsigned char c)
@@ -139,18 +127,21 @@ static void
 free_drive (struct drive *d)
 {
   free (d->filename);
+  qdrive_int_free_net (d->net);
   free (d->label);
   free (d->name);
 }
 
-/* Appends the checked request, taking ownership of abs_filename on
- * success only.  Only allocation can fail here, and then the handle is
- * unchanged. */
+/* Appends the checked request, taking ownership of abs_filename and
+ * net on success only.  Only allocation can fail here, and then the
+ * handle is unchanged. */
 static int
-append_drive (qdrive_h *g, const struct drive_request *rq, char *abs_filename)
+append_drive (qdrive_h *g, const struct drive_request *rq, char *abs_filename,
+              struct drive_net *net)
 {
   struct drive d = {
     .filename = abs_filename,
+    .net = net,
     .blocksize = rq->blocksize,
     .iface = rq->iface,
     .cachemode = rq->cachemode,
@@ -180,6 +171,7 @@ append_drive (qdrive_h *g, const struct drive_request *rq, char *abs_filename)
  nomem:
   set_perror (g, "cannot store the drive");
   d.filename = NULL;
+  d.net = NULL;
   free_drive (&d);
   return -1;
 }
@@ -209,6 +201,29 @@ absolute_path (qdrive_h *g, const char *filename)
   return path;
 }
 
+/* A drive on a server: filename is its name there, kept as given. */
+static int
+add_network_drive (qdrive_h *g, const struct drive_request *rq)
+{
+  struct drive_net *net;
+  char *name;
+
+  if (check_options (g, rq) == -1 || qdrive_int_check_net (g, rq, &net) == -1)
+    return -1;
+  name = strdup (rq->filename);
+  if (name == NULL) {
+    set_perror (g, "strdup");
+    qdrive_int_free_net (net);
+    return -1;
+  }
+  if (append_drive (g, rq, name, net) == -1) {
+    free (name);
+    qdrive_int_free_net (net);
+    return -1;
+  }
+  return 0;
+}
+
 int
 qdrive_impl_add_drive (qdrive_h *g, const char *filename,
                        const struct qdrive_add_drive_opts_argv *optargs)
@@ -218,8 +233,10 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
     .iface = QDRIVE_INT_IFACE_DEFAULT,
     .cachemode = QDRIVE_INT_CACHEMODE_DEFAULT,
     .discard = QDRIVE_INT_DISCARD_DEFAULT,
+    .protocol = QDRIVE_INT_PROTOCOL_DEFAULT,
   };
   uint64_t set = optargs->bitmask;
+  struct drive_net *net;
   char *path;
 
   /* Enum values were checked by the generated wrapper. */
@@ -246,7 +263,19 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
       return -1;
     }
   }
+  if (set & QDRIVE_ADD_DRIVE_OPTS_PROTOCOL_BITMASK)
+    rq.protocol = qdrive_int_protocol_index (optargs->protocol);
+  if (set & QDRIVE_ADD_DRIVE_OPTS_SERVER_BITMASK)
+    rq.server = optargs->server;
+  if (set & QDRIVE_ADD_DRIVE_OPTS_USERNAME_BITMASK)
+    rq.username = optargs->username;
+  if (set & QDRIVE_ADD_DRIVE_OPTS_SECRET_BITMASK)
+    rq.secret = optargs->secret;
 
+  if (rq.protocol != QDRIVE_INT_PROTOCOL_FILE)
+    return add_network_drive (g, &rq);
+  if (qdrive_int_check_net (g, &rq, &net) == -1)
+    return -1;
   if (*filename == '\0') {
     set_error (g, "filename: \"\" is not valid; allowed: the path of an "
                "existing file");
@@ -265,7 +294,7 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
     free (path);
     return -1;
   }
-  if (append_drive (g, &rq, path) == -1) {
+  if (append_drive (g, &rq, path, NULL) == -1) {
     free (path);
     return -1;
   }
@@ -339,7 +368,7 @@ qdrive_impl_add_drive_scratch (qdrive_h *g, int64_t size,
   }
   close (fd);
   rq.filename = path;
-  if (append_drive (g, &rq, path) == -1) {
+  if (append_drive (g, &rq, path, NULL) == -1) {
     unlink (path);
     free (path);
     return -1;
@@ -395,8 +424,14 @@ qdrive_impl_list_drives (qdrive_h *g)
     out->discard = strdup (qdrive_int_discard_names[d->discard]);
     out->label = strdup_or_empty (d->label);
     out->name = strdup_or_empty (d->name);
+    out->protocol = strdup (qdrive_int_protocol_names[d->net
+                                                      ? d->net->protocol
+                                                      : QDRIVE_INT_PROTOCOL_FILE]);
+    out->server = qdrive_int_net_servers (d->net);
+    out->username = strdup_or_empty (d->net ? d->net->username : NULL);
     if (!out->filename || !out->format || !out->iface || !out->cachemode ||
-        !out->discard || !out->label || !out->name) {
+        !out->discard || !out->label || !out->name || !out->protocol ||
+        !out->server || !out->username) {
       set_perror (g, "strdup");
       qdrive_free_drive_list (l);
       return NULL;

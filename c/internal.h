@@ -33,10 +33,30 @@
 #define QDRIVE_LAUNCH_TIMEOUT_DEFAULT 60
 #define QDRIVE_LAUNCH_TIMEOUT_MAX 3600
 
+/* One server of a network drive (netdrive.c). */
+struct drive_server {
+  char *host;                   /* host name, IPv6 address without
+                                 * brackets, or socket path */
+  uint16_t port;                /* the protocol's default filled in */
+  bool is_unix;
+};
+
+/* What makes a drive a network drive: NULL for a local file. */
+struct drive_net {
+  uint8_t protocol;             /* QDRIVE_INT_PROTOCOL_*, never FILE */
+  struct drive_server *servers;
+  size_t nservers;
+  char *username;               /* NULL: none */
+  char *secret;                 /* NULL: none; never shown anywhere */
+  unsigned char secret_uuid[16]; /* the libvirt secret's, if secret */
+};
+
 /* One drive, as add_drive accepted it.  Kept small: a handle may hold
  * a hundred thousand of them. */
 struct drive {
-  char *filename;               /* absolute */
+  char *filename;               /* absolute; for a network drive the
+                                 * name on the server */
+  struct drive_net *net;        /* NULL: a local file */
   const char *format;           /* interned in g->formats; NULL: probe */
   char *label;                  /* NULL: none */
   char *name;                   /* NULL: none */
@@ -125,6 +145,7 @@ extern void qdrive_int_trace_string_list (FILE *tr, char *const *l);
 extern void qdrive_int_trace_bool (FILE *tr, int b);
 extern void qdrive_int_trace_int64 (FILE *tr, int64_t i);
 extern void qdrive_int_trace_opt_string (FILE *tr, const char *name, const char *s);
+extern void qdrive_int_trace_opt_secret (FILE *tr, const char *name, const char *s);
 extern void qdrive_int_trace_opt_string_list (FILE *tr, const char *name, char *const *l);
 extern void qdrive_int_trace_opt_bool (FILE *tr, const char *name, int b);
 extern void qdrive_int_trace_opt_int64 (FILE *tr, const char *name, int64_t i);
@@ -144,5 +165,34 @@ extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
 
 /* drives.c */
 extern void qdrive_int_free_drives (qdrive_h *g);
+
+/* What add_drive and add_drive_scratch were asked for, before it is
+ * checked.  Strings are borrowed from the caller. */
+struct drive_request {
+  const char *filename;
+  const char *format;
+  const char *label;
+  const char *name;
+  char *const *server;          /* NULL: none given */
+  const char *username;
+  const char *secret;
+  int blocksize;
+  int iface, cachemode, discard, protocol;
+  bool readonly, copyonread;
+};
+
+/* netdrive.c */
+/* Checks the network part of the request (everything for protocol
+ * "file" but the file itself); *net is NULL for a local file. */
+extern int qdrive_int_check_net (qdrive_h *g, const struct drive_request *rq,
+                                 struct drive_net **net);
+extern void qdrive_int_free_net (struct drive_net *net);
+/* The servers as list_drives reports them, malloc'd ("" for none). */
+extern char *qdrive_int_net_servers (const struct drive_net *net);
+/* "nbd server unix:/s, \"export\"", for errors (malloc'd). */
+extern char *qdrive_int_net_describe (const struct drive *d);
+/* The direct backend's secret files, tmpdir/secret-hdN. */
+extern int qdrive_int_write_secrets (qdrive_h *g, const char *tmpdir);
+extern void qdrive_int_remove_secrets (qdrive_h *g, const char *tmpdir);
 
 #endif /* QDRIVE_INTERNAL_H */

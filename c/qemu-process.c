@@ -584,20 +584,49 @@ direct_note_death (struct direct *b)
     b->death = strdup ("exited");
 }
 
+/* A network drive qemu could not open, by the "-drive ...,id=hdN,
+ * if=none: message" line it printed, described with its server
+ * (malloc'd "drive hd1 (nbd server unix:/s, \"exp\") could not be
+ * opened: "), or NULL. */
+static char *
+failed_network_drive (struct direct *b, const char *lines)
+{
+  const char *p = lines;
+  char *end, *what, *lead;
+  unsigned long i;
+
+  while (lines && (p = strstr (p, ",id=hd")) != NULL) {
+    p += 6;
+    i = strtoul (p, &end, 10);
+    if (end != p && strncmp (end, ",if=none: ", 10) == 0 &&
+        i < b->g->ndrives && b->g->drives[i].net != NULL) {
+      what = qdrive_int_net_describe (&b->g->drives[i]);
+      if (what == NULL || asprintf (&lead, "drive hd%lu (%s) could not be "
+                                    "opened: ", i, what) == -1)
+        lead = NULL;
+      free (what);
+      return lead;
+    }
+  }
+  return NULL;
+}
+
 void
 direct_report_death (struct direct *b)
 {
   char *lines = direct_last_lines (b);
   const char *how = b->death ? b->death : "exited";
+  char *lead = b->ready ? NULL : failed_network_drive (b, lines);
 
   if (b->ready)
     set_error (b->g, "qemu stopped unexpectedly: it %s%s%s", how,
                lines && *lines ? "; its last messages:\n" : "",
                lines ? lines : "");
   else
-    set_error (b->g, "qemu %s before it was ready%s%s", how,
-               lines && *lines ? "; its last messages:\n" : "",
+    set_error (b->g, "%sqemu %s before it was ready%s%s", lead ? lead : "",
+               how, lines && *lines ? "; its last messages:\n" : "",
                lines ? lines : "");
+  free (lead);
   free (lines);
   b->death_reported = true;
 }

@@ -143,6 +143,15 @@ qdrive_int_trace_opt_string (FILE *tr, const char *name, const char *s)
   free (tok);
 }
 
+/* A secret is never written anywhere: only that it was given. */
+void
+qdrive_int_trace_opt_secret (FILE *tr, const char *name,
+                             const char *s __attribute__((unused)))
+{
+  if (tr != NULL)
+    fprintf (tr, " \"%s:<hidden>\"", name);
+}
+
 void
 qdrive_int_trace_opt_string_list (FILE *tr, const char *name,
                                   char *const *l)

@@ -51,6 +51,46 @@ let discard = {
   enum_default = "disable";
 }
 
+let protocol = {
+  enum_name = "protocol";
+  enum_values = [
+    "file", "A local file: C<filename> is its path.";
+    "nbd",
+    "An NBD server (one C<server>, TCP or a unix socket): C<filename> \
+     is the export name, C<\"\"> for the server's default export.";
+    "http",
+    "An HTTP server (one C<server>): C<filename> is the path, starting \
+     with C</>.  Read-only: C<readonly> must be true.";
+    "https",
+    "An HTTPS server, as C<http>.  The server's certificate is checked \
+     against the host's CA bundle.";
+    "ftp", "An FTP server, as C<http>.";
+    "ftps", "An FTP server over TLS, as C<https>.";
+    "tftp",
+    "Refused: qemu 7.2 has no TFTP driver (libguestfs still names it).";
+    "ssh",
+    "An SSH server's SFTP (one C<server>): C<filename> is the path, \
+     starting with C</>.  The host key must be in C<known_hosts>, and \
+     the key that logs in is taken from C<ssh-agent> (C<SSH_AUTH_SOCK>).";
+    "iscsi",
+    "An iSCSI target (one C<server>): C<filename> is \
+     C<TARGET-IQN/LUN>.  C<username> and C<secret> are the CHAP \
+     credentials, both or neither.";
+    "rbd",
+    "A Ceph RBD image (any number of monitors as C<server>, port 6789 \
+     if not given; none: Ceph's own configuration): C<filename> is \
+     C<POOL/IMAGE>.  C<secret> is the Ceph key in base64, as in a \
+     keyring file.";
+    "gluster",
+    "A GlusterFS volume (one C<server>, TCP or a unix socket): \
+     C<filename> is C<VOLUME/PATH>.";
+    "sheepdog",
+    "Refused: qemu 7.2 no longer has the Sheepdog driver (libguestfs \
+     still names it).";
+  ];
+  enum_default = "file";
+}
+
 let accel = {
   enum_name = "accel";
   enum_values = [
@@ -89,7 +129,9 @@ let drive_struct = {
   sdoc = "One drive held by the handle, as C<list_drives> reports it.";
   sfields = [
     "index", FInt, "Position of the drive, from 0; qemu's id is C<hdINDEX>.";
-    "filename", FString, "Absolute path of the file.";
+    "filename", FString,
+    "Absolute path of the file, or for a network drive the export, \
+     path or volume on the server.";
     "format", FString, "Format given, or the empty string for qemu's probe.";
     "iface", FEnum iface, "Interface.";
     "cachemode", FEnum cachemode, "Cache mode.";
@@ -99,6 +141,13 @@ let drive_struct = {
     "label", FString, "Serial number, or the empty string.";
     "name", FString, "Name, or the empty string.";
     "blocksize", FInt, "Block size, or 0 for qemu's default.";
+    "protocol", FEnum protocol, "Protocol.";
+    "server", FString,
+    "The servers, each as C<tcp:HOST:PORT> (the protocol's default port \
+     filled in) or C<unix:PATH>, separated by spaces; the empty string \
+     for none.";
+    "username", FString, "User name, or the empty string.  (The secret \
+     is never reported.)";
   ];
 }
 
@@ -119,8 +168,13 @@ let block_info_struct = {
   sdoc = "One drive as the running qemu reports it (QMP C<query-block>).";
   sfields = [
     "id", FString, "qemu's id of the drive: C<hdINDEX>.";
-    "filename", FString, "The file name as qemu sees it.";
+    "filename", FString,
+    "The file name as qemu sees it; for a network drive qemu's URI or \
+     C<json:> description, which names the server.";
     "format", FString, "qemu's format driver, for example C<raw>.";
+    "protocol", FString,
+    "qemu's protocol driver below the format, for example C<file>, \
+     C<nbd> or C<https>.";
     "readonly", FBool, "True if qemu opened the drive read-only.";
     "cache_writeback", FBool, "qemu's C<cache.writeback> flag.";
     "cache_direct", FBool, "qemu's C<cache.direct> flag (C<O_DIRECT>).";
@@ -130,7 +184,7 @@ let block_info_struct = {
 }
 
 let structs = [ drive_struct; block_info_struct; internal_struct ]
-let enums = [ cachemode; iface; discard; accel ]
+let enums = [ cachemode; iface; discard; accel; protocol ]
 
 (* Every version of the library, oldest first; a call's [added] is one
  * of them (checked by checks.ml). *)
@@ -175,12 +229,40 @@ let public_calls = [
         odoc = "If true, data read from a backing file is copied into \
                 the image (C<copy-on-read=on>)." };
       blocksize_optarg;
+      { oname = "protocol"; otype = Enum protocol;
+        odoc = "Where the disk is: a local file (the default) or a \
+                server.  For a network drive C<filename> names the disk \
+                on the server, as each value says." };
+      { oname = "server"; otype = StringList;
+        odoc = "The servers of a network drive, each C<HOST>, \
+                C<HOST:PORT>, C<tcp:HOST>, C<tcp:HOST:PORT> or \
+                C<unix:/PATH> (an IPv6 address in brackets, a port from \
+                1 to 65535).  Exactly one for every protocol but C<rbd> \
+                (any number) and C<file> (none); unix sockets only for \
+                C<nbd> and C<gluster>." };
+      { oname = "username"; otype = String;
+        odoc = "The user to log in as, for C<http>, C<https>, C<ftp>, \
+                C<ftps>, C<ssh>, C<iscsi> and C<rbd>." };
+      { oname = "secret"; otype = Secret;
+        odoc = "The password (the Ceph key for C<rbd>), for C<http>, \
+                C<https>, C<ftp>, C<ftps> and C<iscsi> with a \
+                C<username>, and for C<rbd>.  It never appears in the \
+                trace, in error messages, in C<list_drives> or on qemu's \
+                command line: qemu reads it from a file of mode 0600 in \
+                the handle's private directory, removed once qemu has \
+                started.  C<ssh> takes no secret: qemu's ssh driver \
+                logs in only with keys from C<ssh-agent>." };
     ]
     ~shortdesc:"add a disk image to the virtual machine"
     "Add the file C<filename> as a disk of the virtual machine.  A \
      relative path is made absolute against the current directory, \
      and the file must exist and be readable (and writable, unless \
      C<readonly> is true).\n\n\
+     With C<protocol>, the disk is on a server instead: C<filename> \
+     then names it there, and only the form of each value is checked \
+     here; whether the server answers is known at C<launch>, which \
+     fails naming the server if it does not.  A C<readonly> network \
+     drive is never written on the server.\n\n\
      The drives are given to the guest in the order they were added.  \
      Every value is checked here, so a drive that was accepted will \
      not be refused later for its options, and a refused call leaves \

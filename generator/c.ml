@@ -9,7 +9,7 @@ open Api
 
 (* C types. *)
 let c_type = function
-  | String | OptString | Enum _ -> "const char *"
+  | String | OptString | Enum _ | Secret -> "const char *"
   | StringList -> "char *const *"
   | Bool | Int -> "int"
   | Int64 -> "int64_t"
@@ -224,6 +224,7 @@ let generate_enums_c () =
 (* Tracing: one trace function per kind of value. *)
 let trace_kind = function
   | String | OptString | Enum _ -> "string"
+  | Secret -> "secret"
   | StringList -> "string_list"
   | Bool -> "bool"
   | Int | Int64 -> "int64"
@@ -253,7 +254,8 @@ let trace_ret c =
  * failed check sets the error and jumps to the exit. *)
 let needs_checks c =
   c.optargs <> [] ||
-  List.exists (function (_, (String | StringList | Enum _)) -> true | _ -> false)
+  List.exists (function (_, (String | StringList | Enum _ | Secret)) -> true
+                       | _ -> false)
     c.args
 
 (* The checks of one argument: [v] is its C expression, [given] the
@@ -261,7 +263,7 @@ let needs_checks c =
 let check_value ~given n v t =
   let cond c = if given = "" then c else sprintf "(%s) && %s" given c in
   (match t with
-   | String | StringList | Enum _ ->
+   | String | StringList | Enum _ | Secret ->
      pr "  if (%s) {\n" (cond (v ^ " == NULL"));
      pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" n;
      pr "    goto out;\n  }\n"

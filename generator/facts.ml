@@ -26,10 +26,9 @@ let generate_c () =
   List.iter (fun e ->
       let m = "FACT_" ^ upper e.enum_name in
       pr "#define %s_ALLOWED %s\n" m (c_quote (enum_allowed e));
-      pr "#define %s_VALUES { " m;
-      pr_wrap (fun () ->
-          pr "%s, NULL }" (String.concat ", " (List.map c_quote (enum_names e))));
-      pr "\n\n") enums;
+      (* One line: a macro cannot be wrapped without backslashes. *)
+      pr "#define %s_VALUES { %s, NULL }\n\n" m
+        (String.concat ", " (List.map c_quote (enum_names e)))) enums;
   pr "#define FACT_MANAGED_QEMU_PARAMS %s\n\n"
     (c_quote (String.concat ", " managed_qemu_params));
   pr "#endif /* QDRIVE_API_FACTS_H */\n"
@@ -114,7 +113,8 @@ fuzz_add_drive_optargs (struct %s *o,
       | Int | Int64 ->
         pr "  %s = fuzz_int (flags, %d);\n" (field o) ((nbools + 2 * !ints) mod 8);
         incr ints
-      | String | OptString | Enum _ -> pr "  %s = next_string (p, end);\n" (field o)
+      | String | OptString | Enum _ | Secret ->
+        pr "  %s = next_string (p, end);\n" (field o)
       | StringList -> pr "  %s = fuzz_string_list (p, end);\n" (field o))
     c.optargs;
   pr "}\n\n";

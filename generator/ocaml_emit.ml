@@ -39,7 +39,7 @@ let variant_type e =
                             e.enum_values))
 
 let ml_type = function
-  | String -> "string"
+  | String | Secret -> "string"
   | OptString -> "string option"
   | StringList -> "string list"
   | Bool -> "bool"

@@ -71,7 +71,7 @@ let inner p = if boxed p then sprintf "Field (%s, 0)" (vname p) else vname p
 
 (* The C local holding a required argument. *)
 let local_decl p = match p.t with
-  | String | OptString -> "char *a_" ^ p.n
+  | String | OptString | Secret -> "char *a_" ^ p.n
   | StringList -> "char **a_" ^ p.n
   | Bool | Int -> "int a_" ^ p.n
   | Int64 -> "int64_t a_" ^ p.n
@@ -80,7 +80,7 @@ let local_decl p = match p.t with
 (* The check of what C cannot be told, made before anything is
  * allocated: NUL bytes in strings, ints out of C's range. *)
 let check_fn = function
-  | String | OptString -> Some "ocaml_qdrive_check_string"
+  | String | OptString | Secret -> Some "ocaml_qdrive_check_string"
   | StringList -> Some "ocaml_qdrive_check_string_list"
   | Int -> Some "ocaml_qdrive_check_int"
   | Bool | Int64 | Enum _ -> None
@@ -92,14 +92,14 @@ let convert t x = match t with
   | Bool -> sprintf "Bool_val (%s)" x
   | Int -> sprintf "Int_val (%s)" x
   | Int64 -> sprintf "Int64_val (%s)" x
-  | String | OptString -> sprintf "ocaml_qdrive_cstring (%s, release, &oom)" x
+  | String | OptString | Secret -> sprintf "ocaml_qdrive_cstring (%s, release, &oom)" x
   | StringList -> sprintf "ocaml_qdrive_cstring_list (%s, release, &oom)" x
   | Enum e -> sprintf "%s_of_value (%s)" e.enum_name x
 
 (* What the conversion allocated: string copies (only when releasing)
  * and string lists' arrays (always). *)
 let copy_to_free p = match p.t with
-  | String | OptString ->
+  | String | OptString | Secret ->
     Some (if p.opt then sprintf "free ((char *) %s);" (dest p)
           else sprintf "free (%s);" (dest p))
   | _ -> None
@@ -136,7 +136,7 @@ let gen_stub c =
   pr "  const int blocking = %d;\n" (if is_blocking c then 1 else 0);
   pr "  int release;\n";
   if List.exists (fun p -> match p.t with
-      | String | OptString | StringList -> true | _ -> false) ps then
+      | String | OptString | Secret | StringList -> true | _ -> false) ps then
     pr "  int oom = 0;\n";
   pr "  qdrive_h *g;\n";
   pr "  %s;\n" (C.c_ret_decl c);

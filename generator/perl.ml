@@ -47,7 +47,7 @@ let conv c (n, t) sv =
   let integer min max =
     sprintf "qdrive_perl_integer (aTHX_ %s, \"%s\", \"%s\", %s, %s)" sv c.name n min max in
   match t with
-  | String | OptString | Enum _ -> sprintf "qdrive_perl_string (aTHX_ %s)" sv
+  | String | OptString | Enum _ | Secret -> sprintf "qdrive_perl_string (aTHX_ %s)" sv
   | StringList -> sprintf "qdrive_perl_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
   | Bool -> sprintf "SvTRUE (%s)" sv
   | Int -> "(int) " ^ integer "INT_MIN" "INT_MAX"
@@ -55,7 +55,7 @@ let conv c (n, t) sv =
 
 (* The C local a required argument is converted into. *)
 let c_local_type = function
-  | String | OptString | Enum _ -> "const char *"
+  | String | OptString | Enum _ | Secret -> "const char *"
   | StringList -> "char **"
   | Bool | Int -> "int "
   | Int64 -> "int64_t "
@@ -212,7 +212,7 @@ let optarg_type_text = function
   | Bool -> "A boolean (any Perl true or false value)."
   | Int -> "An integer."
   | Int64 -> "A 64-bit integer."
-  | String | OptString -> "A string."
+  | String | OptString | Secret -> "A string."
   | StringList -> "A reference to an array of strings."
   | Enum e -> sprintf "One of the strings below (constants C<%s_*>)."
                  (String.uppercase_ascii e.enum_name)

@@ -88,7 +88,7 @@ let generate_struct_c s =
  * while the call runs. *)
 let py_conv c i (n, t) ~dst ~keep =
   let f = match t with
-    | String | Enum _ -> "qdrive_py_string"
+    | String | Enum _ | Secret -> "qdrive_py_string"
     | OptString -> "qdrive_py_optstring"
     | StringList -> "qdrive_py_string_list"
     | Bool -> "qdrive_py_bool"
@@ -207,7 +207,7 @@ let generate_c () =
 (* Documentation shared by __init__.py and __init__.pyi. *)
 
 let py_type = function
-  | String -> "str" | OptString -> "str | None"
+  | String | Secret -> "str" | OptString -> "str | None"
   | StringList -> "list[str] | tuple[str, ...]"
   | Bool -> "bool" | Int | Int64 -> "int"
   | Enum e -> enum_type e

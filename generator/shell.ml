@@ -46,7 +46,7 @@ let placeholder a = String.uppercase_ascii (arg_name a)
 let optarg_value o = match o.otype with
   | Bool -> "true|false"
   | Int | Int64 -> "N"
-  | String | OptString -> "STRING"
+  | String | OptString | Secret -> "STRING"
   | StringList -> "LIST"
   | Enum e -> String.concat "|" (enum_names e)
 
@@ -74,7 +74,7 @@ let synopsis_wrapped ?(first = "") ?(width = 72) c =
 let arg_doc c i a =
   let omitted = i >= min_args c in
   match snd a with
-  | String -> "A string."
+  | String | Secret -> "A string."
   | OptString ->
     if omitted then
       "A string, or C<NULL> for none.  It may be left out, which is \
@@ -235,7 +235,7 @@ let pr_c_text s =
   List.iter (fun l -> pr "  %s\n" (c_quote (l ^ "\n"))) lines
 
 let kind = function
-  | String -> "QD_STRING"
+  | String | Secret -> "QD_STRING"
   | OptString -> "QD_OPTSTRING"
   | StringList -> "QD_LIST"
   | Bool -> "QD_BOOL"
@@ -258,7 +258,7 @@ let parse_value ?(ind = "  ") t what src dst =
     pr "%sif (%s (cmd, %s, %s, &%s) == -1)\n%s  goto out;\n"
       ind fn (c_quote what) src dst ind in
   match t with
-  | String | OptString | Enum _ -> pr "%s%s = %s;\n" ind dst src
+  | String | OptString | Enum _ | Secret -> pr "%s%s = %s;\n" ind dst src
   | Bool -> parse "qd_parse_bool"
   | Int -> parse "qd_parse_int"
   | Int64 -> parse "qd_parse_int64"

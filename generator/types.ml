@@ -27,6 +27,9 @@ type vtype =
                                        * arguments only *)
   | StringList
   | Enum of enum                      (* one value of the enum *)
+  | Secret                            (* a string never shown anywhere: the
+                                       * trace prints <hidden>; optional
+                                       * arguments only *)
 
 (* A required argument: its name and type, e.g. ("filename", String). *)
 type arg = string * vtype
