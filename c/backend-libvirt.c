@@ -33,6 +33,8 @@
 struct libvirt_state {
   virConnectPtr conn;
   virDomainPtr dom;
+  virSecretPtr *secrets;        /* the network drives' secrets */
+  size_t nsecrets;
 };
 
 static void
@@ -381,6 +383,73 @@ live_ndisks (const struct live *l)
   return l->disks ? (size_t) l->disks->nodesetval->nodeNr : 0;
 }
 
+/* ---- secrets of network drives ----
+ *
+ * Each is defined ephemeral (never written to disk by libvirt) and
+ * private (never read back through the API), under the UUID the
+ * domain XML names, for the life of the domain. */
+
+static void
+undefine_secrets (struct libvirt_state *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->nsecrets; ++i) {
+    virSecretUndefine (s->secrets[i]);
+    virSecretFree (s->secrets[i]);
+  }
+  free (s->secrets);
+  s->secrets = NULL;
+  s->nsecrets = 0;
+}
+
+static int
+define_secrets (qdrive_h *g, struct libvirt_state *s)
+{
+  char uuid[QDRIVE_LIBVIRT_UUID_LEN], name[QDRIVE_LIBVIRT_NAME_LEN];
+  char *xml;
+  size_t i;
+  virSecretPtr sec;
+
+  qdrive_int_libvirt_name (g, name);
+  for (i = 0; i < g->ndrives; ++i) {
+    const struct drive_net *n = g->drives[i].net;
+    const char *type;
+    if (n == NULL || n->secret == NULL)
+      continue;
+    if (s->secrets == NULL &&
+        (s->secrets = calloc (g->ndrives, sizeof *s->secrets)) == NULL) {
+      set_perror (g, "calloc");
+      return -1;
+    }
+    type = qdrive_int_libvirt_secret_type (n);
+    qdrive_int_libvirt_secret_uuid (n, uuid);
+    if (asprintf (&xml, "<secret ephemeral='yes' private='yes'>"
+                  "<uuid>%s</uuid><usage type='%s'><%s>%s-hd%zu</%s>"
+                  "</usage></secret>", uuid, type,
+                  strcmp (type, "ceph") == 0 ? "name" : "target", name, i,
+                  strcmp (type, "ceph") == 0 ? "name" : "target") == -1) {
+      set_perror (g, "asprintf");
+      return -1;
+    }
+    sec = virSecretDefineXML (s->conn, xml, 0);
+    free (xml);
+    if (sec == NULL) {
+      set_error (g, "libvirt at %s cannot define the secret of drive hd%zu: "
+                 "%s", uri_text (g), i, libvirt_message ());
+      return -1;
+    }
+    s->secrets[s->nsecrets++] = sec;
+    if (virSecretSetValue (sec, (const unsigned char *) n->secret,
+                           strlen (n->secret), 0) == -1) {
+      set_error (g, "libvirt at %s cannot set the secret of drive hd%zu: "
+                 "%s", uri_text (g), i, libvirt_message ());
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static int
 libvirt_launch (qdrive_h *g)
 {
@@ -437,6 +506,10 @@ libvirt_launch (qdrive_h *g)
   if (g->verbose)
     fprintf (stderr, "qdrive: creating the libvirt domain:\n%s", xml);
 
+  if (define_secrets (g, s) == -1) {
+    free (xml);
+    goto err;
+  }
   s->dom = create_domain (s->conn, xml);
   free (xml);
   if (s->dom == NULL) {
@@ -464,6 +537,7 @@ libvirt_launch (qdrive_h *g)
   virDomainDestroy (s->dom);
   virDomainFree (s->dom);
  err:
+  undefine_secrets (s);
   virConnectClose (s->conn);
   free (s);
   return -1;
@@ -510,11 +584,16 @@ disk_info (qdrive_h *g, xmlXPathContextPtr ctx, xmlNodePtr disk,
   int r;
 
   alias = select_string (ctx, disk, "string(alias/@name)");
-  b->filename = select_string (ctx, disk, "string(source/@file)");
+  b->filename = select_string (ctx, disk,
+                               "string(source/@file|source/@name)");
   b->format = select_string (ctx, disk, "string(driver/@type)");
+  /* libvirt's name for what qemu calls the protocol driver. */
+  b->protocol = select_string (ctx, disk,
+                               "string(source/@protocol|"
+                               "source[@file]/../@type)");
   cache = select_string (ctx, disk, "string(driver/@cache)");
   if (alias == NULL || b->filename == NULL || b->format == NULL ||
-      cache == NULL) {
+      b->protocol == NULL || cache == NULL) {
     free (alias);
     free (cache);
     set_perror (g, "strdup");
@@ -622,6 +701,7 @@ libvirt_shutdown (qdrive_h *g)
     }
   }
   virDomainFree (s->dom);
+  undefine_secrets (s);
   virConnectClose (s->conn);
   free (s);
   g->backend_data = NULL;

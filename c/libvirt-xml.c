@@ -131,6 +131,43 @@ check_xml_text (qdrive_h *g, const char *what, const char *s)
   return 0;
 }
 
+const char *
+qdrive_int_libvirt_secret_type (const struct drive_net *n)
+{
+  return n->protocol == QDRIVE_INT_PROTOCOL_RBD ? "ceph" : "iscsi";
+}
+
+/* What libvirt 9.0's schema cannot hold of a network drive. */
+static int
+check_network_drive (qdrive_h *g, const struct drive *d, size_t i)
+{
+  const struct drive_net *n = d->net;
+  const char *c;
+
+  if (n->protocol == QDRIVE_INT_PROTOCOL_SSH) {
+    set_error (g, "protocol: drive hd%zu is \"ssh\", which libvirt 9.0's "
+               "domain XML does not have; use the direct backend", i);
+    return -1;
+  }
+  if (n->username && n->secret == NULL) {
+    set_error (g, "username: drive hd%zu has a username and no secret, "
+               "which libvirt's <auth> cannot hold; give secret too, or "
+               "use the direct backend", i);
+    return -1;
+  }
+  if (n->username) {
+    for (c = n->username; *c; ++c)
+      if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr ("_+-", *c))) {
+        set_error (g, "username: \"%s\" cannot be written in libvirt XML; "
+                   "allowed with the libvirt backend: letters, digits, _, + "
+                   "and -", n->username);
+        return -1;
+      }
+  }
+  return 0;
+}
+
 /* The disk formats libvirt's domain XML names (its schema's
  * storageFormat, libvirt 9.0).  qdrive takes any qemu format name;
  * libvirt refuses the others. */
@@ -179,6 +216,59 @@ static const char *const target_prefix[] = {
 #define START(w, name) W (xmlTextWriterStartElement ((w), BAD_CAST (name)))
 #define END(w) W (xmlTextWriterEndElement (w))
 
+void
+qdrive_int_libvirt_secret_uuid (const struct drive_net *n, char *buf)
+{
+  const unsigned char *u = n->secret_uuid;
+
+  snprintf (buf, QDRIVE_LIBVIRT_UUID_LEN,
+            "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+            "%02x%02x%02x%02x%02x%02x",
+            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+            u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/* <source protocol= name=> with its <host>s and <auth> (libvirt's
+ * schema: domaincommon.rng, diskSourceNetwork*).  The secret is named
+ * by its UUID: launch defines it (backend-libvirt.c). */
+static int
+write_network_source (xmlTextWriterPtr w, const struct drive *d)
+{
+  const struct drive_net *n = d->net;
+  char uuid[QDRIVE_LIBVIRT_UUID_LEN];
+  size_t k;
+
+  START (w, "source");
+  ATTR (w, "protocol", qdrive_int_protocol_names[n->protocol]);
+  if (d->filename[0] != '\0')  /* NBD's default export has no name */
+    ATTR (w, "name", d->filename);
+  for (k = 0; k < n->nservers; ++k) {
+    START (w, "host");
+    if (n->servers[k].is_unix) {
+      ATTR (w, "transport", "unix");
+      ATTR (w, "socket", n->servers[k].host);
+    }
+    else {
+      ATTR (w, "name", n->servers[k].host);
+      ATTRF (w, "port", "%u", n->servers[k].port);
+    }
+    END (w);
+  }
+  if (n->secret) {
+    START (w, "auth");
+    /* Ceph's own default user when none is given. */
+    ATTR (w, "username", n->username ? n->username : "admin");
+    START (w, "secret");
+    ATTR (w, "type", qdrive_int_libvirt_secret_type (n));
+    qdrive_int_libvirt_secret_uuid (n, uuid);
+    ATTR (w, "uuid", uuid);
+    END (w);
+    END (w);
+  }
+  END (w);
+  return 0;
+}
+
 /* Drive i, the n-th of its interface. */
 static int
 write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
@@ -186,7 +276,7 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
   char dev[32];
 
   START (w, "disk");
-  ATTR (w, "type", "file");
+  ATTR (w, "type", d->net ? "network" : "file");
   ATTR (w, "device", "disk");
 
   START (w, "driver");
@@ -201,9 +291,13 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
     ATTR (w, "copy_on_read", "on");
   END (w);
 
-  START (w, "source");
-  ATTR (w, "file", d->filename);
-  END (w);
+  if (d->net)
+    W (write_network_source (w, d));
+  else {
+    START (w, "source");
+    ATTR (w, "file", d->filename);
+    END (w);
+  }
 
   if (d->blocksize) {
     START (w, "blockio");
@@ -218,9 +312,11 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
   ATTR (w, "bus", qdrive_int_iface_names[d->iface]);
   END (w);
 
-  /* The guest's writes go to an overlay that is thrown away. */
+  /* The guest's writes go to an overlay that is thrown away.  libvirt
+   * has no transient network disks: those are read-only for the guest
+   * too, and the server is not written either way. */
   if (d->readonly) {
-    START (w, "transient");
+    START (w, d->net ? "readonly" : "transient");
     END (w);
   }
 
@@ -329,7 +425,8 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
 
   for (i = 0; i < g->ndrives; ++i)
     if (check_xml_text (g, "filename", g->drives[i].filename) == -1 ||
-        (g->drives[i].format && check_format (g, g->drives[i].format) == -1))
+        (g->drives[i].format && check_format (g, g->drives[i].format) == -1) ||
+        (g->drives[i].net && check_network_drive (g, &g->drives[i], i) == -1))
       return NULL;
   for (i = 0; i < g->nconfig; ++i)
     if (check_xml_text (g, "config", g->config[i]) == -1)

@@ -27,6 +27,15 @@ extern void qdrive_int_libvirt_name (qdrive_h *g, char *buf);
 extern char *qdrive_int_libvirt_xml (qdrive_h *g,
                                      const struct libvirt_target *t);
 
+/* A network drive's secret as libvirt keeps it: its UUID (buf holds
+ * QDRIVE_LIBVIRT_UUID_LEN bytes), and its type, "ceph" or "iscsi"
+ * (libvirt's name for a plain password, used for the web protocols
+ * too). */
+#define QDRIVE_LIBVIRT_UUID_LEN 37
+extern void qdrive_int_libvirt_secret_uuid (const struct drive_net *n,
+                                            char *buf);
+extern const char *qdrive_int_libvirt_secret_type (const struct drive_net *n);
+
 /* The id qdrive gives drive i (hdI, as the direct backend's qemu id),
  * and the libvirt alias that carries it: user aliases must start with
  * "ua-". */
