@@ -308,22 +308,35 @@ get_nodes (qdrive_h *g, struct direct *b, struct json_object **nodes,
   return 0;
 }
 
-/* The protocol driver under a format node: the node with the same file
- * name and another driver (qemu names the format node after its
- * protocol node's file: "/path", "nbd://host:port/export", ...). */
-static const char *
+/* The protocol driver under a format node.  qemu names the format node
+ * after its protocol node: by the same file name ("/path",
+ * "nbd://host:port/export", ...) where the options fit a URI, and
+ * otherwise by a "json:{...}" description whose "file" object names
+ * the driver.  Written to buf (size len); "" if neither says. */
+static void
 protocol_driver (struct json_object *nodes, const char *file,
-                 const char *format)
+                 const char *format, char *buf, size_t len)
 {
   size_t i, n = json_object_array_length (nodes);
+  struct json_object *desc, *child;
 
+  buf[0] = '\0';
+  if (strncmp (file, "json:", 5) == 0) {
+    desc = json_tokener_parse (file + 5);
+    child = desc ? get_object (desc, "file") : NULL;
+    if (child)
+      snprintf (buf, len, "%s", get_string (child, "driver"));
+    json_object_put (desc);
+    return;
+  }
   for (i = 0; i < n; ++i) {
     struct json_object *node = json_object_array_get_idx (nodes, i);
     if (strcmp (get_string (node, "file"), file) == 0 &&
-        strcmp (get_string (node, "drv"), format) != 0)
-      return get_string (node, "drv");
+        strcmp (get_string (node, "drv"), format) != 0) {
+      snprintf (buf, len, "%s", get_string (node, "drv"));
+      return;
+    }
   }
-  return "";
 }
 
 /* Fills one entry from one query-block device. */
@@ -339,6 +352,7 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
   const char *format = ins ? get_string (ins, "drv") : "";
   const char *id = get_string (dev, "device");
   size_t j, occurrence = 0;
+  char protocol[64] = "";
 
   image = ins ? get_object (ins, "image") : NULL;
   backing = image ? get_object (image, "backing-image") : NULL;
@@ -370,7 +384,9 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
   e->id = strdup (id);
   e->filename = strdup (file);
   e->format = strdup (format);
-  e->protocol = strdup (ins ? protocol_driver (*nodes, file, format) : "");
+  if (ins)
+    protocol_driver (*nodes, file, format, protocol, sizeof protocol);
+  e->protocol = strdup (protocol);
   if (e->id == NULL || e->filename == NULL || e->format == NULL ||
       e->protocol == NULL) {
     set_perror (g, "strdup");
