@@ -37,6 +37,16 @@ type case = {
 }
 
 let echo ?(opts = []) args = { call = "internal_echo"; args; opts }
+
+(* add_drive of a network drive: no file is needed, so every binding
+ * gets the same answer (the refusals are all in test-netdrives.c; here
+ * one of each kind, so that a binding that mangles a list, a secret or
+ * an enum fails). *)
+let net ?(servers = None) ?(opts = []) protocol filename =
+  { call = "add_drive"; args = [VString filename];
+    opts = ("protocol", VString protocol) ::
+           (match servers with None -> [] | Some l -> ["server", VList l]) @
+           opts }
 let ret call v = { call; args = [VString v]; opts = [] }
 
 let cases = [
@@ -57,6 +67,37 @@ let cases = [
         VInt64 0L; VString "writeback"];
   echo [VString "x"; VOptString None; VList []; VBool false; VInt 0;
         VInt64 0L; VString "writeback"] ~opts:["oint", VInt (-1)];
+  net "sheepdog" "x" ~servers:(Some ["h"]);
+  net "tftp" "/x" ~servers:(Some ["h"]) ~opts:["readonly", VBool true];
+  net "file" "/dev/null" ~servers:(Some ["h"]);
+  net "nbd" "e";
+  net "nbd" "e" ~servers:(Some ["a"; "b"]);
+  net "nbd" "e" ~servers:(Some ["h"]) ~opts:["username", VString "u"];
+  net "gluster" "v/p" ~servers:(Some ["h"]) ~opts:["secret", VString "s3"];
+  net "ssh" "/p" ~servers:(Some ["h"]) ~opts:["secret", VString "s3"];
+  net "https" "/p" ~servers:(Some ["h"])
+    ~opts:["readonly", VBool true; "secret", VString "s3"];
+  net "iscsi" "i/0" ~servers:(Some ["h"]) ~opts:["username", VString "u"];
+  net "rbd" "p/i" ~opts:["secret", VString "not base64!"];
+  net "nbd" "e" ~servers:(Some ["localhost:abc"]);
+  net "nbd" "e" ~servers:(Some ["h:65536"]);
+  net "nbd" "e" ~servers:(Some ["fe80::1"]);
+  net "nbd" "e" ~servers:(Some [":10809"]);
+  net "nbd" "e" ~servers:(Some ["unix:rel.sock"]);
+  net "http" "/p" ~servers:(Some ["unix:/s"]) ~opts:["readonly", VBool true];
+  net "http" "p" ~servers:(Some ["h"]) ~opts:["readonly", VBool true];
+  net "iscsi" "/iqn.x/0" ~servers:(Some ["h"]);
+  net "iscsi" "iqn.x/lun" ~servers:(Some ["h"]);
+  net "rbd" "img";
+  net "gluster" "/vol/img" ~servers:(Some ["h"]);
+  net "https" "/p" ~servers:(Some ["h"]);
+  net "nbd" "e" ~servers:(Some ["h"])
+    ~opts:["readonly", VBool true; "format", VString "raw";
+           "discard", VString "enable"];
+  net "nbd" "exp,1" ~servers:(Some ["unix:/run/nbd.sock"]);
+  net "rbd" "pool/img" ~servers:(Some ["m1"; "[::1]:6790"])
+    ~opts:["username", VString "admin";
+           "secret", VString "AQAAAAAAAAAAABAA8tFrSvzb/WuQp9VY5PZkZw=="];
   ret "internal_rerr" "ok";
   ret "internal_rerr" "error";
   ret "internal_rbool" "true";

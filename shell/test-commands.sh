@@ -7,7 +7,8 @@
 # The drive as list-drives prints it, with the fields that vary.
 drive () {
   # drive INDEX FILE FORMAT IFACE CACHEMODE READONLY DISCARD COPYONREAD LABEL NAME BLOCKSIZE
-  printf 'index: %s\nfilename: %s\nformat: %s\niface: %s\ncachemode: %s\nreadonly: %s\ndiscard: %s\ncopyonread: %s\nlabel: %s\nname: %s\nblocksize: %s' "$@"
+  # (all local files: protocol file, no server, no username)
+  printf 'index: %s\nfilename: %s\nformat: %s\niface: %s\ncachemode: %s\nreadonly: %s\ndiscard: %s\ncopyonread: %s\nlabel: %s\nname: %s\nblocksize: %s\nprotocol: file\nserver: \nusername: ' "$@"
 }
 
 # add-drive with every optional argument, add (its alias), add-drive-ro,

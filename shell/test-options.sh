@@ -42,7 +42,7 @@ t_run -a "$disk" --ro --format qcow2 --cachemode unsafe -a "$disk" list-drives
   { t_show -a; t_fail "-a with --ro --format --cachemode"; }
 # (quit stops before get-memsize.)
 t_run --add "$disk" list-drives : quit : get-memsize
-[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 11 ] &&
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 14 ] &&
   [ "$(head -n 6 "$tmp/out")" = "$(printf 'index: 0\nfilename: %s\nformat: \niface: scsi\ncachemode: writeback\nreadonly: false' "$disk")" ] ||
   { t_show --add; t_fail "--add"; }
 

@@ -32,7 +32,10 @@ discard: disable
 copyonread: false
 label: 
 name: two words
-blocksize: 0"
+blocksize: 0
+protocol: file
+server: 
+username: "
 t_ok "$expected" -f "$tmp/ok.qd"
 t_ok "$expected" --file "$tmp/ok.qd"
 

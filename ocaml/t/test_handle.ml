@@ -51,11 +51,13 @@ let () =
      check "d0" (d0 = { Qdrive.index = 0; filename = disk; format = "qcow2";
                         iface = "virtio"; cachemode = "unsafe"; readonly = true;
                         discard = "besteffort"; copyonread = true; label = "L0";
-                        name = "n0"; blocksize = 512 });
+                        name = "n0"; blocksize = 512; protocol = "file"; server = "";
+                        username = "" });
      check "d1" (d1 = { Qdrive.index = 1; filename = disk; format = "";
                         iface = "ide"; cachemode = "writeback"; readonly = false;
                         discard = "disable"; copyonread = false; label = "";
-                        name = ""; blocksize = 512 });
+                        name = ""; blocksize = 512; protocol = "file"; server = "";
+                        username = "" });
      check "d2" (d2.Qdrive.iface = "scsi" && d2.Qdrive.discard = "enable"
                  && d2.Qdrive.format = "raw" && d2.Qdrive.index = 2);
      check "d3 readonly" (d3.Qdrive.readonly && d3.Qdrive.cachemode = "writeback")

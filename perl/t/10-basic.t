@@ -195,7 +195,8 @@ SKIP: {
   is_deeply ($d[0], { index => 0, filename => $disk, format => 'raw',
                       iface => 'scsi', cachemode => 'writeback', readonly => 0,
                       discard => 'disable', copyonread => 0, label => 'L1',
-                      name => '', blocksize => 0 }, 'first drive');
+                      name => '', blocksize => 0, protocol => 'file',
+                      server => '', username => '' }, 'first drive');
   is ($d[1]{readonly}, 1, 'add_drive_ro is readonly');
   is ($d[1]{index}, 1, 'second index');
 }

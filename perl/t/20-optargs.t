@@ -16,7 +16,8 @@ my ($dir, $disk) = empty_disk ();
 # add_drive: each optional argument alone, as list_drives reports it.
 my %defaults = (format => '', iface => 'scsi', cachemode => 'writeback',
                 readonly => 0, discard => 'disable', copyonread => 0,
-                label => '', name => '', blocksize => 0);
+                label => '', name => '', blocksize => 0, protocol => 'file',
+                server => '', username => '');
 my @each = (
   [readonly => 1, readonly => 1],
   [readonly => 0, readonly => 0],
@@ -33,6 +34,7 @@ my @each = (
   [copyonread => 1, copyonread => 1],
   [blocksize => 512, blocksize => 512],
   [blocksize => 4096, blocksize => 4096],
+  [protocol => 'file', protocol => 'file'],
 );
 for my $e (@each) {
   my ($k, $v, $field, $want) = @$e;

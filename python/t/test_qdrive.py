@@ -118,7 +118,7 @@ class TestAddDrive(Base):
         self.assertIsInstance(d, qdrive.Drive)
         self.assertEqual(
             d, (0, self.disk, "raw", "virtio", "unsafe", True, "besteffort",
-                True, "L_1", "n1", 4096))
+                True, "L_1", "n1", 4096, "file", "", ""))
         self.assertEqual(d.label, "L_1")
         self.assertIs(d.readonly, True)
 
