@@ -288,6 +288,58 @@ START_TEST (test_close_destroys)
 }
 END_TEST
 
+/* Network drives through libvirt: launched (the test driver connects
+ * to nothing), block_info reports libvirt's protocol and the name on
+ * the server.  A drive with a secret needs libvirt's secret driver,
+ * which the test driver lacks: launch says so, naming the drive, and
+ * leaves no domain. */
+START_TEST (test_network_drives)
+{
+  qdrive_h *g = handle (BACKEND);
+  struct qdrive_block_info_list *l;
+  char name[64];
+  int before = count_domains ();
+
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "exp", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "nbd", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "unix:/run/n.sock", NULL },
+                                           -1), 0);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "/x.img", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "http", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "web.example", NULL },
+                                           QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
+                                           -1), 0);
+  ck_assert_msg (qdrive_launch (g) == 0, "%s", qdrive_last_error (g));
+  l = qdrive_block_info (g);
+  ck_assert_ptr_nonnull (l);
+  ck_assert_str_eq (find_info (l, "hd0")->protocol, "nbd");
+  ck_assert_str_eq (find_info (l, "hd0")->filename, "exp");
+  ck_assert_str_eq (find_info (l, "hd1")->protocol, "http");
+  ck_assert_str_eq (find_info (l, "hd1")->filename, "/x.img");
+  ck_assert_int_eq (find_info (l, "hd1")->readonly, 1);
+  qdrive_free_block_info_list (l);
+  ck_assert_int_eq (qdrive_shutdown (g), 0);
+  qdrive_close (g);
+
+  g = handle (BACKEND);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "iqn.x:y/0", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "iscsi", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "h", NULL },
+                                           QDRIVE_ADD_DRIVE_OPTS_USERNAME, "u",
+                                           QDRIVE_ADD_DRIVE_OPTS_SECRET, "Chap-Pw",
+                                           -1), 0);
+  domain_name (g, name, sizeof name);
+  ck_assert_int_eq (qdrive_launch (g), -1);
+  ck_assert_str_eq (qdrive_last_error (g), "launch: libvirt at " TEST_URI
+                    " cannot define the secret of drive hd0: this function is "
+                    "not supported by the connection driver: "
+                    "virSecretDefineXML");
+  ck_assert (!domain_exists (name));
+  ck_assert_int_eq (count_domains (), before);
+  qdrive_close (g);
+}
+END_TEST
+
 /* "libvirt" alone is libvirt's default URI (here set by the
  * environment, so the test never reaches a real daemon). */
 START_TEST (test_default_uri)
@@ -463,6 +515,7 @@ main (void)
   tcase_add_test (tc, test_create_refused);
   tcase_add_test (tc, test_domain_gone);
   tcase_add_test (tc, test_accel_on_test_driver);
+  tcase_add_test (tc, test_network_drives);
   suite_add_tcase (s, tc);
   return run_suite (s);
 }

@@ -593,6 +593,121 @@ START_TEST (test_scratch)
 }
 END_TEST
 
+/* Network drives: <disk type='network'> with its <source protocol
+ * name>, <host>s and <auth>, valid by libvirt's schema. */
+START_TEST (test_network)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml, *uuid;
+
+#define ADD(file, proto, ...) \
+  ck_assert_msg (qdrive_add_drive_opts (g, (file), \
+                                        QDRIVE_ADD_DRIVE_OPTS_PROTOCOL, (proto), \
+                                        __VA_ARGS__, -1) == 0, \
+                 "%s", qdrive_last_error (g))
+  ADD ("exp", "nbd", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+       (char *[]) { "unix:/run/nbd.sock", NULL });
+  ADD ("", "nbd", QDRIVE_ADD_DRIVE_OPTS_SERVER, (char *[]) { "[::1]:10810", NULL },
+       QDRIVE_ADD_DRIVE_OPTS_READONLY, 1);
+  ADD ("/d/x.img", "https", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+       (char *[]) { "web.example", NULL }, QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
+       QDRIVE_ADD_DRIVE_OPTS_USERNAME, "bob", QDRIVE_ADD_DRIVE_OPTS_SECRET, "pw");
+  ADD ("iqn.2024-01.org.x:d/1", "iscsi", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+       (char *[]) { "10.0.0.1", NULL }, QDRIVE_ADD_DRIVE_OPTS_USERNAME, "al",
+       QDRIVE_ADD_DRIVE_OPTS_SECRET, "chap");
+  ADD ("pool/img", "rbd", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+       (char *[]) { "m1", "m2:6790", NULL }, QDRIVE_ADD_DRIVE_OPTS_SECRET,
+       "AQAAAAAAAAAAABAA8tFrSvzb/WuQp9VY5PZkZw==");
+  ADD ("vol/dir/img", "gluster", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+       (char *[]) { "unix:/run/gl.sock", NULL });
+#undef ADD
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  ck_assert_ptr_null (strstr (xml, "chap"));
+  ck_assert_ptr_null (strstr (xml, "AQAAAAAAAAAAABAA8tFrSvzb"));
+  parse (&p, xml);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/disk[@type='network'])"), 6);
+#define D "/domain/devices/disk[alias/@name='ua-hd%d']"
+  ck_assert_xstr_eq (&p, "nbd", "string(" D "/source/@protocol)", 0);
+  ck_assert_xstr_eq (&p, "exp", "string(" D "/source/@name)", 0);
+  ck_assert_xstr_eq (&p, "unix", "string(" D "/source/host/@transport)", 0);
+  ck_assert_xstr_eq (&p, "/run/nbd.sock", "string(" D "/source/host/@socket)", 0);
+  ck_assert_int_eq (num (&p, "count(" D "/source/@name)", 1), 0);
+  ck_assert_xstr_eq (&p, "::1", "string(" D "/source/host/@name)", 1);
+  ck_assert_xstr_eq (&p, "10810", "string(" D "/source/host/@port)", 1);
+  ck_assert_int_eq (num (&p, "count(" D "/readonly)", 1), 1);
+  ck_assert_int_eq (num (&p, "count(" D "/transient)", 1), 0);
+  ck_assert_xstr_eq (&p, "/d/x.img", "string(" D "/source/@name)", 2);
+  ck_assert_xstr_eq (&p, "443", "string(" D "/source/host/@port)", 2);
+  ck_assert_xstr_eq (&p, "bob", "string(" D "/source/auth/@username)", 2);
+  ck_assert_xstr_eq (&p, "iscsi", "string(" D "/source/auth/secret/@type)", 2);
+  ck_assert_xstr_eq (&p, "iqn.2024-01.org.x:d/1", "string(" D "/source/@name)", 3);
+  ck_assert_xstr_eq (&p, "3260", "string(" D "/source/host/@port)", 3);
+  ck_assert_xstr_eq (&p, "pool/img", "string(" D "/source/@name)", 4);
+  ck_assert_int_eq (num (&p, "count(" D "/source/host)", 4), 2);
+  ck_assert_xstr_eq (&p, "6789", "string(" D "/source/host[1]/@port)", 4);
+  ck_assert_xstr_eq (&p, "admin", "string(" D "/source/auth/@username)", 4);
+  ck_assert_xstr_eq (&p, "ceph", "string(" D "/source/auth/secret/@type)", 4);
+  uuid = str (&p, "string(" D "/source/auth/secret/@uuid)", 4);
+  ck_assert_uint_eq (strlen (uuid), 36);
+  free (uuid);
+  ck_assert_xstr_eq (&p, "vol/dir/img", "string(" D "/source/@name)", 5);
+#undef D
+  unparse (&p);
+  validate (xml);
+  /* The same on every call: the secrets' UUIDs too. */
+  uuid = qdrive_get_libvirt_xml (g);
+  ck_assert_str_eq (uuid, xml);
+  free (uuid);
+  free (xml);
+  qdrive_close (g);
+}
+END_TEST
+
+/* What libvirt 9.0's XML cannot hold is refused by name. */
+START_TEST (test_network_unwritable)
+{
+  qdrive_h *g = qdrive_create ();
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "ssh", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "h", NULL }, -1), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: protocol: drive "
+                    "hd0 is \"ssh\", which libvirt 9.0's domain XML does not "
+                    "have; use the direct backend");
+  qdrive_close (g);
+  g = qdrive_create ();
+  qdrive_set_error_handler (g, NULL, NULL);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "http", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "h", NULL },
+                                           QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
+                                           QDRIVE_ADD_DRIVE_OPTS_USERNAME, "u",
+                                           -1), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: username: drive "
+                    "hd0 has a username and no secret, which libvirt's <auth> "
+                    "cannot hold; give secret too, or use the direct backend");
+  qdrive_close (g);
+  g = qdrive_create ();
+  qdrive_set_error_handler (g, NULL, NULL);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "i/0", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                           "iscsi", QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                           (char *[]) { "h", NULL },
+                                           QDRIVE_ADD_DRIVE_OPTS_USERNAME, "a b",
+                                           QDRIVE_ADD_DRIVE_OPTS_SECRET, "s",
+                                           -1), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: username: \"a b\" "
+                    "cannot be written in libvirt XML; allowed with the "
+                    "libvirt backend: letters, digits, _, + and -");
+  qdrive_close (g);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -608,6 +723,8 @@ main (void)
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_many_scsi);
   tcase_add_test (tc, test_scratch);
+  tcase_add_test (tc, test_network);
+  tcase_add_test (tc, test_network_unwritable);
   suite_add_tcase (s, tc);
   return run_suite (s);
 }
