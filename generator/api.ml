@@ -375,7 +375,9 @@ let public_calls = [
     ~state:LaunchedOnly
     ~shortdesc:"what the running qemu made of each drive"
     "Ask the running virtual machine what it made of each drive: its \
-     file, format, whether it is read-only, and its cache flags.  For \
+     file (for a network drive qemu's URI or C<json:> description, \
+     naming the server), format, protocol driver, whether it is \
+     read-only, and its cache flags.  For \
      C<cachemode> C<writeback> qemu reports C<cache_writeback> true and \
      the other two false; for C<unsafe>, C<cache_no_flush> is true.";
 
@@ -402,7 +404,15 @@ let public_calls = [
      of C<iface> (SCSI drives on one virtio-scsi controller), \
      C<E<lt>serialE<gt>> for C<label>, C<E<lt>blockioE<gt>> for \
      C<blocksize>, C<E<lt>transient/E<gt>> for C<readonly>, and the \
-     alias C<ua-hdN>.  A file name that XML cannot hold (not UTF-8, \
+     alias C<ua-hdN>.  A network drive is a \
+     C<E<lt>disk type='network'E<gt>> with C<E<lt>source protocol=... \
+     name=...E<gt>>, a C<E<lt>hostE<gt>> per server and, with a \
+     C<secret>, C<E<lt>authE<gt>> naming a libvirt secret that \
+     C<launch> defines (ephemeral and private) and C<shutdown> \
+     removes; a readonly one is C<E<lt>readonly/E<gt>>, as libvirt has \
+     no transient network disks.  C<ssh> drives (libvirt 9.0's XML has \
+     none) and a C<username> without a C<secret> are refused.  A file \
+     name that XML cannot hold (not UTF-8, \
      or with control characters), and a C<format> that libvirt does \
      not name (such as qemu's C<vhdx>), are refused.";
 

@@ -43,7 +43,7 @@ run () {
 
 # C: each Check suite (its forked children are checked too) and the C
 # half of the cross-language test.
-for t in test-drives test-api test-threads test-concurrency test-hostile \
+for t in test-drives test-netdrives test-api test-threads test-concurrency test-hostile \
          test-launch libvirt-xml libvirt-launch; do
   run "c-$t" "$b/tests" "$b/libtool" --mode=execute "${vg[@]}" "./$t"
 done
