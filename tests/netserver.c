@@ -202,14 +202,24 @@ netserver_private_trust (const char *dir)
   if (unshare (CLONE_NEWNS) == -1)
     die ("unshare (CLONE_NEWNS): %s", strerror (errno));
   /* Nothing mounted here may reach the machine's namespace. */
-  if (mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+  if (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
     die ("mount --make-rprivate /: %s", strerror (errno));
-  if (mount (run_dir, "/run", NULL, MS_BIND, NULL) == -1)
+  if (mount (run_dir, "/run", "none", MS_BIND, NULL) == -1)
     die ("bind %s on /run: %s", run_dir, strerror (errno));
-  if (mount (ssh_dir, "/etc/ssh", NULL, MS_BIND, NULL) == -1)
+  if (mount (ssh_dir, "/etc/ssh", "none", MS_BIND, NULL) == -1)
     die ("bind %s on /etc/ssh: %s", ssh_dir, strerror (errno));
-  if (mount (bundle, ca_bundle, NULL, MS_BIND, NULL) == -1)
+  if (mount (bundle, ca_bundle, "none", MS_BIND, NULL) == -1)
     die ("bind %s on %s: %s", bundle, ca_bundle, strerror (errno));
+}
+
+void
+netserver_make_image (const char *path)
+{
+  FILE *f = fopen (path, "w");
+
+  if (f == NULL || fputs (NETSERVER_MAGIC, f) < 0 ||
+      ftruncate (fileno (f), 1024 * 1024) == -1 || fclose (f) != 0)
+    die ("%s: %s", path, strerror (errno));
 }
 
 int

@@ -56,6 +56,11 @@ struct netserver {
  * message if it cannot. */
 extern void netserver_private_trust (const char *dir);
 
+/* A 1 MiB image whose first bytes are NETSERVER_MAGIC, for the servers
+ * to serve; exits the process with a message if it cannot. */
+#define NETSERVER_MAGIC "qdrive-net-magic"
+extern void netserver_make_image (const char *path);
+
 /* A free TCP port on 127.0.0.1 (bound and released: a server started
  * right after takes it; netserver_* retry if it was taken meanwhile). */
 extern int netserver_free_port (void);

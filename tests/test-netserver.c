@@ -29,22 +29,6 @@
 static char dir[] = "/tmp/qdrive-netserver.XXXXXX";
 static char image[64], docroot[64], private_image[64];
 
-/* The first 16 bytes of the image. */
-static const char magic[] = "qdrive-net-magic";
-
-/* Called from main, outside any test: plain failures. */
-static void
-make_image (const char *path)
-{
-  FILE *f = fopen (path, "w");
-
-  if (f == NULL || fputs (magic, f) < 0 ||
-      ftruncate (fileno (f), 1024 * 1024) == -1 || fclose (f) != 0) {
-    perror (path);
-    exit (EXIT_FAILURE);
-  }
-}
-
 /* Runs qemu-io on the image options with one command (read-only unless
  * it writes); returns its exit status, its output in out (malloc'd). */
 static int
@@ -304,7 +288,7 @@ main (void)
   snprintf (private_image, sizeof private_image, "%s/www/private", dir);
   mkdir (docroot, 0755);
   mkdir (private_image, 0755);
-  make_image (image);
+  netserver_make_image (image);
   snprintf (cmd, sizeof cmd, "cp '%s' '%s/disk.img' && cp '%s' '%s/disk.img'",
             image, docroot, image, private_image);
   if (system (cmd) != 0)

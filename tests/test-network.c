@@ -52,9 +52,6 @@ static struct netserver nbd_unix, nbd_tcp, kit_unix, kit_tcp, web, ssh, tgt;
 /* A Ceph key: base64 of a 28-byte cephx key blob. */
 #define CEPH_KEY "AQAAAAAAAAAAABAA8tFrSvzb/WuQp9VY5PZkZw=="
 
-/* The first bytes of the image. */
-static const char magic[] = "qdrive-net-magic";
-
 /* ---- helpers ---------------------------------------------------------- */
 
 static qdrive_h *
@@ -146,7 +143,7 @@ qemu_pid (void)
   DIR *d = opendir ("/proc");
   struct dirent *e;
   pid_t found = 0;
-  char path[64], stat[512];
+  char path[300], stat[512];
   FILE *f;
 
   ck_assert_ptr_nonnull (d);
@@ -551,7 +548,7 @@ END_TEST
 START_TEST (test_ssh_no_key)
 {
   qdrive_h *g = new_handle ();
-  char server[64], want[128];
+  char server[64], want[300];
 
   unsetenv ("SSH_AUTH_SOCK");
   snprintf (server, sizeof server, "127.0.0.1:%d", ssh.port);
@@ -775,18 +772,6 @@ END_TEST
 /* ---- main ------------------------------------------------------------- */
 
 static void
-make_image (const char *path)
-{
-  FILE *f = fopen (path, "w");
-
-  if (f == NULL || fputs (magic, f) < 0 ||
-      ftruncate (fileno (f), 1024 * 1024) == -1 || fclose (f) != 0) {
-    perror (path);
-    exit (EXIT_FAILURE);
-  }
-}
-
-static void
 stop_all (void)
 {
   netserver_stop (&nbd_unix);
@@ -814,14 +799,14 @@ main (void)
   netserver_private_trust (dir);
   snprintf (image, sizeof image, "%s/disk.img", dir);
   snprintf (www, sizeof www, "%s/www", dir);
-  make_image (image);
+  netserver_make_image (image);
   mkdir (www, 0755);
   snprintf (path, sizeof path, "%s/private", www);
   mkdir (path, 0755);
   snprintf (path, sizeof path, "%s/disk.img", www);
-  make_image (path);
+  netserver_make_image (path);
   snprintf (path, sizeof path, "%s/private/disk.img", www);
-  make_image (path);
+  netserver_make_image (path);
 
   netserver_qemu_nbd (&nbd_unix, dir, image, "disk", false, false);
   netserver_qemu_nbd (&nbd_tcp, dir, image, "", true, true);
