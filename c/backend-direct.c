@@ -129,14 +129,14 @@ direct_launch (qdrive_h *g)
 
   if (check_drives (g) == -1)
     return -1;
-  argv = qdrive_impl_get_qemu_command_line (g);
+  argv = direct_argv (g);
   if (argv == NULL)
     return -1;
   tmpdir = qdrive_int_tmpdir (g);
   b = direct_new (g);
   if (b == NULL || tmpdir == NULL)
     goto fail;
-  if (asprintf (&b->sock_path, "%s/qmp.sock", tmpdir) == -1) {
+  if (asprintf (&b->sock_path, "%s/" DIRECT_QMP_SOCKET, tmpdir) == -1) {
     b->sock_path = NULL;
     set_perror (g, "asprintf");
     goto fail;

@@ -1,9 +1,11 @@
-/* qdrive: the direct backend's state, shared by its three files:
+/* qdrive: the direct backend's state, shared by its files:
  *
- *   backend-direct.c  launch, block_info, shutdown
- *   qemu-process.c    starting qemu and its watcher, qemu's output,
- *                     bounded waits, killing and reaping
- *   qmp.c             the QMP connection (JSON with json-c)
+ *   backend-direct.c       launch, block_info, shutdown
+ *   backend-direct-argv.c  qemu's argument vector (get_qemu_command_line),
+ *                          the one place that quotes for qemu
+ *   qemu-process.c         starting qemu and its watcher, qemu's output,
+ *                          bounded waits, killing and reaping
+ *   qmp.c                  the QMP connection (JSON with json-c)
  *
  * All of it is single-threaded: it runs under the handle's lock, and
  * every wait is a poll() on qemu's output pipe and whatever is awaited,
@@ -20,6 +22,9 @@
 
 struct json_object;
 struct json_tokener;
+
+/* The QMP socket, in the handle's private temporary directory. */
+#define DIRECT_QMP_SOCKET "qmp.sock"
 
 /* How many of qemu's last output lines are kept for error messages. */
 #define DIRECT_LAST_LINES 12
@@ -54,6 +59,12 @@ struct direct {
   bool death_reported;
   bool ready;                   /* launch has succeeded */
 };
+
+/* backend-direct-argv.c */
+
+/* The qemu command line for the handle's drives and settings, qemu
+ * binary first, NULL-terminated; NULL with the error set on failure. */
+extern char **direct_argv (qdrive_h *g);
 
 /* qemu-process.c */
 

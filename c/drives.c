@@ -1,5 +1,7 @@
 /* qdrive: the drives a handle holds: add_drive, add_drive_ro,
- * add_drive_scratch, list_drives.
+ * add_drive_scratch, list_drives, and freeing them.  This file alone
+ * changes g->drives and what goes with them (count_by_iface, the
+ * interned formats).
  *
  * A drive is checked whole before anything is changed, so a refused
  * call leaves the handle as it was. */
@@ -21,6 +23,22 @@ static const size_t max_by_iface[] = {
   [QDRIVE_INT_IFACE_VIRTIO] = QDRIVE_MAX_VIRTIO_DRIVES,
   [QDRIVE_INT_IFACE_IDE] = QDRIVE_MAX_IDE_DRIVES,
 };
+
+/* A request (struct drive_request, internal.h) with every option at
+ * its default: the one place both add_drive and add_drive_scratch
+ * start from. */
+static struct drive_request
+drive_request_defaults (void)
+{
+  struct drive_request rq = {
+    .iface = QDRIVE_INT_IFACE_DEFAULT,
+    .cachemode = QDRIVE_INT_CACHEMODE_DEFAULT,
+    .discard = QDRIVE_INT_DISCARD_DEFAULT,
+    .protocol = QDRIVE_INT_PROTOCOL_DEFAULT,
+  };
+
+  return rq;
+}
 
 /* Letters, digits and _ (in the C locale, whatever the program's). */
 static int
@@ -228,17 +246,12 @@ int
 qdrive_impl_add_drive (qdrive_h *g, const char *filename,
                        const struct qdrive_add_drive_opts_argv *optargs)
 {
-  struct drive_request rq = {
-    .filename = filename,
-    .iface = QDRIVE_INT_IFACE_DEFAULT,
-    .cachemode = QDRIVE_INT_CACHEMODE_DEFAULT,
-    .discard = QDRIVE_INT_DISCARD_DEFAULT,
-    .protocol = QDRIVE_INT_PROTOCOL_DEFAULT,
-  };
+  struct drive_request rq = drive_request_defaults ();
   uint64_t set = optargs->bitmask;
   struct drive_net *net;
   char *path;
 
+  rq.filename = filename;
   /* Enum values were checked by the generated wrapper. */
   if (set & QDRIVE_ADD_DRIVE_OPTS_READONLY_BITMASK)
     rq.readonly = optargs->readonly != 0;
@@ -316,17 +329,15 @@ int
 qdrive_impl_add_drive_scratch (qdrive_h *g, int64_t size,
                                const struct qdrive_add_drive_scratch_argv *optargs)
 {
-  struct drive_request rq = {
-    .format = "raw",
-    .iface = QDRIVE_INT_IFACE_DEFAULT,
-    .cachemode = QDRIVE_INT_CACHEMODE_UNSAFE,
-    .discard = QDRIVE_INT_DISCARD_DEFAULT,
-  };
+  struct drive_request rq = drive_request_defaults ();
   uint64_t set = optargs->bitmask;
   const char *tmpdir;
   char *path;
   int fd;
 
+  /* A sparse raw file whose contents do not outlive the handle. */
+  rq.format = "raw";
+  rq.cachemode = QDRIVE_INT_CACHEMODE_UNSAFE;
   if (set & QDRIVE_ADD_DRIVE_SCRATCH_NAME_BITMASK)
     rq.name = optargs->name;
   if (set & QDRIVE_ADD_DRIVE_SCRATCH_LABEL_BITMASK)
@@ -387,6 +398,12 @@ qdrive_int_free_drives (qdrive_h *g)
   free (g->drives);
   g->drives = NULL;
   g->ndrives = g->drives_alloc = 0;
+  for (i = 0; i < g->nformats; ++i)
+    free (g->formats[i]);
+  free (g->formats);
+  g->formats = NULL;
+  g->nformats = 0;
+  memset (g->count_by_iface, 0, sizeof g->count_by_iface);
 }
 
 static char *

@@ -1,9 +1,9 @@
-/* qdrive: the handle: creation, closing, locking, state, and the
- * private temporary directory. */
+/* qdrive: the handle: creation, closing, locking, state.  Closing
+ * calls into the files that own each part of the handle (drives.c,
+ * launch.c, tmpdir.c); none of them calls back here. */
 
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -65,45 +65,14 @@ qdrive_create (void)
   return g;
 }
 
-/* Removes the temporary directory and what qdrive put in it (scratch
- * disks, sockets).  It holds no subdirectories. */
-static void
-remove_tmpdir (qdrive_h *g)
-{
-  DIR *dir;
-  struct dirent *d;
-
-  if (g->tmpdir == NULL)
-    return;
-  dir = opendir (g->tmpdir);
-  if (dir != NULL) {
-    while ((d = readdir (dir)) != NULL) {
-      if (strcmp (d->d_name, ".") == 0 || strcmp (d->d_name, "..") == 0)
-        continue;
-      if (unlinkat (dirfd (dir), d->d_name, 0) == -1 && g->verbose)
-        fprintf (stderr, "qdrive: %s/%s: %m\n", g->tmpdir, d->d_name);
-    }
-    closedir (dir);
-  }
-  if (rmdir (g->tmpdir) == -1 && g->verbose)
-    fprintf (stderr, "qdrive: %s: %m\n", g->tmpdir);
-  free (g->tmpdir);
-  g->tmpdir = NULL;
-}
-
 void
 qdrive_close (qdrive_h *g)
 {
-  size_t i;
-
   if (g == NULL)
     return;
   qdrive_int_shutdown_if_launched (g);
-  remove_tmpdir (g);
+  qdrive_int_remove_tmpdir (g);
   qdrive_int_free_drives (g);
-  for (i = 0; i < g->nformats; ++i)
-    free (g->formats[i]);
-  free (g->formats);
   if (g->config)
     qdrive_free_string_list (g->config);
   free (g->hv);
@@ -143,30 +112,4 @@ qdrive_int_check_state (qdrive_h *g, int need)
     return -1;
   }
   return 0;
-}
-
-/* The handle's private temporary directory, created on first use
- * under $TMPDIR (or /tmp).  NULL, with the error set, on failure. */
-const char *
-qdrive_int_tmpdir (qdrive_h *g)
-{
-  const char *base;
-  char *path;
-
-  if (g->tmpdir != NULL)
-    return g->tmpdir;
-  base = getenv ("TMPDIR");
-  if (base == NULL || *base == '\0')
-    base = "/tmp";
-  if (asprintf (&path, "%s/qdrive.XXXXXX", base) == -1) {
-    set_perror (g, "asprintf");
-    return NULL;
-  }
-  if (mkdtemp (path) == NULL) {
-    set_perror (g, "cannot create a temporary directory in %s", base);
-    free (path);
-    return NULL;
-  }
-  g->tmpdir = path;
-  return path;
 }

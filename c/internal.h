@@ -98,10 +98,10 @@ struct qdrive_h {
   char **config;                /* extra qemu arguments, NULL-terminated */
   size_t nconfig;
 
+  /* The drives: drives.c's alone. */
   struct drive *drives;
   size_t ndrives, drives_alloc;
   size_t count_by_iface[QDRIVE_INT_IFACE_COUNT];
-
   char **formats;               /* distinct format strings */
   size_t nformats;
 
@@ -134,7 +134,10 @@ extern void qdrive_int_unlock (qdrive_h *g);
 #define QDRIVE_INT_CONFIG_ONLY 1
 #define QDRIVE_INT_LAUNCHED_ONLY 2
 extern int qdrive_int_check_state (qdrive_h *g, int need);
+
+/* tmpdir.c: the handle's private temporary directory. */
 extern const char *qdrive_int_tmpdir (qdrive_h *g);
+extern void qdrive_int_remove_tmpdir (qdrive_h *g);
 
 /* trace.c */
 extern int qdrive_int_tracing (qdrive_h *g);
@@ -163,7 +166,7 @@ extern void qdrive_int_fput_string_list (FILE *f, char *const *l);
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
 
-/* drives.c */
+/* drives.c: frees the drives and what they share (formats). */
 extern void qdrive_int_free_drives (qdrive_h *g);
 
 /* What add_drive and add_drive_scratch were asked for, before it is

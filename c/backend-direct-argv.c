@@ -1,4 +1,5 @@
-/* qdrive: the qemu command line of the direct backend.
+/* qdrive: the direct backend's qemu argument vector, which
+ * get_qemu_command_line returns too.
  *
  * This is the one place that quotes for qemu: every value placed in a
  * qemu "key=value,..." list goes through arg_put_qemu_value, which
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "direct.h"
 
 /* A growing argument vector, NULL-terminated at every step. */
 struct argv {
@@ -431,7 +432,7 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
 }
 
 char **
-qdrive_impl_get_qemu_command_line (qdrive_h *g)
+direct_argv (qdrive_h *g)
 {
   struct argv a = { NULL, 0, 0, 0 };
   struct arg x = { NULL, 0, 0, 0 };
@@ -463,7 +464,7 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
   argv_add (&a, "-chardev");
   arg_puts (&x, "socket,id=qmp,path=");
   arg_put_qemu_value (&x, tmpdir);
-  arg_puts (&x, "/qmp.sock,server=on,wait=off");
+  arg_puts (&x, "/" DIRECT_QMP_SOCKET ",server=on,wait=off");
   arg_done (&a, &x);
   argv_add (&a, "-mon");
   argv_add (&a, "chardev=qmp,mode=control");
@@ -487,4 +488,10 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
     return NULL;
   }
   return a.v;
+}
+
+char **
+qdrive_impl_get_qemu_command_line (qdrive_h *g)
+{
+  return direct_argv (g);
 }

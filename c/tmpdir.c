@@ -1,0 +1,66 @@
+/* qdrive: the handle's private temporary directory: created on first
+ * use (for the QMP socket and scratch disks), removed with everything
+ * in it when the handle is closed. */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The handle's private temporary directory, created on first use
+ * under $TMPDIR (or /tmp).  NULL, with the error set, on failure. */
+const char *
+qdrive_int_tmpdir (qdrive_h *g)
+{
+  const char *base;
+  char *path;
+
+  if (g->tmpdir != NULL)
+    return g->tmpdir;
+  base = getenv ("TMPDIR");
+  if (base == NULL || *base == '\0')
+    base = "/tmp";
+  if (asprintf (&path, "%s/qdrive.XXXXXX", base) == -1) {
+    set_perror (g, "asprintf");
+    return NULL;
+  }
+  if (mkdtemp (path) == NULL) {
+    set_perror (g, "cannot create a temporary directory in %s", base);
+    free (path);
+    return NULL;
+  }
+  g->tmpdir = path;
+  return path;
+}
+
+/* Removes the temporary directory and what qdrive put in it (scratch
+ * disks, sockets).  It holds no subdirectories. */
+void
+qdrive_int_remove_tmpdir (qdrive_h *g)
+{
+  DIR *dir;
+  struct dirent *d;
+
+  if (g->tmpdir == NULL)
+    return;
+  dir = opendir (g->tmpdir);
+  if (dir != NULL) {
+    while ((d = readdir (dir)) != NULL) {
+      if (strcmp (d->d_name, ".") == 0 || strcmp (d->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd (dir), d->d_name, 0) == -1 && g->verbose)
+        fprintf (stderr, "qdrive: %s/%s: %m\n", g->tmpdir, d->d_name);
+    }
+    closedir (dir);
+  }
+  if (rmdir (g->tmpdir) == -1 && g->verbose)
+    fprintf (stderr, "qdrive: %s: %m\n", g->tmpdir);
+  free (g->tmpdir);
+  g->tmpdir = NULL;
+}
