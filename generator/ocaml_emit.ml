@@ -163,9 +163,7 @@ let pod_to_odoc ?(indent = "    ") pod =
 let pod_line_to_odoc pod = pod_inline_to_odoc (String.trim pod)
 
 (* A list item "{- TEXT}", wrapped, continuation lines under TEXT. *)
-let item text =
-  let w = wrap ~indent:"       " ~width:76 ("{- " ^ text ^ "}") in
-  "    " ^ String.sub w 7 (String.length w - 7)
+let item text = wrap ~indent:"    " ~hang:"       " ~width:76 ("{- " ^ text ^ "}")
 
 let sentence s =
   if s = "" then s else String.capitalize_ascii s ^ "."

@@ -197,16 +197,8 @@ let perl_synopsis c =
   let opts = List.map (fun o -> sprintf "[%s => $%s]" o.oname o.oname)
       c.optargs in
   let head = sprintf " %s$g->%s (" ret c.name in
-  let all = args @ opts in
-  if all = [] then head ^ ");"
-  else begin
-    (* One argument per line once the line gets long. *)
-    let line = head ^ String.concat ", " all ^ ");" in
-    if String.length line <= 72 then line
-    else
-      let pad = String.make (String.length head) ' ' in
-      head ^ String.concat (",\n" ^ pad) all ^ ");"
-  end
+  head ^ wrap_code ~width:72 ~col0:(String.length head)
+    (String.concat ", " (args @ opts) ^ ");")
 
 let optarg_type_text = function
   | Bool -> "A boolean (any Perl true or false value)."
