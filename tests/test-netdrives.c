@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "testlib.h"
+#include "api-facts.h"
 
 static qdrive_h *g;
 
@@ -90,8 +91,7 @@ static const struct net_case refused[] = {
     "protocol: \"tftp\" is refused: qemu 7.2 has no TFTP driver; allowed: "
     "file, nbd, http, https, ftp, ftps, ssh, iscsi, rbd, gluster" },
   { "x", "bogus", .error = "add_drive: protocol: \"bogus\" is not valid; "
-    "allowed: file, nbd, http, https, ftp, ftps, tftp, ssh, iscsi, rbd, "
-    "gluster, sheepdog" },
+    "allowed: " FACT_PROTOCOL_ALLOWED },
   /* file takes none of them. */
   { "/dev/null", "file", S ("h"), .error = "add_drive: server: a drive "
     "of protocol \"file\" takes no server; give protocol for a network "
