@@ -12,10 +12,12 @@
  *  - a refused call leaves the handle without drives;
  *  - an accepted drive's -drive and -device values split back, undoing
  *    the comma doubling, into the same keys, in the same order, as the
- *    same drive with plain strings ("x") gets: no value adds a key; the
- *    file name, cache mode, format and label come back intact;
- *  - the libvirt XML, where it is produced, parses, and its one disk's
- *    source file is the file name.
+ *    same drive with plain strings ("x") gets: no value adds a key; a
+ *    local file's name, the cache mode, format and label come back
+ *    intact (a network drive, protocol and server given, keeps its name
+ *    on the server in the plain drive);
+ *  - the libvirt XML, where it is produced, parses, and has one disk,
+ *    whose source file is a local drive's file name.
  * Run by `make check-fuzz` (tests/Makefile.am). */
 
 #include <errno.h>
@@ -77,6 +79,20 @@ fuzz_int (unsigned flags, int shift)
   case 2: return 0;
   default: return (int) flags * 7;
   }
+}
+
+/* A string list option: the input's next string alone, or NULL at the
+ * end of the input.  A few lists at once (one per list option). */
+static char *const *
+fuzz_string_list (const char **p, const char *end)
+{
+  static const char *lists[8][2];
+  static size_t n;
+  const char **l = lists[n++ % 8];
+
+  l[0] = next_string (p, end);
+  l[1] = NULL;
+  return l[0] != NULL ? (char *const *) l : NULL;
 }
 
 #include "fuzz-optargs.h"
@@ -167,10 +183,12 @@ same_keys (const char *got, const char *plain,
   }
 }
 
-/* The accepted drive, against the same drive with plain strings. */
+/* The accepted drive, against the same drive with plain strings.  path
+ * is the local file's absolute name, or NULL for a network drive, whose
+ * name on the server (name, as given) is kept in the plain drive. */
 static void
 check_command_line (qdrive_h *g, const struct qdrive_add_drive_opts_argv *o,
-                    const char *path)
+                    const char *path, const char *name)
 {
   struct qdrive_add_drive_opts_argv plain_o = *o;
   qdrive_h *p = qdrive_create ();
@@ -181,12 +199,13 @@ check_command_line (qdrive_h *g, const struct qdrive_add_drive_opts_argv *o,
     abort ();
   qdrive_set_error_handler (p, NULL, NULL);
   fuzz_add_drive_plain (&plain_o);
-  if (qdrive_add_drive_opts_argv (p, plain_file, &plain_o) == -1)
+  if (qdrive_add_drive_opts_argv (p, path ? plain_file : name, &plain_o) == -1)
     abort ();                   /* refused with plain strings only */
   drive_and_device (g, &drive, &device);
   drive_and_device (p, &pdrive, &pdevice);
-  /* file first and cache second, as the plain drive's are. */
-  if (strncmp (drive, "file=", 5) != 0 || strncmp (pdrive, "file=", 5) != 0)
+  /* A local file first, as the plain drive's. */
+  if (path && (strncmp (drive, "file=", 5) != 0 ||
+               strncmp (pdrive, "file=", 5) != 0))
     abort ();
   same_keys (drive, pdrive, "file", path, "format",
              (set & QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK) ? o->format : NULL);
@@ -203,6 +222,8 @@ check_command_line (qdrive_h *g, const struct qdrive_add_drive_opts_argv *o,
   qdrive_close (p);
 }
 
+/* The XML parses; a local drive's source is its file (path NULL: a
+ * network drive, which has one disk). */
 static void
 check_xml (qdrive_h *g, const char *path)
 {
@@ -219,12 +240,12 @@ check_xml (qdrive_h *g, const char *path)
   if (doc == NULL)
     abort ();
   ctx = xmlXPathNewContext (doc);
-  obj = xmlXPathEvalExpression (BAD_CAST "/domain/devices/disk/source/@file",
-                                ctx);
+  obj = xmlXPathEvalExpression (BAD_CAST (path ? "/domain/devices/disk/source/@file"
+                                          : "/domain/devices/disk"), ctx);
   if (obj == NULL || obj->nodesetval == NULL ||
       obj->nodesetval->nodeNr != 1)
     abort ();
-  {
+  if (path) {
     xmlChar *file = xmlNodeGetContent (obj->nodesetval->nodeTab[0]);
     if (strcmp ((const char *) file, path) != 0)
       abort ();
@@ -280,8 +301,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (l == NULL || l->len != (r == 0 ? 1 : 0))
     abort ();
   if (r == 0) {
-    check_command_line (g, &o, l->val[0].filename);
-    check_xml (g, l->val[0].filename);
+    const char *file = strcmp (l->val[0].protocol, "file") == 0
+      ? l->val[0].filename : NULL;
+    check_command_line (g, &o, file, made ? path : name);
+    check_xml (g, file);
   }
   else if (qdrive_last_error (g) == NULL)
     abort ();
