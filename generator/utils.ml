@@ -99,27 +99,30 @@ let wrap ?(indent = "") ?hang ?(width = 72) text =
         (List.map (fun w -> w ^ " ") words) in
     indent ^ String.concat "\n" lines
 
-(* Every generated file is written through [output_to], which points
- * the printer at a temporary file and only replaces the real file when
- * the content changed, so a no-op regeneration rebuilds nothing. *)
+(* Every generated file is written through [output_to], which captures
+ * what the emitter prints and writes the file only when its content
+ * changed, so a no-op regeneration rebuilds nothing and writes nothing
+ * (the source tree of a tarball, which holds every generated file, may
+ * be read-only). *)
 let files_written = ref 0
 
 let output_to filename (emit : unit -> unit) =
-  let tmp = filename ^ ".new" in
-  (try Unix.unlink tmp with Unix.Unix_error _ -> ());
-  let oc = open_out tmp in
-  sink := Channel oc;
+  let b = Buffer.create 65536 in
+  sink := Capture b;
   col := 0;
   emit ();
-  close_out oc;
   sink := Channel stdout;
+  let text = Buffer.contents b in
   let read f =
     let ic = open_in_bin f in
     let s = really_input_string ic (in_channel_length ic) in
     close_in ic; s in
-  if Sys.file_exists filename && read filename = read tmp then
-    Unix.unlink tmp
-  else begin
+  if not (Sys.file_exists filename && read filename = text) then begin
+    let tmp = filename ^ ".new" in
+    (try Unix.unlink tmp with Unix.Unix_error _ -> ());
+    let oc = open_out_bin tmp in
+    output_string oc text;
+    close_out oc;
     (try Unix.chmod filename 0o644 with Unix.Unix_error _ -> ());
     Unix.rename tmp filename;
     Unix.chmod filename 0o444;
