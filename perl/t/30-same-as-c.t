@@ -9,8 +9,10 @@ use warnings;
 use Cwd qw(abs_path);
 use Test::More;
 
+# ./run of the qdrive tree sets QDRIVE_TOP_SRCDIR; a stand-alone build
+# of the module (perl Makefile.PL && make test) has no C reference.
 my $top = $ENV{QDRIVE_TOP_SRCDIR}
-  or BAIL_OUT ('QDRIVE_TOP_SRCDIR is not set: run me with ./run');
+  or plan skip_all => 'needs the C reference of the qdrive tree (run make check there)';
 my $script = abs_path ('t/same_as_c.pl');
 my $out = qx{bash "$top/tests/same-as-c.sh" perl "$^X" "$script" 2>&1};
 is ($?, 0, 'Perl gives what C gives') or diag $out;
