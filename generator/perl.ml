@@ -349,8 +349,10 @@ use Test::More;
 
 use Sys::Qdrive;
 
+# ./run of the qdrive tree sets QDRIVE_TOP_SRCDIR; a stand-alone build
+# of the module (perl Makefile.PL && make test) has no expected file.
 my $srcdir = $ENV{QDRIVE_TOP_SRCDIR}
-  or BAIL_OUT (\"QDRIVE_TOP_SRCDIR is not set: run me with ./run\");
+  or plan skip_all => 'needs tests/xlang.expected of the qdrive tree (run make check there)';
 open my $fh, '<', \"$srcdir/tests/xlang.expected\"
   or BAIL_OUT (\"tests/xlang.expected: $!\");
 my @expected = <$fh>;
