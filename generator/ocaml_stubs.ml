@@ -221,8 +221,6 @@ let generate_c_actions () =
  * first), raises Qdrive.Error with the library's message on failure,
  * and converts the result. */
 
-#include <config.h>
-
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -6,9 +6,9 @@
  * nothing and a call on a closed handle raises Qdrive.Error; the
  * block's finalizer closes a handle that was never closed.
  *
- * Everything per call is generated into qdrive-c-actions.c. */
-
-#include <config.h>
+ * Everything per call is generated into qdrive-c-actions.c.  Nothing
+ * here needs the build's config.h: the binding also builds on its own
+ * (package.mk). */
 
 #include <errno.h>
 #include <limits.h>
