@@ -304,8 +304,14 @@ L<qdrive(3)>, L<Carp>.
 
 =head1 LICENSE
 
-Copyright the qdrive authors.  This library is free software; you can
-redistribute it and/or modify it under the same terms as qdrive.
+Copyright the qdrive authors.
+
+This library is free software; you can redistribute it and/or modify it
+under the terms of the GNU Lesser General Public License as published by
+the Free Software Foundation; either version 2.1 of the License, or (at
+your option) any later version (SPDX: LGPL-2.1-or-later).  It is
+distributed WITHOUT ANY WARRANTY; see the file F<COPYING.LIB> of the
+qdrive sources for the licence's text.
 
 =cut
 "

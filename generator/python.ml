@@ -292,7 +292,10 @@ from typing import Literal
 from . import _qdrive
 from ._qdrive import Error, %s
 
-" (String.concat ", " struct_names) (String.concat ", " struct_names);
+__version__ = %s
+
+" (String.concat ", " struct_names) (String.concat ", " struct_names)
+    (py_quote (Checks.configure_ac_version ()));
   pr "# Enum values.\n";
   List.iter (fun e ->
       List.iter (fun (v, _) -> pr "%s = %s\n" (const_name e v) (py_quote v))
@@ -357,7 +360,7 @@ let generate_pyi () =
       List.iter (fun (v, _) -> pr "%s: Final = %s\n" (const_name e v) (py_quote v))
         e.enum_values;
       pr "\n") enums;
-  pr "__all__: list[str]\n\n";
+  pr "__version__: str\n__all__: list[str]\n\n";
   pr "class Error(RuntimeError):\n    errno: int\n\n";
   List.iter (fun s ->
       pr "@final\nclass %s(tuple[%s]):\n" (class_name s.sname)
