@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The OCaml binding as the findlib package qdrive: how ocamlfind builds
 # and installs it.  ocaml/Makefile.am includes this file and builds
 # against the library of the build tree.  On its own (GNU make), it
