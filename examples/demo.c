@@ -1,13 +1,24 @@
-/* qdrive demo: a small raw image added read-only (cachemode writeback,
- * the safe default) and a scratch disk (cachemode unsafe), the qemu
- * command line they become, and what the running qemu reports about
- * each drive's cache. */
+/* SPDX-License-Identifier: MIT-0 */
+/* qdrive example, in C: two disks with their cache modes, and what
+ * qemu made of each.
+ *
+ * A disk whose data matters keeps the default cache mode, writeback:
+ * qemu obeys the guest's flushes.  A scratch disk, whose contents are
+ * thrown away, may use unsafe, which ignores them and is faster.  The
+ * program launches qemu (stopped before the guest's first instruction)
+ * and asks it over QMP what it made of each drive.
+ *
+ *   cc demo.c -o demo `pkg-config --cflags --libs qdrive`
+ *   ./demo
+ */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "qdrive.h"
+#include <qdrive.h>
+
+#define ROW "%-5s  %-6s  %-9s  %-9s  %-6s  %s\n"
 
 static const char *
 yes_no (int b)
@@ -15,81 +26,71 @@ yes_no (int b)
   return b ? "yes" : "no";
 }
 
-int
-main (int argc, char *argv[])
+/* An empty (sparse) 64 MiB raw disk image: PATH is a mkstemp template. */
+static int
+make_disk (char *path)
 {
-  const char *disk = argc > 1 ? argv[1] : "demo-disk.img";
-  qdrive_h *g;
-  char **cmd;
-  struct qdrive_block_info_list *info;
-  size_t i;
-  FILE *f;
+  int fd = mkstemp (path);
 
-  /* A small raw image to stand for a real disk. */
-  f = fopen (disk, "w");
-  if (f == NULL || ftruncate (fileno (f), 1024 * 1024) == -1) {
-    perror (disk);
-    exit (EXIT_FAILURE);
+  if (fd == -1 || ftruncate (fd, 64 << 20) == -1 || close (fd) == -1) {
+    perror (path);
+    return -1;
   }
-  fclose (f);
+  return 0;
+}
 
+int
+main (void)
+{
+  char data[] = "/tmp/qdrive-data-XXXXXX";
+  char scratch[] = "/tmp/qdrive-scratch-XXXXXX";
+  struct qdrive_block_info_list *info = NULL;
+  qdrive_h *g = NULL;
+  int ret = EXIT_FAILURE;
+  size_t i;
+
+  if (make_disk (data) == -1 || make_disk (scratch) == -1)
+    goto out;
   g = qdrive_create ();
   if (g == NULL) {
     perror ("qdrive_create");
-    exit (EXIT_FAILURE);
+    goto out;
   }
-  /* Errors are printed by the default error handler. */
-  if (qdrive_set_memsize (g, 128) == -1 ||
-      qdrive_add_drive_opts (g, disk,
+
+  /* Every call that fails returns -1 or NULL; the default error
+   * handler has printed the message (also in qdrive_last_error). */
+  if (qdrive_add_drive_opts (g, data,
                              QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
-                             QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
-                             QDRIVE_ADD_DRIVE_OPTS_LABEL, "data",
+                             QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
+                             QDRIVE_CACHEMODE_WRITEBACK,
                              -1) == -1 ||
-      qdrive_add_drive_scratch (g, INT64_C(1) << 30,
-                                QDRIVE_ADD_DRIVE_SCRATCH_LABEL, "scratch",
-                                -1) == -1)
-    goto fail;
+      qdrive_add_drive_opts (g, scratch,
+                             QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
+                             QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
+                             QDRIVE_CACHEMODE_UNSAFE,
+                             -1) == -1 ||
+      qdrive_launch (g) == -1 ||
+      (info = qdrive_block_info (g)) == NULL)
+    goto out;
 
-  cmd = qdrive_get_qemu_command_line (g);
-  if (cmd == NULL)
-    goto fail;
-  printf ("qemu command line for %s (read-only, writeback) and a 1 GiB "
-          "scratch disk (unsafe):\n\n", disk);
-  /* One option per line, with its value. */
-  for (i = 0; cmd[i] != NULL; ++i)
-    printf ("%s%s", i == 0 ? "" : cmd[i][0] == '-' ? " \\\n    " : " ",
-            cmd[i]);
-  printf ("\n\n");
-  qdrive_free_string_list (cmd);
-
-  if (qdrive_launch (g) == -1)
-    goto fail;
-  info = qdrive_block_info (g);
-  if (info == NULL)
-    goto fail;
-  printf ("what the running qemu reports (QMP query-block):\n\n");
-  printf ("%-4s  %-6s  %-9s  %-9s  %-6s  %-8s  %s\n",
-          "id", "format", "read-only", "writeback", "direct", "no-flush",
-          "file");
+  printf (ROW, "drive", "format", "read-only", "writeback", "direct",
+          "no-flush");
   for (i = 0; i < info->len; ++i) {
     const struct qdrive_block_info *b = &info->val[i];
-    printf ("%-4s  %-6s  %-9s  %-9s  %-6s  %-8s  %s\n",
-            b->id, b->format, yes_no (b->readonly),
+    printf (ROW, b->id, b->format, yes_no (b->readonly),
             yes_no (b->cache_writeback), yes_no (b->cache_direct),
-            yes_no (b->cache_no_flush), b->filename);
+            yes_no (b->cache_no_flush));
   }
-  printf ("\nwriteback: guest flushes reach the disk (safe); "
-          "no-flush: they are ignored (unsafe).\n");
-  qdrive_free_block_info_list (info);
-
   if (qdrive_shutdown (g) == -1)
-    goto fail;
-  qdrive_close (g);
-  unlink (disk);
-  exit (EXIT_SUCCESS);
+    goto out;
+  ret = EXIT_SUCCESS;
 
- fail:
-  qdrive_close (g);
-  unlink (disk);
-  exit (EXIT_FAILURE);
+ out:
+  if (info != NULL)
+    qdrive_free_block_info_list (info);
+  if (g != NULL)
+    qdrive_close (g);
+  unlink (data);
+  unlink (scratch);
+  exit (ret);
 }
