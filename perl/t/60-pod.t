@@ -44,10 +44,11 @@ like ($pod, qr/^=item CACHEMODE_UNSAFE$/m, 'constant documented');
 ok (-f 'blib/man3/Sys::Qdrive.3pm', 'man page Sys::Qdrive(3pm) built');
 
 # perldoc Sys::Qdrive finds the module where this test does (Debian's
-# perldoc is a stub without perl-doc).
+# perldoc is a stub without perl-doc).  -U: run as root, perldoc would
+# become nobody, who may not read a private build directory.
 {
   local $ENV{PERL5LIB} = join ':', @INC;
-  my $text = `perldoc -otext Sys::Qdrive 2>&1`;
+  my $text = `perldoc -U -otext Sys::Qdrive 2>&1`;
   BAIL_OUT ("perldoc does not work: apt-get install perl-doc\n$text")
     if $text =~ /install the perl-doc package/ || !defined $text;
   like ($text, qr/^NAME\n\s+Sys::Qdrive - /, 'perldoc Sys::Qdrive shows the POD');
