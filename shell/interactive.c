@@ -1,6 +1,9 @@
 /* qdrive shell: the interactive prompt, with line editing, history
  * and tab completion from libedit's readline-compatible interface.
  *
+ * The history is kept between sessions in ~/.qdrive_history, as
+ * guestfish keeps ~/.guestfish.
+ *
  * Completion knows the command table: the first word of a command
  * completes to command names; after a command, a positional argument
  * of an enum type completes to its values, add-drive's file name to
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <editline/readline.h>
 
@@ -187,9 +191,42 @@ complete (const char *text, int start, int end)
   return matches;
 }
 
+/* The lines of history kept between sessions, and where: ~/.qdrive_history
+ * (NULL without a HOME). */
+#define HISTORY_LINES 500
+
+static char *
+history_file (void)
+{
+  const char *home = getenv ("HOME");
+  char *f;
+
+  if (home == NULL || *home == '\0' ||
+      asprintf (&f, "%s/.qdrive_history", home) == -1)
+    return NULL;
+  return f;
+}
+
+/* Written at the end of the session, readable by its owner only (the
+ * lines name files).  The history is a convenience: failing to save it
+ * is a warning, not an error of the session. */
+static void
+save_history (const char *file)
+{
+  mode_t old = umask (077);
+  int err = write_history (file);
+
+  umask (old);
+  if (err != 0)
+    fprintf (stderr, "qdrive: warning: cannot save the history in %s: %s\n",
+             file, strerror (err));
+}
+
 int
 qd_interactive (qdrive_h *g)
 {
+  char *histfile = history_file ();
+
   rl_readline_name = "qdrive";
   /* Signals are qdrive's (see catch_signals): libedit must not send
    * them on after restoring the terminal. */
@@ -199,6 +236,11 @@ qd_interactive (qdrive_h *g)
    * libedit reads the first, GNU readline the second. */
   rl_basic_word_break_characters = " \t\n";
   rl_completer_word_break_characters = (char *) " \t\n";
+  using_history ();
+  stifle_history (HISTORY_LINES);
+  /* A missing or unreadable file is an empty history. */
+  if (histfile != NULL)
+    read_history (histfile);
 
   printf ("\n"
           "Welcome to qdrive, which describes the disks of a qemu virtual\n"
@@ -252,5 +294,8 @@ qd_interactive (qdrive_h *g)
       break;
   }
   clear_cands ();
+  if (histfile != NULL)
+    save_history (histfile);
+  free (histfile);
   return qd_check_signal () == -1 ? QD_ERROR : QD_OK;
 }

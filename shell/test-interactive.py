@@ -160,9 +160,31 @@ def main():
         s.fail("qdrive did not exit with status 0 after quit (status %d)"
                % status)
 
-    # End of input (Control-D) leaves too.
+    # The history is saved in ~/.qdrive_history, for its owner only
+    # (libedit writes a space as \040).
+    hist = os.path.join(env["HOME"], ".qdrive_history")
+    try:
+        st = os.stat(hist)
+        with open(hist) as f:
+            saved = f.read()
+    except OSError as e:
+        s.fail("no history saved: %s" % e)
+    if st.st_mode & 0o077:
+        s.fail("%s is mode %o, not readable by its owner only"
+               % (hist, st.st_mode & 0o777))
+    if not re.search(r"help(\\040| )add-drive", saved):
+        s.fail("%s lacks \"help add-drive\": %r" % (hist, saved))
+
+    # The next session has it: Up twice recalls "help add-drive" (the
+    # line before "quit"), which Enter runs.  Then end of input
+    # (Control-D) leaves.
     s = Session(["qdrive"], env)
     s.expect(prompt, "the first prompt")
+    s.send("\x1b[A\x1b[A")
+    s.expect(r"help add-drive", "the line recalled from the last session")
+    s.send("\r")
+    s.expect(r"add-drive - add a disk image", "the recalled line run")
+    s.expect(prompt, "the prompt after the recalled line")
     s.send("\x04")
     status = s.wait()
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
