@@ -117,27 +117,47 @@ qd_parse_bool (const struct qd_command *cmd, const char *what,
   return -1;
 }
 
-/* Decimal only, with nothing before or after the number. */
+/* The units a 64-bit integer (a size, such as add-drive-scratch's)
+ * may end with, each 1024 times the one before: 1K is 1024, 1G is
+ * 1073741824.  Either case: 512m is 512M. */
+static const char units[] = "KMGTPE";
+#define UNITS_ALLOWED ", optionally followed by K, M, G, T, P or E " \
+  "(powers of 1024: 1G is 1073741824)"
+
+/* Decimal only, with nothing before or after the number but, if
+ * with_units, one of the units. */
 static int
 parse_integer (const struct qd_command *cmd, const char *what,
-               const char *s, int64_t min, int64_t max, int64_t *r)
+               const char *s, int64_t min, int64_t max, int with_units,
+               int64_t *r)
 {
+  const char *allowed = with_units ? UNITS_ALLOWED : "";
+  const char *unit;
   char *end;
   long long v;
+  int64_t scale = 1;
 
   errno = 0;
   v = strtoll (s, &end, 10);
+  if (with_units && end != s && *end != '\0' && end[1] == '\0' &&
+      (unit = strchr (units, toupper ((unsigned char) *end))) != NULL) {
+    scale = (int64_t) 1 << 10 * (unit - units + 1);
+    ++end;
+  }
   if (*s == '\0' || isspace ((unsigned char) *s) || *end != '\0') {
     qd_error ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
-              PRIi64 " to %" PRIi64, cmd->name, what, s, min, max);
+              PRIi64 " to %" PRIi64 "%s", cmd->name, what, s, min, max,
+              allowed);
     return -1;
   }
-  if (errno == ERANGE || v < min || v > max) {
+  /* The number times the unit must fit too. */
+  if (errno == ERANGE || v < min / scale || v > max / scale) {
     qd_error ("%s: %s: \"%s\" is out of range; allowed: an integer from %"
-              PRIi64 " to %" PRIi64, cmd->name, what, s, min, max);
+              PRIi64 " to %" PRIi64 "%s", cmd->name, what, s, min, max,
+              allowed);
     return -1;
   }
-  *r = v;
+  *r = v * scale;
   return 0;
 }
 
@@ -147,7 +167,7 @@ qd_parse_int (const struct qd_command *cmd, const char *what,
 {
   int64_t v;
 
-  if (parse_integer (cmd, what, s, INT32_MIN, INT32_MAX, &v) == -1)
+  if (parse_integer (cmd, what, s, INT32_MIN, INT32_MAX, 0, &v) == -1)
     return -1;
   *r = v;
   return 0;
@@ -157,7 +177,7 @@ int
 qd_parse_int64 (const struct qd_command *cmd, const char *what,
                 const char *s, int64_t *r)
 {
-  return parse_integer (cmd, what, s, INT64_MIN, INT64_MAX, r);
+  return parse_integer (cmd, what, s, INT64_MIN, INT64_MAX, 1, r);
 }
 
 /* A list is written as one argument holding words, split like a line

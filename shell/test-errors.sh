@@ -44,7 +44,7 @@ t_err "qdrive: error: add-drive: readonly: \"\" is not valid; allowed: true, fal
 
 # Integers: not a number, trailing garbage, blanks, empty, overflow.
 range32="allowed: an integer from -2147483648 to 2147483647"
-range64="allowed: an integer from -9223372036854775808 to 9223372036854775807"
+range64="allowed: an integer from -9223372036854775808 to 9223372036854775807, optionally followed by K, M, G, T, P or E (powers of 1024: 1G is 1073741824)"
 t_err "qdrive: error: set-memsize: memsize: \"12x\" is not valid; $range32" set-memsize 12x
 t_err "qdrive: error: set-memsize: memsize: \"\" is not valid; $range32" set-memsize ""
 t_err "qdrive: error: set-memsize: memsize: \" 12\" is not valid; $range32" set-memsize " 12"
@@ -56,8 +56,14 @@ t_err "qdrive: error: set-smp: smp: \"-99999999999999999999\" is out of range; $
   set-smp -99999999999999999999
 t_err "qdrive: error: add-drive-scratch: size: \"9223372036854775808\" is out of range; $range64" \
   add-drive-scratch 9223372036854775808
-t_err "qdrive: error: add-drive-scratch: size: \"1G\" is not valid; $range64" \
-  add-drive-scratch 1G
+t_err "qdrive: error: add-drive-scratch: size: \"1X\" is not valid; $range64" \
+  add-drive-scratch 1X
+t_err "qdrive: error: add-drive-scratch: size: \"1GB\" is not valid; $range64" \
+  add-drive-scratch 1GB
+t_err "qdrive: error: add-drive-scratch: size: \"G\" is not valid; $range64" \
+  add-drive-scratch G
+t_err "qdrive: error: add-drive-scratch: size: \"8E\" is out of range; $range64" \
+  add-drive-scratch 8E
 t_err "qdrive: error: add-drive: blocksize: \"4k\" is not valid; $range32" \
   add-drive "$disk" blocksize:4k
 t_err "qdrive: error: internal-echo: oint64: \"99999999999999999999\" is out of range; $range64" \

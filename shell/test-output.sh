@@ -25,6 +25,15 @@ t_ok 'str="h\xc3\xa9llo" optstr=NULL strlist=["\xe2\x82\xac"] b=false i=-2147483
   internal-echo $'h\xc3\xa9llo' NULL $'\xe2\x82\xac' 0 -2147483648 -1 unsafe \
     ostringlist: oenum:disable
 
+# 64-bit integers (sizes) with a unit, powers of 1024, either case; the
+# limits with the largest unit.
+t_ok 'str="s" optstr=NULL strlist=[] b=false i=0 i64=1073741824 mode=writeback obool=unset oint=unset oint64=536870912 ostring=unset ostringlist=unset oenum=unset' \
+  internal-echo s NULL "" false 0 1G writeback oint64:512m
+t_ok 'str="s" optstr=NULL strlist=[] b=false i=0 i64=8070450532247928832 mode=writeback obool=unset oint=unset oint64=-9223372036854775808 ostring=unset ostringlist=unset oenum=unset' \
+  internal-echo s NULL "" false 0 7E writeback oint64:-8E
+t_ok 'str="s" optstr=NULL strlist=[] b=false i=0 i64=1024 mode=writeback obool=unset oint=unset oint64=3298534883328 ostring=unset ostringlist=unset oenum=unset' \
+  internal-echo s NULL "" false 0 1k writeback oint64:3T
+
 # A value is everything after the first colon; booleans in any case.
 t_ok 'str="s" optstr=NULL strlist=["a:b", "c d", "e\"f", "g\\h"] b=true i=1 i64=2 mode=writeback obool=true oint=unset oint64=unset ostring="k:v:w" ostringlist=unset oenum=unset' \
   internal-echo s NULL "a:b 'c d' e\\\"f g\\\\h" TRUE +1 2 writeback \
