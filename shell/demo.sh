@@ -4,49 +4,59 @@
 # line they become, the same as a script, then a real qemu launched
 # with a read-only image and a scratch disk, asked over QMP what it
 # made of each drive, and an error.
-#   ./run shell/demo.sh
+#
+# Every command is printed exactly as it is run (in the demo's
+# directory, so that the file names are short), then its output:
+# pasted into a shell there, it does the same.
+#
+#   ./run shell/demo.sh [DIR]     (DIR: work there and keep it)
 set -euo pipefail
 
-dir="$(mktemp -d)"
-trap 'rm -rf "$dir"' EXIT
-disk="$dir/system.img"
-truncate -s 1G "$disk"
+if [ $# -ge 1 ]; then
+  dir="$1"
+  mkdir -p "$dir"
+else
+  dir="$(mktemp -d)"
+  trap 'rm -rf "$dir"' EXIT
+fi
+cd "$dir"
 
+# A word as it is typed: plain, or quoted for the shell.
+shown () {
+  if [[ "$1" =~ ^[A-Za-z0-9_./:=,+-]+$ ]]; then printf '%s' "$1"; else printf '%q' "$1"; fi
+}
+
+# Prints "$ COMMAND" and runs exactly that, then a blank line.  The
+# error at the end is part of the demo: a failing command goes on.
 show () {
-  echo "\$ $*"
+  local w line="\$"
+  for w in "$@"; do line+=" $(shown "$w")"; done
+  echo "$line"
   "$@" || true
   echo
 }
 
-show qdrive add-drive "$disk" format:raw label:system : \
-  add-drive-scratch 1073741824 label:scratch : get-qemu-command-line
+show truncate -s 1G system.img
+show qdrive add-drive system.img format:raw label:system : \
+  add-drive-scratch 1G label:scratch : get-qemu-command-line
 
-cat > "$dir/demo.qd" <<SCRIPT
-# The same drives, as a script.
-add "$disk" format:raw cachemode:writeback label:system
-add-drive-scratch 1073741824 label:scratch
+# The same drives, as a script, written as shown.
+script='# The same drives, as a script.
+add system.img format:raw cachemode:writeback label:system
+add-drive-scratch 1G label:scratch
 list-drives
-SCRIPT
-echo "\$ cat demo.qd"
-cat "$dir/demo.qd"
-echo
-show qdrive -f "$dir/demo.qd"
+'
+echo "\$ cat > demo.qd <<'EOF'"
+printf '%sEOF\n\n' "$script"
+printf '%s' "$script" > demo.qd
+show qdrive -f demo.qd
 
 # Launch qemu for real (paused before its first instruction), and ask it
 # what it made of each drive: the read-only image keeps writeback (the
 # guest's flushes are obeyed), the scratch disk is unsafe (no-flush).
-image="$dir/image.raw"
-truncate -s 64M "$image"
-echo "\$ qdrive add-drive image.raw readonly:true format:raw : add-drive-scratch 1G : launch : block-info : shutdown"
-qdrive add-drive "$image" readonly:true format:raw : add-drive-scratch 1073741824 : \
-  set-memsize 128 : launch : block-info : shutdown |
-  awk -F': ' '
-    BEGIN { printf "%-4s %-6s %-9s %-10s %-7s %-9s\n", "id", "format", "readonly",
-              "writeback", "direct", "no-flush" }
-    /^id:/ { id = $2 } /^format:/ { fmt = $2 } /^readonly:/ { ro = $2 }
-    /^cache_writeback:/ { wb = $2 } /^cache_direct:/ { di = $2 }
-    /^cache_no_flush:/ { printf "%-4s %-6s %-9s %-10s %-7s %-9s\n", id, fmt, ro, wb, di, $2 }'
-echo
+show truncate -s 64M image.raw
+show qdrive add-drive image.raw readonly:true format:raw : \
+  add-drive-scratch 1G : launch : block-info : shutdown
 
 # Mistakes are refused with what is allowed.
-show qdrive add-drive "$disk" cachemode:fast
+show qdrive add-drive system.img cachemode:fast

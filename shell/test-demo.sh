@@ -1,11 +1,40 @@
 #!/bin/bash -
-# qdrive shell test: the demo that ./quickstart demo runs works.
+# qdrive shell test: the demo that ./quickstart demo runs works, and
+# prints exactly the commands it runs: each "$ qdrive ..." line, read
+# as a shell reads it, has the words qdrive was given (a wrapper in
+# PATH records them), in order, and the script it shows being written
+# is the one written.
 . "$srcdir/test-lib.sh"
 
-bash "$srcdir/demo.sh" > "$tmp/demo.out" 2>&1 || t_fail "demo.sh failed"
+real="$(command -v qdrive)"
+mkdir "$tmp/bin"
+cat > "$tmp/bin/qdrive" <<W
+#!/bin/bash
+printf '%q ' "\$@" >> "$tmp/ran"; echo >> "$tmp/ran"
+exec "$real" "\$@"
+W
+chmod +x "$tmp/bin/qdrive"
+PATH="$tmp/bin:$PATH" bash "$srcdir/demo.sh" "$tmp/demo" > "$tmp/demo.out" 2>&1 ||
+  { cat "$tmp/demo.out" >&2; t_fail "demo.sh failed"; }
+
 grep -q '^file=.*/system.img,cache=writeback,format=raw,id=hd0,if=none$' "$tmp/demo.out" &&
   grep -q '^file=.*/scratch0.img,cache=unsafe,format=raw,id=hd1,if=none$' "$tmp/demo.out" &&
   grep -qx 'cachemode: unsafe' "$tmp/demo.out" &&
+  grep -qx 'cache_no_flush: true' "$tmp/demo.out" &&
   grep -qx "qdrive: error: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" "$tmp/demo.out" ||
   { cat "$tmp/demo.out" >&2; t_fail "the demo's output"; }
-echo "$0: ok"
+
+# The commands shown, as the shell would split them.
+shown="$tmp/shown"
+: > "$shown"
+while IFS= read -r line; do
+  eval "set -- ${line#\$ }"
+  printf '%q ' "$@" | sed 's/^qdrive //' >> "$shown"; echo >> "$shown"
+done < <(grep '^\$ qdrive ' "$tmp/demo.out")
+[ "$(wc -l < "$shown")" -ge 4 ] || t_fail "too few commands shown: $(cat "$shown")"
+diff -u "$shown" "$tmp/ran" || t_fail "the commands shown (-) are not those run (+)"
+
+# The script, between "cat > demo.qd <<'EOF'" and "EOF".
+sed -n "/^\\\$ cat > demo.qd <<'EOF'\$/,/^EOF\$/p" "$tmp/demo.out" | sed '1d;$d' |
+  diff -u - "$tmp/demo/demo.qd" || t_fail "the script shown is not the one written"
+echo "$0: ok: $(wc -l < "$shown") commands shown as run"
