@@ -99,51 +99,28 @@ record_error (qdrive_h *g, int errnum, const char *msg, size_t len)
 }
 
 /* Formats "CALL: MESSAGE[: SUFFIX]" into a stack buffer, or the heap
- * for a message too long for it. */
+ * for a message too long for it.  The arguments' control characters
+ * are escaped (error-text.c): a caller's string cannot add a line. */
 static void
 verror (qdrive_h *g, int errnum, const char *suffix,
         const char *fs, va_list args)
 {
-  char buf[1024], *heap = NULL, *msg = buf;
-  size_t pre = 0, len;
-  int n;
-  va_list copy;
+  char buf[1024];
+  struct qdrive_int_text t = { .p = buf, .size = sizeof buf };
 
+  buf[0] = '\0';
   if (current_call != NULL) {
-    pre = strlen (current_call);
-    if (pre > sizeof buf / 2)
-      pre = sizeof buf / 2;
-    memcpy (buf, current_call, pre);
-    buf[pre++] = ':';
-    buf[pre++] = ' ';
+    qdrive_int_text_add (&t, current_call, strlen (current_call));
+    qdrive_int_text_add (&t, ": ", 2);
   }
-  va_copy (copy, args);
-  n = vsnprintf (buf + pre, sizeof buf - pre, fs, copy);
-  va_end (copy);
-  if (n < 0)
-    n = 0;
-  len = pre + n;
-  if (len >= sizeof buf || suffix != NULL) {
-    size_t slen = suffix ? strlen (suffix) + 2 : 0;
-    heap = malloc (len + slen + 1);
-    if (heap == NULL) {
-      buf[sizeof buf - 1] = '\0';
-      len = strlen (buf);
-    }
-    else {
-      memcpy (heap, buf, pre);
-      vsnprintf (heap + pre, n + 1, fs, args);
-      if (suffix) {
-        memcpy (heap + len, ": ", 2);
-        memcpy (heap + len + 2, suffix, slen - 2);
-      }
-      len += slen;
-      heap[len] = '\0';
-      msg = heap;
-    }
+  qdrive_int_text_vformat (&t, fs, args);
+  if (suffix != NULL) {
+    qdrive_int_text_add (&t, ": ", 2);
+    qdrive_int_text_add (&t, suffix, strlen (suffix));
   }
-  record_error (g, errnum, msg, len);
-  free (heap);
+  record_error (g, errnum, t.p, t.len);
+  if (t.heap)
+    free (t.p);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +127,21 @@ extern int qdrive_int_init_errors (qdrive_h *g);
 extern void qdrive_int_free_errors (qdrive_h *g);
 #define set_error(g, ...) qdrive_int_error ((g), EINVAL, __VA_ARGS__)
 #define set_perror(g, ...) qdrive_int_perror ((g), __VA_ARGS__)
+
+/* error-text.c: a message built in a buffer: p starts as the caller's
+ * (heap false, size bytes) and moves to the heap when it fills up. */
+struct qdrive_int_text {
+  char *p;
+  size_t len, size;
+  bool heap;
+};
+extern void qdrive_int_text_add (struct qdrive_int_text *t, const char *s,
+                                 size_t n);
+/* printf's format and arguments, each string argument with its
+ * control characters escaped (\n, \t, \xNN): see error-text.c. */
+extern void qdrive_int_text_vformat (struct qdrive_int_text *t,
+                                     const char *fs, va_list args)
+  __attribute__((format (printf, 2, 0)));
 
 /* handle.c */
 extern void qdrive_int_lock (qdrive_h *g);

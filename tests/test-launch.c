@@ -605,7 +605,7 @@ START_TEST (test_corrupt_qcow2)
   OK (g, qdrive_add_drive_opts (g, q, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "qcow2", -1));
   ck_assert (qdrive_launch (g) == -1);
   ERROR_HAS (g, "launch: qemu exited with status 1 before it was ready; "
-             "its last messages:\n");
+             "its last messages:\\n");
   ERROR_HAS (g, "Image is not in qcow2 format");
   assert_nothing_left (g, tmpdir);
   free (q);
