@@ -97,12 +97,14 @@ extern char *direct_last_lines (struct direct *b);
 extern bool direct_exited (struct direct *b);
 
 /* Waits until qemu exits or the deadline passes, draining its output
- * meanwhile.  True if it exited. */
+ * meanwhile.  True if it exited.  qdrive_user_cancel does not stop it:
+ * it is the wait of cleaning up. */
 extern bool direct_wait_exit (struct direct *b, const struct timespec *deadline);
 
-/* Waits until fd is readable (or hung up), qemu exits, or the deadline
- * passes, draining qemu's output meanwhile.  1: fd readable; 0: deadline
- * passed; -2: qemu exited; -1: poll failed (errno set). */
+/* Waits until fd is readable (or hung up), qemu exits, the deadline
+ * passes or qdrive_user_cancel is called, draining qemu's output
+ * meanwhile.  1: fd readable; 0: deadline passed; -2: qemu exited;
+ * -1: cancelled, or poll failed (the error is set). */
 extern int direct_wait_fd (struct direct *b, int fd, short events,
                            const struct timespec *deadline);
 

@@ -46,6 +46,7 @@ qdrive_create (void)
 
   if (g == NULL)
     return NULL;
+  g->cancel_fd = -1;
   pthread_mutex_init (&g->lock, NULL);
   pthread_mutex_init (&g->error_lock, NULL);
   g->memsize = QDRIVE_MEMSIZE_DEFAULT;
@@ -56,6 +57,7 @@ qdrive_create (void)
   g->config = calloc (1, sizeof (char *));
   if (g->backend == NULL || g->config == NULL ||
       qdrive_int_init_errors (g) == -1 ||
+      qdrive_int_cancel_init (g) == -1 ||
       apply_environment (g) == -1) {
     err = errno;
     qdrive_close (g);
@@ -71,6 +73,7 @@ qdrive_close (qdrive_h *g)
   if (g == NULL)
     return;
   qdrive_int_shutdown_if_launched (g);
+  qdrive_int_cancel_free (g);
   qdrive_int_remove_tmpdir (g);
   qdrive_int_free_drives (g);
   if (g->config)

@@ -111,6 +111,8 @@ struct qdrive_h {
 
   int launch_timeout;            /* seconds */
 
+  int cancel_fd;                /* eventfd: qdrive_user_cancel (cancel.c) */
+
   enum handle_state state;
   const struct backend_ops *ops;  /* while launched */
   void *backend_data;             /* the backend's own state */
@@ -178,6 +180,17 @@ extern void qdrive_int_trace_ret_struct_list (qdrive_h *g, const char *call, lon
 /* Writes s as a C string literal (quotes, escapes): trace and echo. */
 extern void qdrive_int_fput_quoted (FILE *f, const char *s);
 extern void qdrive_int_fput_string_list (FILE *f, char *const *l);
+
+/* cancel.c: qdrive_user_cancel's requests.  A cancellable wait polls
+ * qdrive_int_cancel_fd (readable while a request is pending) and, when
+ * it wakes, calls qdrive_int_cancelled: true (and the error "cancelled",
+ * errno ECANCELED, set) if there was a request, which is then used up.
+ * qdrive_int_cancel_clear drops a pending request. */
+extern int qdrive_int_cancel_init (qdrive_h *g);
+extern void qdrive_int_cancel_free (qdrive_h *g);
+extern int qdrive_int_cancel_fd (qdrive_h *g);
+extern bool qdrive_int_cancelled (qdrive_h *g);
+extern void qdrive_int_cancel_clear (qdrive_h *g);
 
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);

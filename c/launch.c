@@ -3,6 +3,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "backend.h"
@@ -19,8 +20,18 @@ int
 qdrive_impl_launch (qdrive_h *g)
 {
   const struct backend_ops *ops = backend_of (g);
+  int r = ops->launch (g);
 
-  if (ops->launch (g) == -1)
+  /* A backend that waits in a call it cannot interrupt (libvirt's)
+   * sees a cancel only now: the machine is stopped again. */
+  if (r == 0 && qdrive_int_cancelled (g)) {
+    ops->shutdown (g);
+    qdrive_int_error (g, ECANCELED, "cancelled");
+    r = -1;
+  }
+  /* A request that came after the last wait is not for the next call. */
+  qdrive_int_cancel_clear (g);
+  if (r == -1)
     return -1;
   g->ops = ops;
   g->state = STATE_LAUNCHED;
@@ -42,6 +53,7 @@ qdrive_impl_shutdown (qdrive_h *g)
    * cannot be launched again. */
   g->ops = NULL;
   g->state = STATE_DONE;
+  qdrive_int_cancel_clear (g);
   return r;
 }
 

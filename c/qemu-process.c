@@ -462,12 +462,13 @@ direct_exited (struct direct *b)
   return info.si_pid == b->pid;
 }
 
-int
-direct_wait_fd (struct direct *b, int fd, short events,
-                const struct timespec *deadline)
+/* direct_wait_fd, and direct_wait_exit with cancellable false. */
+static int
+wait_fd (struct direct *b, int fd, short events,
+         const struct timespec *deadline, bool cancellable)
 {
-  struct pollfd p[3];
-  int n, ms, i_fd = -1, i_out = -1, i_pid = -1, np;
+  struct pollfd p[4];
+  int n, ms, i_fd = -1, i_out = -1, i_pid = -1, i_cancel = -1, np;
 
   for (;;) {
     np = 0;
@@ -486,6 +487,11 @@ direct_wait_fd (struct direct *b, int fd, short events,
       p[np].fd = b->pidfd;
       p[np++].events = POLLIN;
     }
+    if (cancellable) {
+      i_cancel = np;
+      p[np].fd = qdrive_int_cancel_fd (b->g);
+      p[np++].events = POLLIN;
+    }
     ms = direct_ms_left (deadline);
     if (b->pidfd < 0 && ms > POLL_FALLBACK_MS)
       ms = POLL_FALLBACK_MS;
@@ -493,8 +499,12 @@ direct_wait_fd (struct direct *b, int fd, short events,
     if (n == -1) {
       if (errno == EINTR)
         continue;
+      set_perror (b->g, "poll");
       return -1;
     }
+    if (i_cancel >= 0 && p[i_cancel].revents &&
+        qdrive_int_cancelled (b->g))
+      return -1;
     if (i_out >= 0 && p[i_out].revents)
       direct_drain_output (b);
     if (i_fd >= 0 && p[i_fd].revents)
@@ -507,12 +517,20 @@ direct_wait_fd (struct direct *b, int fd, short events,
   }
 }
 
+int
+direct_wait_fd (struct direct *b, int fd, short events,
+                const struct timespec *deadline)
+{
+  return wait_fd (b, fd, events, deadline, true);
+}
+
+/* Not cancellable: it is how qemu is cleaned up after. */
 bool
 direct_wait_exit (struct direct *b, const struct timespec *deadline)
 {
   if (b->pid == 0)
     return true;
-  return direct_wait_fd (b, -1, 0, deadline) == -2 || direct_exited (b);
+  return wait_fd (b, -1, 0, deadline, false) == -2 || direct_exited (b);
 }
 
 char *

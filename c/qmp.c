@@ -75,10 +75,8 @@ read_object (struct direct *b, const struct timespec *deadline,
                         "second%s", what, seconds, seconds == 1 ? "" : "s");
       return 0;
     }
-    if (r == -1) {
-      set_perror (g, "poll");
+    if (r == -1)
       return -1;
-    }
     if (r == -2) {
       error_exited (b);
       return -1;
@@ -241,7 +239,9 @@ connect_socket (struct direct *b, const struct timespec *deadline)
         (nap.tv_sec == deadline->tv_sec && nap.tv_nsec > deadline->tv_nsec))
       nap = *deadline;
     r = direct_wait_fd (b, -1, 0, &nap);
-    if (r == -2 || (r != -1 && direct_exited (b))) {
+    if (r == -1)
+      return -1;
+    if (r == -2 || direct_exited (b)) {
       error_exited (b);
       return -1;
     }

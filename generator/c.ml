@@ -107,6 +107,10 @@ extern void qdrive_push_error_handler (qdrive_h *g,
                                        void *opaque);
 extern void qdrive_pop_error_handler (qdrive_h *g);
 
+/* Makes the call waiting on g fail at once (ECANCELED).  Safe in a
+ * signal handler and from any thread: see qdrive(3). */
+extern void qdrive_user_cancel (qdrive_h *g);
+
 /* Frees a NULL-terminated list of strings returned by a call. */
 extern void qdrive_free_string_list (char **list);
 

@@ -24,6 +24,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -839,6 +840,114 @@ START_TEST (test_launch_from_thread)
 }
 END_TEST
 
+/* ---- cancelling ------------------------------------------------------------ */
+
+/* A real qemu that waits for ever: its drive is on an NBD server (a
+ * unix socket listening in the work directory) that never answers, so
+ * qemu blocks opening it, before its main loop.  Returns the socket. */
+static int
+add_hung_nbd_drive (qdrive_h *g)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  char *sock = path_of ("hung.sock"), *server;
+  char *servers[2];
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  ck_assert (fd >= 0);
+  snprintf (addr.sun_path, sizeof addr.sun_path, "%s", sock);
+  ck_assert (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0);
+  ck_assert (listen (fd, 8) == 0);
+  ck_assert (asprintf (&server, "unix:%s", sock) != -1);
+  servers[0] = server;
+  servers[1] = NULL;
+  OK (g, qdrive_add_drive_opts (g, "", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL, "nbd",
+                                QDRIVE_ADD_DRIVE_OPTS_SERVER, servers,
+                                QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1));
+  free (server);
+  free (sock);
+  return fd;
+}
+
+static void *
+cancel_later (void *gv)
+{
+  usleep (500000);
+  qdrive_user_cancel (gv);
+  return NULL;
+}
+
+static qdrive_h *alarm_handle;
+
+static void
+cancel_on_alarm (int sig)
+{
+  qdrive_user_cancel (alarm_handle);
+}
+
+/* A cancelled launch fails at once, however long its timeout, and
+ * leaves nothing behind: from another thread, from a signal handler,
+ * and when the request came before launch started waiting. */
+START_TEST (test_cancel)
+{
+  qdrive_h *g = new_handle ();
+  char *tmpdir = tmpdir_of (g);
+  int sock = add_hung_nbd_drive (g);
+  struct sigaction sa = { .sa_handler = cancel_on_alarm };
+  struct itimerval half = { .it_value = { 0, 500000 } };
+  pthread_t t;
+  double t0;
+
+  /* From another thread. */
+  ck_assert (pthread_create (&t, NULL, cancel_later, g) == 0);
+  t0 = now ();
+  ck_assert (qdrive_launch (g) == -1);
+  ck_assert_msg (now () - t0 < 2, "launch took %.1f s", now () - t0);
+  ck_assert (pthread_join (t, NULL) == 0);
+  ck_assert_str_eq (qdrive_last_error (g), "launch: cancelled");
+  ck_assert_int_eq (qdrive_last_errno (g), ECANCELED);
+  ck_assert_msg (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD,
+                 "a child process (qemu or its watcher) was left behind");
+  ck_assert_msg (find_qemu (tmpdir) == 0, "a qemu is still running");
+  ck_assert_msg (!exists (tmpdir, "qmp.sock"), "the QMP socket was left");
+
+  /* From a signal handler, in the thread that waits. */
+  alarm_handle = g;
+  sigemptyset (&sa.sa_mask);
+  ck_assert (sigaction (SIGALRM, &sa, NULL) == 0);
+  ck_assert (setitimer (ITIMER_REAL, &half, NULL) == 0);
+  t0 = now ();
+  ck_assert (qdrive_launch (g) == -1);
+  ck_assert_msg (now () - t0 < 2, "launch took %.1f s", now () - t0);
+  ck_assert_str_eq (qdrive_last_error (g), "launch: cancelled");
+
+  /* Before launch: the request waits for it. */
+  qdrive_user_cancel (g);
+  t0 = now ();
+  ck_assert (qdrive_launch (g) == -1);
+  ck_assert_msg (now () - t0 < 2, "launch took %.1f s", now () - t0);
+  ck_assert_str_eq (qdrive_last_error (g), "launch: cancelled");
+  close (sock);
+  assert_nothing_left (g, tmpdir);
+}
+END_TEST
+
+/* A request is used up by the launch it cancels: the next one works. */
+START_TEST (test_cancel_used_up)
+{
+  qdrive_h *g = new_handle ();
+  char *tmpdir = tmpdir_of (g);
+
+  qdrive_user_cancel (g);
+  qdrive_user_cancel (g);       /* two requests are one */
+  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
+  ck_assert (qdrive_launch (g) == -1);
+  ck_assert_str_eq (qdrive_last_error (g), "launch: cancelled");
+  LAUNCH (g);
+  OK (g, qdrive_shutdown (g));
+  assert_nothing_left (g, tmpdir);
+}
+END_TEST
+
 /* ---- verbose --------------------------------------------------------------- */
 
 /* Runs launch (and shutdown) with stderr sent to a file; returns what
@@ -955,6 +1064,8 @@ launch_suite (void)
   suite_add_tcase (s, tc);
   ADD ("launch from thread", test_launch_from_thread);
   ADD ("verbose", test_verbose);
+  ADD ("cancel", test_cancel);
+  ADD ("cancel used up", test_cancel_used_up);
   return s;
 }
 
