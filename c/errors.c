@@ -145,12 +145,45 @@ qdrive_int_perror (qdrive_h *g, const char *fs, ...)
   va_end (args);
 }
 
+/* qdrive_create's error: there is no handle to keep it on, so it is
+ * kept per thread, for qdrive_last_error (NULL).  A fixed buffer, so
+ * that a thread that ends leaves nothing allocated. */
+static __thread char create_error[1024];
+static __thread int create_errno;
+
+void
+qdrive_int_create_error (int errnum, const char *fs, ...)
+{
+  struct qdrive_int_text t = { .p = create_error, .size = sizeof create_error };
+  va_list args;
+
+  create_error[0] = '\0';
+  qdrive_int_text_add (&t, "create: ", 8);
+  va_start (args, fs);
+  qdrive_int_text_vformat (&t, fs, args);
+  va_end (args);
+  if (t.heap) {
+    snprintf (create_error, sizeof create_error, "%s", t.p);
+    free (t.p);
+  }
+  create_errno = errnum;
+}
+
+void
+qdrive_int_create_ok (void)
+{
+  create_error[0] = '\0';
+  create_errno = 0;
+}
+
 const char *
 qdrive_last_error (qdrive_h *g)
 {
   struct error_record *r;
   const char *msg;
 
+  if (g == NULL)
+    return create_error[0] != '\0' ? create_error : NULL;
   pthread_mutex_lock (&g->error_lock);
   r = find_record (g, 0);
   msg = r ? r->msg : NULL;
@@ -164,6 +197,8 @@ qdrive_last_errno (qdrive_h *g)
   struct error_record *r;
   int errnum;
 
+  if (g == NULL)
+    return create_errno;
   pthread_mutex_lock (&g->error_lock);
   r = find_record (g, 0);
   errnum = r ? r->errnum : 0;

@@ -14,8 +14,8 @@
 #include "internal.h"
 
 /* Applies $QDRIVE_HV and $QDRIVE_ACCEL.  A bad $QDRIVE_ACCEL makes
- * qdrive_create fail: there is no handle yet to report it on, so it is
- * printed, and errno is EINVAL. */
+ * qdrive_create fail with EINVAL, the message kept for
+ * qdrive_last_error (NULL). */
 static int
 apply_environment (qdrive_h *g)
 {
@@ -29,8 +29,8 @@ apply_environment (qdrive_h *g)
   if (accel && *accel) {
     g->accel = qdrive_int_accel_index (accel);
     if (g->accel == -1) {
-      fprintf (stderr, "qdrive: error: QDRIVE_ACCEL: \"%s\" is not valid; "
-               "allowed: %s\n", accel, QDRIVE_INT_ACCEL_ALLOWED);
+      qdrive_int_create_error (EINVAL, "QDRIVE_ACCEL: \"%s\" is not valid; "
+                               "allowed: %s", accel, QDRIVE_INT_ACCEL_ALLOWED);
       errno = EINVAL;
       return -1;
     }
@@ -44,8 +44,11 @@ qdrive_create (void)
   qdrive_h *g = calloc (1, sizeof *g);
   int err;
 
-  if (g == NULL)
+  qdrive_int_create_ok ();
+  if (g == NULL) {
+    qdrive_int_create_error (errno, "%m");
     return NULL;
+  }
   g->cancel_fd = -1;
   pthread_mutex_init (&g->lock, NULL);
   pthread_mutex_init (&g->error_lock, NULL);
@@ -60,6 +63,8 @@ qdrive_create (void)
       qdrive_int_cancel_init (g) == -1 ||
       apply_environment (g) == -1) {
     err = errno;
+    if (qdrive_last_error (NULL) == NULL)
+      qdrive_int_create_error (err, "%m");
     qdrive_close (g);
     errno = err;
     return NULL;

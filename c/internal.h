@@ -126,6 +126,11 @@ extern void qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
 extern void qdrive_int_perror (qdrive_h *g, const char *fs, ...)
   __attribute__((format (printf, 2, 3)));
 extern int qdrive_int_init_errors (qdrive_h *g);
+/* qdrive_create's error ("create: " is put in front) and its success,
+ * for qdrive_last_error (NULL). */
+extern void qdrive_int_create_error (int errnum, const char *fs, ...)
+  __attribute__((format (printf, 2, 3)));
+extern void qdrive_int_create_ok (void);
 extern void qdrive_int_free_errors (qdrive_h *g);
 #define set_error(g, ...) qdrive_int_error ((g), EINVAL, __VA_ARGS__)
 #define set_perror(g, ...) qdrive_int_perror ((g), __VA_ARGS__)

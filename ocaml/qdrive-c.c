@@ -103,8 +103,13 @@ ocaml_qdrive_create (value unitv)
   qdrive_h *g;
 
   g = qdrive_create ();
-  if (g == NULL)
+  if (g == NULL) {
+    /* The library's message: why it could not (a bad $QDRIVE_ACCEL). */
+    const char *why = qdrive_last_error (NULL);
+    if (why != NULL)
+      raise_msg ("%s", why);
     raise_msg ("create: %s", strerror (errno));
+  }
   /* Errors are raised, never printed. */
   qdrive_set_error_handler (g, NULL, NULL);
   gv = caml_alloc_custom_mem (&handle_ops, sizeof (struct ocaml_qdrive_handle),

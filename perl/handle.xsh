@@ -14,8 +14,13 @@ new (class)
     SV *obj;
   CODE:
     g = qdrive_create ();
-    if (g == NULL)
-      croak ("new: cannot create a qdrive handle: %s", strerror (errno));
+    if (g == NULL) {
+      /* The library's message: why it could not (a bad $QDRIVE_ACCEL). */
+      const char *why = qdrive_last_error (NULL);
+      if (why != NULL)
+        croak ("%s", why);
+      croak ("create: %s", strerror (errno));
+    }
     /* Errors are reported by croak; the library prints nothing. */
     qdrive_set_error_handler (g, NULL, NULL);
     Newx (ph, 1, struct perl_handle);

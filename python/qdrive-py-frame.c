@@ -118,9 +118,15 @@ handle_new (PyTypeObject *type, PyObject *args, PyObject *kwds)
     return NULL;
   h->g = qdrive_create ();
   if (h->g == NULL) {
+    /* The library's message: why it could not (a bad $QDRIVE_ACCEL). */
     int err = errno;
-    snprintf (msg, sizeof msg, "create: %s", strerror (err));
-    raise_error (msg, err);
+    const char *why = qdrive_last_error (NULL);
+
+    if (why == NULL) {
+      snprintf (msg, sizeof msg, "create: %s", strerror (err));
+      why = msg;
+    }
+    raise_error (why, err);
     Py_DECREF (h);
     return NULL;
   }

@@ -239,7 +239,12 @@ main (int argc, char *argv[])
   catch_signals ();
   g = qdrive_create ();
   if (g == NULL) {
-    qd_error ("cannot create a qdrive handle: %s", strerror (errno));
+    const char *why = qdrive_last_error (NULL);
+
+    if (why != NULL)
+      qd_error ("%s", why);
+    else
+      qd_error ("create: %s", strerror (errno));
     exit (EXIT_FAILURE);
   }
   /* The shell prints the library's errors itself, once, with its

@@ -182,12 +182,23 @@ START_TEST (test_environment)
   free (s);
   qdrive_close (h);
 
-  /* A bad accelerator in the environment: no handle, EINVAL. */
+  /* A bad accelerator in the environment: no handle, EINVAL, and the
+   * message naming the variable, the value and what is allowed. */
   setenv ("QDRIVE_ACCEL", "fast", 1);
   errno = 0;
   h = qdrive_create ();
   ck_assert_ptr_null (h);
   ck_assert_int_eq (errno, EINVAL);
+  ck_assert_str_eq (qdrive_last_error (NULL),
+                    "create: QDRIVE_ACCEL: \"fast\" is not valid; "
+                    "allowed: " FACT_ACCEL_ALLOWED);
+  ck_assert_int_eq (qdrive_last_errno (NULL), EINVAL);
+  /* A handle made since: no create error any more. */
+  setenv ("QDRIVE_ACCEL", "tcg", 1);
+  h = quiet_handle ();
+  ck_assert_ptr_null (qdrive_last_error (NULL));
+  ck_assert_int_eq (qdrive_last_errno (NULL), 0);
+  qdrive_close (h);
 }
 END_TEST
 

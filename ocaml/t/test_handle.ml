@@ -151,11 +151,12 @@ let () =
    | _ -> check "busy: one drive" false);
   Qdrive.close g;
 
-  (* create fails on a bad $QDRIVE_ACCEL (C prints which; the binding
-   * raises with errno's text, as there is no handle to ask). *)
+  (* create fails on a bad $QDRIVE_ACCEL, with the library's text
+   * naming the variable, the value and what is allowed. *)
   let accel = Sys.getenv_opt "QDRIVE_ACCEL" in
   Unix.putenv "QDRIVE_ACCEL" "bogus";
-  raises "create: bad QDRIVE_ACCEL" "create: Invalid argument"
+  raises "create: bad QDRIVE_ACCEL"
+    "create: QDRIVE_ACCEL: \"bogus\" is not valid; allowed: kvm:tcg, kvm, tcg"
     (fun () -> Qdrive.create ());
   Unix.putenv "QDRIVE_ACCEL" (Option.value accel ~default:"");
   Qdrive.close (Qdrive.create ());

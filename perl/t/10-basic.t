@@ -10,6 +10,7 @@ use Sys::Qdrive;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use QdriveTest;
+use ApiFacts;
 
 my ($dir, $disk) = empty_disk ();
 
@@ -33,6 +34,15 @@ my ($dir, $disk) = empty_disk ();
         'missing required argument');
   eval { $g->get_hv (1) };
   like ($@, qr/^Usage: Sys::Qdrive::get_hv\(g\)/, 'too many arguments');
+}
+
+# A bad $QDRIVE_ACCEL: new croaks with the library's text, naming the
+# variable, the value and what is allowed.
+{
+  local $ENV{QDRIVE_ACCEL} = 'bogus';
+  dies_with (sub { Sys::Qdrive->new () },
+             'create: QDRIVE_ACCEL: "bogus" is not valid; allowed: '
+             . ApiFacts::allowed ('accel'), 'a bad QDRIVE_ACCEL');
 }
 
 # A subclass works.

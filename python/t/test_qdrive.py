@@ -74,6 +74,24 @@ class TestHandle(Base):
                 raise KeyError("x")
         self.assertTrue(g.closed)
 
+    def test_bad_accel_in_environment(self):
+        """The library's message, naming the variable, the value and
+        what is allowed (not errno's "Invalid argument")."""
+        old = os.environ.get("QDRIVE_ACCEL")
+        os.environ["QDRIVE_ACCEL"] = "bogus"
+        try:
+            with self.assertRaises(qdrive.Error) as cm:
+                qdrive.Handle()
+        finally:
+            if old is None:
+                del os.environ["QDRIVE_ACCEL"]
+            else:
+                os.environ["QDRIVE_ACCEL"] = old
+        self.assertEqual(str(cm.exception),
+                         'create: QDRIVE_ACCEL: "bogus" is not valid; '
+                         "allowed: " + allowed("accel"))
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
     def test_handle_takes_no_arguments(self):
         with self.assertRaises(TypeError):
             qdrive.Handle(1)
