@@ -47,7 +47,8 @@ let conv c (n, t) sv =
   let integer min max =
     sprintf "qdrive_perl_integer (aTHX_ %s, \"%s\", \"%s\", %s, %s)" sv c.name n min max in
   match t with
-  | String | OptString | Enum _ | Secret -> sprintf "qdrive_perl_string (aTHX_ %s)" sv
+  | String | OptString | Enum _ | Secret ->
+    sprintf "qdrive_perl_string (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
   | StringList -> sprintf "qdrive_perl_string_list (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
   | Bool -> sprintf "SvTRUE (%s)" sv
   | Int -> "(int) " ^ integer "INT_MIN" "INT_MAX"
@@ -60,12 +61,20 @@ let c_local_type = function
   | Bool | Int -> "int "
   | Int64 -> "int64_t "
 
+(* Required OptString arguments at the end may be left out (undef). *)
+let omittable c =
+  let rec count = function (_, OptString) :: r -> 1 + count r | _ -> 0 in
+  if c.optargs <> [] then 0 else count (List.rev c.args)
+
 let xs_call c =
   let nargs = List.length c.args in
+  let nomit = omittable c in
   (* The XS parameters are the SVs, named as in the API so that Perl's
    * usage message reads well; the C values are the locals c_NAME. *)
   let cname a = "c_" ^ arg_name a in
-  let params = "g" :: List.map arg_name c.args in
+  let params = "g" :: List.mapi (fun i a ->
+      if i >= nargs - nomit then arg_name a ^ " = NO_INIT" else arg_name a)
+      c.args in
   let params = if c.optargs <> [] then params @ ["..."] else params in
   pr "void\n%s (%s)\n" c.name (String.concat ", " params);
   pr "    SV *g;\n";
@@ -81,7 +90,19 @@ let xs_call c =
   pr "    %s;\n" (C.c_ret_decl c);
   pr "  PPCODE:\n";
   if has_flag c OptsSuffix then pr "    PERL_UNUSED_VAR (ix);\n";
-  pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
+  List.iteri (fun i a ->
+      if i >= nargs - nomit then
+        pr "    if (items < %d)\n      %s = &PL_sv_undef;\n" (i + 2) (arg_name a))
+    c.args;
+  (* Converting an argument may run Perl code (FETCH, overloading)
+   * that frees another or closes the handle: every argument is held,
+   * converted once into memory of the binding's, and the handle is
+   * looked up again right before the call (see qdrive-perl.c). *)
+  let runs_perl = c.args <> [] || c.optargs <> [] in
+  if runs_perl then begin
+    pr "    qdrive_perl_hold_arguments (aTHX_ ax, items);\n";
+    pr "    (void) qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name
+  end;
   List.iter (fun a ->
       pr "    %s = %s;\n" (cname a) (conv c a (arg_name a)))
     c.args;
@@ -111,10 +132,10 @@ let xs_call c =
         pr "        break;\n") lengths;
     pr "      }\n";
     pr "      if (bit == 0)\n";
-    pr "        croak (\"%s: unknown optional argument \\\"%%\" SVf \"\\\"; allowed: %s\",\n               SVfARG (ST (opt_i)));\n"
+    pr "        croak (\"%s: unknown optional argument \\\"%%s\\\"; allowed: %s\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
       c.name (String.concat ", " (List.map (fun o -> o.oname) c.optargs));
     pr "      if (optargs.bitmask & bit)\n";
-    pr "        croak (\"%s: optional argument \\\"%%\" SVf \"\\\" given more than once\",\n               SVfARG (ST (opt_i)));\n"
+    pr "        croak (\"%s: optional argument \\\"%%s\\\" given more than once\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
       c.name;
     pr "      optargs.bitmask |= bit;\n";
     pr "      switch (bit) {\n";
@@ -124,9 +145,12 @@ let xs_call c =
         pr "        break;\n") c.optargs;
     pr "      }\n";
     pr "    }\n";
+    pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
     pr "    r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) call_args
-  end else
-    pr "    r = qdrive_%s (%s);\n" c.name call_args;
+  end else begin
+    pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
+    pr "    r = qdrive_%s (%s);\n" c.name call_args
+  end;
   pr "    if (r == %s)\n      qdrive_perl_croak (aTHX_ h);\n" (C.c_err_value c.ret);
   (match c.ret with
    | RErr -> ()
@@ -191,9 +215,12 @@ let perl_synopsis c =
     | RStringList -> "@strings = "
     | RStruct _ -> "$hashref = "
     | RStructList _ -> "@hashrefs = " in
-  let args = List.map (function
-      | (n, StringList) -> "\\@" ^ n
-      | (n, _) -> "$" ^ n) c.args in
+  let nomit = omittable c and nargs = List.length c.args in
+  let args = List.mapi (fun i a ->
+      let s = match a with
+        | (n, StringList) -> "\\@" ^ n
+        | (n, _) -> "$" ^ n in
+      if i >= nargs - nomit then "[" ^ s ^ "]" else s) c.args in
   let opts = List.map (fun o -> sprintf "[%s => $%s]" o.oname o.oname)
       c.optargs in
   let head = sprintf " %s$g->%s (" ret c.name in
@@ -233,6 +260,10 @@ let pod_method c =
           n (String.uppercase_ascii e.enum_name);
         Pod.pr_enum_items e
       | _ -> ()) c.args;
+  List.iteri (fun i (n, _) ->
+      if i >= List.length c.args - omittable c then
+        pr "C<$%s> may be C<undef> (C's C<NULL>) or left out.\n\n" n)
+    c.args;
   if c.optargs <> [] then begin
     pr "Optional arguments, given as C<key =E<gt> value> pairs after the \
         required ones:\n\n=over 4\n\n";

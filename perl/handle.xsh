@@ -11,7 +11,6 @@ new (class)
   PREINIT:
     qdrive_h *g;
     struct perl_handle *ph;
-    SV *obj;
   CODE:
     g = qdrive_create ();
     if (g == NULL) {
@@ -26,11 +25,7 @@ new (class)
     Newx (ph, 1, struct perl_handle);
     ph->g = g;
     ph->pid = getpid ();
-    obj = newSViv (PTR2IV (ph));
-    RETVAL = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
-    /* So that Perl code cannot change the pointer (bless first: a
-     * read-only value cannot be blessed). */
-    SvREADONLY_on (obj);
+    RETVAL = qdrive_perl_new_object (aTHX_ ph, class);
   OUTPUT:
     RETVAL
 
@@ -53,7 +48,8 @@ DESTROY (g)
   PREINIT:
     struct perl_handle *ph;
   PPCODE:
-    ph = qdrive_perl_take_handle (aTHX_ g, "DESTROY");
+    /* NULL for an object new did not make: nothing to free. */
+    ph = qdrive_perl_take_handle (aTHX_ g, NULL);
     if (ph != NULL) {
       /* In a child made by fork, the handle (its qemu, its temporary
        * files) is the parent's: leave it alone. */

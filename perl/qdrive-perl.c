@@ -2,12 +2,21 @@
  * (perl/Qdrive.xs): finding the handle in a Sys::Qdrive object, and
  * converting Perl values to C with the error texts every binding
  * shares.  Declared in qdrive-perl.h; the handle's life cycle (new,
- * close, DESTROY) is in handle.xsh. */
+ * close, DESTROY) is in handle.xsh.
+ *
+ * Perl code can run while arguments are converted: a tied scalar's
+ * FETCH, an object's overloaded "", a tied array.  That code can change
+ * or free any other argument, or close the handle.  So each XSUB holds
+ * a reference to every argument (Perl's stack does not), converts each
+ * once into memory of its own (strings are copied into mortals, freed
+ * when the call returns, even by croak), and looks the handle up only
+ * after that, right before the C call. */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,16 +26,57 @@
  * qdrive_perl_handle. */
 HV *qdrive_perl_stash;
 
+/* A handle's object is a scalar with this magic attached, whose
+ * mg_ptr is the struct perl_handle.  Perl code cannot attach it, so an
+ * object made in Perl (bless \(my $x = 1234), 'Sys::Qdrive') is not
+ * taken for a handle.  The table's address is what identifies it. */
+static MGVTBL handle_vtbl;
+
+SV *
+qdrive_perl_new_object (pTHX_ struct perl_handle *ph, const char *class)
+{
+  SV *obj = newSV_type (SVt_PVMG);
+  SV *rv;
+
+  sv_magicext (obj, NULL, PERL_MAGIC_ext, &handle_vtbl, (const char *) ph, 0);
+  rv = sv_bless (newRV_noinc (obj), gv_stashpv (class, GV_ADD));
+  SvREADONLY_on (obj);
+  return rv;
+}
+
+/* Where the object sv refers to keeps its struct perl_handle pointer,
+ * or NULL if sv is not a handle's object. */
+static MAGIC *
+handle_magic (pTHX_ SV *sv)
+{
+  SV *obj;
+
+  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) != SVt_PVMG)
+    return NULL;
+  return mg_findext (obj, PERL_MAGIC_ext, &handle_vtbl);
+}
+
+void
+qdrive_perl_hold_arguments (pTHX_ I32 ax, I32 items)
+{
+  I32 i;
+
+  for (i = 0; i < items; ++i)
+    sv_2mortal (SvREFCNT_inc_simple_NN (ST (i)));
+}
+
 qdrive_h *
 qdrive_perl_handle (pTHX_ SV *sv, const char *call)
 {
-  SV *obj;
+  MAGIC *mg;
   struct perl_handle *ph;
 
-  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG
-      || (SvSTASH (obj) != qdrive_perl_stash && !sv_derived_from (sv, "Sys::Qdrive")))
+  SvGETMAGIC (sv);
+  mg = handle_magic (aTHX_ sv);
+  if (mg == NULL || (SvSTASH (SvRV (sv)) != qdrive_perl_stash &&
+                     !sv_derived_from (sv, "Sys::Qdrive")))
     croak ("%s: not a Sys::Qdrive handle", call);
-  ph = INT2PTR (struct perl_handle *, SvIV (obj));
+  ph = (struct perl_handle *) mg->mg_ptr;
   if (ph == NULL)
     croak ("%s: the handle is closed", call);
   return ph->g;
@@ -36,17 +86,16 @@ qdrive_perl_handle (pTHX_ SV *sv, const char *call)
 struct perl_handle *
 qdrive_perl_take_handle (pTHX_ SV *sv, const char *call)
 {
-  SV *obj;
+  MAGIC *mg = handle_magic (aTHX_ sv);
   struct perl_handle *ph;
 
-  if (!SvROK (sv) || !SvOBJECT (obj = SvRV (sv)) || SvTYPE (obj) > SVt_PVMG)
+  if (mg == NULL) {
+    if (call == NULL)
+      return NULL;
     croak ("%s: not a Sys::Qdrive handle", call);
-  ph = INT2PTR (struct perl_handle *, SvIV (obj));
-  if (ph != NULL) {
-    SvREADONLY_off (obj);
-    sv_setiv (obj, 0);
-    SvREADONLY_on (obj);
   }
+  ph = (struct perl_handle *) mg->mg_ptr;
+  mg->mg_ptr = NULL;
   return ph;
 }
 
@@ -59,74 +108,176 @@ qdrive_perl_croak (pTHX_ qdrive_h *g)
   croak ("%s", msg != NULL ? msg : "unknown error");
 }
 
+/* A caller's string for an error message: control characters written
+ * as the C library writes them (\n, \t, \xNN), so that it cannot add a
+ * line or reach the terminal.  A mortal. */
+static const char *
+escaped (pTHX_ const char *s, STRLEN len)
+{
+  SV *out = sv_2mortal (newSVpvs (""));
+  const unsigned char *p = (const unsigned char *) s;
+  STRLEN i;
+
+  for (i = 0; i < len; ++i) {
+    bool c1 = p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] < 0xa0;
+    bool stray = p[i] >= 0x80 && p[i] < 0xa0 && (i == 0 || p[i - 1] < 0x80);
+
+    if (p[i] == '\n')
+      sv_catpvs (out, "\\n");
+    else if (p[i] == '\t')
+      sv_catpvs (out, "\\t");
+    else if (p[i] < 0x20 || p[i] == 0x7f || stray)
+      sv_catpvf (out, "\\x%02x", p[i]);
+    else if (c1) {
+      sv_catpvf (out, "\\x%02x\\x%02x", p[i], p[i + 1]);
+      i++;
+    }
+    else
+      sv_catpvn (out, s + i, 1);
+  }
+  return SvPVX (out);
+}
+
+const char *
+qdrive_perl_escaped (pTHX_ SV *sv)
+{
+  STRLEN len;
+  const char *p = SvPV (sv, len);
+
+  return escaped (aTHX_ p, len);
+}
+
 /* undef is passed to C as NULL, so that C's own "must not be NULL"
  * error reaches the caller. */
 const char *
-qdrive_perl_string (pTHX_ SV *sv)
+qdrive_perl_string (pTHX_ SV *sv, const char *call, const char *name)
 {
+  STRLEN len;
+  const char *p;
+
   SvGETMAGIC (sv);
-  return SvOK (sv) ? SvPV_nomg_nolen (sv) : NULL;
+  if (!SvOK (sv))
+    return NULL;
+  p = SvPV_nomg (sv, len);      /* an object's overloaded "" runs here */
+  if (memchr (p, '\0', len) != NULL)
+    croak ("%s: %s: the string contains a NUL byte; allowed: strings "
+           "without NUL bytes", call, name);
+  return SvPVX (sv_2mortal (newSVpvn (p, len)));
 }
 
-/* An integer in [min, max]: a Perl integer, an integral float, or a
- * string that is a plain decimal integer.  Anything else croaks with
- * the wording C uses for out-of-range values. */
-int64_t
-qdrive_perl_integer (pTHX_ SV *sv, const char *call, const char *name,
-               int64_t min, int64_t max)
+/* A plain decimal integer: an optional '-', then digits, nothing else
+ * (no '+', no blanks, no '_', no exponent), as the shell takes it.
+ * 1: *r set; 0: not such an integer; -1: one, out of the IV range. */
+static int
+decimal (const char *p, STRLEN len, IV *r)
 {
-  IV iv = 0;
-  int ok = 0;
+  bool neg = len > 0 && p[0] == '-';
+  STRLEN i = neg;
+  UV v = 0, limit = neg ? (UV) IV_MAX + 1 : (UV) IV_MAX;
+  bool over = false;
 
-  SvGETMAGIC (sv);
-  if (SvIOK (sv) && !SvROK (sv)) {
-    if (!SvIsUV (sv) || SvUVX (sv) <= (UV) IV_MAX) {
-      iv = SvIVX (sv);
-      ok = 1;
-    }
+  if (i == len)
+    return 0;
+  for (; i < len; ++i) {
+    if (p[i] < '0' || p[i] > '9')
+      return 0;
+    if (v > (limit - (UV) (p[i] - '0')) / 10)
+      over = true;
+    else
+      v = v * 10 + (UV) (p[i] - '0');
   }
-  else if (SvNOK (sv) && !SvROK (sv)) {
+  if (over)
+    return -1;
+  *r = neg ? (v == (UV) IV_MAX + 1 ? IV_MIN : -(IV) v) : (IV) v;
+  return 1;
+}
+
+/* The number sv holds as a number (not a string): 1 and *r set if it
+ * is an integer in the IV range; -1 if it is a whole number outside
+ * it; 0 if it is not a whole number. */
+static int
+numeric (pTHX_ SV *sv, IV *r)
+{
+  if (SvIOK (sv)) {
+    if (SvIsUV (sv) && SvUVX (sv) > (UV) IV_MAX)
+      return 0;
+    *r = SvIVX (sv);
+    return 1;
+  }
+  if (SvNOK (sv)) {
     NV nv = SvNVX (sv);
     /* In range before the cast (casting one out of range is undefined);
      * NaN fails every comparison. */
     if (nv >= -9223372036854775808.0 && nv < 9223372036854775808.0
         && nv == (NV) (IV) nv) {
-      iv = (IV) nv;
-      ok = 1;
+      *r = (IV) nv;
+      return 1;
     }
+    /* Finite and that big: a whole number (NaN and inf give NaN). */
+    if (nv - nv == 0 && (nv < -9223372036854775808.0 || nv >= 9223372036854775808.0))
+      return -1;
   }
-  else if (SvPOK (sv) && !SvROK (sv)) {
-    STRLEN len;
-    const char *p = SvPV_nomg (sv, len);
-    UV uv;
-    int flags = grok_number (p, len, &uv);
+  return 0;
+}
 
-    if ((flags & IS_NUMBER_IN_UV) && !(flags & IS_NUMBER_NOT_INT)
-        && !(flags & IS_NUMBER_GREATER_THAN_UV_MAX)) {
-      if (!(flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX) {
-        iv = (IV) uv;
-        ok = 1;
-      }
-      else if ((flags & IS_NUMBER_NEG) && uv <= (UV) IV_MAX + 1) {
-        iv = uv == (UV) IV_MAX + 1 ? IV_MIN : -(IV) uv;
-        ok = 1;
-      }
-    }
+/* Is the string p what Perl writes for the number sv holds?  Then it
+ * was made from the number (print "$n"), and the number counts. */
+static bool
+is_numbers_string (pTHX_ SV *sv, const char *p, STRLEN len)
+{
+  SV *tmp = sv_2mortal (newSV (0));
+  STRLEN tlen;
+  const char *t;
+
+  if (SvIOK (sv))
+    sv_setiv (tmp, SvIVX (sv));
+  else
+    sv_setnv (tmp, SvNVX (sv));
+  t = SvPV (tmp, tlen);
+  return tlen == len && memcmp (t, p, len) == 0;
+}
+
+/* An integer in [min, max]: a Perl integer, an integral float, or a
+ * string that is a plain decimal integer (as the shell takes them; a
+ * string that was numified is still judged as the string it is).
+ * Anything else croaks with the shell's texts. */
+int64_t
+qdrive_perl_integer (pTHX_ SV *sv, const char *call, const char *name,
+                     int64_t min, int64_t max)
+{
+  IV iv = 0;
+  int ok = 0;
+  STRLEN len = 0;
+  const char *p = NULL;
+
+  SvGETMAGIC (sv);
+  if (SvROK (sv))
+    ok = 0;
+  else if (SvPOK (sv)) {
+    p = SvPV_nomg (sv, len);
+    ok = decimal (p, len, &iv);
+    if (ok == 0 && (SvIOK (sv) || SvNOK (sv)) && is_numbers_string (aTHX_ sv, p, len))
+      ok = numeric (aTHX_ sv, &iv);
   }
-  if (!ok || iv < min || iv > max) {
-    if (SvOK (sv))
-      croak ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
-             PRId64 " to %" PRId64, call, name, SvPV_nomg_nolen (sv), min, max);
-    else
-      croak ("%s: %s: undef is not valid; allowed: an integer from %"
-             PRId64 " to %" PRId64, call, name, min, max);
-  }
-  return iv;
+  else
+    ok = numeric (aTHX_ sv, &iv);
+  if (ok == 1 && iv >= min && iv <= max)
+    return iv;
+  if (!SvOK (sv))
+    croak ("%s: %s: undef is not valid; allowed: an integer from %"
+           PRId64 " to %" PRId64, call, name, min, max);
+  if (p == NULL)
+    p = SvPV_nomg (sv, len);
+  croak ("%s: %s: \"%s\" is %s; allowed: an integer from %" PRId64 " to %"
+         PRId64, call, name, escaped (aTHX_ p, len),
+         ok == 0 ? "not valid" : "out of range", min, max);
 }
 
 /* An array reference of strings, as a NULL-terminated char ** whose
  * memory is a mortal SV: freed by Perl even if a later step croaks.
- * undef gives NULL, for C's "must not be NULL". */
+ * The array is held while its elements are fetched (a FETCH may drop
+ * the last other reference to it).  undef gives NULL, for C's "must
+ * not be NULL". */
 char **
 qdrive_perl_string_list (pTHX_ SV *sv, const char *call, const char *name)
 {
@@ -141,13 +292,13 @@ qdrive_perl_string_list (pTHX_ SV *sv, const char *call, const char *name)
   if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVAV)
     croak ("%s: %s: not an array reference; allowed: a reference to an array of strings",
            call, name);
-  av = (AV *) SvRV (sv);
+  av = (AV *) sv_2mortal (SvREFCNT_inc_simple_NN (SvRV (sv)));
   n = av_len (av) + 1;
   buf = sv_2mortal (newSV ((n + 1) * sizeof (char *)));
   list = (char **) SvPVX (buf);
   for (i = 0; i < n; ++i) {
     SV **e = av_fetch (av, i, 0);
-    const char *s = e != NULL ? qdrive_perl_string (aTHX_ *e) : NULL;
+    const char *s = e != NULL ? qdrive_perl_string (aTHX_ *e, call, name) : NULL;
     if (s == NULL)
       croak ("%s: %s: element %ld is undef; allowed: strings", call, name,
              (long) i);

@@ -14,10 +14,11 @@
 
 #include "qdrive.h"
 
-/* A Perl handle is a blessed reference to a read-only scalar holding a
- * pointer to this; close frees it and sets the scalar to 0, so every
- * later call croaks.  The pid keeps a child made by fork from closing
- * its parent's handle (and removing its files) when its copy goes. */
+/* A Perl handle is a blessed reference to a scalar carrying the
+ * binding's own magic, which points to this; close frees it and
+ * leaves NULL behind, so every later call croaks.  The pid keeps a
+ * child made by fork from closing its parent's handle (and removing
+ * its files) when its copy goes. */
 struct perl_handle {
   qdrive_h *g;
   pid_t pid;
@@ -27,23 +28,40 @@ struct perl_handle {
  * qdrive_perl_handle. */
 extern HV *qdrive_perl_stash;
 
+/* A new object of the class for ph (new). */
+extern SV *qdrive_perl_new_object (pTHX_ struct perl_handle *ph,
+                                   const char *class);
+
+/* Holds a reference to each argument of the XSUB until it returns:
+ * Perl's stack does not, and converting one argument may run code
+ * that frees another. */
+extern void qdrive_perl_hold_arguments (pTHX_ I32 ax, I32 items);
+
 /* The handle of a Sys::Qdrive object; croaks "CALL: ..." if sv is not
- * one, or is closed. */
+ * one (an object new made), or is closed. */
 extern qdrive_h *qdrive_perl_handle (pTHX_ SV *sv, const char *call);
 
 /* Takes the handle out of the object, which then reads as closed;
- * NULL if it was closed already. */
+ * NULL if it was closed already.  If sv is not a handle's object it
+ * croaks "CALL: ...", or returns NULL if call is NULL (DESTROY). */
 extern struct perl_handle *qdrive_perl_take_handle (pTHX_ SV *sv,
                                                     const char *call);
 
 /* Croaks with the C library's message for the call that just failed. */
 extern void qdrive_perl_croak (pTHX_ qdrive_h *g) __attribute__((noreturn));
 
-/* A string, or NULL for undef (so that C's "must not be NULL" error
- * reaches the caller). */
-extern const char *qdrive_perl_string (pTHX_ SV *sv);
+/* A string, fetched once and copied into a mortal, or NULL for undef
+ * (so that C's "must not be NULL" error reaches the caller); croaks
+ * "CALL: NAME: ..." if it holds a NUL byte. */
+extern const char *qdrive_perl_string (pTHX_ SV *sv, const char *call,
+                                       const char *name);
 
-/* An integer in [min, max], or a croak naming the argument. */
+/* A caller's string for an error message, its control characters
+ * escaped as the C library's messages do (a mortal's buffer). */
+extern const char *qdrive_perl_escaped (pTHX_ SV *sv);
+
+/* An integer in [min, max] (a string must be plain decimal), or a
+ * croak naming the argument. */
 extern int64_t qdrive_perl_integer (pTHX_ SV *sv, const char *call,
                                     const char *name, int64_t min,
                                     int64_t max);

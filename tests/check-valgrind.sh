@@ -84,7 +84,7 @@ done
 
 # Perl: PERL_DESTRUCT_LEVEL=2 makes perl free its own data at exit.
 export PERL_DESTRUCT_LEVEL=2
-for t in xlang 20-optargs 70-launch; do
+for t in xlang 20-optargs 25-magic 70-launch; do
   run "perl-$t" "$b/perl" "${vg[@]}" "$perl" "$s/perl/t/$t.t"
 done
 # The "same as C" calls, compared with C's output as t/30-same-as-c.t

@@ -124,7 +124,8 @@ is_deeply (echo_opts (oenum => 'disable', obool => 1, ostringlist => ['a'],
       'every required type');
 }
 
-# Integers: the C type's range, whole numbers only.
+# Integers: the C type's range, whole numbers only; "out of range" for
+# a whole number outside it, as the shell says.
 {
   my $g = Sys::Qdrive->new ();
   my $int = 'allowed: an integer from -2147483648 to 2147483647';
@@ -136,19 +137,19 @@ is_deeply (echo_opts (oenum => 'disable', obool => 1, ostringlist => ['a'],
   dies_with (sub { $g->add_drive ($disk, blocksize => 4096.5) },
              qq{add_drive: blocksize: "4096.5" is not valid; $int}, 'int: a fraction');
   dies_with (sub { $g->add_drive ($disk, blocksize => 2147483648) },
-             qq{add_drive: blocksize: "2147483648" is not valid; $int}, 'int: too big');
+             qq{add_drive: blocksize: "2147483648" is out of range; $int}, 'int: too big');
   dies_with (sub { $g->add_drive ($disk, blocksize => undef) },
              qq{add_drive: blocksize: undef is not valid; $int}, 'int: undef');
   eval { $g->add_drive ($disk, blocksize => []) };
   like ($@, qr/^add_drive: blocksize: "ARRAY\(0x[0-9a-f]+\)" is not valid; \Q$int\E at /,
         'int: a reference');
   dies_with (sub { $g->set_memsize (-2147483649) },
-             qq{set_memsize: memsize: "-2147483649" is not valid; $int}, 'int: too small');
+             qq{set_memsize: memsize: "-2147483649" is out of range; $int}, 'int: too small');
   dies_with (sub { $g->add_drive_scratch ('9223372036854775808') },
-             qq{add_drive_scratch: size: "9223372036854775808" is not valid; $i64},
+             qq{add_drive_scratch: size: "9223372036854775808" is out of range; $i64},
              'int64: too big');
   dies_with (sub { $g->add_drive_scratch (1e19) },
-             qq{add_drive_scratch: size: "1e+19" is not valid; $i64},
+             qq{add_drive_scratch: size: "1e+19" is out of range; $i64},
              'int64: too big a float');
   dies_with (sub { $g->internal_echo (@req[0 .. 3], 0, 'x', 'unsafe') },
              qq{internal_echo: i64: "x" is not valid; $i64}, 'int64 required argument');
@@ -218,7 +219,7 @@ for my $m (sort keys %calls) {
              qq{$name: unknown optional argument "x"; allowed: $allowed},
              "$m: the first bad key is named");
   dies_with (sub { $g->$m (@$req, "$key\0x" => $val) },
-             qq{$name: unknown optional argument "$key\0x"; allowed: $allowed},
+             qq{$name: unknown optional argument "$key\\x00x"; allowed: $allowed},
              "$m: a key with a NUL inside is not $key");
   is (scalar (my @d = $g->list_drives ()), 0, "$m: nothing added");
 }
