@@ -83,18 +83,34 @@ let generate_struct_c s =
   pr "    if (o == NULL) {\n      Py_DECREF (list);\n      return NULL;\n    }\n";
   pr "    PyList_SET_ITEM (list, i, o);\n  }\n  return list;\n}\n\n"
 
+(* The string arguments that name a file, by their name: add_drive's
+ * (and add_drive_ro's) filename and set_hv's hv.  They also take bytes
+ * and os.PathLike, since a file name need not be UTF-8. *)
+let file_name_args = ["filename"; "hv"]
+let is_file_name (n, t) = t = String && List.mem n file_name_args
+
+(* Required OptString arguments at the end default to None. *)
+let omittable c =
+  let rec count = function (_, OptString) :: r -> 1 + count r | _ -> 0 in
+  count (List.rev c.args)
+
+(* Does the converter of this argument keep a reference while the call
+ * runs (in a_NAME_keep)? *)
+let keeps ((_, t) as a) = t = StringList || is_file_name a
+
 (* The converter of one argument, required or optional, from
- * args[i] into [dst]; a string list also keeps a reference in [keep]
- * while the call runs. *)
-let py_conv c i (n, t) ~dst ~keep =
+ * args[i] into [dst]; a string list or a file name also keeps a
+ * reference in [keep] while the call runs. *)
+let py_conv c i ((n, t) as a) ~dst ~keep =
   let f = match t with
+    | String when is_file_name a -> "qdrive_py_filename"
     | String | Enum _ | Secret -> "qdrive_py_string"
     | OptString -> "qdrive_py_optstring"
     | StringList -> "qdrive_py_string_list"
     | Bool -> "qdrive_py_bool"
     | Int -> "qdrive_py_int"
     | Int64 -> "qdrive_py_int64" in
-  let dst = if t = StringList then sprintf "&%s, %s" keep dst else dst in
+  let dst = if keeps a then sprintf "&%s, %s" keep dst else dst in
   sprintf "%s (args[%d], %s, \"%s\", %s)" f i (c_quote c.name) n dst
 
 (* The C names of the optargs struct's fields are the optarg names. *)
@@ -107,11 +123,11 @@ let generate_wrapper_c c =
   pr "  qdrive_py_handle *h;\n";
   pr "  PyObject *py_r = NULL;\n";
   pr "  %s;\n" (C.c_ret_decl c);
-  List.iter (fun (n, t) ->
-      match t with
-      | StringList ->
-        pr "  char **a_%s = NULL;\n  PyObject *a_%s_keep = NULL;\n" n n
-      | _ -> pr "  %s;\n" (C.c_decl t ("a_" ^ n))) c.args;
+  List.iter (fun ((n, t) as a) ->
+      (match t with
+       | StringList -> pr "  char **a_%s = NULL;\n" n
+       | _ -> pr "  %s;\n" (C.c_decl t ("a_" ^ n)));
+      if keeps a then pr "  PyObject *a_%s_keep = NULL;\n" n) c.args;
   if has_opts then begin
     pr "  struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
     List.iter (fun o ->
@@ -140,14 +156,10 @@ let generate_wrapper_c c =
        (if has_opts then ["&optargs"] else [])) in
   let fn = if has_opts then c_opts_name c ^ "_argv" else c.name in
   pr "\n";
-  if is_blocking c then begin
-    (* The GIL is released: busy stops close() from freeing the handle
-     * under the running call. *)
-    pr "  h->busy++;\n  Py_BEGIN_ALLOW_THREADS\n";
-    pr "  r = qdrive_%s (%s);\n" fn call_args;
-    pr "  Py_END_ALLOW_THREADS\n  h->busy--;\n"
-  end else
-    pr "  r = qdrive_%s (%s);\n" fn call_args;
+  (* QDRIVE_PY_CALL releases the GIL for a blocking call, or when the
+   * call would wait for the handle's lock (qdrive-py.h). *)
+  pr "  QDRIVE_PY_CALL (h, %d, r = qdrive_%s (%s));\n"
+    (if is_blocking c then 1 else 0) fn call_args;
   pr "  if (r == %s) {\n    qdrive_py_raise (h->g);\n    goto out;\n  }\n"
     (C.c_err_value c.ret);
   (match c.ret with
@@ -166,6 +178,7 @@ let generate_wrapper_c c =
   pr "\n out:\n";
   List.iter (function
       | (n, StringList) -> pr "  qdrive_py_free_string_list (a_%s_keep, a_%s);\n" n n
+      | a when keeps a -> pr "  Py_XDECREF (a_%s_keep);\n" (arg_name a)
       | _ -> ()) c.args;
   List.iter (fun o ->
       if o.otype = StringList then
@@ -233,9 +246,17 @@ let call_doc c =
     add "Internal: for qdrive's own tests, not part of the API.\n\n";
   add (String.capitalize_ascii c.shortdesc ^ ".\n\n");
   add (pod_to_wrapped_text ~indent:"" ~width:68 c.longdesc);
-  List.iter (function
+  let nargs = List.length c.args in
+  List.iteri (fun i a ->
+      match a with
       | (n, Enum e) ->
         add (sprintf "\n\n%s is one of:\n%s" n (enum_doc "    " e))
+      | (n, OptString) when i >= nargs - omittable c ->
+        add (sprintf "\n\n%s may be None (C's NULL) or left out." n)
+      | (n, _) when is_file_name a ->
+        add (sprintf "\n\n%s is a str, bytes or os.PathLike: a file name \
+                      need not be UTF-8 (a str is encoded as UTF-8, its \
+                      surrogate escapes giving back their bytes)." n)
       | _ -> ()) c.args;
   if c.optargs <> [] then begin
     add "\n\nOptional arguments (keyword-only; None means not given):";
@@ -328,7 +349,10 @@ class Handle(_qdrive.HandleBase):
         self.close()
 ";
   List.iter (fun c ->
-      let req = List.map arg_name c.args in
+      let nargs = List.length c.args in
+      let req = List.mapi (fun i a ->
+          if i >= nargs - omittable c then arg_name a ^ "=None"
+          else arg_name a) c.args in
       let opts = List.map (fun o -> o.oname) c.optargs in
       let params =
         ("self" :: req) @
@@ -338,7 +362,8 @@ class Handle(_qdrive.HandleBase):
       pr ":\n";
       pr "        \"\"\"%s\n        \"\"\"\n"
         (String.trim (indent_lines "        " (py_doc (call_doc c))));
-      pr_py_call ("        return _c_" ^ c.name) ("self" :: req @ opts);
+      pr_py_call ("        return _c_" ^ c.name)
+        ("self" :: List.map arg_name c.args @ opts);
       pr "\n";
       if has_flag c OptsSuffix then
         pr "\n    %s_opts = %s\n" c.name c.name) calls
@@ -352,8 +377,11 @@ let py_type_of_field = function
 
 let generate_pyi () =
   banner HashStyle;
+  pr "import os\n";
   pr "from types import TracebackType\n";
   pr "from typing import Final, Literal, final\n\n";
+  pr "# What a file name argument takes (a str, bytes or os.PathLike).\n";
+  pr "_FileName = str | bytes | os.PathLike[str] | os.PathLike[bytes]\n\n";
   List.iter (fun e ->
       pr "%s = Literal[%s]\n" (enum_type e)
         (String.concat ", " (List.map py_quote (enum_names e)));
@@ -386,7 +414,11 @@ class Handle:
                  traceback: TracebackType | None) -> None: ...
 ";
   List.iter (fun c ->
-      let req = List.map (fun (n, t) -> sprintf "%s: %s" n (py_type t)) c.args in
+      let nargs = List.length c.args in
+      let req = List.mapi (fun i ((n, t) as a) ->
+          if is_file_name a then sprintf "%s: _FileName" n
+          else if i >= nargs - omittable c then sprintf "%s: %s = None" n (py_type t)
+          else sprintf "%s: %s" n (py_type t)) c.args in
       let opts =
         List.map (fun o -> sprintf "%s: %s | None = None" o.oname
                      (py_type o.otype)) c.optargs in

@@ -58,14 +58,90 @@ raise_error (const char *msg, int errnum)
 }
 
 /* The C library's own text, unchanged, so it is the same in every
- * language. */
+ * language.  A call cancelled by Ctrl-C raises what Python's SIGINT
+ * handler raises instead (KeyboardInterrupt). */
 PyObject *
 qdrive_py_raise (qdrive_h *g)
 {
   const char *msg = qdrive_last_error (g);
+  int err = qdrive_last_errno (g);
 
-  raise_error (msg ? msg : "unknown error", qdrive_last_errno (g));
+  if (err == ECANCELED && PyErr_CheckSignals () == -1)
+    return NULL;
+  raise_error (msg ? msg : "unknown error", err);
   return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting calls (QDRIVE_PY_CALL), and Ctrl-C.
+ *
+ * Python's SIGINT handler only notes the signal; Python raises
+ * KeyboardInterrupt when the main thread next runs Python code.  A
+ * call waiting in the library with the GIL released would go on
+ * waiting, up to its timeout.  So while the main thread makes a
+ * blocking call, SIGINT goes first to a handler of ours, which cancels
+ * the call (qdrive_user_cancel: async-signal-safe) and then calls the
+ * handler it replaced, Python's, so that Python still raises
+ * KeyboardInterrupt (in qdrive_py_raise).  If SIGINT is ignored or has
+ * its default action, nothing is changed. */
+
+static unsigned long main_thread;   /* threading.main_thread().ident */
+static qdrive_h *volatile sigint_g; /* the main thread's waiting call's */
+static struct sigaction sigint_old;
+
+static void
+sigint_cancel (int sig, siginfo_t *info, void *context)
+{
+  qdrive_h *g = sigint_g;
+
+  if (g != NULL)
+    qdrive_user_cancel (g);
+  if (sigint_old.sa_flags & SA_SIGINFO)
+    sigint_old.sa_sigaction (sig, info, context);
+  else if (sigint_old.sa_handler != SIG_DFL && sigint_old.sa_handler != SIG_IGN)
+    sigint_old.sa_handler (sig);
+}
+
+void
+qdrive_py_wait_begin (qdrive_py_handle *h, int blocking,
+                      struct qdrive_py_wait *w)
+{
+  struct sigaction sa;
+
+  h->busy++;
+  w->sigint = false;
+  if (!blocking || PyThread_get_thread_ident () != main_thread ||
+      sigaction (SIGINT, NULL, &w->old) == -1 ||
+      (!(w->old.sa_flags & SA_SIGINFO) &&
+       (w->old.sa_handler == SIG_DFL || w->old.sa_handler == SIG_IGN)))
+    return;
+  sigint_old = w->old;
+  sigint_g = h->g;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_sigaction = sigint_cancel;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset (&sa.sa_mask);
+  w->sigint = sigaction (SIGINT, &sa, NULL) == 0;
+  if (!w->sigint)
+    sigint_g = NULL;
+}
+
+/* Right after the call, before the GIL is taken again (which may take
+ * a while): a Ctrl-C from now on is not for this call.  The library
+ * dropped any request when the call returned. */
+void
+qdrive_py_wait_returned (struct qdrive_py_wait *w)
+{
+  if (w->sigint)
+    sigint_g = NULL;
+}
+
+void
+qdrive_py_wait_end (qdrive_py_handle *h, struct qdrive_py_wait *w)
+{
+  if (w->sigint)
+    sigaction (SIGINT, &w->old, NULL);
+  h->busy--;
 }
 
 int
@@ -209,6 +285,15 @@ type_error (PyObject *o, const char *call, const char *arg, const char *want)
   return -1;
 }
 
+/* The text every binding uses for a NUL inside a string. */
+static int
+nul_error (const char *call, const char *arg)
+{
+  PyErr_Format (PyExc_ValueError, "%s: %s: the string contains a NUL "
+                "byte; allowed: strings without NUL bytes", call, arg);
+  return -1;
+}
+
 static int
 utf8_of (PyObject *o, const char *call, const char *arg, const char **r)
 {
@@ -217,11 +302,8 @@ utf8_of (PyObject *o, const char *call, const char *arg, const char **r)
 
   if (s == NULL)
     return -1;
-  if (strlen (s) != (size_t) len) {
-    PyErr_Format (PyExc_ValueError, "%s() argument '%s' contains a NUL "
-                  "character", call, arg);
-    return -1;
-  }
+  if (strlen (s) != (size_t) len)
+    return nul_error (call, arg);
   *r = s;
   return 0;
 }
@@ -246,6 +328,39 @@ qdrive_py_optstring (PyObject *o, const char *call, const char *arg,
   if (!PyUnicode_Check (o))
     return type_error (o, call, arg, "str or None");
   return utf8_of (o, call, arg, r);
+}
+
+/* File names are bytes to the system.  A str is encoded as UTF-8 with
+ * surrogateescape: what the library returns (list_drives' names, say)
+ * is decoded the same way, so a name that is not UTF-8 comes back
+ * unchanged (as os.fsencode does on a UTF-8 system). */
+int
+qdrive_py_filename (PyObject *o, const char *call, const char *arg,
+                    PyObject **keep, const char **r)
+{
+  PyObject *p, *b;
+
+  if (!PyUnicode_Check (o) && !PyBytes_Check (o) &&
+      !PyObject_HasAttrString ((PyObject *) Py_TYPE (o), "__fspath__"))
+    return type_error (o, call, arg, "str, bytes or os.PathLike");
+  p = PyOS_FSPath (o);
+  if (p == NULL)
+    return -1;
+  if (PyUnicode_Check (p)) {
+    b = PyUnicode_AsEncodedString (p, "utf-8", "surrogateescape");
+    Py_DECREF (p);
+    if (b == NULL)
+      return -1;
+  }
+  else
+    b = p;
+  if (strlen (PyBytes_AS_STRING (b)) != (size_t) PyBytes_GET_SIZE (b)) {
+    Py_DECREF (b);
+    return nul_error (call, arg);
+  }
+  *keep = b;
+  *r = PyBytes_AS_STRING (b);
+  return 0;
 }
 
 int
@@ -325,8 +440,9 @@ qdrive_py_int (PyObject *o, const char *call, const char *arg, int *r)
   if (v == -1 && PyErr_Occurred ())
     return -1;
   if (overflow || v < INT_MIN || v > INT_MAX) {
-    PyErr_Format (PyExc_OverflowError, "%s() argument '%s' is out of the "
-                  "range of a C int (%d to %d)", call, arg, INT_MIN, INT_MAX);
+    /* The text OCaml's binding uses for the same. */
+    PyErr_Format (PyExc_OverflowError, "%s: %s: %S is out of range; "
+                  "allowed: %d to %d", call, arg, o, INT_MIN, INT_MAX);
     return -1;
   }
   *r = (int) v;
@@ -345,8 +461,9 @@ qdrive_py_int64 (PyObject *o, const char *call, const char *arg, int64_t *r)
   if (v == -1 && PyErr_Occurred ())
     return -1;
   if (overflow) {
-    PyErr_Format (PyExc_OverflowError, "%s() argument '%s' is out of the "
-                  "range of a 64-bit int", call, arg);
+    PyErr_Format (PyExc_OverflowError, "%s: %s: %S is out of range; "
+                  "allowed: %lld to %lld", call, arg, o,
+                  (long long) INT64_MIN, (long long) INT64_MAX);
     return -1;
   }
   *r = v;
@@ -413,6 +530,21 @@ PyInit__qdrive (void)
 
   if (qdrive_py_init_structs (m) == -1)
     goto err;
+  {
+    /* Only the main thread runs Python's signal handlers. */
+    PyObject *t = PyImport_ImportModule ("threading"), *main, *ident;
+
+    main = t ? PyObject_CallMethod (t, "main_thread", NULL) : NULL;
+    ident = main ? PyObject_GetAttrString (main, "ident") : NULL;
+    Py_XDECREF (t);
+    Py_XDECREF (main);
+    if (ident == NULL)
+      goto err;
+    main_thread = PyLong_AsUnsignedLong (ident);
+    Py_DECREF (ident);
+    if (PyErr_Occurred ())
+      goto err;
+  }
   return m;
 
  err:

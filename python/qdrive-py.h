@@ -9,6 +9,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "qdrive.h"
@@ -22,6 +24,29 @@ typedef struct {
   int busy;
 } qdrive_py_handle;
 
+/* Runs call (a statement calling the library on h->g).  The GIL is
+ * released if the call blocks, and also if another thread is in a
+ * call on h with the GIL released: that thread holds the handle's
+ * lock, which this call waits for, and no call may wait for it while
+ * holding the GIL (the whole interpreter would stop).  Otherwise no
+ * other thread can be in the library on h, and the GIL is kept, which
+ * is quicker.  A blocking call in the main thread is also cancelled by
+ * Ctrl-C (see qdrive_py_wait_begin). */
+#define QDRIVE_PY_CALL(h, blocking, call) do {                  \
+    if ((blocking) || (h)->busy > 0) {                          \
+      struct qdrive_py_wait w_;                                 \
+      qdrive_py_wait_begin ((h), (blocking), &w_);              \
+      Py_BEGIN_ALLOW_THREADS                                    \
+      call;                                                     \
+      qdrive_py_wait_returned (&w_);                            \
+      Py_END_ALLOW_THREADS                                      \
+      qdrive_py_wait_end ((h), &w_);                            \
+    }                                                           \
+    else {                                                      \
+      call;                                                     \
+    }                                                           \
+  } while (0)
+
 /* Frame: qdrive-py-frame.c. */
 extern PyObject *qdrive_py_error;                  /* qdrive.Error */
 
@@ -33,12 +58,29 @@ extern qdrive_py_handle *qdrive_py_handle_of (PyObject *obj,
                                               const char *call);
 extern PyObject *qdrive_py_raise (qdrive_h *g);
 
+/* QDRIVE_PY_CALL's steps. */
+struct qdrive_py_wait {
+  bool sigint;                  /* SIGINT is ours during the call */
+  struct sigaction old;         /* the handler it replaced */
+};
+extern void qdrive_py_wait_begin (qdrive_py_handle *h, int blocking,
+                                  struct qdrive_py_wait *w);
+extern void qdrive_py_wait_returned (struct qdrive_py_wait *w);
+extern void qdrive_py_wait_end (qdrive_py_handle *h,
+                                struct qdrive_py_wait *w);
+
 /* Argument conversions: 0 on success, -1 with TypeError (or
  * OverflowError, ValueError) naming the call and the argument. */
 extern int qdrive_py_string (PyObject *o, const char *call,
                              const char *arg, const char **r);
 extern int qdrive_py_optstring (PyObject *o, const char *call,
                                 const char *arg, const char **r);
+/* A file name: str (encoded as UTF-8, surrogate escapes giving back
+ * their bytes), bytes, or os.PathLike of either.  *keep holds the bytes
+ * until the caller drops it. */
+extern int qdrive_py_filename (PyObject *o, const char *call,
+                               const char *arg, PyObject **keep,
+                               const char **r);
 /* *keep holds the references that keep the strings alive until
  * qdrive_py_free_string_list. */
 extern int qdrive_py_string_list (PyObject *o, const char *call,

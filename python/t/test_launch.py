@@ -9,6 +9,8 @@
 
 import errno
 import os
+import signal
+import socket
 import sys
 import threading
 import time
@@ -192,6 +194,122 @@ class TestDirect(Base):
         self.assertGreater(counted[0], 0,
                            f"no Python ran during a {elapsed:.3f} s launch")
         g.shutdown()
+
+
+class TestWaiting(Base):
+    """A launch that waits: a real qemu whose drive is on an NBD server
+    (a unix socket in the test's directory) that never answers, so qemu
+    blocks opening it, before it answers on QMP."""
+
+    def setUp(self):
+        super().setUp()
+        require_qemu(self)
+        self.sock = os.path.join(self.dir, "hung.sock")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(self.sock)
+        self.server.listen(8)
+
+    def tearDown(self):
+        super().tearDown()      # closes the handles first
+        self.server.close()
+
+    def hung_handle(self, timeout):
+        g = set_up_for_launch(self.handle())
+        g.add_drive("", protocol="nbd", server=["unix:" + self.sock],
+                    readonly=True)
+        g.set_launch_timeout(timeout)
+        return g
+
+    def test_calls_wait_for_the_lock_without_the_gil(self):
+        """While one thread launches (holding the handle's lock), a call
+        on the same handle in another thread waits for the lock; the
+        rest of the interpreter keeps running meanwhile."""
+        g = self.hung_handle(3)
+        gaps, done = [], threading.Event()
+
+        def tick():
+            last = time.monotonic()
+            while not done.is_set():
+                time.sleep(0.01)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        def launch():
+            with self.assertRaises(qdrive.Error):
+                g.launch()
+
+        ticker = threading.Thread(target=tick)
+        launcher = threading.Thread(target=launch)
+        ticker.start()
+        launcher.start()
+        time.sleep(0.5)                 # launch holds the lock now
+        t0 = time.monotonic()
+        self.assertEqual(g.get_memsize(), 128)  # waits for the launch
+        waited = time.monotonic() - t0
+        launcher.join()
+        done.set()
+        ticker.join()
+        self.assertGreater(waited, 1, "get_memsize did not wait for launch")
+        self.assertLess(max(gaps), 0.5,
+                        f"the interpreter stopped for {max(gaps):.1f} s")
+
+    def test_ctrl_c_cancels_launch(self):
+        """Ctrl-C (SIGINT) during launch: KeyboardInterrupt at once, not
+        after the launch timeout, and nothing left: no qemu, no socket,
+        and after close no private directory."""
+        tmp = os.path.join(self.dir, "tmp")
+        os.mkdir(tmp)
+        old = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = tmp
+        try:
+            g = self.hung_handle(10)
+            cmd = g.get_qemu_command_line()   # makes the private dir
+        finally:
+            if old is None:
+                del os.environ["TMPDIR"]
+            else:
+                os.environ["TMPDIR"] = old
+        private = next(a for a in cmd if "qmp.sock" in a).split("path=")[1]
+        private = os.path.dirname(private)
+        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        t0 = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            g.launch()
+        elapsed = time.monotonic() - t0
+        timer.join()
+        self.assertLess(elapsed, 2.5, f"launch took {elapsed:.1f} s")
+        self.assertEqual(qemu_pids(self.sock), [], "qemu left running")
+        self.assertEqual(os.listdir(private), [], "files left")
+        g.close()
+        self.assertEqual(os.listdir(tmp), [], "private directory left")
+        # The handle is as before launch: a Ctrl-C now is Python's own.
+        with self.assertRaises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+
+    def test_launch_from_a_thread_is_not_cancelled(self):
+        """Ctrl-C is for the main thread: a launch in another thread
+        goes on (here to its timeout)."""
+        g = self.hung_handle(2)
+        errors = []
+
+        def launch():
+            try:
+                g.launch()
+            except qdrive.Error as e:
+                errors.append(str(e))
+
+        t = threading.Thread(target=launch)
+        t.start()
+        time.sleep(0.5)
+        with self.assertRaises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        t.join()
+        self.assertEqual(len(errors), 1)
+        self.assertIn("within 2 seconds", errors[0])
 
 
 class TestLibvirt(Base):

@@ -332,7 +332,7 @@ class TestBadInput(Base):
         # C's NULL has no Python spelling but None, which a required
         # string refuses before the library is called.
         with self.assertRaisesRegex(TypeError, "'filename' must be str, "
-                                    "not NoneType"):
+                                    "bytes or os.PathLike, not NoneType"):
             self.g.add_drive(None)
         with self.assertRaisesRegex(TypeError, "'hv' must be str"):
             self.g.set_hv(None)
@@ -355,8 +355,10 @@ class TestBadInput(Base):
     def test_wrong_types(self):
         add = self.g.add_drive
         cases = [
-            (lambda: add(42), "filename", "str", "int"),
-            (lambda: add(b"/x"), "filename", "str", "bytes"),
+            (lambda: add(42), "filename", "str, bytes or os.PathLike",
+             "int"),
+            (lambda: add(self.disk, format=b"raw"), "format", "str",
+             "bytes"),
             (lambda: add(self.disk, readonly="yes"), "readonly", "bool", "str"),
             (lambda: add(self.disk, readonly=1.0), "readonly", "bool",
              "float"),
@@ -395,15 +397,68 @@ class TestBadInput(Base):
         self.assertIn('ostringlist=["v"]', r)
 
     def test_bad_values_python_side(self):
-        with self.assertRaisesRegex(OverflowError, "'blocksize' is out of "
-                                    "the range of a C int"):
-            self.g.add_drive(self.disk, blocksize=1 << 40)
-        with self.assertRaisesRegex(OverflowError, "'size' is out of the "
-                                    "range of a 64-bit int"):
-            self.g.add_drive_scratch(1 << 64)
-        with self.assertRaisesRegex(ValueError, "'filename' contains a NUL"):
-            self.g.add_drive("a\0b")
+        # The texts OCaml's binding uses (and Perl's, for NUL bytes).
+        cases = [
+            (OverflowError, "add_drive: blocksize: 1099511627776 is out of "
+             "range; allowed: -2147483648 to 2147483647",
+             lambda: self.g.add_drive(self.disk, blocksize=1 << 40)),
+            (OverflowError, "add_drive_scratch: size: 18446744073709551616 "
+             "is out of range; allowed: -9223372036854775808 to "
+             "9223372036854775807",
+             lambda: self.g.add_drive_scratch(1 << 64)),
+        ]
+        nul = "the string contains a NUL byte; allowed: strings without " \
+              "NUL bytes"
+        g = self.g
+        for call, arg, f in [
+                ("add_drive", "filename", lambda: g.add_drive("a\0b")),
+                ("add_drive", "filename", lambda: g.add_drive(b"a\0b")),
+                ("add_drive_ro", "filename", lambda: g.add_drive_ro(b"a\0")),
+                ("add_drive", "format",
+                 lambda: g.add_drive(self.disk, format="raw\0")),
+                ("add_drive", "cachemode",
+                 lambda: g.add_drive(self.disk, cachemode="unsafe\0")),
+                ("config", "qemuparam", lambda: g.config("-x\0")),
+                ("set_hv", "hv", lambda: g.set_hv("/q\0emu"))]:
+            cases.append((ValueError, "%s: %s: %s" % (call, arg, nul), f))
+        for exc, text, f in cases:
+            with self.assertRaises(exc) as cm:
+                f()
+            self.assertEqual(str(cm.exception), text)
         self.assertEqual(self.g.list_drives(), [])
+
+    def test_file_names(self):
+        """File names are str, bytes or os.PathLike, and need not be
+        UTF-8: what list_drives returns can be passed back."""
+        import pathlib
+        g = self.g
+        g.add_drive(pathlib.Path(self.disk))
+        g.add_drive(os.fsencode(self.disk))
+        g.add_drive_ro(pathlib.PurePosixPath(self.disk))
+        raw = os.path.join(os.fsencode(self.dir), b"caf\xe9 \xff.img")
+        with open(raw, "wb") as f:
+            f.truncate(1024 * 1024)
+        g.add_drive(raw)
+        name = g.list_drives()[3].filename
+        self.assertEqual(os.fsencode(name), raw)
+        g.add_drive(name)               # the str, with surrogate escapes
+        self.assertEqual(g.list_drives()[4].filename, name)
+        self.assertEqual([d.filename for d in g.list_drives()[:3]],
+                         [self.disk] * 3)
+        g.set_hv(pathlib.Path("/opt/qemu"))
+        self.assertEqual(g.get_hv(), "/opt/qemu")
+        g.set_hv(b"/opt/q\xe9mu")
+        self.assertEqual(os.fsencode(g.get_hv()), b"/opt/q\xe9mu")
+        # Other strings are text: a surrogate is not UTF-8.
+        with self.assertRaises(UnicodeEncodeError):
+            g.add_drive(self.disk, label="a\udce9")
+
+    def test_trailing_optstring_may_be_left_out(self):
+        self.g.config("-no-reboot")
+        self.g.config("-cpu", "max")
+        cmd = self.g.get_qemu_command_line()
+        i = cmd.index("-no-reboot")
+        self.assertEqual(cmd[i + 1:i + 3], ["-cpu", "max"])
 
 
 class TestCommandLine(Base):
@@ -485,7 +540,9 @@ class TestReturnTypes(Base):
 
 class TestGenerated(unittest.TestCase):
     """What the generated C wrappers do that a test cannot provoke
-    before launch works: release the GIL around blocking calls."""
+    before launch works: release the GIL around blocking calls (and
+    around the others only while another thread is in a call on the
+    handle: test_launch.py's TestWaiting)."""
 
     def wrapper(self, src, call):
         start = src.index("\nqdrive_py_%s (" % call)
@@ -497,12 +554,11 @@ class TestGenerated(unittest.TestCase):
         with open(path) as f:
             src = f.read()
         for call in ["launch", "shutdown"]:
-            body = self.wrapper(src, call)
-            self.assertIn("Py_BEGIN_ALLOW_THREADS", body, call)
-            self.assertIn("h->busy++", body, call)
+            self.assertIn("QDRIVE_PY_CALL (h, 1, ", self.wrapper(src, call),
+                          call)
         for call in ["add_drive", "get_qemu_command_line", "list_drives"]:
-            self.assertNotIn("Py_BEGIN_ALLOW_THREADS",
-                             self.wrapper(src, call), call)
+            self.assertIn("QDRIVE_PY_CALL (h, 0, ", self.wrapper(src, call),
+                          call)
 
 
 class TestThreads(Base):

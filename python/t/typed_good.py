@@ -1,4 +1,6 @@
 # A small typed program: mypy --strict must accept it.
+import pathlib
+
 import qdrive
 
 
@@ -7,6 +9,9 @@ def add(g: qdrive.Handle, path: str, mode: qdrive.Cachemode) -> list[str]:
     g.add_drive_opts(path, cachemode=qdrive.CACHEMODE_UNSAFE, blocksize=4096)
     g.add_drive_scratch(1 << 30, label="scratch")
     g.set_accel("kvm:tcg")
+    g.add_drive_ro(pathlib.Path(path))      # file names: os.PathLike,
+    g.add_drive(path.encode())              # bytes
+    g.config("-no-reboot")                  # qemuvalue left out
     drives: list[qdrive.Drive] = g.list_drives()
     modes = [d.cachemode for d in drives]
     return modes + g.get_qemu_command_line()
