@@ -23,10 +23,12 @@ ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|[\x07\r]")
 
 
 class Session:
-    def __init__(self, argv, env):
+    def __init__(self, argv, env, cwd=None):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
+                if cwd is not None:
+                    os.chdir(cwd)
                 os.execvpe(argv[0], argv, env)
             finally:
                 os._exit(127)
@@ -107,7 +109,10 @@ def main():
     env = dict(os.environ)
     env["TERM"] = "xterm"
     env["EDITRC"] = "/dev/null"   # no user key bindings
-    s = Session(["qdrive"], env)
+    # In the disk's directory, so that the line typed is short whatever
+    # the directory's name: a line longer than the terminal is 80
+    # columns wraps, and libedit redraws it in pieces.
+    s = Session(["qdrive"], env, cwd=os.path.dirname(os.path.abspath(disk)))
     prompt = r"qdrive> "
 
     s.expect(r"Welcome to qdrive", "the welcome text")
@@ -116,7 +121,7 @@ def main():
     # Tab completion of an enum value after "key:".  "cachemode:un" is
     # not a valid value; the drive is only added if Tab made it
     # "cachemode:unsafe", which list-drives then shows.
-    s.send("add-drive %s format:raw cachemode:un\t" % disk)
+    s.send("add-drive %s format:raw cachemode:un\t" % os.path.basename(disk))
     s.expect(r"cachemode:unsafe", "cachemode:un completed to cachemode:unsafe")
     s.send("\r")
     s.expect(prompt, "the prompt after add-drive")
