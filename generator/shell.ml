@@ -192,6 +192,7 @@ struct qd_command {
   const char *name;             /* add-drive */
   const char *alias;            /* add, or NULL */
   int internal;                 /* callable, but not in help or completion */
+  int blocking;                 /* may wait: a signal cancels it */
   const char *shortdesc;
   const char *synopsis;         /* one line */
   const char *help;             /* the text of help COMMAND */
@@ -391,9 +392,10 @@ let generate_c () =
       pr "  ;\n\n") sorted;
   pr "const struct qd_command qd_commands[] = {\n";
   List.iter (fun c ->
-      pr "  { %s, %s, %d,\n" (c_quote (dashes c.name))
+      pr "  { %s, %s, %d, %d,\n" (c_quote (dashes c.name))
         (match alias_of c with Some a -> c_quote a | None -> "NULL")
-        (if Model.is_internal c then 1 else 0);
+        (if Model.is_internal c then 1 else 0)
+        (if is_blocking c then 1 else 0);
       pr "    %s,\n" (c_quote c.shortdesc);
       pr "    ";
       pr_c_string (synopsis_line c);

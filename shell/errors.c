@@ -10,26 +10,63 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "shell.h"
 
 const char *qd_location;
 
+/* Writes s with its control characters as the library writes them in
+ * its messages (\n, \t, \xNN for C0, DEL and C1): the shell's formats
+ * hold none, so any there came from a word of the user's (or a file
+ * name), which must not add a line or reach the terminal. */
+static void
+put_escaped (const char *s, FILE *f)
+{
+  const unsigned char *p = (const unsigned char *) s;
+
+  for (; *p; ++p) {
+    int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0;
+    int stray = *p >= 0x80 && *p < 0xa0 &&
+      (p == (const unsigned char *) s || p[-1] < 0x80);
+
+    if (*p == '\n')
+      fputs ("\\n", f);
+    else if (*p == '\t')
+      fputs ("\\t", f);
+    else if (*p < 0x20 || *p == 0x7f || stray)
+      fprintf (f, "\\x%02x", *p);
+    else if (c1) {
+      fprintf (f, "\\x%02x\\x%02x", p[0], p[1]);
+      ++p;
+    }
+    else
+      putc (*p, f);
+  }
+}
+
 void
 qd_error (const char *fs, ...)
 {
   va_list args;
+  char *msg;
 
   /* stdout first, so that output and errors come in order when both
    * go to the same place. */
   fflush (stdout);
-  fputs ("qdrive: error: ", stderr);
-  if (qd_location != NULL)
-    fprintf (stderr, "%s: ", qd_location);
   va_start (args, fs);
-  vfprintf (stderr, fs, args);
+  if (vasprintf (&msg, fs, args) == -1)
+    msg = NULL;
   va_end (args);
+  fputs ("qdrive: error: ", stderr);
+  if (qd_location != NULL) {
+    put_escaped (qd_location, stderr);
+    fputs (": ", stderr);
+  }
+  put_escaped (msg != NULL ? msg : "out of memory for an error message",
+               stderr);
   fputc ('\n', stderr);
+  free (msg);
 }
 
 void

@@ -124,8 +124,9 @@ static const char units[] = "KMGTPE";
 #define UNITS_ALLOWED ", optionally followed by K, M, G, T, P or E " \
   "(powers of 1024: 1G is 1073741824)"
 
-/* Decimal only, with nothing before or after the number but, if
- * with_units, one of the units. */
+/* Plain decimal only: an optional '-', then digits, nothing before or
+ * after (strtoll alone would take "+5" and " 5") but, if with_units,
+ * one of the units. */
 static int
 parse_integer (const struct qd_command *cmd, const char *what,
                const char *s, int64_t min, int64_t max, int with_units,
@@ -136,6 +137,7 @@ parse_integer (const struct qd_command *cmd, const char *what,
   char *end;
   long long v;
   int64_t scale = 1;
+  const char *digits = *s == '-' ? s + 1 : s;
 
   errno = 0;
   v = strtoll (s, &end, 10);
@@ -144,7 +146,7 @@ parse_integer (const struct qd_command *cmd, const char *what,
     scale = (int64_t) 1 << 10 * (unit - units + 1);
     ++end;
   }
-  if (*s == '\0' || isspace ((unsigned char) *s) || *end != '\0') {
+  if (!isdigit ((unsigned char) *digits) || *end != '\0') {
     qd_error ("%s: %s: \"%s\" is not valid; allowed: an integer from %"
               PRIi64 " to %" PRIi64 "%s", cmd->name, what, s, min, max,
               allowed);

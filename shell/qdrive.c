@@ -129,17 +129,25 @@ add_drives (qdrive_h *g, char **files, size_t nfiles, int ro,
 static void
 on_signal (int sig)
 {
+  qdrive_h *g = qd_waiting;
+
   qd_signal = sig;
+  if (g != NULL)
+    qdrive_user_cancel (g);     /* async-signal-safe */
 }
 
 /* Interrupting qdrive must not leave its temporary files or a qemu
- * behind: the signals only set qd_signal, and qdrive stops between
- * commands and closes the handle.  No SA_RESTART, so that a read
- * waiting for input (the prompt, a script on a pipe) returns. */
+ * behind: the signals set qd_signal and cancel a launch in progress,
+ * and qdrive stops between commands and closes the handle.  That is
+ * also done for SIGQUIT (whose default would leave a core and the
+ * files) and SIGPIPE (a reader of the output that went away: the
+ * writes fail, and qdrive stops after the command).  No SA_RESTART,
+ * so that a read waiting for input (the prompt, a script on a pipe)
+ * returns. */
 static void
 catch_signals (void)
 {
-  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
   struct sigaction sa;
   size_t i;
 

@@ -12,6 +12,7 @@
 const char *const qd_builtins[] = { "help", "quit", "exit", "q", NULL };
 
 volatile sig_atomic_t qd_signal;
+qdrive_h *volatile qd_waiting;
 
 int
 qd_check_signal (void)
@@ -109,6 +110,7 @@ int
 qd_run_command (qdrive_h *g, size_t argc, char **argv)
 {
   const struct qd_command *cmd;
+  int r;
 
   if (strcmp (argv[0], "help") == 0)
     return help (argc, argv);
@@ -126,7 +128,12 @@ qd_run_command (qdrive_h *g, size_t argc, char **argv)
     qd_error ("%s: unknown command; 'help' lists the commands", argv[0]);
     return QD_ERROR;
   }
-  return cmd->run (g, cmd, argc - 1, argv + 1) == -1 ? QD_ERROR : QD_OK;
+  /* While a command that may wait runs, a signal cancels it. */
+  if (cmd->blocking)
+    qd_waiting = g;
+  r = cmd->run (g, cmd, argc - 1, argv + 1);
+  qd_waiting = NULL;
+  return r == -1 ? QD_ERROR : QD_OK;
 }
 
 int
@@ -153,22 +160,84 @@ qd_run_sequence (qdrive_h *g, size_t argc, char **argv, const int *quoted)
   return QD_OK;
 }
 
+/* Reads one command line of a script into *line (malloc'd, *size
+ * bytes): a physical line, and the ones a backslash before the newline
+ * joins to it.  *lineno is the number of the last line read, first the
+ * first one's.  Returns 1, 0 at the end of the file, or -1 after
+ * printing an error (a NUL byte: a script is text, and C would see the
+ * line end there). */
+static int
+read_command_line (FILE *f, const char *name, char **line, size_t *size,
+                   unsigned long *lineno, unsigned long *first)
+{
+  struct qd_line_state st = { 0, 0 };
+  char *part = NULL;
+  size_t psize = 0, len = 0;
+  ssize_t n;
+  int r = 0;
+
+  for (;;) {
+    n = getline (&part, &psize, f);
+    if (n == -1)
+      break;                    /* the end, after a joining backslash too */
+    ++*lineno;
+    if (len == 0)
+      *first = *lineno;
+    if (memchr (part, '\0', n) != NULL) {
+      char location[1024];
+
+      snprintf (location, sizeof location, "%s:%lu", name, *lineno);
+      qd_location = location;
+      qd_error ("a NUL byte at byte %zu of the line; allowed: text "
+                "without NUL bytes",
+                (size_t) ((char *) memchr (part, '\0', n) - part) + 1);
+      qd_location = NULL;
+      r = -1;
+      break;
+    }
+    if (len + n + 1 > *size) {
+      size_t want = len + n + 1 > 2 * *size ? len + n + 1 : 2 * *size;
+      char *p = realloc (*line, want);
+
+      if (p == NULL) {
+        qd_error ("%s", strerror (errno));
+        r = -1;
+        break;
+      }
+      *line = p;
+      *size = want;
+    }
+    memcpy (*line + len, part, n + 1);
+    len += n;
+    r = 1;
+    if (!qd_line_continues (part, 1, &st))
+      break;
+  }
+  free (part);
+  return r;
+}
+
 int
 qd_run_script (qdrive_h *g, FILE *f, const char *name)
 {
   char *line = NULL;
   size_t size = 0;
-  unsigned long lineno = 0;
-  int r = QD_OK;
+  unsigned long lineno = 0, first = 0;
+  int r = QD_OK, got;
 
-  while (r == QD_OK && qd_check_signal () == 0 &&
-         getline (&line, &size, f) != -1) {
+  while (r == QD_OK && qd_check_signal () == 0) {
     char location[1024];
     struct qd_words w;
     const char *errmsg;
 
-    lineno++;
-    snprintf (location, sizeof location, "%s:%lu", name, lineno);
+    got = read_command_line (f, name, &line, &size, &lineno, &first);
+    if (got != 1) {
+      if (got == -1)
+        r = QD_ERROR;
+      break;
+    }
+    /* A joined line is named by its first line. */
+    snprintf (location, sizeof location, "%s:%lu", name, first);
     qd_location = location;
     if (qd_split_words (line, 1, &w, &errmsg) == -1) {
       qd_error ("%s", errmsg);

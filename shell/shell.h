@@ -43,6 +43,19 @@ extern int qd_split_words (const char *line, int comments,
                            struct qd_words *w, const char **errmsg);
 extern void qd_free_words (struct qd_words *w);
 
+/* Where a line being read stops, for the next one: inside double
+ * quotes, inside a word.  Zero at the start of a command line. */
+struct qd_line_state {
+  int in_dquote, in_word;
+};
+
+/* Whether the physical line p (with its newline) ends with a
+ * backslash that joins the next line to it (outside single quotes and
+ * comments).  st says where the line starts (zeroed for a new line),
+ * and is updated for the next. */
+extern int qd_line_continues (const char *p, int comments,
+                              struct qd_line_state *st);
+
 /* ---- parse.c: argument values, and printing results ---- */
 
 extern int qd_check_argc (const struct qd_command *cmd, size_t argc,
@@ -65,12 +78,17 @@ extern void qd_print_string_list (char **l);
 
 /* ---- run.c: finding and running commands ---- */
 
-/* The last SIGINT, SIGTERM or SIGHUP received, or 0.  The handler
- * only sets it: a command that is running finishes, then no further
- * command runs (at the prompt, SIGINT only discards the line being
- * typed), and qdrive closes its handle, which removes its temporary
- * files and stops qemu. */
+/* The last SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE received, or
+ * 0.  The handler sets it, and cancels the command that is waiting (a
+ * launch: qdrive_user_cancel on qd_waiting); a command that is
+ * running finishes, then no further command runs (at the prompt,
+ * SIGINT only discards the line being typed), and qdrive closes its
+ * handle, which removes its temporary files and stops qemu. */
 extern volatile sig_atomic_t qd_signal;
+
+/* The handle while a blocking command (launch, shutdown) runs, else
+ * NULL. */
+extern qdrive_h *volatile qd_waiting;
 
 /* If a signal was received: print that, and return -1. */
 extern int qd_check_signal (void);

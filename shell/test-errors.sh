@@ -50,6 +50,17 @@ t_err "qdrive: error: set-memsize: memsize: \"\" is not valid; $range32" set-mem
 t_err "qdrive: error: set-memsize: memsize: \" 12\" is not valid; $range32" set-memsize " 12"
 t_err "qdrive: error: set-memsize: memsize: \"12 \" is not valid; $range32" set-memsize "12 "
 t_err "qdrive: error: set-memsize: memsize: \"0x10\" is not valid; $range32" set-memsize 0x10
+# Plain decimal: no sign but '-', no blank of any kind (escaped in the
+# message, as every control character a word brings).
+t_err "qdrive: error: set-memsize: memsize: \"+512\" is not valid; $range32" set-memsize +512
+t_err "qdrive: error: set-memsize: memsize: \"-\" is not valid; $range32" set-memsize -
+t_err "qdrive: error: set-memsize: memsize: \"-+5\" is not valid; $range32" set-memsize -+5
+t_err "qdrive: error: set-memsize: memsize: \"\\t512\" is not valid; $range32" set-memsize $'\t512'
+t_err "qdrive: error: set-memsize: memsize: \"\\n512\" is not valid; $range32" set-memsize $'\n512'
+t_err "qdrive: error: add-drive-scratch: size: \"+1024\" is not valid; $range64" \
+  add-drive-scratch +1024
+t_err "qdrive: error: add-drive: blocksize: \"+512\" is not valid; $range32" \
+  add-drive "$disk" blocksize:+512
 t_err "qdrive: error: set-memsize: memsize: \"2147483648\" is out of range; $range32" \
   set-memsize 2147483648
 t_err "qdrive: error: set-smp: smp: \"-99999999999999999999\" is out of range; $range32" \
@@ -94,6 +105,18 @@ t_err 'qdrive: error: set_memsize: memsize: 1 is out of range; allowed: 128 to 1
   set-memsize 1
 t_err 'qdrive: error: internal_echo: oint: -1 is out of range; allowed: 0 or more' \
   internal-echo "${echo_args[@]}" oint:-1
+
+# A word cannot forge a second error line or reach the terminal: its
+# control characters are escaped, in the shell's messages and the
+# library's alike.
+t_err 'qdrive: error: bo\ngus: unknown command; '"'help'"' lists the commands' \
+  $'bo\ngus'
+t_err 'qdrive: error: set-smp: smp: "1\nqdrive: error: forged\x1b[2J" is not valid; '"$range32" \
+  set-smp $'1\nqdrive: error: forged\e[2J'
+t_err "qdrive: error: add_drive: filename: \"$tmp/x\\nqdrive: error: forged\\x1b[2J\": No such file or directory" \
+  add-drive $"$tmp/x"$'\nqdrive: error: forged\e[2J'
+t_err 'qdrive: error: add_drive: label: "a\tb\xc2\x9b" is not valid; allowed: 1 to 20 characters, each a letter, a digit or _' \
+  add-drive "$disk" label:$'a\tb\xc2\x9b'
 
 # A failed command ends the sequence: what follows does not run.
 t_err 'qdrive: error: set_memsize: memsize: 1 is out of range; allowed: 128 to 1048576 (MiB)' \

@@ -36,7 +36,7 @@ t_ok 'str="s" optstr=NULL strlist=[] b=false i=0 i64=1024 mode=writeback obool=u
 
 # A value is everything after the first colon; booleans in any case.
 t_ok 'str="s" optstr=NULL strlist=["a:b", "c d", "e\"f", "g\\h"] b=true i=1 i64=2 mode=writeback obool=true oint=unset oint64=unset ostring="k:v:w" ostringlist=unset oenum=unset' \
-  internal-echo s NULL "a:b 'c d' e\\\"f g\\\\h" TRUE +1 2 writeback \
+  internal-echo s NULL "a:b 'c d' e\\\"f g\\\\h" TRUE 1 2 writeback \
     ostring:k:v:w obool:True
 
 # Every return type.

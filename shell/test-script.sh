@@ -90,6 +90,49 @@ t_run_stdin 'get-smp \\'
 [ "$rc" -eq 1 ] && [ "$(cat "$tmp/err")" = "qdrive: error: stdin:1: backslash at the end of the line" ] ||
   { t_show stdin; t_fail "backslash at the end"; }
 
+# A NUL byte is an error naming its line (C would have seen the line
+# end there, and run what came before it).
+t_run_stdin 'get-smp\nset-smp 3\0 : bogus\nget-smp\n'
+[ "$rc" -eq 1 ] && [ "$(cat "$tmp/out")" = 1 ] &&
+  [ "$(cat "$tmp/err")" = "qdrive: error: stdin:2: a NUL byte at byte 10 of the line; allowed: text without NUL bytes" ] ||
+  { t_show stdin; t_fail "NUL byte in a line"; }
+printf 'set-smp 2 \\\n 3\0\n' > "$tmp/nul.qd"
+t_run -f "$tmp/nul.qd"
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+  [ "$(cat "$tmp/err")" = "qdrive: error: $tmp/nul.qd:2: a NUL byte at byte 3 of the line; allowed: text without NUL bytes" ] ||
+  { t_show -f nul.qd; t_fail "NUL byte in a joined line"; }
+
+# A backslash before the newline joins the next line, as in sh: outside
+# quotes and inside double quotes both go; a comment is not continued.
+# Errors name the first line of a joined line.
+cat > "$tmp/join.qd" <<'SCRIPT'
+set-smp \
+  3 : get-smp
+internal-rstring "a\
+b" : internal-rstring e\
+f : internal-rstring 'g\h'
+# get-smp \
+get-memsize
+set-memsize \
+  \
+  bogus
+SCRIPT
+t_run -f "$tmp/join.qd"
+[ "$rc" -eq 1 ] && [ "$(cat "$tmp/out")" = "3
+ab
+ef
+g\\h
+256" ] &&
+  [ "$(cat "$tmp/err")" = "qdrive: error: $tmp/join.qd:8: set-memsize: memsize: \"bogus\" is not valid; allowed: an integer from -2147483648 to 2147483647" ] ||
+  { t_show -f join.qd; t_fail "lines joined by a backslash"; }
+# A backslash on the last line, with its newline: nothing to join.
+t_ok 3 -f <(printf 'set-smp 3 : get-smp \\\n')
+# Inside single quotes a backslash is a backslash, and quotes do not
+# go on to the next line.
+t_run_stdin "internal-rstring 'a\\\\\nb'\n"
+[ "$rc" -eq 1 ] && [ "$(cat "$tmp/err")" = "qdrive: error: stdin:1: unterminated ' quote" ] ||
+  { t_show stdin; t_fail "backslash at the end of a single-quoted line"; }
+
 # quit ends a script with status 0; the last line needs no newline.
 t_run_stdin 'get-smp\nquit\nbogus\n'
 [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = 1 ] && [ ! -s "$tmp/err" ] ||
@@ -106,6 +149,19 @@ t_ok "" -f /dev/null
 printf '#!/usr/bin/env -S qdrive -f\nset-smp 4 : get-smp\n' > "$tmp/prog"
 chmod +x "$tmp/prog"
 [ "$("$tmp/prog")" = 4 ] || t_fail "#! script"
+
+# Waits at most 20 s for background process $1 to end, killing it
+# after; its status in rc (137 if it had to be killed).
+wait_bounded () {
+  local i
+  for i in $(seq 400); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1"
+  rc=$?
+}
 
 # A signal stops a script between commands, and qdrive still closes
 # its handle: the temporary directory with the scratch disk goes.
@@ -128,5 +184,70 @@ exec 3>&-
   [ "$(cat "$tmp/err")" = "qdrive: error: stopped by a signal: Terminated" ] &&
   [ -z "$(ls -A "$tmp/t")" ] ||
   { t_show -f fifo; ls -lR "$tmp/t" >&2; t_fail "SIGTERM during a script"; }
+
+# The same for SIGQUIT (by default a core dump) and SIGPIPE (the reader
+# of the output went away: by default qdrive died).
+for sig in QUIT PIPE; do
+  rm -f "$tmp/fifo" "$tmp/out.fifo"
+  mkfifo "$tmp/fifo" "$tmp/out.fifo"
+  # As from a terminal: a background job's SIGQUIT and SIGINT are
+  # ignored unless the program catches them.
+  TMPDIR="$tmp/t" env --default-signal=QUIT,INT \
+    qdrive -f "$tmp/fifo" >"$tmp/out.fifo" 2>"$tmp/err" &
+  pid=$!
+  # qdrive's output first: its open waits for a reader.
+  exec 5<"$tmp/out.fifo" 3>"$tmp/fifo"
+  echo "add-drive-scratch 1048576" >&3
+  for _ in $(seq 200); do
+    [ -n "$(ls -A "$tmp/t")" ] && break
+    sleep 0.05
+  done
+  [ -n "$(ls -A "$tmp/t")" ] || t_fail "add-drive-scratch made no temporary directory"
+  if [ $sig = PIPE ]; then
+    exec 5<&-                   # the reader goes: the next write fails
+    echo "help : help : help : help : help" >&3
+  else
+    kill -$sig "$pid"
+  fi
+  wait_bounded "$pid"
+  exec 3>&- 5<&-
+  [ "$rc" -eq 1 ] &&
+    grep -q "^qdrive: error: .*stopped by a signal: $(case $sig in QUIT) echo Quit;; PIPE) echo Broken pipe;; esac)\$" "$tmp/err" &&
+    [ -z "$(ls -A "$tmp/t")" ] ||
+    { echo "status $rc" >&2; cat "$tmp/err" >&2; ls -lR "$tmp/t" >&2; t_fail "SIG$sig during a script"; }
+done
+
+# Ctrl-C during a launch stops it at once, not after its timeout, and
+# leaves nothing: no qemu, no files.  qemu waits for ever on an NBD
+# server (a unix socket nobody answers on), before it answers QMP.
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+time.sleep(60)' "$tmp/hung.sock" &
+server=$!
+for _ in $(seq 100); do [ -S "$tmp/hung.sock" ] && break; sleep 0.05; done
+TMPDIR="$tmp/t" env --default-signal=INT \
+  qdrive set-memsize 128 : set-accel "${QDRIVE_ACCEL:-tcg}" : \
+  add-drive "" protocol:nbd server:"unix:$tmp/hung.sock" readonly:true : \
+  set-launch-timeout 10 : launch : get-smp >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 200); do
+  grep -qsa hung.sock /proc/[0-9]*/cmdline 2>/dev/null &&
+    grep -lsa hung.sock /proc/[0-9]*/cmdline | xargs -r grep -qsa qemu && break
+  sleep 0.05
+done
+start=$SECONDS
+kill -INT "$pid"
+wait_bounded "$pid"
+took=$((SECONDS - start))
+qemu_left=$(grep -lsa hung.sock /proc/[0-9]*/cmdline | xargs -r grep -lsa qemu)
+kill "$server"
+wait "$server" 2>/dev/null
+[ "$rc" -eq 1 ] && [ "$took" -le 2 ] && [ ! -s "$tmp/out" ] &&
+  [ "$(cat "$tmp/err")" = "qdrive: error: launch: cancelled" ] &&
+  [ -z "$qemu_left" ] && [ -z "$(ls -A "$tmp/t")" ] ||
+  { echo "status $rc after $took s; qemu left: $qemu_left" >&2; cat "$tmp/err" >&2
+    ls -lR "$tmp/t" >&2; t_fail "Ctrl-C during launch"; }
 
 t_done
