@@ -382,7 +382,7 @@ fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
   if (ins != NULL && get_nodes (g, b, nodes, deadline) == -1)
     return -1;
   e->id = strdup (id);
-  e->filename = strdup (file);
+  e->filename = strdup (qdrive_int_name_from_qemu (g, id, file));
   e->format = strdup (format);
   if (ins)
     protocol_driver (*nodes, file, format, protocol, sizeof protocol);

@@ -53,38 +53,6 @@ qdrive_int_text_add (struct qdrive_int_text *t, const char *s, size_t n)
   t->p[t->len] = '\0';
 }
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes long),
- * or 0 if none starts there. */
-static size_t
-utf8_length (const unsigned char *s, size_t n)
-{
-  size_t len, i;
-  uint32_t c;
-
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    len = 2, c = s[0] & 0x1f;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    len = 3, c = s[0] & 0x0f;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    len = 4, c = s[0] & 0x07;
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; ++i) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    c = (c << 6) | (s[i] & 0x3f);
-  }
-  /* Overlong forms, surrogates, and beyond U+10FFFF. */
-  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-      (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-    return 0;
-  return len;
-}
-
 /* Appends n bytes of s with their control characters escaped. */
 static void
 text_add_escaped (struct qdrive_int_text *t, const char *str, size_t n)
@@ -96,7 +64,7 @@ text_add_escaped (struct qdrive_int_text *t, const char *str, size_t n)
   while (i < n) {
     /* A run of bytes that need nothing. */
     for (run = i; run < n; run += len) {
-      len = utf8_length (s + run, n - run);
+      len = qdrive_int_utf8_length (s + run, n - run);
       if (len == 0) {
         if (s[run] < 0xa0)
           break;
@@ -112,7 +80,7 @@ text_add_escaped (struct qdrive_int_text *t, const char *str, size_t n)
     /* A control character (a C1 one is two bytes in UTF-8), or a
      * stray byte that is not UTF-8 and a control on a Latin-1
      * terminal. */
-    len = utf8_length (s + run, n - run);
+    len = qdrive_int_utf8_length (s + run, n - run);
     if (len == 0)
       len = 1;
     for (k = 0; k < len; ++k) {

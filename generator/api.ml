@@ -379,7 +379,10 @@ let public_calls = [
      naming the server), format, protocol driver, whether it is \
      read-only, and its cache flags.  For \
      C<cachemode> C<writeback> qemu reports C<cache_writeback> true and \
-     the other two false; for C<unsafe>, C<cache_no_flush> is true.";
+     the other two false; for C<unsafe>, C<cache_no_flush> is true.\n\n\
+     qemu reports names in UTF-8, writing U+FFFD for bytes that are \
+     not; the name of a local file that is not UTF-8 is reported as \
+     the file's own name, the one C<add_drive> was given.";
 
   call ~name:"shutdown" ~ret:RErr ~args:[] ~state:LaunchedOnly ~flags:[Blocking]
     ~shortdesc:"stop the virtual machine"

@@ -104,6 +104,48 @@ START_TEST (test_hostile_labels_formats)
 }
 END_TEST
 
+/* File names that are not UTF-8 (Latin-1, stray bytes, a truncated
+ * sequence): qemu's JSON shows U+FFFD for them, and block_info gives
+ * the real names back, for a drive read-write and one read-only (whose
+ * name comes from the node under qemu's overlay). */
+START_TEST (test_hostile_non_utf8_names)
+{
+  static const char *const bad[] = {
+    "caf\xe9.img", "\xff\xfe\xc3(x\xf0\x9f\x98.img",
+    "ok \xef\xbf\xbd \xe9.img",   /* a real U+FFFD too */
+  };
+  struct test_dir dir;
+  char paths[6][256], name[64];
+  struct qdrive_block_info_list *l;
+  const char *accel = getenv ("QDRIVE_ACCEL");
+  qdrive_h *g = quiet_handle ();
+  size_t i;
+
+  test_dir_init (&dir);
+  ck_assert_int_eq (qdrive_set_memsize (g, 128), 0);
+  ck_assert_int_eq (qdrive_set_accel (g, accel && *accel ? accel : "tcg"), 0);
+  for (i = 0; i < 6; ++i) {
+    snprintf (name, sizeof name, "%s%s", i % 2 ? "ro-" : "", bad[i / 2]);
+    test_file (&dir, name, paths[i], sizeof paths[i]);
+    ck_assert_msg (qdrive_add_drive_opts (g, paths[i],
+                                          QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
+                                          QDRIVE_ADD_DRIVE_OPTS_READONLY, i % 2,
+                                          -1) == 0,
+                   "add_drive: %s", qdrive_last_error (g));
+  }
+  ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
+  l = qdrive_block_info (g);
+  ck_assert_msg (l != NULL, "block_info: %s", qdrive_last_error (g));
+  ck_assert_uint_eq (l->len, 6);
+  for (i = 0; i < 6; ++i)
+    ck_assert_str_eq (l->val[i].filename, paths[i]);
+  qdrive_free_block_info_list (l);
+  ck_assert_int_eq (qdrive_shutdown (g), 0);
+  qdrive_close (g);
+  test_dir_free (&dir);
+}
+END_TEST
+
 /* The last error on g is one line with no control character: no C0
  * byte, no DEL, no C1 (U+0080 to U+009F in UTF-8, or a stray byte
  * 0x80 to 0x9F that a Latin-1 terminal takes as one).  Returns it. */
@@ -236,6 +278,7 @@ main (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_hostile_filenames);
   tcase_add_test (tc, test_hostile_labels_formats);
+  tcase_add_test (tc, test_hostile_non_utf8_names);
   tcase_add_loop_test (tc, test_hostile_error_texts, 0, NFORGERS);
   tcase_add_test (tc, test_hostile_qemu_messages);
   suite_add_tcase (s, tc);

@@ -128,6 +128,24 @@ class TestDirect(Base):
         self.assertError("shutdown: " + SHUT_DOWN, g.shutdown)
         self.assertError("launch: " + SHUT_DOWN, g.launch)
 
+    def test_names_not_utf8_round_trip(self):
+        """A file name that is not UTF-8 goes in as bytes and comes back
+        from list_drives and block_info as the same str (surrogate
+        escapes), which names the file again."""
+        raw = os.path.join(os.fsencode(self.dir), b"caf\xe9 \xff.img")
+        with open(raw, "wb") as f:
+            f.truncate(1024 * 1024)
+        g = self.handle()
+        g.add_drive(raw, format="raw")
+        g.launch()
+        name = g.list_drives()[0].filename
+        self.assertEqual(os.fsencode(name), raw)
+        self.assertEqual(g.block_info()[0].filename, name)
+        g.shutdown()
+        with self.handle() as g2:
+            g2.add_drive(name)
+            self.assertEqual(g2.list_drives()[0].filename, name)
+
     def test_close_without_shutdown_stops_qemu(self):
         disk = self.raw("disk.img")
         g = self.handle()

@@ -1,0 +1,102 @@
+/* qdrive: UTF-8.  The length of a valid sequence (for escaping error
+ * texts, error-text.c), and the file names qemu reports.
+ *
+ * qemu's JSON is UTF-8: a file name that is not (Latin-1, say) comes
+ * back from query-block with U+FFFD in place of each bad sequence, so
+ * it no longer names the file.  The drive's id says which drive it is,
+ * and the handle has its real name: when qemu's name is the real one
+ * with its bad sequences replaced, the real one is reported. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define REPLACEMENT "\xef\xbf\xbd"  /* U+FFFD in UTF-8 */
+
+size_t
+qdrive_int_utf8_length (const unsigned char *s, size_t n)
+{
+  size_t len, i;
+  uint32_t c;
+
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    len = 2, c = s[0] & 0x1f;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    len = 3, c = s[0] & 0x0f;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    len = 4, c = s[0] & 0x07;
+  else
+    return 0;
+  if (len > n)
+    return 0;
+  for (i = 1; i < len; ++i) {
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[i] & 0x3f);
+  }
+  /* Overlong forms, surrogates, and beyond U+10FFFF. */
+  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+      (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+    return 0;
+  return len;
+}
+
+/* Is theirs ours with each run of bytes that are not UTF-8 replaced by
+ * U+FFFD (qemu writes one per sequence it tried to read: one to as
+ * many as the run has bytes), and with at least one such run? */
+static bool
+same_but_replaced (const char *ours, const char *theirs)
+{
+  const unsigned char *o = (const unsigned char *) ours;
+  const char *t = theirs;
+  size_t olen = strlen (ours), k, run, n;
+  bool replaced = false;
+
+  while (*o != '\0') {
+    k = qdrive_int_utf8_length (o, olen - (size_t) ((const char *) o - ours));
+    if (k > 0) {
+      if (strncmp ((const char *) o, t, k) != 0)
+        return false;
+      o += k;
+      t += k;
+      continue;
+    }
+    for (run = 0; *o != '\0' &&
+           qdrive_int_utf8_length (o, olen - (size_t) ((const char *) o - ours)) == 0;
+         ++o)
+      ++run;
+    for (n = 0; n < run && strncmp (t, REPLACEMENT, 3) == 0; ++n)
+      t += 3;
+    if (n == 0)
+      return false;
+    replaced = true;
+  }
+  return *t == '\0' && replaced;
+}
+
+const char *
+qdrive_int_name_from_qemu (qdrive_h *g, const char *id, const char *name)
+{
+  const struct drive *d;
+  unsigned long i;
+  char *end;
+
+  if (strstr (name, REPLACEMENT) == NULL ||
+      strncmp (id, "hd", 2) != 0 || id[2] < '0' || id[2] > '9')
+    return name;
+  errno = 0;
+  i = strtoul (id + 2, &end, 10);
+  if (errno != 0 || *end != '\0' || i >= g->ndrives)
+    return name;
+  d = &g->drives[i];
+  if (d->net == NULL && same_but_replaced (d->filename, name))
+    return d->filename;
+  return name;
+}
