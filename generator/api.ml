@@ -324,7 +324,16 @@ let public_calls = [
     ~shortdesc:"choose how the virtual machine is run"
     "Choose the backend: C<direct> (the default) runs qemu itself; \
      C<libvirt> runs it through libvirt's default connection, and \
-     C<libvirt:URI> through the connection C<URI>.";
+     C<libvirt:URI> through the connection C<URI>.\n\n\
+     The URI goes to libvirt as it is, and a libvirt URI can do more \
+     than name a connection.  It can run a program of its choosing \
+     (C<qemu+ext:///system?command=/path/to/program>, and the \
+     C<command=> of C<qemu+ssh://>), connect to another host, and read \
+     any file this process can read (C<test:///PATH> loads the file as \
+     a driver description; its first line may appear in \
+     C<launch>'s error).  So a backend string is as trusted as a \
+     command line: never take it from a user or a file you do not \
+     trust.";
   call ~name:"get_backend" ~ret:RString ~args:[]
     ~shortdesc:"get the backend" "Return the backend setting.";
 
