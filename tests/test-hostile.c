@@ -27,18 +27,28 @@ static const char *const names[] = {
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
+/* A quiet handle that launches small: 128 MiB, the accelerator
+ * $QDRIVE_ACCEL asks for, else tcg. */
+static qdrive_h *
+launch_handle (void)
+{
+  const char *accel = getenv ("QDRIVE_ACCEL");
+  qdrive_h *g = quiet_handle ();
+
+  ck_assert_int_eq (qdrive_set_memsize (g, 128), 0);
+  ck_assert_int_eq (qdrive_set_accel (g, accel && *accel ? accel : "tcg"), 0);
+  return g;
+}
+
 START_TEST (test_hostile_filenames)
 {
   struct test_dir dir;
   char paths[NNAMES][256];
   struct qdrive_block_info_list *l;
-  const char *accel = getenv ("QDRIVE_ACCEL");
-  qdrive_h *g = quiet_handle ();
+  qdrive_h *g = launch_handle ();
   size_t i;
 
   test_dir_init (&dir);
-  ck_assert_int_eq (qdrive_set_memsize (g, 128), 0);
-  ck_assert_int_eq (qdrive_set_accel (g, accel && *accel ? accel : "tcg"), 0);
   for (i = 0; i < NNAMES; ++i) {
     test_file (&dir, names[i], paths[i], sizeof paths[i]);
     ck_assert_msg (qdrive_add_drive_opts (g, paths[i],
@@ -117,13 +127,10 @@ START_TEST (test_hostile_non_utf8_names)
   struct test_dir dir;
   char paths[6][256], name[64];
   struct qdrive_block_info_list *l;
-  const char *accel = getenv ("QDRIVE_ACCEL");
-  qdrive_h *g = quiet_handle ();
+  qdrive_h *g = launch_handle ();
   size_t i;
 
   test_dir_init (&dir);
-  ck_assert_int_eq (qdrive_set_memsize (g, 128), 0);
-  ck_assert_int_eq (qdrive_set_accel (g, accel && *accel ? accel : "tcg"), 0);
   for (i = 0; i < 6; ++i) {
     snprintf (name, sizeof name, "%s%s", i % 2 ? "ro-" : "", bad[i / 2]);
     test_file (&dir, name, paths[i], sizeof paths[i]);
@@ -246,8 +253,8 @@ START_TEST (test_hostile_qemu_messages)
 {
   struct test_dir dir;
   char path[256];
-  const char *accel = getenv ("QDRIVE_ACCEL"), *msg;
-  qdrive_h *g = quiet_handle ();
+  const char *msg;
+  qdrive_h *g = launch_handle ();
   FILE *f;
 
   test_dir_init (&dir);
@@ -256,8 +263,6 @@ START_TEST (test_hostile_qemu_messages)
   ck_assert_ptr_nonnull (f);
   fputs ("not a qcow2 image", f);
   fclose (f);
-  ck_assert_int_eq (qdrive_set_memsize (g, 128), 0);
-  ck_assert_int_eq (qdrive_set_accel (g, accel && *accel ? accel : "tcg"), 0);
   ck_assert_int_eq (qdrive_add_drive_opts (g, path, QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                            "qcow2", -1), 0);
   ck_assert_int_eq (qdrive_launch (g), -1);
