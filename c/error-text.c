@@ -6,10 +6,8 @@
  * forge an extra line ("qdrive: error: ..." of the caller's choosing)
  * and an ESC would send a sequence to the caller's terminal.  So every
  * string argument (%s, %c) has its control characters written as C
- * escapes, the way the trace writes them: \n, \t, \xNN (C0, DEL, and
- * C1 both as UTF-8 and as a stray byte).  Everything else, UTF-8
- * included, is kept, so messages stay readable.  Only the format
- * itself may hold a newline.
+ * escapes, as escape.h says.  Only the format itself may hold a
+ * newline.
  *
  * The conversions are printf's: each is handed to snprintf alone, with
  * its argument fetched by the type its length modifier names. */
@@ -27,6 +25,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "escape.h"
 #include "internal.h"
 
 void
@@ -59,38 +58,19 @@ text_add_escaped (struct qdrive_int_text *t, const char *str, size_t n)
 {
   const unsigned char *s = (const unsigned char *) str;
   char esc[16];
-  size_t i = 0, run, len, k;
+  size_t i = 0, run, len = 0;
 
   while (i < n) {
-    /* A run of bytes that need nothing. */
+    /* A run of bytes written as they are, then one escaped. */
     for (run = i; run < n; run += len) {
-      len = qdrive_int_utf8_length (s + run, n - run);
-      if (len == 0) {
-        if (s[run] < 0xa0)
-          break;
-        len = 1;
-      }
-      else if (s[run] < 0x20 || s[run] == 0x7f ||
-               (len == 2 && s[run] == 0xc2 && s[run + 1] < 0xa0))
+      len = qdrive_escape_next (s + run, n - run, esc);
+      if (esc[0] != '\0')
         break;
     }
     qdrive_int_text_add (t, (const char *) s + i, run - i);
     if (run == n)
       break;
-    /* A control character (a C1 one is two bytes in UTF-8), or a
-     * stray byte that is not UTF-8 and a control on a Latin-1
-     * terminal. */
-    len = qdrive_int_utf8_length (s + run, n - run);
-    if (len == 0)
-      len = 1;
-    for (k = 0; k < len; ++k) {
-      if (s[run + k] == '\n')
-        qdrive_int_text_add (t, "\\n", 2);
-      else if (s[run + k] == '\t')
-        qdrive_int_text_add (t, "\\t", 2);
-      else
-        qdrive_int_text_add (t, esc, snprintf (esc, sizeof esc, "\\x%02x", s[run + k]));
-    }
+    qdrive_int_text_add (t, esc, strlen (esc));
     i = run + len;
   }
 }

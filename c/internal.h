@@ -187,9 +187,6 @@ extern void qdrive_int_fput_quoted (FILE *f, const char *s);
 extern void qdrive_int_fput_string_list (FILE *f, char *const *l);
 
 /* utf8.c */
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0
- * if none starts there. */
-extern size_t qdrive_int_utf8_length (const unsigned char *s, size_t n);
 /* A file name qemu reported for drive id (hdN): the drive's own name
  * if qemu's is that name with its non-UTF-8 bytes replaced by U+FFFD,
  * else name itself. */

@@ -1,5 +1,4 @@
-/* qdrive: UTF-8.  The length of a valid sequence (for escaping error
- * texts, error-text.c), and the file names qemu reports.
+/* qdrive: the file names qemu reports, when they are not UTF-8.
  *
  * qemu's JSON is UTF-8: a file name that is not (Latin-1, say) comes
  * back from query-block with U+FFFD in place of each bad sequence, so
@@ -14,39 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "internal.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"  /* U+FFFD in UTF-8 */
-
-size_t
-qdrive_int_utf8_length (const unsigned char *s, size_t n)
-{
-  size_t len, i;
-  uint32_t c;
-
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    len = 2, c = s[0] & 0x1f;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    len = 3, c = s[0] & 0x0f;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    len = 4, c = s[0] & 0x07;
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; ++i) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    c = (c << 6) | (s[i] & 0x3f);
-  }
-  /* Overlong forms, surrogates, and beyond U+10FFFF. */
-  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-      (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-    return 0;
-  return len;
-}
 
 /* Is theirs ours with each run of bytes that are not UTF-8 replaced by
  * U+FFFD (qemu writes one per sequence it tried to read: one to as
@@ -60,7 +30,7 @@ same_but_replaced (const char *ours, const char *theirs)
   bool replaced = false;
 
   while (*o != '\0') {
-    k = qdrive_int_utf8_length (o, olen - (size_t) ((const char *) o - ours));
+    k = qdrive_utf8_length (o, olen - (size_t) ((const char *) o - ours));
     if (k > 0) {
       if (strncmp ((const char *) o, t, k) != 0)
         return false;
@@ -69,7 +39,7 @@ same_but_replaced (const char *ours, const char *theirs)
       continue;
     }
     for (run = 0; *o != '\0' &&
-           qdrive_int_utf8_length (o, olen - (size_t) ((const char *) o - ours)) == 0;
+           qdrive_utf8_length (o, olen - (size_t) ((const char *) o - ours)) == 0;
          ++o)
       ++run;
     for (n = 0; n < run && strncmp (t, REPLACEMENT, 3) == 0; ++n)

@@ -11,37 +11,32 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "escape.h"
 #include "shell.h"
 
 const char *qd_location;
 
-/* Writes s with its control characters as the library writes them in
- * its messages (\n, \t, \xNN for C0, DEL and C1): the shell's formats
- * hold none, so any there came from a word of the user's (or a file
- * name), which must not add a line or reach the terminal. */
+/* Writes s with its control characters escaped as the library's
+ * messages have them (c/escape.h): the shell's formats hold none, so
+ * any there came from a word of the user's (or a file name), which
+ * must not add a line or reach the terminal. */
 static void
 put_escaped (const char *s, FILE *f)
 {
   const unsigned char *p = (const unsigned char *) s;
+  size_t n = strlen (s), len;
+  char esc[16];
 
-  for (; *p; ++p) {
-    int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0;
-    int stray = *p >= 0x80 && *p < 0xa0 &&
-      (p == (const unsigned char *) s || p[-1] < 0x80);
-
-    if (*p == '\n')
-      fputs ("\\n", f);
-    else if (*p == '\t')
-      fputs ("\\t", f);
-    else if (*p < 0x20 || *p == 0x7f || stray)
-      fprintf (f, "\\x%02x", *p);
-    else if (c1) {
-      fprintf (f, "\\x%02x\\x%02x", p[0], p[1]);
-      ++p;
-    }
+  while (n > 0) {
+    len = qdrive_escape_next (p, n, esc);
+    if (esc[0] != '\0')
+      fputs (esc, f);
     else
-      putc (*p, f);
+      fwrite (p, 1, len, f);
+    p += len;
+    n -= len;
   }
 }
 

@@ -117,6 +117,8 @@ t_err "qdrive: error: add_drive: filename: \"$tmp/x\\nqdrive: error: forged\\x1b
   add-drive $"$tmp/x"$'\nqdrive: error: forged\e[2J'
 t_err 'qdrive: error: add_drive: label: "a\tb\xc2\x9b" is not valid; allowed: 1 to 20 characters, each a letter, a digit or _' \
   add-drive "$disk" label:$'a\tb\xc2\x9b'
+t_err $'qdrive: error: set-smp: smp: "\xe9\\x9b[2J" is not valid; '"$range32" \
+  set-smp $'\xe9\x9b[2J'
 
 # A failed command ends the sequence: what follows does not run.
 t_err 'qdrive: error: set_memsize: memsize: 1 is out of range; allowed: 128 to 1048576 (MiB)' \

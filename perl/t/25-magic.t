@@ -148,6 +148,9 @@ sub clobber {
     dies_with (sub { $g->set_memsize ($bad) },
                "set_memsize: memsize: \"$shown\" is not valid; $range", "\"$shown\" refused");
   }
+  dies_with (sub { $g->set_memsize ("1\nforged\e[2J\xe9\x9b\xc2\x9b") },
+             "set_memsize: memsize: \"1\\nforged\\x1b[2J\xe9\\x9b\\xc2\\x9b\" is not valid; $range",
+             'control characters escaped as the C library does');
   dies_with (sub { $g->set_memsize ('2147483648') },
              "set_memsize: memsize: \"2147483648\" is out of range; $range",
              'out of range, as a string');
