@@ -2,8 +2,9 @@
  *
  * Shared, as static functions, by the library's error messages
  * (error-text.c), the shell's (shell/errors.c) and the Perl binding's
- * own (perl/qdrive-perl.c), so that all write it the same way.  Not
- * installed.
+ * own (perl/qdrive-perl.c, through perl/qdrive-escape.h, the copy the
+ * generator makes: the binding builds on its own against an installed
+ * library), so that all write it the same way.  Not installed.
  *
  * Control characters are written as C escapes, the way the trace
  * writes them: \n, \t, and \xNN for the other C0 characters and DEL,

@@ -44,6 +44,7 @@ let () =
   output_to "perl/lib/Sys/Qdrive.pm" Perl.generate_pm;
   output_to "perl/t/xlang.t" Perl.generate_xlang_t;
   output_to "perl/t/same_as_c.pl" Perl.generate_same_as_c;
+  output_to "perl/qdrive-escape.h" Perl.generate_escape_h;
 
   (* OCaml binding. *)
   output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;

@@ -202,6 +202,20 @@ INCLUDE: handle.xsh
   List.iter xs_call calls
 
 (* ------------------------------------------------------------------ *)
+(* qdrive-escape.h: a copy of c/escape.h, how a caller's string is
+ * written in a message.  The binding's own messages (bad numbers,
+ * unknown keys) write it as the library's do; the binding builds on
+ * its own against an installed library, which does not install
+ * escape.h. *)
+
+let generate_escape_h () =
+  banner CStyle;
+  pr "/* A copy of c/escape.h. */\n\n";
+  let ic = open_in "c/escape.h" in
+  Fun.protect ~finally:(fun () -> close_in ic)
+    (fun () -> pr "%s" (really_input_string ic (in_channel_length ic)))
+
+(* ------------------------------------------------------------------ *)
 (* lib/Sys/Qdrive.pm *)
 
 (* The Perl synopsis of one call. *)

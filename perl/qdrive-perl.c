@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qdrive-escape.h"
 #include "qdrive-perl.h"
 
 /* The class's stash, looked up once at boot: the fast path of
@@ -108,70 +109,25 @@ qdrive_perl_croak (pTHX_ qdrive_h *g)
   croak ("%s", msg != NULL ? msg : "unknown error");
 }
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0.
- * The same as c/escape.h's qdrive_utf8_length, which the binding
- * cannot include: it builds on its own against an installed library,
- * and escape.h is not installed. */
-static STRLEN
-utf8_seq_length (const unsigned char *s, STRLEN n)
-{
-  STRLEN len, i;
-  U32 c;
-
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    len = 2, c = s[0] & 0x1f;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    len = 3, c = s[0] & 0x0f;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    len = 4, c = s[0] & 0x07;
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; ++i) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    c = (c << 6) | (s[i] & 0x3f);
-  }
-  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-      (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-    return 0;
-  return len;
-}
-
 /* A caller's string for an error message, written as the C library
- * writes one (c/escape.h): \n, \t, \xNN for C0, DEL, C1 and bytes
- * 0x80 to 0x9F that are not UTF-8, so that it cannot add a line or
- * reach the terminal.  A mortal's buffer. */
+ * writes one (qdrive-escape.h, a copy of c/escape.h), so that it
+ * cannot add a line or reach the terminal.  A mortal's buffer. */
 static const char *
 escaped (pTHX_ const char *str, STRLEN n)
 {
   SV *out = sv_2mortal (newSVpvs (""));
   const unsigned char *s = (const unsigned char *) str;
-  STRLEN i = 0, len;
+  size_t len;
+  char esc[16];
 
-  while (i < n) {
-    len = utf8_seq_length (s + i, n - i);
-    if (len == 0) {
-      if (s[i] < 0xa0)
-        sv_catpvf (out, "\\x%02x", s[i]);
-      else
-        sv_catpvn (out, str + i, 1);
-      len = 1;
-    }
-    else if (s[i] == '\n')
-      sv_catpvs (out, "\\n");
-    else if (s[i] == '\t')
-      sv_catpvs (out, "\\t");
-    else if (s[i] < 0x20 || s[i] == 0x7f)
-      sv_catpvf (out, "\\x%02x", s[i]);
-    else if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)
-      sv_catpvf (out, "\\x%02x\\x%02x", s[i], s[i + 1]);
+  while (n > 0) {
+    len = qdrive_escape_next (s, n, esc);
+    if (esc[0] != '\0')
+      sv_catpv (out, esc);
     else
-      sv_catpvn (out, str + i, len);
-    i += len;
+      sv_catpvn (out, (const char *) s, len);
+    s += len;
+    n -= len;
   }
   return SvPVX (out);
 }
