@@ -41,3 +41,11 @@ let enums_taken =
 let all_optargs_mask c =
   let n = List.length c.optargs in
   if n >= 64 then -1L else Int64.pred (Int64.shift_left 1L n)
+
+(* How many of a call's last required arguments may be left out: its
+ * trailing OptStrings (NULL when left out, as the documentation says),
+ * in a call without optional arguments, where nothing follows them.
+ * The shell, Perl and Python use this one rule. *)
+let omittable_args c =
+  let rec count = function (_, OptString) :: r -> 1 + count r | _ -> 0 in
+  if c.optargs <> [] then 0 else count (List.rev c.args)

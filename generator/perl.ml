@@ -62,9 +62,7 @@ let c_local_type = function
   | Int64 -> "int64_t "
 
 (* Required OptString arguments at the end may be left out (undef). *)
-let omittable c =
-  let rec count = function (_, OptString) :: r -> 1 + count r | _ -> 0 in
-  if c.optargs <> [] then 0 else count (List.rev c.args)
+let omittable = Model.omittable_args
 
 let xs_call c =
   let nargs = List.length c.args in

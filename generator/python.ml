@@ -90,9 +90,7 @@ let file_name_args = ["filename"; "hv"]
 let is_file_name (n, t) = t = String && List.mem n file_name_args
 
 (* Required OptString arguments at the end default to None. *)
-let omittable c =
-  let rec count = function (_, OptString) :: r -> 1 + count r | _ -> 0 in
-  count (List.rev c.args)
+let omittable = Model.omittable_args
 
 (* Does the converter of this argument keep a reference while the call
  * runs (in a_NAME_keep)? *)

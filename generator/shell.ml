@@ -32,14 +32,8 @@ let shellify pod =
 (* ------------------------------------------------------------------ *)
 (* How arguments are written. *)
 
-(* Number of positional arguments that must be given.  Trailing
- * OptStrings may be left out (they are then NULL), but only for
- * commands without key:value arguments, where nothing follows them. *)
-let min_args c =
-  if c.optargs <> [] then List.length c.args
-  else
-    let rec drop = function (_, OptString) :: r -> drop r | l -> l in
-    List.length (drop (List.rev c.args))
+(* Number of positional arguments that must be given. *)
+let min_args c = List.length c.args - Model.omittable_args c
 
 let placeholder a = String.uppercase_ascii (arg_name a)
 
