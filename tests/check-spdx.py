@@ -17,7 +17,8 @@
 # The files are git's (git ls-files): a tarball holds the generated
 # files and autotools' output too, and is checked by make dist.
 # Generated files are not in git: the generator's banner carries their
-# line.
+# line, and they are checked too, strictly, wherever the generator has
+# written them (files git ignores whose banner says they are generated).
 
 import os
 import re
@@ -33,6 +34,7 @@ EXEMPT = re.compile(r"""(^|/)(COPYING(\.LIB)?|\.gitkeep|py\.typed)$
                       | ^tests/fuzz-corpus/""", re.X)
 
 IDENT = re.compile(r"SPDX-License-Identifier: *([^\s*>]+)")
+GENERATED = "DO NOT EDIT: changes are lost when the file is regenerated."
 HEAD_LINES = 12
 
 
@@ -87,14 +89,28 @@ def main():
     files = subprocess.run(["git", "-C", top, "ls-files", "-z"], check=True,
                            capture_output=True, text=True).stdout.split("\0")
     files = sorted(f for f in files if f and not EXEMPT.search(f))
+    ignored = subprocess.run(["git", "-C", top, "ls-files", "-z", "--others",
+                              "--ignored", "--exclude-standard"], check=True,
+                             capture_output=True, text=True).stdout.split("\0")
     wrong, missing = [], []
-    for path in files:
+    generated = 0
+    for path in files + sorted(f for f in ignored if f):
         want = licence_of(path)
-        with open(os.path.join(top, path), errors="replace") as f:
-            head = [next(f, "") for _ in range(HEAD_LINES)]
+        try:
+            with open(os.path.join(top, path), errors="replace") as f:
+                head = [next(f, "") for _ in range(HEAD_LINES)]
+        except (IsADirectoryError, PermissionError):
+            continue
+        is_generated = any(GENERATED in line for line in head)
+        if path not in files and not is_generated:
+            continue
+        generated += is_generated
         found = [m[1] for line in head for m in [IDENT.search(line)] if m]
         if not found:
-            missing.append((path, want))
+            if is_generated:
+                wrong.append("%s: generated without the line" % path)
+            else:
+                missing.append((path, want))
         elif found != [want]:
             wrong.append("%s: %s, not %s" % (path, ", ".join(found), want))
     for w in wrong:
@@ -106,8 +122,9 @@ def main():
         missing = []
     for path, want in missing:
         print("check-spdx: no SPDX line (%s): %s" % (want, path))
-    print("check-spdx: %d files: %d without the line, %d with a wrong one"
-          % (len(files), len(missing), len(wrong)))
+    print("check-spdx: %d files and %d generated ones: %d without the "
+          "line, %d with a wrong one"
+          % (len(files), generated, len(missing), len(wrong)))
     if wrong or (mode == "--strict" and missing):
         sys.exit(1)
 
