@@ -450,7 +450,7 @@ let public_calls = [
 let internal_calls =
   let ret_call name ret what =
     call ~name ~ret ~args:["val", String]
-      ~shortdesc:("internal test: return " ^ what)
+      ~shortdesc:("internal test: return " ^ Utils.pod_to_text what)
       ("Return " ^ what ^ " parsed from C<val>, or fail if C<val> is \
         C<error>.") in
   [

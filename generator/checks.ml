@@ -48,6 +48,13 @@ let reserved = [
   "g"; "h"; "r"; "tr"; "tracing"; "optargs"; "no_optargs"; "args"; "opt";
 ]
 
+(* Every text is POD that each output can render (Utils.pod_parse):
+ * no markup must reach a docstring, the .mli or the shell's help. *)
+let check_pod what text =
+  match pod_problem text with
+  | None -> ()
+  | Some m -> fail "%s: %s" what m
+
 let check_name what n =
   if not (matches "[a-z][a-z0-9_]*" n) then
     fail "%s %S: not a name (a lower-case letter, then letters, digits, _)"
@@ -75,7 +82,8 @@ let check_enum e =
         fail "%s: value %S: its constant QDRIVE_INT_%s_%s is taken"
           what v (String.uppercase_ascii e.enum_name)
           (String.uppercase_ascii (enum_ident v));
-      if String.trim doc = "" then fail "%s: value %S: no documentation" what v)
+      if String.trim doc = "" then fail "%s: value %S: no documentation" what v;
+      check_pod (sprintf "%s: value %S" what v) doc)
     e.enum_values;
   List.iter (fail "%s: value %S given twice" what)
     (duplicates (enum_names e));
@@ -141,7 +149,12 @@ let check_call m c =
     && not (String.ends_with ~suffix:"..." c.shortdesc) in
   if c.shortdesc = "" || ends_with_stop || String.contains c.shortdesc '\n' then
     fail "%s: shortdesc must be one line without a full stop" what;
+  (match pod_parse c.shortdesc with
+   | [Plain _] -> ()
+   | _ | exception Pod_error _ ->
+     fail "%s: shortdesc must be plain text, without POD markup" what);
   if String.trim c.longdesc = "" then fail "%s: no longdesc" what;
+  check_pod what c.longdesc;
   if not (List.mem c.added m.versions) then
     fail "%s: added in %S, which is not in Api.versions (%s)" what c.added
       (String.concat ", " m.versions);
@@ -161,7 +174,8 @@ let check_call m c =
         fail "%s: optional argument %s: OptString is for required \
               arguments (an optional argument is given or not)" what o.oname;
       if String.trim o.odoc = "" then
-        fail "%s: optional argument %s: no documentation" what o.oname)
+        fail "%s: optional argument %s: no documentation" what o.oname;
+      check_pod (sprintf "%s: optional argument %s" what o.oname) o.odoc)
     c.optargs;
   if List.length c.optargs > 64 then
     fail "%s: %d optional arguments; the bitmask (uint64_t) holds 64"
@@ -193,9 +207,11 @@ let check_command_names m =
 let check_struct m s =
   let what = sprintf "struct %s" s.sname in
   check_name "struct" s.sname;
+  check_pod what s.sdoc;
   List.iter (fun (n, t, doc) ->
       check_name (what ^ ": field") n;
       if String.trim doc = "" then fail "%s: field %s: no documentation" what n;
+      check_pod (sprintf "%s: field %s" what n) doc;
       match t with
       | FEnum e -> check_enum_known m (sprintf "%s: field %s" what n) e
       | _ -> ()) s.sfields;

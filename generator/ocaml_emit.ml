@@ -131,26 +131,17 @@ let check_comment_safe s =
    with Not_found -> ());
   s
 
-(* Inline POD (one paragraph) to ocamldoc text.  Text outside C<> is
- * escaped; C<x> becomes [x]. *)
+(* Inline POD (one paragraph) to ocamldoc text: plain text escaped,
+ * C<x> (and L<x>) as [x], B<> and I<> as {b } and {i }. *)
 let pod_inline_to_odoc p =
-  let re = Str.regexp "\\([CBIL]\\)<\\([^<>]*\\)>" in
-  let b = Buffer.create (String.length p) in
-  let rec loop pos =
-    match Str.search_forward re p pos with
-    | exception Not_found ->
-      Buffer.add_string b (escape_odoc_text (String.sub p pos (String.length p - pos)))
-    | i ->
-      let kind = Str.matched_group 1 p and inner = Str.matched_group 2 p in
-      let next = Str.match_end () in
-      Buffer.add_string b (escape_odoc_text (String.sub p pos (i - pos)));
-      (match kind with
-       | "C" | "L" -> bprintf b "[%s]" (escape_odoc_code inner)
-       | "B" -> bprintf b "{b %s}" (escape_odoc_text inner)
-       | _ -> bprintf b "{i %s}" (escape_odoc_text inner));
-      loop next in
-  loop 0;
-  check_comment_safe (Buffer.contents b)
+  let rec render spans =
+    String.concat "" (List.map (function
+        | Plain s -> escape_odoc_text s
+        | Code l -> sprintf "[%s]" (escape_odoc_code (pod_flatten l))
+        | Link s -> sprintf "[%s]" (escape_odoc_code s)
+        | Bold l -> sprintf "{b %s}" (render l)
+        | Italic l -> sprintf "{i %s}" (render l)) spans) in
+  check_comment_safe (render (pod_parse p))
 
 let pod_to_odoc ?(indent = "    ") pod =
   String.concat "\n\n"

@@ -94,6 +94,37 @@ let () =
   expect "shortdesc with a full stop"
     (with_call { add_drive with shortdesc = "add a drive." })
     "shortdesc must be one line without a full stop";
+  expect "POD in a shortdesc"
+    (with_call { add_drive with shortdesc = "add a C<drive>" })
+    "shortdesc must be plain text, without POD markup";
   expect "managed parameter" { api with Checks.managed_qemu_params = ["drive"] }
     "\"drive\" is not a qemu parameter";
+  expect "unterminated POD"
+    (with_call { add_drive with longdesc = "Add C<a drive." })
+    "call add_drive: unterminated formatting code in: Add C<a drive.";
+  expect "unknown POD entity"
+    (with_call { add_drive with longdesc = "Add C<E<foo>>." })
+    "call add_drive: E<foo>: not a character POD knows";
+  expect "POD command in an option's text"
+    (with_call { add_drive with
+                 optargs = [{ oname = "x"; otype = Bool;
+                              odoc = "Text.\n\n=over 4\n\n=item a" }] })
+    "optional argument x: a POD command paragraph (=over 4)";
+
+  (* POD to text, as docstrings and help show it. *)
+  List.iter (fun (pod, want) ->
+      match Utils.pod_to_text pod with
+      | got when got = want -> Printf.printf "ok POD %S\n" pod
+      | got ->
+        Printf.printf "FAIL POD %S: %S, not %S\n" pod got want; incr failures
+      | exception Utils.Pod_error m ->
+        Printf.printf "FAIL POD %S: %s\n" pod m; incr failures) [
+    "C<E<lt>disk type='file'E<gt>>", "<disk type='file'>";
+    "C<< a > b >> and C<<<  x<y  >>>", "a > b and x<y";
+    "B<bold> I<it> F</tmp> S<a b>X<index>Z<>", "bold it /tmp a b";
+    "L<qdrive(3)>, L<the page|qdrive(3)>, L</ERRORS>, L<perlpod/\"Links\">",
+    "qdrive(3), the page, ERRORS, Links in perlpod";
+    "E<verbar>E<sol>E<quot>E<amp>E<0x41>E<66>E<0103>", "|/\"&ABC";
+    "x < y > z, a<b, C<C<nested>>", "x < y > z, a<b, nested";
+  ];
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)

@@ -224,23 +224,131 @@ let replace_all ~sub ~by s =
   done;
   Buffer.contents b
 
-(* Convert the POD markup we use (C<>, B<>, I<>, L<>, paragraphs and
- * verbatim blocks) to other formats.  [code] is applied to the inside
- * of each C<...> (or L<...>), which keeps the conversion in one place. *)
-let pod_inline ~code ~bold ~italic s =
-  let re = Str.regexp "\\([CBIL]\\)<\\([^<>]*\\)>" in
-  Str.global_substitute re (fun s ->
-      let kind = Str.matched_group 1 s and inner = Str.matched_group 2 s in
-      match kind with
-      | "C" | "L" -> code inner
-      | "B" -> bold inner
-      | _ -> italic inner) s
+(* Inline POD, parsed: every formatting code (C<>, B<>, I<>, F<>,
+ * L<>, E<>, S<>, X<>, Z<>), nested, in the single- or the
+ * multiple-angle form (C<< a > b >>), as perlpodspec defines them.
+ * Each output renders the tree its own way, so that no markup
+ * reaches a docstring, the .mli or the shell's help. *)
+type pod_span =
+  | Plain of string
+  | Code of pod_span list               (* C<> *)
+  | Bold of pod_span list               (* B<> *)
+  | Italic of pod_span list             (* I<>, F<> *)
+  | Link of string                      (* L<>: the text it shows *)
 
-let pod_to_text s =
-  pod_inline ~code:(fun x -> x) ~bold:(fun x -> x) ~italic:(fun x -> x) s
+exception Pod_error of string
+
+let pod_error fmt = ksprintf (fun m -> raise (Pod_error m)) fmt
+
+(* E<name>: the character it stands for, UTF-8 encoded. *)
+let pod_entity name =
+  let utf8 n =
+    let b = Buffer.create 4 in
+    Buffer.add_utf_8_uchar b (Uchar.of_int n);
+    Buffer.contents b in
+  match name with
+  | "lt" -> "<" | "gt" -> ">" | "verbar" -> "|" | "sol" -> "/"
+  | "quot" -> "\"" | "amp" -> "&" | "apos" -> "'" | "nbsp" -> "\xc2\xa0"
+  | _ ->
+    match int_of_string_opt (if String.length name > 1 && name.[0] = '0'
+                                && name.[1] <> 'x' then "0o" ^ name else name) with
+    | Some n when n > 0 && Uchar.is_valid n -> utf8 n
+    | _ -> pod_error "E<%s>: not a character POD knows" name
+
+let rec pod_flatten spans =
+  String.concat "" (List.map (function
+      | Plain s | Link s -> s
+      | Code l | Bold l | Italic l -> pod_flatten l) spans)
+
+(* L<text|target>, L<name/"section">, L</section>, L<qdrive(3)>. *)
+let pod_link_text s =
+  let strip_quotes s =
+    let n = String.length s in
+    if n >= 2 && s.[0] = '"' && s.[n - 1] = '"' then String.sub s 1 (n - 2)
+    else s in
+  match String.index_opt s '|' with
+  | Some i -> String.sub s 0 i
+  | None ->
+    match String.index_opt s '/' with
+    | Some 0 -> strip_quotes (String.sub s 1 (String.length s - 1))
+    | Some i when not (String.contains s ' ') ->
+      let page = String.sub s 0 i
+      and sec = String.sub s (i + 1) (String.length s - i - 1) in
+      sprintf "%s in %s" (strip_quotes sec) page
+    | _ -> s
+
+let is_space c = c = ' ' || c = '\t' || c = '\n'
+
+let pod_parse text =
+  let n = String.length text in
+  (* Parses from i until [close] matches (None: the end of the text);
+   * returns the spans and the position after the closer. *)
+  let rec spans i close =
+    let acc = ref [] and plain = Buffer.create 64 in
+    let flush () =
+      if Buffer.length plain > 0 then begin
+        acc := Plain (Buffer.contents plain) :: !acc;
+        Buffer.clear plain
+      end in
+    let rec loop i =
+      match close i with
+      | Some next -> flush (); (List.rev !acc, next)
+      | None when i >= n ->
+        (match close n with
+         | Some next -> flush (); (List.rev !acc, next)
+         | None -> pod_error "unterminated formatting code in: %s" text)
+      | None ->
+        let c = text.[i] in
+        if c >= 'A' && c <= 'Z' && i + 1 < n && text.[i + 1] = '<' then begin
+          flush ();
+          let (span, next) = sequence c (i + 1) in
+          Option.iter (fun s -> acc := s :: !acc) span;
+          loop next
+        end else begin
+          Buffer.add_char plain c;
+          loop (i + 1)
+        end in
+    loop i
+  (* The formatting code letter c whose '<'s start at i. *)
+  and sequence c i =
+    let k = ref 0 in
+    while i + !k < n && text.[i + !k] = '<' do incr k done;
+    let (inner, next) =
+      if !k >= 2 && i + !k < n && is_space text.[i + !k] then
+        (* C<< text >>: closed by blanks then as many '>'. *)
+        let closer = String.make !k '>' in
+        let close j =
+          if j < n && is_space text.[j] then begin
+            let e = ref j in
+            while !e < n && is_space text.[!e] do incr e done;
+            if !e + !k <= n && String.sub text !e !k = closer
+            then Some (!e + !k) else None
+          end else None in
+        let start = ref (i + !k) in
+        while !start < n && is_space text.[!start] do incr start done;
+        spans !start close
+      else
+        spans (i + 1) (fun j -> if j < n && text.[j] = '>' then Some (j + 1)
+                          else None) in
+    let span = match c with
+      | 'C' -> Some (Code inner)
+      | 'B' -> Some (Bold inner)
+      | 'I' | 'F' -> Some (Italic inner)
+      | 'S' -> Some (Plain (pod_flatten inner))
+      | 'L' -> Some (Link (pod_link_text (pod_flatten inner)))
+      | 'E' -> Some (Plain (pod_entity (pod_flatten inner)))
+      | 'X' | 'Z' -> None
+      | _ -> pod_error "%c<...>: not a POD formatting code" c in
+    (span, next) in
+  fst (spans 0 (fun j -> if j >= n then Some n else None))
+
+(* Inline POD as plain text: the markup dropped, E<> resolved. *)
+let pod_to_text s = pod_flatten (pod_parse s)
 
 (* Split POD into paragraphs; verbatim (indented) paragraphs are kept
- * as they are, ordinary ones are returned for wrapping. *)
+ * as they are, ordinary ones are returned for wrapping.  A command
+ * paragraph (=over, =item...) is not something the descriptions use:
+ * checks.ml refuses it. *)
 type para = Text of string | Verbatim of string
 
 let pod_paragraphs s =
@@ -249,16 +357,30 @@ let pod_paragraphs s =
       if String.length p > 0 && (p.[0] = ' ' || p.[0] = '\t') then Verbatim p
       else Text p) paras
 
+(* What is wrong with a POD text of api.ml, for checks.ml: None if
+ * every output can render it. *)
+let pod_problem s =
+  match List.find_opt (function Text p -> p.[0] = '=' | Verbatim _ -> false)
+          (pod_paragraphs s) with
+  | Some (Text p) ->
+    Some (sprintf "a POD command paragraph (%s) where only text and \
+                   verbatim paragraphs are rendered" (List.hd (String.split_on_char '\n' p)))
+  | _ ->
+    match List.iter (function Text p -> ignore (pod_parse p) | Verbatim _ -> ())
+            (pod_paragraphs s) with
+    | () -> None
+    | exception Pod_error m -> Some m
+
 (* Render a POD description as plain text paragraphs, each line
- * prefixed with [indent]: for docstrings and help text. *)
+ * prefixed with [indent]: for docstrings and help text.  Verbatim
+ * paragraphs are literal, as in POD. *)
 let pod_to_wrapped_text ?(indent = "") ?(width = 72) s =
   String.concat "\n\n"
     (List.map (function
          | Text p -> wrap ~indent ~width (pod_to_text p)
          | Verbatim p ->
            String.concat "\n"
-             (List.map (fun l -> indent ^ l)
-                (String.split_on_char '\n' (pod_to_text p))))
+             (List.map (fun l -> indent ^ l) (String.split_on_char '\n' p)))
         (pod_paragraphs s))
 
 (* C string literal. *)
