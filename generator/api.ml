@@ -183,7 +183,18 @@ let block_info_struct = {
   ];
 }
 
-let structs = [ drive_struct; block_info_struct; internal_struct ]
+let version_struct = {
+  sname = "version";
+  sdoc = "The version of the library: C<MAJOR.MINOR.RELEASE>.";
+  sfields = [
+    "major", FInt, "The major version.";
+    "minor", FInt, "The minor version.";
+    "release", FInt, "The release.";
+  ];
+}
+
+let structs =
+  [ drive_struct; block_info_struct; version_struct; internal_struct ]
 let enums = [ cachemode; iface; discard; accel; protocol ]
 
 (* Every version of the library, oldest first; a call's [added] is one
@@ -432,6 +443,16 @@ let public_calls = [
     ~shortdesc:"list the drives the handle holds"
     "Return one entry per drive added so far, with every option as it \
      will be used: defaults filled in, the file name absolute.";
+
+  call ~name:"version" ~ret:(RStruct "version") ~args:[]
+    ~shortdesc:"the version of the library"
+    "Return the version of the library that is running, which may be \
+     later than the one a program was built with (in C, the macros \
+     C<QDRIVE_VERSION_MAJOR>, C<QDRIVE_VERSION_MINOR> and \
+     C<QDRIVE_VERSION_RELEASE> of F<qdrive.h>; in the bindings, the \
+     package's own version).  A release that adds calls raises \
+     C<minor> (or C<major>); one that only mends them raises \
+     C<release>.";
 
   call ~name:"get_qemu_command_line" ~ret:RStringList ~args:[]
     ~shortdesc:"the qemu command the direct backend runs"

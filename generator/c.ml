@@ -71,7 +71,16 @@ let state_check c = match c.state with
 (* ------------------------------------------------------------------ *)
 (* qdrive.h *)
 
+(* The package's version, configure.ac's: the header's macros, and
+ * through them qdrive_version's answer. *)
+let version_parts () =
+  match List.map int_of_string_opt
+          (String.split_on_char '.' (Checks.configure_ac_version ())) with
+  | [Some major; Some minor; Some release] -> (major, minor, release)
+  | _ -> failwith "configure.ac: the version is not MAJOR.MINOR.RELEASE"
+
 let generate_header () =
+  let (major, minor, release) = version_parts () in
   banner CStyle;
   pr "\
 #ifndef QDRIVE_H
@@ -84,6 +93,11 @@ let generate_header () =
 #ifdef __cplusplus
 extern \"C\" {
 #endif
+
+/* The version of this header (qdrive_version gives the library's). */
+#define QDRIVE_VERSION_MAJOR %d
+#define QDRIVE_VERSION_MINOR %d
+#define QDRIVE_VERSION_RELEASE %d
 
 /* The handle: opaque, see qdrive(3). */
 typedef struct qdrive_h qdrive_h;
@@ -114,7 +128,7 @@ extern void qdrive_user_cancel (qdrive_h *g);
 /* Frees a NULL-terminated list of strings returned by a call. */
 extern void qdrive_free_string_list (char **list);
 
-";
+" major minor release;
   pr "/* Enum values. */\n";
   List.iter (fun e ->
       List.iter (fun (v, _) ->

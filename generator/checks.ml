@@ -121,6 +121,9 @@ let configure_ac_version () =
 
 let check_versions m =
   let pkg = m.package_version in
+  if version_parts pkg = None then
+    fail "configure.ac: the package's version %S is not MAJOR.MINOR.RELEASE \
+          (qdrive.h's QDRIVE_VERSION_* macros are made from it)" pkg;
   List.iter (fun v ->
       match version_parts v, version_parts pkg with
       | None, _ -> fail "Api.versions: %S is not a version MAJOR.MINOR.MICRO" v

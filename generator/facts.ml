@@ -83,7 +83,8 @@ let generate_shell () =
     with_optargs;
   List.iter (fun e ->
       pr "allowed_%s=%s\n" (enum_ident e.enum_name) (Filename.quote (enum_allowed e)))
-    enums
+    enums;
+  pr "package_version=%s\n" (Filename.quote (Checks.configure_ac_version ()))
 
 (* tests/fuzz-optargs.h: add_drive's optional arguments filled from the
  * fuzzer's input, so that every one of them is fuzzed, the new ones

@@ -25,6 +25,10 @@ let internal_structs =
   List.filter (fun s -> not (List.mem s.sname (returned_by public_calls)))
     returned_structs
 
+(* Is a list of struct s returned by some call?  (Only then do the
+ * bindings need a conversion of the list.) *)
+let returned_as_list s = List.exists (fun c -> c.ret = RStructList s.sname) calls
+
 (* Enums that some call takes as an argument (the bindings convert
  * them), by name. *)
 let call_enums c =

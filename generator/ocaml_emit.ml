@@ -302,9 +302,13 @@ external close : t -> unit = \"ocaml_qdrive_close\"
     handle does nothing.
     @raise Error if another thread is in a blocking call on the handle. *)
 
+val package_version : string
+(** The version of this binding, the qdrive package's: [\"%s\"].  The
+    running library's is {!version}'s. *)
+
 (** {1 Enums} *)
 
-";
+" (Checks.configure_ac_version ());
   List.iter (gen_enum_type ~doc:true) enums;
   pr "(** {1 Structs} *)\n\n";
   List.iter (gen_struct_type ~doc:true) Model.public_structs;
@@ -342,7 +346,9 @@ let () =
 external create : unit -> t = \"ocaml_qdrive_create\"
 external close : t -> unit = \"ocaml_qdrive_close\"
 
-";
+let package_version = %S
+
+" (Checks.configure_ac_version ());
   List.iter (gen_enum_type ~doc:false) enums;
   List.iter (gen_struct_type ~doc:false) structs;
   pr_externals calls;
@@ -432,6 +438,11 @@ let argv g tag =
     Printf.printf \"%%s argv => %%s\\n\" tag (String.concat \" \" (shown \"\" argv))
 
 let () =
+  (let g = Qdrive.create () in
+   let v = Qdrive.version g in
+   Printf.printf \"version => %%d.%%d.%%d (package %%s)\\n\"
+     v.Qdrive.major v.Qdrive.minor v.Qdrive.release Qdrive.package_version;
+   Qdrive.close g);
 ";
   List.iter (fun (case : Same_as_c.case) ->
       pr "  (let g = Qdrive.create () in\n";

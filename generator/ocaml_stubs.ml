@@ -43,7 +43,7 @@ let gen_struct_copy s =
       | FBool -> pr "  Store_field (rv, %d, Val_bool (s->%s));\n" i f
       | FInt -> pr "  Store_field (rv, %d, Val_int (s->%s));\n" i f) s.sfields;
   pr "  CAMLreturn (rv);\n}\n\n";
-  if List.exists (fun c -> c.ret = RStructList s.sname) calls then begin
+  if Model.returned_as_list s then begin
     pr "static value\ncopy_%s_list (const struct qdrive_%s_list *l)\n{\n" s.sname s.sname;
   pr "  CAMLparam0 ();\n  CAMLlocal3 (rv, ev, cell);\n  size_t i;\n\n";
   pr "  rv = Val_emptylist;\n";

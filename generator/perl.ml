@@ -511,6 +511,14 @@ sub argv {
   print \"$tag argv => \", join (' ', @shown), \"\\n\";
 }
 
+{
+  my $g = Sys::Qdrive->new ();
+  my $v = $g->version ();
+  print \"version => $v->{major}.$v->{minor}.$v->{release} \",
+    \"(package $Sys::Qdrive::VERSION)\\n\";
+  $g->close ();
+}
+
 ";
   List.iter (fun (case : Same_as_c.case) ->
       pr "{\n  my $g = Sys::Qdrive->new ();\n";

@@ -74,14 +74,16 @@ let generate_struct_c s =
       pr "  if (v == NULL)\n    goto err;\n";
       pr "  PyStructSequence_SetItem (o, %d, v);\n" i) s.sfields;
   pr "  return o;\n\n err:\n  Py_DECREF (o);\n  return NULL;\n}\n\n";
-  pr "static PyObject *\n%s_list_new (const struct qdrive_%s_list *l)\n{\n"
-    (struct_c s) s.sname;
-  pr "  PyObject *list = PyList_New (l->len);\n  size_t i;\n\n";
-  pr "  if (list == NULL)\n    return NULL;\n";
-  pr "  for (i = 0; i < l->len; ++i) {\n";
-  pr "    PyObject *o = %s_new (&l->val[i]);\n" (struct_c s);
-  pr "    if (o == NULL) {\n      Py_DECREF (list);\n      return NULL;\n    }\n";
-  pr "    PyList_SET_ITEM (list, i, o);\n  }\n  return list;\n}\n\n"
+  if Model.returned_as_list s then begin
+    pr "static PyObject *\n%s_list_new (const struct qdrive_%s_list *l)\n{\n"
+      (struct_c s) s.sname;
+    pr "  PyObject *list = PyList_New (l->len);\n  size_t i;\n\n";
+    pr "  if (list == NULL)\n    return NULL;\n";
+    pr "  for (i = 0; i < l->len; ++i) {\n";
+    pr "    PyObject *o = %s_new (&l->val[i]);\n" (struct_c s);
+    pr "    if (o == NULL) {\n      Py_DECREF (list);\n      return NULL;\n    }\n";
+    pr "    PyList_SET_ITEM (list, i, o);\n  }\n  return list;\n}\n\n"
+  end
 
 (* The string arguments that name a file, by their name: add_drive's
  * (and add_drive_ro's) filename and set_hv's hv.  They also take bytes
@@ -532,6 +534,11 @@ def _argv(g, tag):
              for i, a in enumerate(argv)]
     _out(tag + \" argv => \" + \" \".join(shown))
 
+
+with qdrive.Handle() as g:
+    v = g.version()
+    _out(\"version => %%d.%%d.%%d (package %%s)\"
+         %% (v.major, v.minor, v.release, qdrive.__version__))
 ";
   List.iter (fun (case : Same_as_c.case) ->
       pr "\nwith qdrive.Handle() as g:\n";

@@ -376,6 +376,7 @@ main (int argc, char *argv[])
   }
   lang = argv[1];
   same_as_c_init ();
+  print_version ();
 
 ";
   List.iter (fun case ->

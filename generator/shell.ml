@@ -345,11 +345,13 @@ let generate_struct_printers s =
       | FInt64 -> pr "  printf (\"%s: %%\" PRIi64 \"\\n\", s->%s);\n" n n)
     s.sfields;
   pr "}\n\n";
-  pr "static void\nprint_%s_list (const struct qdrive_%s_list *l)\n{\n"
-    s.sname s.sname;
-  pr "  size_t i;\n\n  for (i = 0; i < l->len; ++i) {\n";
-  pr "    if (i > 0)\n      putchar ('\\n');\n";
-  pr "    print_%s (&l->val[i]);\n  }\n}\n\n" s.sname
+  if Model.returned_as_list s then begin
+    pr "static void\nprint_%s_list (const struct qdrive_%s_list *l)\n{\n"
+      s.sname s.sname;
+    pr "  size_t i;\n\n  for (i = 0; i < l->len; ++i) {\n";
+    pr "    if (i > 0)\n      putchar ('\\n');\n";
+    pr "    print_%s (&l->val[i]);\n  }\n}\n\n" s.sname
+  end
 
 let generate_c () =
   banner CStyle;

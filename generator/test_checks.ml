@@ -72,6 +72,9 @@ let () =
   expect "version later than the package"
     { api with Checks.versions = ["0.1.0"; "0.2.0"] }
     "0.2.0 is later than the package's version 0.1.0";
+  expect "package version not MAJOR.MINOR.RELEASE"
+    { api with Checks.package_version = "1.0" }
+    "the package's version \"1.0\" is not MAJOR.MINOR.RELEASE";
   expect "OptString optional argument"
     (with_call { add_drive with
                  optargs = [{ oname = "x"; otype = OptString; odoc = "d" }] })

@@ -35,6 +35,12 @@ t_run add-drive-scratch 1048576 name:scratch label:s1 blocksize:512 : list-drive
   grep -q '^filename: /.*/scratch0\.img$' "$tmp/out" ||
   { t_show add-drive-scratch; t_fail "add-drive-scratch"; }
 
+# The library's version, configure.ac's.
+IFS=. read -r major minor release <<< "$package_version"
+t_ok "major: $major
+minor: $minor
+release: $release" version
+
 # Empty list: nothing printed.
 t_ok "" list-drives
 

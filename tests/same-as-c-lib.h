@@ -2,6 +2,11 @@
  * checking (the reference itself, same-as-c.c, is generated from
  * generator/same_as_c.ml).
  *
+ * The first line is "version => MAJOR.MINOR.RELEASE (package VERSION)":
+ * the library's version, and the one the program knows its package by
+ * (config.h's here, __version__ in Python, $VERSION in Perl,
+ * package_version in OCaml).
+ *
  * Each call prints "TAG CALL => ok" or "TAG CALL => error: MESSAGE";
  * each case ends with "TAG argv => ARG ARG ...", the qemu command line
  * left on the handle, with the QMP socket's path (random) shown as QMP.
@@ -69,6 +74,30 @@ new_handle (void)
   }
   qdrive_set_error_handler (g, NULL, NULL);
   return g;
+}
+
+static void fail (const char *tag, const char *what, const char *detail);
+
+/* The "version =>" line; the library's version must be the header's. */
+static void
+print_version (void)
+{
+  qdrive_h *g = new_handle ();
+  struct qdrive_version *v = qdrive_version (g);
+
+  if (v == NULL) {
+    printf ("version => error: %s\n", qdrive_last_error (g));
+    fail ("version", "qdrive_version", qdrive_last_error (g));
+  }
+  else {
+    printf ("version => %d.%d.%d (package %s)\n", v->major, v->minor,
+            v->release, PACKAGE_VERSION);
+    if (v->major != QDRIVE_VERSION_MAJOR || v->minor != QDRIVE_VERSION_MINOR ||
+        v->release != QDRIVE_VERSION_RELEASE)
+      fail ("version", "qdrive_version", "not qdrive.h's QDRIVE_VERSION_*");
+  }
+  qdrive_free_version (v);
+  qdrive_close (g);
 }
 
 /* want with each "D/" replaced by the current directory. */

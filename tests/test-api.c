@@ -1,5 +1,6 @@
 /* qdrive C tests: the handle's settings, optional-argument plumbing
- * (_va, _argv), errors and their handlers, tracing, scratch drives. */
+ * (_va, _argv), errors and their handlers, tracing, scratch drives,
+ * the version. */
 
 #include <config.h>
 
@@ -565,6 +566,23 @@ START_TEST (test_not_launched)
 }
 END_TEST
 
+/* The version: the header's macros, the library's answer and
+ * configure.ac's version (config.h) are the same. */
+START_TEST (test_version)
+{
+  struct qdrive_version *v = qdrive_version (g);
+  char text[64];
+
+  ck_assert_ptr_nonnull (v);
+  ck_assert_int_eq (v->major, QDRIVE_VERSION_MAJOR);
+  ck_assert_int_eq (v->minor, QDRIVE_VERSION_MINOR);
+  ck_assert_int_eq (v->release, QDRIVE_VERSION_RELEASE);
+  snprintf (text, sizeof text, "%d.%d.%d", v->major, v->minor, v->release);
+  ck_assert_str_eq (text, PACKAGE_VERSION);
+  qdrive_free_version (v);
+}
+END_TEST
+
 static Suite *
 api_suite (void)
 {
@@ -586,6 +604,7 @@ api_suite (void)
   tcase_add_test (tc, test_scratch);
   tcase_add_test (tc, test_scratch_bad);
   tcase_add_test (tc, test_not_launched);
+  tcase_add_test (tc, test_version);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -34,6 +34,9 @@ let () =
   check "set_verbose" (Qdrive.get_verbose g);
   Qdrive.set_verbose g false;
   check "set_verbose false" (not (Qdrive.get_verbose g));
+  let v = Qdrive.version g in
+  check "version" (sprintf "%d.%d.%d" v.Qdrive.major v.Qdrive.minor
+                     v.Qdrive.release = Qdrive.package_version);
   Qdrive.set_launch_timeout g 10;
   check "set_launch_timeout" (Qdrive.get_launch_timeout g = 10);
 

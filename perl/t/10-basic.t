@@ -69,6 +69,15 @@ for my $how ('close', 'DESTROY') {
   ok (!-e $file, "$how: the scratch file is removed");
 }
 
+# The library's version is the module's.
+{
+  my $g = Sys::Qdrive->new ();
+  my $v = $g->version ();
+  is_deeply ([sort keys %$v], [qw(major minor release)], 'version: its keys');
+  is ("$v->{major}.$v->{minor}.$v->{release}", $Sys::Qdrive::VERSION,
+      'version: $Sys::Qdrive::VERSION');
+}
+
 # Settings round trip.
 {
   my $g = Sys::Qdrive->new ();

@@ -54,6 +54,12 @@ class TestHandle(Base):
             self.g.add_drive, self.disk, cachemode="bogus")
         self.assertEqual(e.errno, errno.EINVAL)
 
+    def test_version(self):
+        v = self.g.version()
+        self.assertIsInstance(v, qdrive.Version)
+        self.assertEqual(tuple(v), (v.major, v.minor, v.release))
+        self.assertEqual("%d.%d.%d" % v, qdrive.__version__)
+
     def test_context_manager_and_close(self):
         with qdrive.Handle() as g:
             g.add_drive(self.disk)
