@@ -52,9 +52,10 @@ let ml_ret_type = function
   | RString -> "string" | RStringList -> "string list"
   | RStruct s -> s | RStructList s -> s ^ " list"
 
-(* An enum field is a string, as in C. *)
+(* An enum field is the enum's variant type (C has a string). *)
 let ml_field_type = function
-  | FString | FEnum _ -> "string" | FBool -> "bool" | FInt -> "int"
+  | FEnum e -> e.enum_name
+  | FString -> "string" | FBool -> "bool" | FInt -> "int"
   | FInt64 -> "int64"
 
 (* A call without required args but with optional ones takes a final
@@ -248,7 +249,8 @@ let () =
        string with the first letter capitalised and any character that
        cannot be in a constructor replaced by [_]: [\"writeback\"] is
        [`Writeback], [\"kvm:tcg\"] is [`Kvm_tcg].  Each enum type below
-       lists its values.}
+       lists its values.  Records returned by calls hold enum values
+       as the same variants (a drive's [cachemode] is a {!cachemode}).}
     {- Lists of strings, as arguments and as results, are [string list];
        a call returning a list of structs returns a list of records.
        Records of different structs share some field names (such as

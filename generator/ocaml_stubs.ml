@@ -30,6 +30,27 @@ let gen_enum_converter e =
   pr "  default: return NULL; /* not possible through the type system */\n";
   pr "  }\n}\n\n"
 
+(* Enums of the fields of returned structs: C's string -> the variant.
+ * A string the binding does not know (a newer library than the
+ * binding) is noted, and the stub raises Error once the C result is
+ * freed (ocaml_qdrive_raise_unknown_enum). *)
+let field_enums =
+  List.sort_uniq compare
+    (List.concat_map (fun s ->
+         List.filter_map (function (_, FEnum e, _) -> Some e | _ -> None)
+           s.sfields) Model.returned_structs)
+
+let gen_enum_to_value e =
+  pr "/* %s: the C string -> the variant. */\n" e.enum_name;
+  pr "static value\nvalue_of_%s (const char *field, const char *s)\n{\n" e.enum_name;
+  List.iter (fun (v, _) ->
+      let tag = Ocaml_emit.variant_name v in
+      pr "  if (strcmp (s, %s) == 0)\n    return Val_long (%d); /* `%s */\n"
+        (c_quote v) (hash_variant tag) tag)
+    e.enum_values;
+  pr "  ocaml_qdrive_unknown_enum (field, s);\n";
+  pr "  return Val_long (0);\n}\n\n"
+
 let gen_struct_copy s =
   pr "static value\ncopy_%s (const struct qdrive_%s *s)\n{\n" s.sname s.sname;
   pr "  CAMLparam0 ();\n  CAMLlocal2 (rv, fv);\n\n";
@@ -38,7 +59,9 @@ let gen_struct_copy s =
       let boxed conv =
         pr "  fv = %s (s->%s);\n  Store_field (rv, %d, fv);\n" conv f i in
       match t with
-      | FString | FEnum _ -> boxed "caml_copy_string"
+      | FString -> boxed "caml_copy_string"
+      | FEnum e ->
+        pr "  Store_field (rv, %d, value_of_%s (%S, s->%s));\n" i e.enum_name f f
       | FInt64 -> boxed "caml_copy_int64"
       | FBool -> pr "  Store_field (rv, %d, Val_bool (s->%s));\n" i f
       | FInt -> pr "  Store_field (rv, %d, Val_int (s->%s));\n" i f) s.sfields;
@@ -197,9 +220,12 @@ let gen_stub c =
    | RString -> pr "  rv = caml_copy_string (r);\n  free (r);\n"
    | RStringList ->
      pr "  rv = ocaml_qdrive_copy_string_list (r);\n  qdrive_free_string_list (r);\n"
-   | RStruct s -> pr "  rv = copy_%s (r);\n  qdrive_free_%s (r);\n" s s
+   | RStruct s ->
+     pr "  rv = copy_%s (r);\n  qdrive_free_%s (r);\n" s s;
+     pr "  ocaml_qdrive_raise_unknown_enum (%S);\n" c.name
    | RStructList s ->
-     pr "  rv = copy_%s_list (r);\n  qdrive_free_%s_list (r);\n" s s);
+     pr "  rv = copy_%s_list (r);\n  qdrive_free_%s_list (r);\n" s s;
+     pr "  ocaml_qdrive_raise_unknown_enum (%S);\n" c.name);
   pr "  CAMLreturn (rv);\n}\n\n";
   let n = List.length values in
   if n > 5 then begin
@@ -223,6 +249,7 @@ let generate_c_actions () =
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <caml/alloc.h>
 #include <caml/fail.h>
@@ -236,5 +263,6 @@ let generate_c_actions () =
 
 ";
   List.iter gen_enum_converter Model.enums_taken;
+  List.iter gen_enum_to_value field_enums;
   List.iter gen_struct_copy Model.returned_structs;
   List.iter gen_stub calls

@@ -371,9 +371,10 @@ class Handle(_qdrive.HandleBase):
 (* ------------------------------------------------------------------ *)
 (* qdrive/__init__.pyi *)
 
-(* An enum field is a str, as the binding returns it. *)
+(* An enum field is a str, typed as the enum's Literal. *)
 let py_type_of_field = function
-  | FString | FEnum _ -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
+  | FEnum e -> enum_type e
+  | FString -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
 
 let generate_pyi () =
   banner HashStyle;

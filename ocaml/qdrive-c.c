@@ -275,6 +275,30 @@ ocaml_qdrive_free_cstring_list (char **l, int copied)
   free (l);
 }
 
+/* The first unknown enum value of the result being converted.  Only
+ * used with the runtime held, which serialises it. */
+static char unknown_enum[256];
+
+void
+ocaml_qdrive_unknown_enum (const char *field, const char *v)
+{
+  if (unknown_enum[0] == '\0')
+    snprintf (unknown_enum, sizeof unknown_enum, "%s: \"%s\"", field, v);
+}
+
+void
+ocaml_qdrive_raise_unknown_enum (const char *call)
+{
+  char msg[sizeof unknown_enum];
+
+  if (unknown_enum[0] == '\0')
+    return;
+  memcpy (msg, unknown_enum, sizeof msg);
+  unknown_enum[0] = '\0';
+  raise_msg ("%s: %s is not a value this binding knows; update the "
+             "binding to the library's version", call, msg);
+}
+
 value
 ocaml_qdrive_copy_string_list (char *const *l)
 {

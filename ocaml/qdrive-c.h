@@ -63,6 +63,13 @@ extern char *ocaml_qdrive_cstring (value s, int copy, int *oom);
 extern char **ocaml_qdrive_cstring_list (value l, int copy, int *oom);
 extern void ocaml_qdrive_free_cstring_list (char **l, int copied);
 
+/* A struct field's enum value that the binding does not know (from a
+ * newer library): noted while the result is converted, and raised as
+ * Qdrive.Error "CALL: FIELD: \"VALUE\" ..." by
+ * ocaml_qdrive_raise_unknown_enum once the C result is freed. */
+extern void ocaml_qdrive_unknown_enum (const char *field, const char *v);
+extern void ocaml_qdrive_raise_unknown_enum (const char *call);
+
 /* A NULL-terminated C list of strings as an OCaml string list. */
 extern value ocaml_qdrive_copy_string_list (char *const *l);
 

@@ -52,18 +52,18 @@ let () =
   (match Qdrive.list_drives g with
    | [d0; d1; d2; d3] ->
      check "d0" (d0 = { Qdrive.index = 0; filename = disk; format = "qcow2";
-                        iface = "virtio"; cachemode = "unsafe"; readonly = true;
-                        discard = "besteffort"; copyonread = true; label = "L0";
-                        name = "n0"; blocksize = 512; protocol = "file"; server = "";
+                        iface = `Virtio; cachemode = `Unsafe; readonly = true;
+                        discard = `Besteffort; copyonread = true; label = "L0";
+                        name = "n0"; blocksize = 512; protocol = `File; server = "";
                         username = "" });
      check "d1" (d1 = { Qdrive.index = 1; filename = disk; format = "";
-                        iface = "ide"; cachemode = "writeback"; readonly = false;
-                        discard = "disable"; copyonread = false; label = "";
-                        name = ""; blocksize = 512; protocol = "file"; server = "";
+                        iface = `Ide; cachemode = `Writeback; readonly = false;
+                        discard = `Disable; copyonread = false; label = "";
+                        name = ""; blocksize = 512; protocol = `File; server = "";
                         username = "" });
-     check "d2" (d2.Qdrive.iface = "scsi" && d2.Qdrive.discard = "enable"
+     check "d2" (d2.Qdrive.iface = `Scsi && d2.Qdrive.discard = `Enable
                  && d2.Qdrive.format = "raw" && d2.Qdrive.index = 2);
-     check "d3 readonly" (d3.Qdrive.readonly && d3.Qdrive.cachemode = "writeback")
+     check "d3 readonly" (d3.Qdrive.readonly && d3.Qdrive.cachemode = `Writeback)
    | l -> check (sprintf "list_drives: %d drives" (List.length l)) false);
   Qdrive.close g;
 
@@ -72,7 +72,7 @@ let () =
   Qdrive.add_drive_scratch g ~name:"s" ~label:"scratch" ~blocksize:4096 1048576L;
   let scratch = match Qdrive.list_drives g with
     | [d] ->
-      check "scratch fields" (d.Qdrive.cachemode = "unsafe" && d.Qdrive.name = "s"
+      check "scratch fields" (d.Qdrive.cachemode = `Unsafe && d.Qdrive.name = "s"
                               && d.Qdrive.label = "scratch" && d.Qdrive.blocksize = 4096);
       d.Qdrive.filename
     | _ -> check "scratch list" false; "" in

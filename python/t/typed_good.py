@@ -13,7 +13,9 @@ def add(g: qdrive.Handle, path: str, mode: qdrive.Cachemode) -> list[str]:
     g.add_drive(path.encode())              # bytes
     g.config("-no-reboot")                  # qemuvalue left out
     drives: list[qdrive.Drive] = g.list_drives()
-    modes = [d.cachemode for d in drives]
+    modes: list[qdrive.Cachemode] = [d.cachemode for d in drives]
+    ifaces: set[qdrive.Iface] = {d.iface for d in drives}
+    print(ifaces, [d.protocol == "nbd" or d.discard == "enable" for d in drives])
     return modes + g.get_qemu_command_line()
 
 
