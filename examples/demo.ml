@@ -29,7 +29,8 @@ let () =
   let data = make_disk "data" and scratch = make_disk "scratch" in
   let g = Qdrive.create () in
   let finally () = Qdrive.close g; Sys.remove data; Sys.remove scratch in
-  (* Every call raises Qdrive.Error with the library's message. *)
+  (* Every call raises Qdrive.Error with the library's message and its
+   * errno (a Unix.error option). *)
   try
     Fun.protect ~finally (fun () ->
         Qdrive.add_drive g ~format:"raw" ~cachemode:`Writeback data;
@@ -43,6 +44,6 @@ let () =
               (yes_no b.cache_no_flush))
           (Qdrive.block_info g);
         Qdrive.shutdown g)
-  with Qdrive.Error msg ->
+  with Qdrive.Error (msg, _) ->
     prerr_endline ("demo: " ^ msg);
     exit 1

@@ -269,7 +269,14 @@ let () =
     unchanged, which starts with the name of the call, for example
     [\"add_drive: blocksize: 1000 is not valid; allowed: 512, 4096\"].
     A call on a closed handle raises {!Error} too, with the message
-    [\"CALL: the handle is closed\"].
+    [\"CALL: the handle is closed\"].  With the message comes the
+    errno the library reported, as [Some] [Unix.error] ([None] if
+    there was none), as libnbd's binding does:
+    {[
+match Qdrive.add_drive g \"missing.img\" with
+| () -> ()
+| exception Qdrive.Error (msg, Some Unix.ENOENT) -> prerr_endline msg
+    ]}
 
     {2 Handles and the garbage collector}
 
@@ -287,8 +294,12 @@ let () =
 type t
 (** A qdrive handle. *)
 
-exception Error of string
-(** Raised by every call that fails, with the C library's message. *)
+exception Error of string * Unix.error option
+(** Raised by every call that fails, with the C library's message and
+    its errno ([qdrive_last_errno]) as a [Unix.error], or [None] where
+    the library gives none (0).  The binding's own refusals give
+    [EINVAL] (a NUL byte, an int out of range), [EBADF] (a closed
+    handle) and [EBUSY] ({!close} of a handle in use). *)
 
 val create : unit -> t
 (** Create a handle with the default settings: no drives, the qemu
@@ -336,13 +347,13 @@ let generate_ml () =
   pr "\
 type t
 
-exception Error of string
+exception Error of string * Unix.error option
 
 (* The C stubs find the exception under this name. *)
 let () =
-  Callback.register_exception \"Qdrive.Error\" (Error \"\");
+  Callback.register_exception \"Qdrive.Error\" (Error (\"\", None));
   Printexc.register_printer (function
-      | Error msg -> Some (\"Qdrive.Error: \" ^ msg)
+      | Error (msg, _) -> Some (\"Qdrive.Error: \" ^ msg)
       | _ -> None)
 
 external create : unit -> t = \"ocaml_qdrive_create\"
@@ -378,10 +389,15 @@ let generate_xlang () =
 (* Cross-language test, OCaml half: each call's result in the format of
  * tests/xlang.expected (see generator/xtest.ml). *)
 
+(* \"error: MESSAGE (errno: TEXT)\", without the errno if there is none. *)
+let error msg = function
+  | None -> \"error: \" ^ msg
+  | Some e -> Printf.sprintf \"error: %%s (errno: %%s)\" msg (Unix.error_message e)
+
 let run call show f =
   match f () with
   | v -> Printf.printf \"%%s => %%s\\n\" call (show v)
-  | exception Qdrive.Error msg -> Printf.printf \"%%s => error: %%s\\n\" call msg
+  | exception Qdrive.Error (msg, e) -> Printf.printf \"%%s => %%s\\n\" call (error msg e)
 
 let show_unit () = \"ok\"
 let show_bool = string_of_bool
@@ -425,14 +441,21 @@ let generate_same_as_c () =
 (* The calls of generator/same_as_c.ml that OCaml can express, printed
  * as tests/same-as-c prints them in C: t/same-as-c.sh diffs the two. *)
 
+(* \"error: MESSAGE (errno: TEXT)\", without the errno if there is none. *)
+let error msg = function
+  | None -> \"error: \" ^ msg
+  | Some e -> Printf.sprintf \"error: %%s (errno: %%s)\" msg (Unix.error_message e)
+
 let step tag call f =
   match f () with
   | () -> Printf.printf \"%%s %%s => ok\\n\" tag call
-  | exception Qdrive.Error msg -> Printf.printf \"%%s %%s => error: %%s\\n\" tag call msg
+  | exception Qdrive.Error (msg, e) ->
+    Printf.printf \"%%s %%s => %%s\\n\" tag call (error msg e)
 
 let argv g tag =
   match Qdrive.get_qemu_command_line g with
-  | exception Qdrive.Error msg -> Printf.printf \"%%s argv => error: %%s\\n\" tag msg
+  | exception Qdrive.Error (msg, e) ->
+    Printf.printf \"%%s argv => %%s\\n\" tag (error msg e)
   | argv ->
     let rec shown prev = function
       | [] -> []

@@ -108,7 +108,7 @@ let xs_call c =
   if c.optargs <> [] then begin
     let first = nargs + 1 in
     pr "    if ((items - %d) %% 2 != 0)\n" first;
-    pr "      croak (\"%s: odd number of optional arguments; allowed: key => value pairs\");\n"
+    pr "      qdrive_perl_error (aTHX_ EINVAL, \"%s: odd number of optional arguments; allowed: key => value pairs\");\n"
       c.name;
     pr "    for (opt_i = %d; opt_i < items; opt_i += 2) {\n" first;
     pr "      STRLEN len;\n";
@@ -130,10 +130,10 @@ let xs_call c =
         pr "        break;\n") lengths;
     pr "      }\n";
     pr "      if (bit == 0)\n";
-    pr "        croak (\"%s: unknown optional argument \\\"%%s\\\"; allowed: %s\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
+    pr "        qdrive_perl_error (aTHX_ EINVAL, \"%s: unknown optional argument \\\"%%s\\\"; allowed: %s\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
       c.name (String.concat ", " (List.map (fun o -> o.oname) c.optargs));
     pr "      if (optargs.bitmask & bit)\n";
-    pr "        croak (\"%s: optional argument \\\"%%s\\\" given more than once\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
+    pr "        qdrive_perl_error (aTHX_ EINVAL, \"%s: optional argument \\\"%%s\\\" given more than once\",\n               qdrive_perl_escaped (aTHX_ ST (opt_i)));\n"
       c.name;
     pr "      optargs.bitmask |= bit;\n";
     pr "      switch (bit) {\n";
@@ -315,6 +315,18 @@ let generate_pm () =
   pr "\nour @EXPORT_OK = qw(\n";
   List.iter (fun (n, _) -> pr "  %s\n" n) consts;
   pr ");\nour %%EXPORT_TAGS = (enums => [@EXPORT_OK], all => [@EXPORT_OK]);\n\n";
+  pr "\
+# What every method dies with (see ERRORS below): made by the XS code.
+package Sys::Qdrive::Error;
+
+use overload '\"\"' => sub { $_[0]->{text} }, fallback => 1;
+
+sub message { $_[0]->{message} }
+sub errno { $_[0]->{errno} }
+
+package Sys::Qdrive;
+
+";
   pr "1;\n\n__END__\n\n";
   pr "=encoding utf8\n\n";
   banner PODStyle;
@@ -423,16 +435,26 @@ sub b { $_[0] ? 'true' : 'false' }
           | _ -> pr "    '%s=' . $h->{%s},\n" n n) s.sfields;
       pr "  ) . '}';\n}\n\n") structs;
   pr "\
-# Runs the call; on success formats its result, on failure takes the
-# C message, stripping what croak appends.
+# \"error: MESSAGE (errno: TEXT)\", without the errno if it is 0, from
+# a Sys::Qdrive::Error; the message as it reads (croak's text) without
+# what croak appends.
+sub error_text {
+  my ($e) = @_;
+  return \"unexpected die: $e\" unless ref $e && $e->isa ('Sys::Qdrive::Error');
+  my $msg = \"$e\";
+  $msg =~ s/ at \\S+ line \\d+\\.\\n\\z// or return \"unexpected text: $msg\";
+  $msg eq $e->message or return \"message differs: $msg\";
+  local $! = $e->errno;
+  return $e->errno ? \"error: $msg (errno: $!)\" : \"error: $msg\";
+}
+
+# Runs the call; on success formats its result, on failure prints the
+# error.
 sub run {
   my ($call, $format, $code) = @_;
   my @r = eval { $code->() };
   if ($@) {
-    my $msg = $@;
-    $msg =~ s/ at \\S+ line \\d+\\.\\n\\z//
-      or return push @got, \"$call => unexpected die: $msg\";
-    push @got, \"$call => error: $msg\";
+    push @got, \"$call => \" . error_text ($@);
   }
   else {
     push @got, \"$call => \" . $format->(@r);
@@ -473,8 +495,9 @@ let generate_same_as_c () =
   pr "\
 # The calls of generator/same_as_c.ml that Perl can express, printed as
 # tests/same-as-c prints them in C: t/30-same-as-c.t diffs the two.
-# Errors are C's text followed by what croak appends, \" at FILE line
-# N.\" naming this file; anything else is printed as unexpected.
+# Errors are Sys::Qdrive::Error objects reading as C's text followed by
+# what croak appends, \" at FILE line N.\" naming this file, with C's
+# errno; anything else is printed as unexpected.
 
 use strict;
 use warnings;
@@ -483,27 +506,33 @@ use Sys::Qdrive;
 
 binmode STDOUT;
 
+# \"error: MESSAGE (errno: TEXT)\", without the errno if it is 0, from
+# a Sys::Qdrive::Error whose text is the message, then croak's
+# \" at FILE line N.\" naming this file.
+sub error_text {
+  my ($e) = @_;
+  return \"unexpected die: $e\" unless ref $e && $e->isa ('Sys::Qdrive::Error');
+  my $msg = \"$e\";
+  $msg =~ s/ at \\Q${\\ __FILE__}\\E line \\d+\\.\\n\\z//
+    or return \"unexpected text: $msg\";
+  local $! = $e->errno;
+  return $e->errno ? \"error: $msg (errno: $!)\" : \"error: $msg\";
+}
+
 sub step {
   my ($tag, $call, $code) = @_;
   if (eval { $code->(); 1 }) {
     print \"$tag $call => ok\\n\";
     return;
   }
-  my $msg = $@;
-  if ($msg =~ s/ at \\Q${\\ __FILE__}\\E line \\d+\\.\\n\\z//) {
-    print \"$tag $call => error: $msg\\n\";
-  }
-  else {
-    print \"$tag $call => unexpected die: $msg\";
-  }
+  print \"$tag $call => \", error_text ($@), \"\\n\";
 }
 
 sub argv {
   my ($g, $tag) = @_;
   my @argv = eval { $g->get_qemu_command_line () };
   if ($@) {
-    (my $msg = $@) =~ s/ at \\S+ line \\d+\\.\\n\\z//;
-    print \"$tag argv => error: $msg\\n\";
+    print \"$tag argv => \", error_text ($@), \"\\n\";
     return;
   }
   my @shown = map { $_ > 0 && $argv[$_ - 1] eq '-chardev' ? 'QMP' : $argv[$_] }

@@ -452,6 +452,7 @@ let generate_xlang () =
 # generator/xtest.ml, each printed as \"CALL => RESULT\"; the output must
 # equal tests/xlang.expected.
 
+import os
 import sys
 
 import qdrive
@@ -478,11 +479,18 @@ def _out(line):
     sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
 
 
+def _error(e):
+    \"\"\"The error as \"error: MESSAGE (errno: TEXT)\"; no errno if 0.\"\"\"
+    if e.errno:
+        return \"error: %%s (errno: %%s)\" %% (e, os.strerror(e.errno))
+    return \"error: %%s\" %% e
+
+
 def _run(call, f):
     try:
         r = _fmt(f())
     except qdrive.Error as e:
-        r = \"error: \" + str(e)
+        r = _error(e)
     _out(call + \" => \" + r)
 
 
@@ -504,6 +512,7 @@ let generate_same_as_c () =
 # The calls of generator/same_as_c.ml that Python can express, printed
 # as tests/same-as-c prints them in C: t/same-as-c.sh diffs the two.
 
+import os
 import sys
 
 import qdrive
@@ -517,19 +526,26 @@ def _out(line):
     sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
 
 
+def _error(e):
+    \"\"\"The error as \"error: MESSAGE (errno: TEXT)\"; no errno if 0.\"\"\"
+    if e.errno:
+        return \"error: %%s (errno: %%s)\" %% (e, os.strerror(e.errno))
+    return \"error: %%s\" %% e
+
+
 def _step(tag, call, f):
     try:
         f()
         _out(tag + \" \" + call + \" => ok\")
     except qdrive.Error as e:
-        _out(tag + \" \" + call + \" => error: \" + str(e))
+        _out(tag + \" \" + call + \" => \" + _error(e))
 
 
 def _argv(g, tag):
     try:
         argv = g.get_qemu_command_line()
     except qdrive.Error as e:
-        _out(tag + \" argv => error: \" + str(e))
+        _out(tag + \" argv => \" + _error(e))
         return
     shown = [\"QMP\" if i > 0 and argv[i - 1] == \"-chardev\" else a
              for i, a in enumerate(argv)]

@@ -8,7 +8,10 @@
  *
  * Output line: "CALL => RESULT" where RESULT is
  *   ok | true | false | 123 | the string | [a, b] |
- *   {s=..., b=true, i=1, i64=2} | [{...}, {...}] | error: MESSAGE
+ *   {s=..., b=true, i=1, i64=2} | [{...}, {...}] |
+ *   error: MESSAGE (errno: TEXT)
+ * where TEXT is strerror's text of the errno the error carries
+ * (qdrive_last_errno in C), left out if it is 0.
  *
  * Only values every binding can express are used: OCaml's types rule
  * out NULL required strings and bad enum values, which each dynamic
@@ -67,6 +70,9 @@ let cases = [
         VInt64 0L; VString "writeback"];
   echo [VString "x"; VOptString None; VList []; VBool false; VInt 0;
         VInt64 0L; VString "writeback"] ~opts:["oint", VInt (-1)];
+  (* A file that is not there: ENOENT, where the rest give EINVAL. *)
+  { call = "add_drive"; args = [VString "/nonexistent/qdrive-xlang.img"];
+    opts = [] };
   net "sheepdog" "x" ~servers:(Some ["h"]);
   net "tftp" "/x" ~servers:(Some ["h"]) ~opts:["readonly", VBool true];
   net "file" "/dev/null" ~servers:(Some ["h"]);

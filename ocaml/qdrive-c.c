@@ -25,6 +25,7 @@
 #include <caml/mlvalues.h>
 #include <caml/signals.h>
 #include <caml/threads.h>
+#include <caml/unixsupport.h>
 
 #include "qdrive.h"
 #include "qdrive-c.h"
@@ -67,15 +68,20 @@ static struct custom_operations handle_ops = {
  * fast to collect unreachable handles. */
 #define HANDLE_C_SIZE 1024
 
-static void raise_msg (const char *fs, ...)
-  Noreturn __attribute__ ((format (printf, 1, 2)));
+static void raise_msg (int errnum, const char *fs, ...)
+  Noreturn __attribute__ ((format (printf, 2, 3)));
 
+/* Raises Qdrive.Error (message, errno): the errno as a Unix.error, or
+ * None for 0 (the library had none to give). */
 static void
-raise_msg (const char *fs, ...)
+raise_msg (int errnum, const char *fs, ...)
 {
+  CAMLparam0 ();
+  CAMLlocal3 (msgv, errv, optv);
   static const value *exn = NULL;
   char msg[512];
   va_list args;
+  value argv[2];
 
   va_start (args, fs);
   vsnprintf (msg, sizeof msg, fs, args);
@@ -84,7 +90,16 @@ raise_msg (const char *fs, ...)
     exn = caml_named_value ("Qdrive.Error");
   if (exn == NULL)              /* the module is not initialised: cannot be */
     caml_failwith (msg);
-  caml_raise_with_string (*exn, msg);
+  msgv = caml_copy_string (msg);
+  optv = Val_none;
+  if (errnum != 0) {
+    errv = unix_error_of_code (errnum);
+    optv = caml_alloc_some (errv);
+  }
+  argv[0] = msgv;
+  argv[1] = optv;
+  caml_raise_with_args (*exn, 2, argv);
+  CAMLnoreturn;
 }
 
 void
@@ -92,7 +107,8 @@ ocaml_qdrive_raise_error (qdrive_h *g)
 {
   const char *msg = qdrive_last_error (g);
 
-  raise_msg ("%s", msg ? msg : "unknown error (out of memory?)");
+  raise_msg (qdrive_last_errno (g), "%s",
+             msg ? msg : "unknown error (out of memory?)");
 }
 
 value
@@ -107,8 +123,8 @@ ocaml_qdrive_create (value unitv)
     /* The library's message: why it could not (a bad $QDRIVE_ACCEL). */
     const char *why = qdrive_last_error (NULL);
     if (why != NULL)
-      raise_msg ("%s", why);
-    raise_msg ("create: %s", strerror (errno));
+      raise_msg (qdrive_last_errno (NULL), "%s", why);
+    raise_msg (errno, "create: %s", strerror (errno));
   }
   /* Errors are raised, never printed. */
   qdrive_set_error_handler (g, NULL, NULL);
@@ -127,8 +143,8 @@ ocaml_qdrive_close (value gv)
   struct ocaml_qdrive_handle *h = Handle_val (gv);
 
   if (h->busy > 0)
-    raise_msg ("close: the handle is in use by a blocking call in another "
-               "thread; close it after that call returns");
+    raise_msg (EBUSY, "close: the handle is in use by a blocking call in "
+               "another thread; close it after that call returns");
   if (h->g != NULL) {
     qdrive_close (h->g);
     h->g = NULL;
@@ -165,7 +181,7 @@ ocaml_qdrive_handle_slow (value gv, const char *call, int blocking,
                           int *release)
 {
   if (Handle_val (gv)->g == NULL)
-    raise_msg ("%s: the handle is closed", call);
+    raise_msg (EBADF, "%s: the handle is closed", call);
   *release = blocking || Handle_val (gv)->busy > 0;
   /* Run the pending signal handlers now, while an exception they raise
    * leaves nothing behind: see ocaml_qdrive_release.  They may run the
@@ -173,7 +189,7 @@ ocaml_qdrive_handle_slow (value gv, const char *call, int blocking,
   if (*release)
     caml_process_pending_actions ();
   if (Handle_val (gv)->g == NULL)
-    raise_msg ("%s: the handle is closed", call);
+    raise_msg (EBADF, "%s: the handle is closed", call);
   return Handle_val (gv)->g;
 }
 
@@ -202,8 +218,8 @@ void
 ocaml_qdrive_check_string (value s, const char *call, const char *arg)
 {
   if (!caml_string_is_c_safe (s))
-    raise_msg ("%s: %s: the string contains a NUL byte; allowed: strings "
-               "without NUL bytes", call, arg);
+    raise_msg (EINVAL, "%s: %s: the string contains a NUL byte; allowed: "
+               "strings without NUL bytes", call, arg);
 }
 
 void
@@ -219,7 +235,7 @@ ocaml_qdrive_check_int (value n, const char *call, const char *arg)
   intnat i = Long_val (n);
 
   if (i < INT_MIN || i > INT_MAX)
-    raise_msg ("%s: %s: %ld is out of range; allowed: %d to %d",
+    raise_msg (EINVAL, "%s: %s: %ld is out of range; allowed: %d to %d",
                call, arg, (long) i, INT_MIN, INT_MAX);
 }
 
@@ -295,7 +311,7 @@ ocaml_qdrive_raise_unknown_enum (const char *call)
     return;
   memcpy (msg, unknown_enum, sizeof msg);
   unknown_enum[0] = '\0';
-  raise_msg ("%s: %s is not a value this binding knows; update the "
+  raise_msg (EINVAL, "%s: %s is not a value this binding knows; update the "
              "binding to the library's version", call, msg);
 }
 

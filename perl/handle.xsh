@@ -17,10 +17,10 @@ new (class)
       /* The library's message: why it could not (a bad $QDRIVE_ACCEL). */
       const char *why = qdrive_last_error (NULL);
       if (why != NULL)
-        croak ("%s", why);
-      croak ("create: %s", strerror (errno));
+        qdrive_perl_error (aTHX_ qdrive_last_errno (NULL), "%s", why);
+      qdrive_perl_error (aTHX_ errno, "create: %s", strerror (errno));
     }
-    /* Errors are reported by croak; the library prints nothing. */
+    /* Errors are raised (Sys::Qdrive::Error); the library prints nothing. */
     qdrive_set_error_handler (g, NULL, NULL);
     Newx (ph, 1, struct perl_handle);
     ph->g = g;

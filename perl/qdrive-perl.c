@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,10 @@ qdrive_perl_handle (pTHX_ SV *sv, const char *call)
   mg = handle_magic (aTHX_ sv);
   if (mg == NULL || (SvSTASH (SvRV (sv)) != qdrive_perl_stash &&
                      !sv_derived_from (sv, "Sys::Qdrive")))
-    croak ("%s: not a Sys::Qdrive handle", call);
+    qdrive_perl_error (aTHX_ EINVAL, "%s: not a Sys::Qdrive handle", call);
   ph = (struct perl_handle *) mg->mg_ptr;
   if (ph == NULL)
-    croak ("%s: the handle is closed", call);
+    qdrive_perl_error (aTHX_ EBADF, "%s: the handle is closed", call);
   return ph->g;
 }
 
@@ -93,20 +94,41 @@ qdrive_perl_take_handle (pTHX_ SV *sv, const char *call)
   if (mg == NULL) {
     if (call == NULL)
       return NULL;
-    croak ("%s: not a Sys::Qdrive handle", call);
+    qdrive_perl_error (aTHX_ EINVAL, "%s: not a Sys::Qdrive handle", call);
   }
   ph = (struct perl_handle *) mg->mg_ptr;
   mg->mg_ptr = NULL;
   return ph;
 }
 
-/* Croaks with the C library's message for the call that just failed. */
+void
+qdrive_perl_error (pTHX_ int errnum, const char *fs, ...)
+{
+  va_list args;
+  SV *msg, *text;
+  HV *hv;
+
+  va_start (args, fs);
+  msg = vnewSVpvf (fs, &args);
+  va_end (args);
+  /* What croak would have died with: mess adds the caller's place. */
+  text = newSVsv (mess_sv (msg, 0));
+  hv = newHV ();
+  (void) hv_stores (hv, "message", msg);
+  (void) hv_stores (hv, "errno", newSViv (errnum));
+  (void) hv_stores (hv, "text", text);
+  croak_sv (sv_2mortal (sv_bless (newRV_noinc ((SV *) hv),
+                                  gv_stashpvs ("Sys::Qdrive::Error", GV_ADD))));
+}
+
+/* The C library's message and errno for the call that just failed. */
 void
 qdrive_perl_croak (pTHX_ qdrive_h *g)
 {
   const char *msg = qdrive_last_error (g);
 
-  croak ("%s", msg != NULL ? msg : "unknown error");
+  qdrive_perl_error (aTHX_ qdrive_last_errno (g), "%s",
+                     msg != NULL ? msg : "unknown error");
 }
 
 /* A caller's string for an error message, written as the C library
@@ -154,8 +176,8 @@ qdrive_perl_string (pTHX_ SV *sv, const char *call, const char *name)
     return NULL;
   p = SvPV_nomg (sv, len);      /* an object's overloaded "" runs here */
   if (memchr (p, '\0', len) != NULL)
-    croak ("%s: %s: the string contains a NUL byte; allowed: strings "
-           "without NUL bytes", call, name);
+    qdrive_perl_error (aTHX_ EINVAL, "%s: %s: the string contains a NUL "
+                       "byte; allowed: strings without NUL bytes", call, name);
   return SvPVX (sv_2mortal (newSVpvn (p, len)));
 }
 
@@ -258,13 +280,15 @@ qdrive_perl_integer (pTHX_ SV *sv, const char *call, const char *name,
   if (ok == 1 && iv >= min && iv <= max)
     return iv;
   if (!SvOK (sv))
-    croak ("%s: %s: undef is not valid; allowed: an integer from %"
-           PRId64 " to %" PRId64, call, name, min, max);
+    qdrive_perl_error (aTHX_ EINVAL, "%s: %s: undef is not valid; allowed: "
+                       "an integer from %" PRId64 " to %" PRId64,
+                       call, name, min, max);
   if (p == NULL)
     p = SvPV_nomg (sv, len);
-  croak ("%s: %s: \"%s\" is %s; allowed: an integer from %" PRId64 " to %"
-         PRId64, call, name, escaped (aTHX_ p, len),
-         ok == 0 ? "not valid" : "out of range", min, max);
+  qdrive_perl_error (aTHX_ EINVAL, "%s: %s: \"%s\" is %s; allowed: an "
+                     "integer from %" PRId64 " to %" PRId64, call, name,
+                     escaped (aTHX_ p, len),
+                     ok == 0 ? "not valid" : "out of range", min, max);
 }
 
 /* An array reference of strings, as a NULL-terminated char ** whose
@@ -284,8 +308,9 @@ qdrive_perl_string_list (pTHX_ SV *sv, const char *call, const char *name)
   if (!SvOK (sv))
     return NULL;
   if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVAV)
-    croak ("%s: %s: not an array reference; allowed: a reference to an array of strings",
-           call, name);
+    qdrive_perl_error (aTHX_ EINVAL, "%s: %s: not an array reference; "
+                       "allowed: a reference to an array of strings",
+                       call, name);
   av = (AV *) sv_2mortal (SvREFCNT_inc_simple_NN (SvRV (sv)));
   n = av_len (av) + 1;
   buf = sv_2mortal (newSV ((n + 1) * sizeof (char *)));
@@ -294,8 +319,8 @@ qdrive_perl_string_list (pTHX_ SV *sv, const char *call, const char *name)
     SV **e = av_fetch (av, i, 0);
     const char *s = e != NULL ? qdrive_perl_string (aTHX_ *e, call, name) : NULL;
     if (s == NULL)
-      croak ("%s: %s: element %ld is undef; allowed: strings", call, name,
-             (long) i);
+      qdrive_perl_error (aTHX_ EINVAL, "%s: %s: element %ld is undef; "
+                         "allowed: strings", call, name, (long) i);
     list[i] = (char *) s;
   }
   list[n] = NULL;

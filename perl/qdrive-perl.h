@@ -9,6 +9,7 @@
 #include "perl.h"
 #include "XSUB.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -47,7 +48,14 @@ extern qdrive_h *qdrive_perl_handle (pTHX_ SV *sv, const char *call);
 extern struct perl_handle *qdrive_perl_take_handle (pTHX_ SV *sv,
                                                     const char *call);
 
-/* Croaks with the C library's message for the call that just failed. */
+/* Every error the binding raises is a Sys::Qdrive::Error object (its
+ * class is in the generated Sys/Qdrive.pm) holding the message, its
+ * errno, and the text croak would have died with: the message, then
+ * " at FILE line N.", which is what the object stringifies to. */
+extern void qdrive_perl_error (pTHX_ int errnum, const char *fs, ...)
+  __attribute__((noreturn, format (printf, 3, 4)));
+
+/* Raises the C library's error for the call that just failed. */
 extern void qdrive_perl_croak (pTHX_ qdrive_h *g) __attribute__((noreturn));
 
 /* A string, fetched once and copied into a mortal, or NULL for undef

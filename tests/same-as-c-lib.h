@@ -7,7 +7,9 @@
  * (config.h's here, __version__ in Python, $VERSION in Perl,
  * package_version in OCaml).
  *
- * Each call prints "TAG CALL => ok" or "TAG CALL => error: MESSAGE";
+ * Each call prints "TAG CALL => ok" or "TAG CALL => error: MESSAGE
+ * (errno: TEXT)" (strerror's text of qdrive_last_errno, left out if it
+ * is 0);
  * each case ends with "TAG argv => ARG ARG ...", the qemu command line
  * left on the handle, with the QMP socket's path (random) shown as QMP.
  * Every binding prints the same lines for the same calls.  Besides,
@@ -78,6 +80,19 @@ new_handle (void)
 
 static void fail (const char *tag, const char *what, const char *detail);
 
+/* Prints "error: MESSAGE (errno: TEXT)", or without the errno if it
+ * is 0, and the end of the line. */
+static void
+print_error (qdrive_h *g)
+{
+  int errnum = qdrive_last_errno (g);
+
+  printf ("error: %s", qdrive_last_error (g));
+  if (errnum != 0)
+    printf (" (errno: %s)", strerror (errnum));
+  putchar ('\n');
+}
+
 /* The "version =>" line; the library's version must be the header's. */
 static void
 print_version (void)
@@ -86,7 +101,8 @@ print_version (void)
   struct qdrive_version *v = qdrive_version (g);
 
   if (v == NULL) {
-    printf ("version => error: %s\n", qdrive_last_error (g));
+    printf ("version => ");
+    print_error (g);
     fail ("version", "qdrive_version", qdrive_last_error (g));
   }
   else {
@@ -141,8 +157,10 @@ step (qdrive_h *g, const char *tag, const char *call, int failed,
 {
   const char *msg = failed ? qdrive_last_error (g) : NULL;
 
-  if (failed)
-    printf ("%s %s => error: %s\n", tag, call, msg);
+  if (failed) {
+    printf ("%s %s => ", tag, call);
+    print_error (g);
+  }
   else
     printf ("%s %s => ok\n", tag, call);
   if (expect == EXPECT_OK && failed)
@@ -168,7 +186,8 @@ print_argv (qdrive_h *g, const char *tag, const char **has, const char **lacks)
   FILE *f;
 
   if (argv == NULL) {
-    printf ("%s argv => error: %s\n", tag, qdrive_last_error (g));
+    printf ("%s argv => ", tag);
+    print_error (g);
     fail (tag, "get_qemu_command_line", qdrive_last_error (g));
     return;
   }

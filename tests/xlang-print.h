@@ -7,13 +7,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "qdrive.h"
 
+/* "error: MESSAGE (errno: TEXT)", without the errno if it is 0. */
 static void
 xlang_print_error (qdrive_h *g, const char *call)
 {
-  printf ("%s => error: %s\n", call, qdrive_last_error (g));
+  int errnum = qdrive_last_errno (g);
+
+  printf ("%s => error: %s", call, qdrive_last_error (g));
+  if (errnum != 0)
+    printf (" (errno: %s)", strerror (errnum));
+  putchar ('\n');
 }
 
 static void

@@ -15,12 +15,20 @@ let check name ok =
 (* Stop here: what follows depends on what just failed. *)
 let fatal fmt = ksprintf (fun s -> eprintf "FAIL: %s\n%!" s; exit 1) fmt
 
-(* f must raise Qdrive.Error with exactly [msg]. *)
-let raises name msg f =
+(* f must raise Qdrive.Error with exactly [msg] (and, if given, the
+ * errno [errno]). *)
+let raises ?errno name msg f =
   match f () with
   | _ -> eprintf "FAIL: %s: no exception\n%!" name; incr failures
-  | exception Qdrive.Error m when m = msg -> ()
-  | exception Qdrive.Error m ->
+  | exception Qdrive.Error (m, e) when m = msg ->
+    (match errno with
+     | Some want when e <> Some want ->
+       eprintf "FAIL: %s: errno %s, not %s\n%!" name
+         (match e with Some e -> Unix.error_message e | None -> "None")
+         (Unix.error_message want);
+       incr failures
+     | _ -> ())
+  | exception Qdrive.Error (m, _) ->
     eprintf "FAIL: %s:\n  got:  %s\n  want: %s\n%!" name m msg; incr failures
 
 let started = Unix.gettimeofday ()

@@ -9,8 +9,9 @@ val check : string -> bool -> unit
 (* Prints FAIL and the message, and exits 1 at once. *)
 val fatal : ('a, unit, string, 'b) format4 -> 'a
 
-(* [raises name msg f]: f must raise Qdrive.Error with exactly [msg]. *)
-val raises : string -> string -> (unit -> 'a) -> unit
+(* [raises ?errno name msg f]: f must raise Qdrive.Error with exactly
+ * [msg] (and the errno [errno] if given). *)
+val raises : ?errno:Unix.error -> string -> string -> (unit -> 'a) -> unit
 
 (* When the test program started. *)
 val started : float

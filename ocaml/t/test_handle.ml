@@ -83,15 +83,15 @@ let () =
 
   (* close is idempotent; a closed handle raises Error. *)
   Qdrive.close g;
-  raises "closed add_drive" "add_drive: the handle is closed"
+  raises ~errno:Unix.EBADF "closed add_drive" "add_drive: the handle is closed"
     (fun () -> Qdrive.add_drive g disk);
-  raises "closed get_hv" "get_hv: the handle is closed" (fun () -> Qdrive.get_hv g);
+  raises ~errno:Unix.EBADF "closed get_hv" "get_hv: the handle is closed" (fun () -> Qdrive.get_hv g);
   raises "closed list_drives" "list_drives: the handle is closed"
     (fun () -> Qdrive.list_drives g);
 
   (* What C cannot be told is refused before C is called. *)
   let g = Qdrive.create () in
-  raises "NUL filename"
+  raises ~errno:Unix.EINVAL "NUL filename"
     "add_drive: filename: the string contains a NUL byte; allowed: strings without NUL bytes"
     (fun () -> Qdrive.add_drive g (disk ^ "\000x"));
   raises "NUL format"
@@ -103,14 +103,14 @@ let () =
   raises "NUL in optional list"
     "internal_echo: ostringlist: the string contains a NUL byte; allowed: strings without NUL bytes"
     (fun () -> Qdrive.internal_echo g ~ostringlist:["\000"] "s" None [] false 0 0L `Unsafe);
-  raises "blocksize too big"
+  raises ~errno:Unix.EINVAL "blocksize too big"
     "add_drive: blocksize: 1099511627776 is out of range; allowed: -2147483648 to 2147483647"
     (fun () -> Qdrive.add_drive g ~blocksize:(1 lsl 40) disk);
   raises "memsize too small"
     "set_memsize: memsize: -2147483649 is out of range; allowed: -2147483648 to 2147483647"
     (fun () -> Qdrive.set_memsize g (-2147483649));
   (* At the edge of the C int range, C itself answers. *)
-  raises "memsize max_int32"
+  raises ~errno:Unix.EINVAL "memsize max_int32"
     "set_memsize: memsize: 2147483647 is out of range; allowed: 128 to 1048576 (MiB)"
     (fun () -> Qdrive.set_memsize g 2147483647);
   check "nothing added" (Qdrive.list_drives g = []);
@@ -125,11 +125,15 @@ let () =
   check "rstruct" (Qdrive.internal_rstruct g "7"
                    = { Qdrive.s = "s7"; b = true; i = 7; i64 = 7000000000000L });
   check "rstructlist" (List.length (Qdrive.internal_rstructlist g "5") = 5);
-  raises "rerr" "internal_rerr: val: \"error\" asks for an error"
+  raises ~errno:Unix.EINVAL "rerr" "internal_rerr: val: \"error\" asks for an error"
     (fun () -> Qdrive.internal_rerr g "error");
+  (* The library's errno, whatever it is. *)
+  raises ~errno:Unix.ENOENT "missing file"
+    "add_drive: filename: \"/nonexistent/qdrive.img\": No such file or directory"
+    (fun () -> Qdrive.add_drive g "/nonexistent/qdrive.img");
 
   (* The exception prints with the message. *)
-  check "printer" (Printexc.to_string (Qdrive.Error "x: y") = "Qdrive.Error: x: y");
+  check "printer" (Printexc.to_string (Qdrive.Error ("x: y", Some Unix.EINVAL)) = "Qdrive.Error: x: y");
   Qdrive.close g;
 
   (* The path of blocking calls (strings copied to C memory, runtime
@@ -145,7 +149,7 @@ let () =
        ["a"; "b"] true 1 2L `Unsafe);
   raises "busy: error text" "add_drive: label: \"a b\" is not valid; allowed: 1 to 20 characters, each a letter, a digit or _"
     (fun () -> Qdrive.add_drive g ~label:"a b" disk);
-  raises "busy: close refused"
+  raises ~errno:Unix.EBUSY "busy: close refused"
     "close: the handle is in use by a blocking call in another thread; close it after that call returns"
     (fun () -> Qdrive.close g);
   Qdrive.debug_set_busy g 0;
@@ -158,7 +162,7 @@ let () =
    * naming the variable, the value and what is allowed. *)
   let accel = Sys.getenv_opt "QDRIVE_ACCEL" in
   Unix.putenv "QDRIVE_ACCEL" "bogus";
-  raises "create: bad QDRIVE_ACCEL"
+  raises ~errno:Unix.EINVAL "create: bad QDRIVE_ACCEL"
     "create: QDRIVE_ACCEL: \"bogus\" is not valid; allowed: kvm:tcg, kvm, tcg"
     (fun () -> Qdrive.create ());
   Unix.putenv "QDRIVE_ACCEL" (Option.value accel ~default:"");
@@ -171,7 +175,7 @@ let () =
       Qdrive.add_drive g ~format:"raw" ~cachemode:`Unsafe disk;
       (match Qdrive.add_drive g ~blocksize:(1000 + n) disk with
        | () -> check "thread: bad blocksize accepted" false
-       | exception Qdrive.Error m ->
+       | exception Qdrive.Error (m, _) ->
          check "thread error text"
            (m = sprintf "add_drive: blocksize: %d is not valid; allowed: 512, 4096" (1000 + n)));
       if i mod 50 = 0 then Thread.yield ()

@@ -32,12 +32,12 @@ let () =
     (List.map (fun (d : Qdrive.drive) -> d.filename) (Qdrive.list_drives g)
      = paths);
   let t = Unix.gettimeofday () in
-  (try Qdrive.launch g with Qdrive.Error m -> fatal "launch: %s" m);
+  (try Qdrive.launch g with Qdrive.Error (m, _) -> fatal "launch: %s" m);
   printf "launch with %d hostile names: %.0f ms\n%!"
     (List.length paths) ((Unix.gettimeofday () -. t) *. 1000.);
   let info =
     try Qdrive.block_info g
-    with Qdrive.Error m -> Qdrive.shutdown g; fatal "block_info: %s" m in
+    with Qdrive.Error (m, _) -> Qdrive.shutdown g; fatal "block_info: %s" m in
   Qdrive.shutdown g;
   Qdrive.close g;
   (* An injected option would change a drive's file, driver or format,
@@ -71,7 +71,7 @@ let () =
   let refused what value msg f =
     (match f () with
      | () -> check (sprintf "%s %S: accepted, want refused" what value) false
-     | exception Qdrive.Error m ->
+     | exception Qdrive.Error (m, _) ->
        check (sprintf "%s %S:\n  got:  %s\n  want: %s" what value m msg)
          (m = msg));
     check (sprintf "%s %S: the handle changed" what value)

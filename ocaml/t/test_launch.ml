@@ -124,7 +124,7 @@ let () =
   Qdrive.add_drive g ~format:"raw" ~cachemode:`Unsafe un;
   Qdrive.add_drive g ~format:"raw" ~readonly:true ro;
   (try timed "direct launch" (fun () -> Qdrive.launch g)
-   with Qdrive.Error m -> fatal "direct launch: %s" m);
+   with Qdrive.Error (m, _) -> fatal "direct launch: %s" m);
   let pids = qemu_of wb in
   check (sprintf "direct: one qemu runs with %s (found %d)" wb (List.length pids))
     (List.length pids = 1);
@@ -156,7 +156,7 @@ let () =
   Qdrive.add_drive g ~format:"raw" ~cachemode:`Writeback wb;
   Qdrive.add_drive g ~format:"raw" ~cachemode:`Unsafe un;
   (try timed "libvirt launch" (fun () -> Qdrive.launch g)
-   with Qdrive.Error m -> fatal "libvirt launch: %s" m);
+   with Qdrive.Error (m, _) -> fatal "libvirt launch: %s" m);
   check_block_info "libvirt" g [
     { file = wb; fmt = "raw"; ro = false; wb = true; direct = false; noflush = false };
     { file = un; fmt = "raw"; ro = false; wb = true; direct = false; noflush = true };
@@ -189,7 +189,7 @@ let threaded_launch attempt =
   let launcher () =
     count0 := !counter;
     t0 := Unix.gettimeofday ();
-    (try Qdrive.launch g with Qdrive.Error m -> error := Some m);
+    (try Qdrive.launch g with Qdrive.Error (m, _) -> error := Some m);
     t1 := Unix.gettimeofday ();
     count1 := !counter;
     finished := true

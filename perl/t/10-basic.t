@@ -22,11 +22,11 @@ my ($dir, $disk) = empty_disk ();
   $g->close ();
   pass ('close twice');
   dies_with (sub { $g->get_hv () }, 'get_hv: the handle is closed',
-             'a call on a closed handle croaks');
+             'a call on a closed handle croaks', POSIX::EBADF);
   dies_with (sub { $g->add_drive ($disk) }, 'add_drive: the handle is closed',
              'add_drive on a closed handle croaks');
   dies_with (sub { Sys::Qdrive::get_hv ('x') }, 'get_hv: not a Sys::Qdrive handle',
-             'a non-handle croaks');
+             'a non-handle croaks', POSIX::EINVAL);
   dies_with (sub { Sys::Qdrive::get_hv (bless {}, 'Other') },
              'get_hv: not a Sys::Qdrive handle', 'another class croaks');
   eval { $g->add_drive () };
@@ -181,6 +181,38 @@ SKIP: {
   is ($g->get_memsize (), 512, 'the parent handle is still open');
   $g->close ();
   pass ('and closes once');
+}
+
+# Errors are Sys::Qdrive::Error objects: read as croak's text, with
+# the library's message and errno.
+{
+  my $g = Sys::Qdrive->new ();
+  my $line = __LINE__ + 1;
+  eval { $g->add_drive ('/nonexistent/qdrive.img') };
+  my $e = $@;
+  isa_ok ($e, 'Sys::Qdrive::Error');
+  my $msg = 'add_drive: filename: "/nonexistent/qdrive.img": No such file or directory';
+  is ("$e", "$msg at $0 line $line.\n", 'as a string: what croak gave');
+  is ($e->message, $msg, 'message: the library\'s');
+  is ($e->errno, POSIX::ENOENT, 'errno: ENOENT, qdrive_last_errno\'s');
+  ok ($e eq "$msg at $0 line $line.\n" && $e =~ /^add_drive: / && $e,
+      'eq, =~ and truth as a string');
+  dies_with (sub { $g->add_drive ($disk, cachemode => 'fast') },
+             'add_drive: cachemode: "fast" is not valid; allowed: writeback, unsafe',
+             'a bad enum: EINVAL', POSIX::EINVAL);
+  dies_with (sub { $g->add_drive ($disk, bogus => 1) },
+             'add_drive: unknown optional argument "bogus"; allowed: '
+             . join (', ', qw(readonly format iface name label cachemode discard
+                              copyonread blocksize protocol server username secret)),
+             'the binding\'s own refusal: EINVAL', POSIX::EINVAL);
+  # Rethrown, it is the same object; uncaught, Perl prints its text.
+  eval { eval { $g->get_memsize (0) }; die $@ if $@ };
+  like ($@, qr/^Usage: /, 'Perl\'s own usage croak is a plain string');
+  eval { eval { $g->set_memsize (1) }; die $@ };
+  isa_ok ($@, 'Sys::Qdrive::Error', 'rethrown');
+  my $out = `$^X -MSys::Qdrive -e 'Sys::Qdrive->new->set_smp (0)' 2>&1`;
+  is ($out, "set_smp: smp: 0 is out of range; allowed: 1 to 255 at -e line 1.\n",
+      'uncaught: the text on stderr');
 }
 
 # Return types, through the internal test calls.

@@ -17,12 +17,19 @@ use Sys::Qdrive;
 
 our @EXPORT = qw(dies_with require_qemu scratch_dir make_raw empty_disk);
 
-# Croaks with exactly $text, followed by croak's " at FILE line N.".
+# Dies with a Sys::Qdrive::Error reading exactly $text, followed by
+# croak's " at FILE line N.", whose message is $text (and, if given,
+# whose errno is $errno).
 sub dies_with {
-  my ($code, $text, $name) = @_;
+  my ($code, $text, $name, $errno) = @_;
   local $Test::Builder::Level = $Test::Builder::Level + 1;
   eval { $code->() };
-  like ($@, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name) or diag $@;
+  my $e = $@;
+  my $ok = like ($e, qr/\A\Q$text\E at \S+ line \d+\.\n\z/, $name);
+  $ok &&= ok (ref $e && $e->isa ('Sys::Qdrive::Error') && $e->message eq $text,
+              "$name: a Sys::Qdrive::Error with that message");
+  $ok &&= is ($e->errno, $errno, "$name: errno $errno") if defined $errno;
+  diag $e unless $ok;
 }
 
 # No qemu is a failure, not a skip: say which package brings it, and
