@@ -25,6 +25,10 @@
 #include "backend.h"
 #include "direct.h"
 
+/* launch's steps, for progress events: starting qemu, connecting to
+ * QMP, query-block, ready. */
+#define LAUNCH_STEPS 4
+
 /* How long shutdown waits for qemu to exit after quit. */
 #define SHUTDOWN_TIMEOUT 10
 
@@ -154,16 +158,20 @@ direct_launch (qdrive_h *g)
     goto fail;
 
   if (g->verbose) {
-    fprintf (stderr, "qdrive: running: ");
-    direct_fput_command (stderr, argv);
+    char *cmd = direct_command_text (argv);
+    qdrive_int_verbose (g, "running: %s", cmd ? cmd : argv[0]);
+    free (cmd);
   }
   if (qdrive_int_write_secrets (g, tmpdir) == -1)
     goto fail;
   deadline = direct_deadline (g->launch_timeout);
+  qdrive_int_progress (g, 1, LAUNCH_STEPS, "starting qemu");
   if (direct_spawn (b, path, argv) == -1)
     goto fail;
+  qdrive_int_progress (g, 2, LAUNCH_STEPS, "connecting to qemu's QMP socket");
   if (qmp_open (b, &deadline, g->launch_timeout) == -1)
     goto fail;
+  qdrive_int_progress (g, 3, LAUNCH_STEPS, "asking qemu for its drives");
   blocks = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
   if (blocks == NULL)
     goto fail;
@@ -176,8 +184,8 @@ direct_launch (qdrive_h *g)
   qdrive_int_remove_secrets (g, tmpdir);
 
   b->ready = true;
-  if (g->verbose)
-    fprintf (stderr, "qdrive: qemu (pid %d) is ready\n", (int) b->pid);
+  qdrive_int_verbose (g, "qemu (pid %d) is ready", (int) b->pid);
+  qdrive_int_progress (g, LAUNCH_STEPS, LAUNCH_STEPS, "ready");
   g->backend_data = b;
   free (path);
   qdrive_free_string_list (argv);
@@ -493,8 +501,7 @@ direct_shutdown (qdrive_h *g)
     r = -1;
   }
   free (how);
-  if (g->verbose)
-    fprintf (stderr, "qdrive: qemu has exited\n");
+  qdrive_int_verbose (g, "qemu has exited");
   direct_free (b);
   return r;
 }

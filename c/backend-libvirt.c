@@ -30,6 +30,10 @@
 #include "backend.h"
 #include "libvirt-xml.h"
 
+/* launch's steps, for progress events: connecting, creating the
+ * domain, reading its disks, ready. */
+#define LAUNCH_STEPS 4
+
 struct libvirt_state {
   virConnectPtr conn;
   virDomainPtr dom;
@@ -468,8 +472,8 @@ libvirt_launch (qdrive_h *g)
     set_perror (g, "calloc");
     return -1;
   }
-  if (g->verbose)
-    fprintf (stderr, "qdrive: connecting to libvirt at %s\n", uri_text (g));
+  qdrive_int_verbose (g, "connecting to libvirt at %s", uri_text (g));
+  qdrive_int_progress (g, 1, LAUNCH_STEPS, "connecting to libvirt");
   s->conn = virConnectOpen (uri_of (g));
   if (s->conn == NULL) {
     set_error (g, "cannot connect to libvirt at %s: %s",
@@ -503,8 +507,10 @@ libvirt_launch (qdrive_h *g)
   free_choice (&c);
   if (xml == NULL)
     goto err;
-  if (g->verbose)
-    fprintf (stderr, "qdrive: creating the libvirt domain:\n%s", xml);
+  n = strlen (xml);               /* the message without its last newline */
+  qdrive_int_verbose (g, "creating the libvirt domain:\n%.*s",
+                      (int) (n > 0 && xml[n - 1] == '\n' ? n - 1 : n), xml);
+  qdrive_int_progress (g, 2, LAUNCH_STEPS, "creating the libvirt domain");
 
   if (define_secrets (g, s) == -1) {
     free (xml);
@@ -520,6 +526,7 @@ libvirt_launch (qdrive_h *g)
   }
 
   /* launch returns once libvirt reports every drive. */
+  qdrive_int_progress (g, 3, LAUNCH_STEPS, "asking libvirt for the drives");
   if (read_live (g, s->dom, &l) == -1)
     goto err_destroy;
   n = live_ndisks (&l);
@@ -531,6 +538,7 @@ libvirt_launch (qdrive_h *g)
   }
 
   g->backend_data = s;
+  qdrive_int_progress (g, LAUNCH_STEPS, LAUNCH_STEPS, "ready");
   return 0;
 
  err_destroy:

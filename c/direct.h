@@ -73,8 +73,8 @@ extern char **direct_argv (qdrive_h *g);
 extern struct timespec direct_deadline (int seconds);
 extern int direct_ms_left (const struct timespec *deadline);
 
-/* Writes argv shell-quoted on one line to f. */
-extern void direct_fput_command (FILE *f, char *const *argv);
+/* argv shell-quoted on one line, malloc'd (NULL if out of memory). */
+extern char *direct_command_text (char *const *argv);
 
 /* Starts qemu (path: resolved binary, argv[0] as given) with its output
  * to a pipe, and the watcher that kills it if this process goes away.
@@ -86,7 +86,7 @@ extern int direct_spawn (struct direct *b, const char *path, char *const *argv);
 extern char *direct_find_binary (qdrive_h *g, const char *hv);
 
 /* Reads what qemu has written, without blocking: stores complete lines
- * and prints them when verbose. */
+ * and makes each a "qemu" event (printed when verbose without one). */
 extern void direct_drain_output (struct direct *b);
 
 /* qemu's last lines, one per line, or "" if it said nothing.  Call

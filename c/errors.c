@@ -43,6 +43,12 @@ qdrive_int_enter (qdrive_h *g, const char *call)
   current_call = call;
 }
 
+const char *
+qdrive_int_current_call (void)
+{
+  return current_call;
+}
+
 static struct error_record *
 find_record (qdrive_h *g, int create)
 {

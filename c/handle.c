@@ -38,6 +38,19 @@ apply_environment (qdrive_h *g)
   return 0;
 }
 
+/* A call on g from one of g's event callbacks would wait for the call
+ * the event comes from, which holds g: it is refused (EDEADLK). */
+static bool
+refused_in_callback (qdrive_h *g)
+{
+  if (!qdrive_int_in_callback (g))
+    return false;
+  qdrive_int_error (g, EDEADLK, "not allowed in an event callback of the "
+                    "same handle: the call the event comes from holds the "
+                    "handle");
+  return true;
+}
+
 qdrive_h *
 qdrive_create (void)
 {
@@ -77,10 +90,18 @@ qdrive_close (qdrive_h *g)
 {
   if (g == NULL)
     return;
+  /* From an event callback, the handle is in use by the call the event
+   * comes from: it stays open, and the error says why. */
+  qdrive_int_enter (g, "close");
+  if (refused_in_callback (g))
+    return;
   qdrive_int_shutdown_if_launched (g);
   qdrive_int_cancel_free (g);
   qdrive_int_remove_tmpdir (g);
   qdrive_int_free_drives (g);
+  /* Last of what may have events: the callbacks' opaque pointers go
+   * back to their owners. */
+  qdrive_int_free_events (g);
   if (g->config)
     qdrive_free_string_list (g->config);
   free (g->hv);
@@ -91,10 +112,13 @@ qdrive_close (qdrive_h *g)
   free (g);
 }
 
-void
+int
 qdrive_int_lock (qdrive_h *g)
 {
+  if (refused_in_callback (g))
+    return -1;
   pthread_mutex_lock (&g->lock);
+  return 0;
 }
 
 void

@@ -75,6 +75,7 @@ enum handle_state { STATE_CONFIG, STATE_LAUNCHED, STATE_DONE };
 
 struct error_record;            /* errors.c */
 struct error_handler;           /* errors.c */
+struct event_handler;           /* events.c */
 struct backend_ops;             /* backends */
 
 struct qdrive_h {
@@ -89,6 +90,11 @@ struct qdrive_h {
 
   int trace;                    /* read without the lock: atomic access */
   int verbose;
+
+  /* Event callbacks: events.c's alone; slot i is event handle i. */
+  struct event_handler *events;
+  size_t nevents;
+  uint64_t event_mask;          /* every event some callback is for */
 
   char *hv;
   int memsize;
@@ -120,6 +126,8 @@ struct qdrive_h {
 
 /* errors.c */
 extern void qdrive_int_enter (qdrive_h *g, const char *call);
+/* The call this thread is in, which errors are reported for. */
+extern const char *qdrive_int_current_call (void);
 extern void qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
   __attribute__((format (printf, 3, 4)));
 /* Error with strerror (errno) appended, and that errno recorded. */
@@ -151,7 +159,10 @@ extern void qdrive_int_text_vformat (struct qdrive_int_text *t,
   __attribute__((format (printf, 2, 0)));
 
 /* handle.c */
-extern void qdrive_int_lock (qdrive_h *g);
+/* Takes the handle for a call.  -1, with the error set (EDEADLK), if
+ * this thread is delivering an event of the handle: the call that it
+ * comes from holds the handle (see events.c). */
+extern int qdrive_int_lock (qdrive_h *g);
 extern void qdrive_int_unlock (qdrive_h *g);
 #define QDRIVE_INT_ANY_STATE 0
 #define QDRIVE_INT_CONFIG_ONLY 1
@@ -170,6 +181,11 @@ extern void qdrive_int_trace_string (FILE *tr, const char *s);
 extern void qdrive_int_trace_string_list (FILE *tr, char *const *l);
 extern void qdrive_int_trace_bool (FILE *tr, int b);
 extern void qdrive_int_trace_int64 (FILE *tr, int64_t i);
+extern void qdrive_int_trace_flags (FILE *tr, uint64_t v,
+                                    const char *const *names);
+extern void qdrive_int_trace_callback (FILE *tr, int given);
+extern void qdrive_int_trace_opt_flags (FILE *tr, const char *name, uint64_t v,
+                                        const char *const *names);
 extern void qdrive_int_trace_opt_string (FILE *tr, const char *name, const char *s);
 extern void qdrive_int_trace_opt_secret (FILE *tr, const char *name, const char *s);
 extern void qdrive_int_trace_opt_string_list (FILE *tr, const char *name, char *const *l);
@@ -203,6 +219,21 @@ extern void qdrive_int_cancel_free (qdrive_h *g);
 extern int qdrive_int_cancel_fd (qdrive_h *g);
 extern bool qdrive_int_cancelled (qdrive_h *g);
 extern void qdrive_int_cancel_clear (qdrive_h *g);
+
+/* events.c: delivering events, with the handle held by the call they
+ * come from.  qdrive_int_verbose: a message of the library's, while
+ * verbose (to the "library" callbacks, or stderr); qemu_line: a line
+ * qemu wrote; progress: launch's step of steps. */
+extern bool qdrive_int_in_callback (qdrive_h *g);
+extern bool qdrive_int_has_callback (qdrive_h *g, uint64_t event);
+extern void qdrive_int_event (qdrive_h *g, uint64_t event, const char *message,
+                              const int64_t *array, size_t array_len);
+extern void qdrive_int_verbose (qdrive_h *g, const char *fs, ...)
+  __attribute__((format (printf, 2, 3)));
+extern void qdrive_int_qemu_line (qdrive_h *g, const char *line);
+extern void qdrive_int_progress (qdrive_h *g, int step, int steps,
+                                 const char *what);
+extern void qdrive_int_free_events (qdrive_h *g);
 
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);

@@ -97,17 +97,25 @@ fput_shell_word (FILE *f, const char *s)
   putc ('\'', f);
 }
 
-void
-direct_fput_command (FILE *f, char *const *argv)
+char *
+direct_command_text (char *const *argv)
 {
-  size_t i;
+  char *s = NULL;
+  size_t len = 0, i;
+  FILE *f = open_memstream (&s, &len);
 
+  if (f == NULL)
+    return NULL;
   for (i = 0; argv[i] != NULL; ++i) {
     if (i > 0)
       putc (' ', f);
     fput_shell_word (f, argv[i]);
   }
-  putc ('\n', f);
+  if (fclose (f) != 0) {
+    free (s);
+    return NULL;
+  }
+  return s;
 }
 
 char *
@@ -377,8 +385,8 @@ direct_spawn (struct direct *b, const char *path, char *const *argv)
   return -1;
 }
 
-/* One complete line of qemu's: into the ring, and to stderr when
- * verbose. */
+/* One complete line of qemu's: into the ring, and a "qemu" event (or
+ * to stderr when verbose). */
 static void
 store_line (struct direct *b)
 {
@@ -388,8 +396,7 @@ store_line (struct direct *b)
   b->line[b->line_len] = '\0';
   if (b->line_len > 0 && b->line[b->line_len - 1] == '\r')
     b->line[--b->line_len] = '\0';
-  if (b->g->verbose)
-    fprintf (stderr, "%s\n", b->line);
+  qdrive_int_qemu_line (b->g, b->line);
   copy = strdup (b->line);
   if (copy != NULL) {
     free (b->last[slot]);

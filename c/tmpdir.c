@@ -54,13 +54,13 @@ qdrive_int_remove_tmpdir (qdrive_h *g)
     while ((d = readdir (dir)) != NULL) {
       if (strcmp (d->d_name, ".") == 0 || strcmp (d->d_name, "..") == 0)
         continue;
-      if (unlinkat (dirfd (dir), d->d_name, 0) == -1 && g->verbose)
-        fprintf (stderr, "qdrive: %s/%s: %m\n", g->tmpdir, d->d_name);
+      if (unlinkat (dirfd (dir), d->d_name, 0) == -1)
+        qdrive_int_verbose (g, "%s/%s: %m", g->tmpdir, d->d_name);
     }
     closedir (dir);
   }
-  if (rmdir (g->tmpdir) == -1 && g->verbose)
-    fprintf (stderr, "qdrive: %s: %m\n", g->tmpdir);
+  if (rmdir (g->tmpdir) == -1)
+    qdrive_int_verbose (g, "%s: %m", g->tmpdir);
   free (g->tmpdir);
   g->tmpdir = NULL;
 }

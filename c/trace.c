@@ -1,7 +1,9 @@
 /* qdrive: tracing.  With trace on, the generated wrapper of every call
- * writes one line with the call and its arguments, and one with its
- * result, to stderr.  Each line is built in memory first and written
- * with one call, so lines from threads sharing stderr do not mix. */
+ * makes one line with the call and its arguments, and one with its
+ * result: "trace" events, or without a callback for them lines on
+ * stderr, "qdrive: trace: LINE".  Each line is built in memory first
+ * and written with one call, so lines from threads sharing stderr do
+ * not mix. */
 
 #include <config.h>
 
@@ -46,8 +48,8 @@ struct trace_buf {
 };
 static __thread struct trace_buf tb;
 
-/* Starts a line "qdrive: trace: CALL".  Tracing is best effort: with
- * no memory for the line, it is not written. */
+/* Starts a line "CALL".  Tracing is best effort: with no memory for
+ * the line, it is not written. */
 FILE *
 qdrive_int_trace_open (qdrive_h *g, const char *call)
 {
@@ -56,21 +58,33 @@ qdrive_int_trace_open (qdrive_h *g, const char *call)
   (void) g;
   tr = open_memstream (&tb.buf, &tb.len);
   if (tr != NULL)
-    fprintf (tr, "qdrive: trace: %s", call);
+    fputs (call, tr);
   return tr;
 }
 
 void
 qdrive_int_trace_close (qdrive_h *g, FILE *tr)
 {
-  (void) g;
+  char *line;
+
   if (tr == NULL)
     return;
-  putc ('\n', tr);
-  if (fclose (tr) == 0 && tb.buf != NULL)
-    fputs (tb.buf, stderr);
-  free (tb.buf);
+  if (fclose (tr) != 0) {
+    free (tb.buf);
+    tb.buf = NULL;
+    return;
+  }
+  /* The line is this call's now: a trace callback may make calls on
+   * other handles, which trace into tb. */
+  line = tb.buf;
   tb.buf = NULL;
+  if (line == NULL)
+    return;
+  if (qdrive_int_has_callback (g, QDRIVE_EVENT_TRACE))
+    qdrive_int_event (g, QDRIVE_EVENT_TRACE, line, NULL, 0);
+  else
+    fprintf (stderr, "qdrive: trace: %s\n", line);
+  free (line);
 }
 
 void
@@ -125,6 +139,51 @@ qdrive_int_trace_int64 (FILE *tr, int64_t i)
 {
   if (tr != NULL)
     fprintf (tr, " %" PRIi64, i);
+}
+
+/* A set of flags by their names, "library|trace"; a bit without a
+ * name (refused later) in hex. */
+static void
+put_flags (FILE *tr, uint64_t v, const char *const *names)
+{
+  size_t i;
+  const char *sep = "";
+
+  for (i = 0; names[i] != NULL; ++i)
+    if (v & (UINT64_C(1) << i)) {
+      fprintf (tr, "%s%s", sep, names[i]);
+      sep = "|";
+      v &= ~(UINT64_C(1) << i);
+    }
+  if (v != 0 || *sep == '\0')
+    fprintf (tr, "%s0x%" PRIx64, sep, v);
+}
+
+void
+qdrive_int_trace_flags (FILE *tr, uint64_t v, const char *const *names)
+{
+  if (tr == NULL)
+    return;
+  putc (' ', tr);
+  put_flags (tr, v, names);
+}
+
+/* A function is shown as <function>: its address says nothing. */
+void
+qdrive_int_trace_callback (FILE *tr, int given)
+{
+  if (tr != NULL)
+    fputs (given ? " <function>" : " NULL", tr);
+}
+
+void
+qdrive_int_trace_opt_flags (FILE *tr, const char *name, uint64_t v,
+                            const char *const *names)
+{
+  if (tr == NULL)
+    return;
+  fprintf (tr, " %s:", name);
+  put_flags (tr, v, names);
 }
 
 /* Optional arguments print as one quoted "name:value" token, the form

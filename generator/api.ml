@@ -101,6 +101,52 @@ let accel = {
   enum_default = "kvm:tcg";
 }
 
+(* Events: what a callback registered with set_event_callback is told
+ * of.  A new class of events is one line here (and the code that
+ * emits it: qdrive_int_event in C). *)
+let event = {
+  flags_name = "event";
+  flags_values = [
+    "library",
+    "A message of the library's about what it does, such as the qemu \
+     command it runs: only while C<verbose> is on.  Without a callback \
+     for it, it is written to standard error as C<qdrive: MESSAGE>.";
+    "trace",
+    "The trace line of a call: its name and arguments when it is \
+     made, its result when it returns; only while C<trace> is on.  \
+     Without a callback for it, it is written to standard error as \
+     C<qdrive: trace: LINE>.";
+    "qemu",
+    "A line qemu wrote on its standard output or error, without the \
+     newline (a guest's serial console is qemu's standard output, so \
+     its lines are these too).  Without a callback for it, it is \
+     written to standard error while C<verbose> is on.";
+    "progress",
+    "A step of C<launch>: the message says what starts, and the array \
+     holds two numbers, the step (from 1) and the number of steps; the \
+     last step is C<ready>.  It is never written anywhere else.";
+  ];
+}
+
+let event_callback = {
+  cb_name = "event";
+  cb_params = [
+    "event", CbFlag event;
+    "event_handle", CbInt;
+    "message", CbString;
+    "array", CbInt64Array;
+  ];
+  cb_doc =
+    "The callback is given the event that happened (one of the flags \
+     it was registered for), the event handle C<set_event_callback> \
+     returned, the event's message (a line of text without its \
+     newline, or for C<library> a message that may have several \
+     lines) and an array of numbers, empty but for C<progress>.";
+}
+
+let flag_sets = [ event ]
+let callbacks = [ event_callback ]
+
 (* Optional arguments shared by several calls. *)
 
 let name_optarg = {
@@ -443,6 +489,37 @@ let public_calls = [
     ~shortdesc:"list the drives the handle holds"
     "Return one entry per drive added so far, with every option as it \
      will be used: defaults filled in, the file name absolute.";
+
+  call ~name:"set_event_callback" ~ret:RInt
+    ~args:["cb", Callback event_callback; "events", Flags event]
+    ~shortdesc:"register a callback for events of the handle"
+    "Register C<cb> to be called for each event of C<events> that \
+     happens on the handle, and return its event handle, a number from \
+     0 to give C<delete_event_callback>.  Several callbacks may be \
+     registered; each event goes to every callback registered for it, \
+     in the order they were registered, and events of a class that has \
+     a callback are no longer written to standard error.\n\n\
+     A callback runs in the thread of the call the event comes from \
+     (C<qdrive_close> too: qemu's last lines), while that call holds \
+     the handle, so events arrive one at a time and in order.  It must \
+     not make calls on the same handle: they fail at once with \
+     C<EDEADLK>, and closing the handle from a callback is refused.  \
+     It may use other handles.  It should return quickly: the call \
+     waits for it (a C<qemu> callback that blocks holds up qemu, whose \
+     output is not read meanwhile).\n\n\
+     The callback stays registered until C<delete_event_callback> or \
+     the handle is closed.  How a callback that raises an exception or \
+     dies is handled is each binding's, and never affects the handle \
+     or the call.";
+
+  call ~name:"delete_event_callback" ~ret:RErr ~args:["event_handle", Int]
+    ~flags:[NotInShell]
+    ~shortdesc:"remove a callback registered for events"
+    "Remove the callback of C<event_handle>, which \
+     C<set_event_callback> returned: it is not called again.  A \
+     number that is not the handle of a registered callback is \
+     refused.  An event class left without callbacks is written to \
+     standard error again, as when none was registered.";
 
   call ~name:"version" ~ret:(RStruct "version") ~args:[]
     ~shortdesc:"the version of the library"

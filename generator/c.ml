@@ -7,17 +7,51 @@ open Types
 open Utils
 open Api
 
+let upper = String.uppercase_ascii
+
 (* C types. *)
 let c_type = function
   | String | OptString | Enum _ | Secret -> "const char *"
   | StringList -> "char *const *"
   | Bool | Int -> "int"
   | Int64 -> "int64_t"
+  | Flags _ -> "uint64_t"
+  | Callback cb -> sprintf "qdrive_%s_callback" cb.cb_name
 
 (* "const char *filename", "int memsize". *)
 let c_decl t n =
   let ty = c_type t in
   if String.ends_with ~suffix:"*" ty then ty ^ n else ty ^ " " ^ n
+
+(* A callback argument is, in C, the function, its opaque pointer and
+ * the function that frees that (checks.ml allows one per call). *)
+let callback_extra_decls = ["void *opaque"; "void (*free_opaque) (void *opaque)"]
+let callback_extra_names = ["opaque"; "free_opaque"]
+
+(* The C parameters of a required argument. *)
+let c_arg_decls (n, t) =
+  match t with
+  | Callback _ -> c_decl t n :: callback_extra_decls
+  | _ -> [c_decl t n]
+
+let c_arg_c_names (n, t) =
+  match t with
+  | Callback _ -> n :: callback_extra_names
+  | _ -> [n]
+
+(* "QDRIVE_EVENT_LIBRARY", the bit of a flag; "QDRIVE_EVENT_ALL". *)
+let flag_const f v = sprintf "QDRIVE_%s_%s" (upper f.flags_name) (upper v)
+let flags_all f = flag_const f "all"
+let flags_mask f =
+  Int64.pred (Int64.shift_left 1L (List.length f.flags_values))
+
+(* The C parameters a callback function is given after g and opaque. *)
+let cb_param_decls (n, p) =
+  match p with
+  | CbFlag _ -> [sprintf "uint64_t %s" n]
+  | CbInt -> [sprintf "int %s" n]
+  | CbString -> [sprintf "const char *%s" n]
+  | CbInt64Array -> [sprintf "const int64_t *%s" n; sprintf "size_t %s_len" n]
 
 let c_ret_type = function
   | RErr | RBool | RInt -> "int"
@@ -41,17 +75,15 @@ let c_field_type = function
   | FBool | FInt -> "int "
   | FInt64 -> "int64_t "
 
-let upper = String.uppercase_ascii
-
 (* "QDRIVE_ADD_DRIVE_OPTS_CACHEMODE" *)
 let optarg_const c o = sprintf "QDRIVE_%s_%s" (upper (c_opts_name c)) (upper o.oname)
 let argv_struct c = sprintf "qdrive_%s_argv" (c_opts_name c)
 
 (* The parameter list "qdrive_h *g, const char *filename" plus [extra]. *)
 let c_params ?(extra = []) c =
-  ("qdrive_h *g" :: List.map (fun (n, t) -> c_decl t n) c.args) @ extra
+  ("qdrive_h *g" :: List.concat_map c_arg_decls c.args) @ extra
 
-let c_arg_names c = String.concat ", " ("g" :: List.map arg_name c.args)
+let c_arg_names c = String.concat ", " ("g" :: List.concat_map c_arg_c_names c.args)
 
 let argv_param c = sprintf "const struct %s *optargs" (argv_struct c)
 
@@ -134,6 +166,19 @@ extern void qdrive_free_string_list (char **list);
       List.iter (fun (v, _) ->
           pr "#define QDRIVE_%s %s\n" (enum_const e v) (c_quote v))
         e.enum_values) enums;
+  List.iter (fun f ->
+      pr "\n/* The %s flags (a set is their bitwise or). */\n" f.flags_name;
+      iteri_from 0 (fun i (v, _) ->
+          pr "#define %s (UINT64_C(1) << %d)\n" (flag_const f v) i) f.flags_values;
+      pr "#define %s UINT64_C(0x%Lx)\n" (flags_all f) (flags_mask f)) flag_sets;
+  List.iter (fun cb ->
+      pr "\n/* The %s callback: see qdrive(3). */\n" cb.cb_name;
+      pr "typedef void (*qdrive_%s_callback) (" cb.cb_name;
+      pr_wrap (fun () ->
+          pr "%s);" (String.concat ", "
+                       (["qdrive_h *g"; "void *opaque"]
+                        @ List.concat_map cb_param_decls cb.cb_params)));
+      pr "\n") callbacks;
   pr "\n/* Structs. */\n";
   List.iter (fun s ->
       pr "struct qdrive_%s {\n" s.sname;
@@ -210,6 +255,10 @@ let generate_enums_h () =
       pr "#define %s_ALLOWED %s\n" m (c_quote (enum_allowed e));
       pr "extern const char *const qdrive_int_%s_names[];\n" n;
       pr "extern int qdrive_int_%s_index (const char *value);\n\n" n) enums;
+  List.iter (fun f ->
+      pr "/* The names of the %s flags, by bit, NULL-terminated. */\n" f.flags_name;
+      pr "extern const char *const qdrive_int_%s_flag_names[];\n\n" f.flags_name)
+    flag_sets;
   pr "/* The qemu parameters qdrive sets itself (config refuses them),\n";
   pr " * NULL-terminated, and as one text for error messages. */\n";
   pr "extern const char *const qdrive_int_managed_qemu_params[];\n";
@@ -231,6 +280,12 @@ let generate_enums_c () =
       pr "  int i;\n\n  for (i = 0; qdrive_int_%s_names[i] != NULL; ++i)\n" n;
       pr "    if (strcmp (value, qdrive_int_%s_names[i]) == 0)\n      return i;\n" n;
       pr "  return -1;\n}\n\n") enums;
+  List.iter (fun f ->
+      pr "const char *const qdrive_int_%s_flag_names[] = {\n  " f.flags_name;
+      pr_wrap (fun () ->
+          pr "%s, NULL" (String.concat ", "
+                           (List.map (fun (v, _) -> c_quote v) f.flags_values)));
+      pr "\n};\n\n") flag_sets;
   pr "const char *const qdrive_int_managed_qemu_params[] = {\n  ";
   pr_wrap (fun () ->
       pr "%s, NULL" (String.concat ", " (List.map c_quote managed_qemu_params)));
@@ -246,13 +301,27 @@ let trace_kind = function
   | StringList -> "string_list"
   | Bool -> "bool"
   | Int | Int64 -> "int64"
+  | Flags _ -> "flags"
+  | Callback _ -> "callback"
 
-let trace_arg (n, t) = pr "    qdrive_int_trace_%s (tr, %s);\n" (trace_kind t) n
+(* A set of flags is traced by the names of its flags. *)
+let trace_arg (n, t) =
+  match t with
+  | Flags f ->
+    pr "    qdrive_int_trace_flags (tr, %s, qdrive_int_%s_flag_names);\n" n
+      f.flags_name
+  | Callback _ -> pr "    qdrive_int_trace_callback (tr, %s != NULL);\n" n
+  | _ -> pr "    qdrive_int_trace_%s (tr, %s);\n" (trace_kind t) n
 
 let trace_optarg c o =
   pr "    if (optargs->bitmask & %s_BITMASK)\n" (optarg_const c o);
-  pr "      qdrive_int_trace_opt_%s (tr, \"%s\", optargs->%s);\n"
-    (trace_kind o.otype) o.oname o.oname
+  match o.otype with
+  | Flags f ->
+    pr "      qdrive_int_trace_opt_flags (tr, \"%s\", optargs->%s, qdrive_int_%s_flag_names);\n"
+      o.oname o.oname f.flags_name
+  | _ ->
+    pr "      qdrive_int_trace_opt_%s (tr, \"%s\", optargs->%s);\n"
+      (trace_kind o.otype) o.oname o.oname
 
 let trace_ret c =
   pr "  if (tracing)\n";
@@ -272,8 +341,9 @@ let trace_ret c =
  * failed check sets the error and jumps to the exit. *)
 let needs_checks c =
   c.optargs <> [] ||
-  List.exists (function (_, (String | StringList | Enum _ | Secret)) -> true
-                       | _ -> false)
+  List.exists (function
+      | (_, (String | StringList | Enum _ | Secret | Flags _ | Callback _)) -> true
+      | _ -> false)
     c.args
 
 (* The checks of one argument: [v] is its C expression, [given] the
@@ -281,12 +351,23 @@ let needs_checks c =
 let check_value ~given n v t =
   let cond c = if given = "" then c else sprintf "(%s) && %s" given c in
   (match t with
-   | String | StringList | Enum _ | Secret ->
+   | String | StringList | Enum _ | Secret | Callback _ ->
      pr "  if (%s) {\n" (cond (v ^ " == NULL"));
      pr "    qdrive_int_error (g, EINVAL, \"%s: must not be NULL\");\n" n;
      pr "    goto out;\n  }\n"
-   | OptString | Bool | Int | Int64 -> ());
+   | OptString | Bool | Int | Int64 | Flags _ -> ());
   match t with
+  | Flags f ->
+    let allowed = String.concat ", " (List.map fst f.flags_values) in
+    pr "  if (%s) {\n" (cond (v ^ " == 0"));
+    pr "    qdrive_int_error (g, EINVAL, \"%s: the set is empty; allowed: one or more of %s\");\n"
+      n allowed;
+    pr "    goto out;\n  }\n";
+    pr "  if (%s) {\n" (cond (sprintf "(%s & ~%s)" v (flags_all f)));
+    pr "    qdrive_int_error (g, EINVAL, \"%s: 0x%%\" PRIx64 \" has bits that are no %s; allowed: one or more of %s (0x%Lx)\",\n"
+      n f.flags_name allowed (flags_mask f);
+    pr "                      %s);\n" v;
+    pr "    goto out;\n  }\n"
   | Enum e ->
     pr "  if (%s) {\n" (cond (sprintf "qdrive_int_%s_index (%s) == -1" e.enum_name v));
     pr "    qdrive_int_error (g, EINVAL, \"%s: \\\"%%s\\\" is not valid; allowed: %%s\",\n" n;
@@ -340,7 +421,9 @@ let generate_va_wrappers c =
   pr "%s\nqdrive_%s (" ret base;
   pr_wrap (fun () -> pr "%s)" (String.concat ", " (c_params ~extra:["..."] c)));
   pr "\n{\n";
-  let last = match List.rev c.args with [] -> "g" | a :: _ -> arg_name a in
+  let last =
+    match List.rev (List.concat_map c_arg_c_names c.args) with
+    | [] -> "g" | a :: _ -> a in
   pr "  va_list args;\n  %s;\n\n" (c_ret_decl c);
   pr "  va_start (args, %s);\n" last;
   pr "  r = qdrive_%s_va (%s, args);\n" base names;
@@ -363,7 +446,14 @@ let generate_wrapper c =
     pr "  const struct %s no_optargs = { .bitmask = 0 };\n" (argv_struct c);
     pr "\n  if (optargs == NULL)\n    optargs = &no_optargs;\n"
   end;
+  let has_callback =
+    List.exists (function (_, Callback _) -> true | _ -> false) c.args in
+  (* Everything happens with the handle locked, the trace lines too, so
+   * that event callbacks (trace's among them) run while the call holds
+   * the handle.  A call from such a callback fails here. *)
   pr "\n  qdrive_int_enter (g, \"%s\");\n" c.name;
+  pr "  if (qdrive_int_lock (g) == -1)\n";
+  if has_callback then pr "    goto unlocked;\n" else pr "    return r;\n";
   pr "  tracing = qdrive_int_tracing (g);\n";
   pr "  if (tracing) {\n";
   pr "    FILE *tr = qdrive_int_trace_open (g, \"%s\");\n" c.name;
@@ -371,13 +461,19 @@ let generate_wrapper c =
   List.iter (trace_optarg c) c.optargs;
   pr "    qdrive_int_trace_close (g, tr);\n  }\n\n";
   check_args c;
-  pr "  qdrive_int_lock (g);\n";
   pr "  if (qdrive_int_check_state (g, %s) == 0)\n" (state_check c);
   pr "    r = qdrive_impl_%s (%s%s);\n" c.name (c_arg_names c)
     (if has_opts then ", optargs" else "");
-  pr "  qdrive_int_unlock (g);\n";
   if needs_checks c then pr " out:\n";
   trace_ret c;
+  pr "  qdrive_int_unlock (g);\n";
+  if has_callback then begin
+    (* The opaque pointer is the library's once the call succeeds; on
+     * failure it goes back to its owner at once. *)
+    pr " unlocked:\n";
+    pr "  if (r == %s && free_opaque != NULL)\n    free_opaque (opaque);\n"
+      (c_err_value c.ret)
+  end;
   pr "  return r;\n}\n\n";
   if has_opts then generate_va_wrappers c
 

@@ -10,6 +10,8 @@ open Utils
 (* What is checked: Api's values, or a test's (test_checks.ml). *)
 type model = {
   enums : enum list;
+  flag_sets : flags list;
+  callbacks : callback list;
   calls : call list;
   internal : string list;             (* the names of the internal calls *)
   structs : struct_decl list;
@@ -46,6 +48,8 @@ let reserved = [
   "items"; "ix"; "sp"; "ax"; "RETVAL"; "THIS"; "CLASS";
   (* the wrappers' own variables *)
   "g"; "h"; "r"; "tr"; "tracing"; "optargs"; "no_optargs"; "args"; "opt";
+  (* what a callback argument adds in C *)
+  "opaque"; "free_opaque";
 ]
 
 (* Every text is POD that each output can render (Utils.pod_parse):
@@ -100,6 +104,46 @@ let check_enum_known m what e =
   | Some e' when e' = e -> ()
   | Some _ -> fail "%s: enum %s differs from the one in Api.enums" what e.enum_name
   | None -> fail "%s: enum %s is not listed in Api.enums" what e.enum_name
+
+(* ---- flags and callbacks ---- *)
+
+let check_flags m f =
+  let what = sprintf "flags %s" f.flags_name in
+  check_name "flags" f.flags_name;
+  if List.exists (fun e -> e.enum_name = f.flags_name) m.enums then
+    fail "%s: an enum has the same name (their C constants would mix)" what;
+  if f.flags_values = [] then fail "%s: no values" what;
+  if List.length f.flags_values > 64 then
+    fail "%s: more than 64 values (C has a bit each in a uint64_t)" what;
+  List.iter (fun (v, doc) ->
+      if not (matches "[a-z][a-z0-9_]*" v) then
+        fail "%s: value %S: not allowed (a lower-case letter, then \
+              letters, digits and _)" what v;
+      if v = "all" then
+        fail "%s: value \"all\": its constant is the set of every value" what;
+      if String.trim doc = "" then fail "%s: value %S: no documentation" what v;
+      check_pod (sprintf "%s: value %S" what v) doc) f.flags_values;
+  List.iter (fail "%s: value %S given twice" what)
+    (duplicates (List.map fst f.flags_values))
+
+let check_flags_known m what f =
+  if not (List.mem f m.flag_sets) then
+    fail "%s: flags %s is not listed in Api.flag_sets" what f.flags_name
+
+let check_callback m cb =
+  let what = sprintf "callback %s" cb.cb_name in
+  check_name "callback" cb.cb_name;
+  check_pod what cb.cb_doc;
+  List.iter (fun (n, p) ->
+      check_name (what ^ ": parameter") n;
+      if List.mem n reserved then
+        fail "%s: parameter %S: the name is reserved in a generated \
+              language or wrapper" what n;
+      match p with
+      | CbFlag f -> check_flags_known m (sprintf "%s: parameter %s" what n) f
+      | CbInt | CbString | CbInt64Array -> ()) cb.cb_params;
+  List.iter (fail "%s: parameter %S given twice" what)
+    (duplicates (List.map fst cb.cb_params))
 
 (* ---- versions ---- *)
 
@@ -169,13 +213,27 @@ let check_call m c =
               language or wrapper" what n;
       match t with
       | Enum e -> check_enum_known m (sprintf "%s: argument %s" what n) e
+      | Flags f -> check_flags_known m (sprintf "%s: argument %s" what n) f
+      | Callback cb ->
+        if not (List.mem cb m.callbacks) then
+          fail "%s: argument %s: callback %s is not listed in Api.callbacks"
+            what n cb.cb_name
       | _ -> ()) params;
+  (match List.filter (function (_, Callback _) -> true | _ -> false) c.args with
+   | [] | [_] -> ()
+   | _ -> fail "%s: more than one callback argument (C names its opaque \
+                pointer opaque)" what);
   List.iter (fail "%s: argument %S given twice" what)
     (duplicates (List.map fst params));
   List.iter (fun o ->
       if o.otype = OptString then
         fail "%s: optional argument %s: OptString is for required \
               arguments (an optional argument is given or not)" what o.oname;
+      (match o.otype with
+       | Callback _ ->
+         fail "%s: optional argument %s: a callback is a required argument"
+           what o.oname
+       | _ -> ());
       if String.trim o.odoc = "" then
         fail "%s: optional argument %s: no documentation" what o.oname;
       check_pod (sprintf "%s: optional argument %s" what o.oname) o.odoc)
@@ -225,6 +283,8 @@ let check_struct m s =
 let problems m =
   errors := [];
   List.iter check_enum m.enums;
+  List.iter (check_flags m) m.flag_sets;
+  List.iter (check_callback m) m.callbacks;
   List.iter (fail "enum %S defined twice")
     (duplicates (List.map (fun e -> e.enum_name) m.enums));
   check_versions m;
@@ -243,6 +303,8 @@ let problems m =
 
 let api_model () = {
   enums = Api.enums;
+  flag_sets = Api.flag_sets;
+  callbacks = Api.callbacks;
   calls = Api.calls;
   internal = List.map (fun c -> c.name) Api.internal_calls;
   structs = Api.structs;

@@ -116,7 +116,9 @@ fuzz_add_drive_optargs (struct %s *o,
         incr ints
       | String | OptString | Enum _ | Secret ->
         pr "  %s = next_string (p, end);\n" (field o)
-      | StringList -> pr "  %s = fuzz_string_list (p, end);\n" (field o))
+      | StringList -> pr "  %s = fuzz_string_list (p, end);\n" (field o)
+      | Flags _ -> pr "  %s = bits >> 32;\n" (field o)
+      | Callback _ -> failwith "facts.ml: a callback is never an optional argument")
     c.optargs;
   pr "}\n\n";
   pr "\

@@ -9,6 +9,12 @@ open Api
 let is_internal c = List.exists (fun i -> i.name = c.name) internal_calls
 
 let sorted_calls = List.sort (fun a b -> compare a.name b.name) calls
+
+(* The calls the shell has a command for: not those flagged NotInShell,
+ * nor those taking a callback. *)
+let in_shell c =
+  not (List.mem NotInShell c.flags)
+  && not (List.exists (function (_, Callback _) -> true | _ -> false) c.args)
 let sorted_public_calls = List.filter (fun c -> not (is_internal c)) sorted_calls
 
 let returned_by cs =

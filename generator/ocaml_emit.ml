@@ -38,6 +38,20 @@ let variant_type e =
     (String.concat " | " (List.map (fun (v, _) -> "`" ^ variant_name v)
                             e.enum_values))
 
+let flags_variant_type f =
+  sprintf "[ %s ]"
+    (String.concat " | " (List.map (fun (v, _) -> "`" ^ variant_name v)
+                            f.flags_values))
+
+(* The OCaml type of a callback: "event_callback". *)
+let callback_type cb = cb.cb_name ^ "_callback"
+
+let cb_param_type = function
+  | CbFlag f -> f.flags_name
+  | CbInt -> "int"
+  | CbString -> "string"
+  | CbInt64Array -> "int64 array"
+
 let ml_type = function
   | String | Secret -> "string"
   | OptString -> "string option"
@@ -46,6 +60,8 @@ let ml_type = function
   | Int -> "int"
   | Int64 -> "int64"
   | Enum e -> e.enum_name
+  | Flags f -> f.flags_name ^ " list"
+  | Callback cb -> callback_type cb
 
 let ml_ret_type = function
   | RErr -> "unit" | RBool -> "bool" | RInt -> "int" | RInt64 -> "int64"
@@ -176,6 +192,36 @@ let enum_doc e =
 let gen_enum_type ~doc e =
   pr "type %s = %s\n" e.enum_name (variant_type e);
   if doc then enum_doc e;
+  pr "\n"
+
+(* A set of flags is a list of its variants. *)
+let gen_flags_type ~doc f =
+  pr "type %s = %s\n" f.flags_name (flags_variant_type f);
+  if doc then begin
+    pr "(** The %s flags; a call takes a set of them as a list.\n" f.flags_name;
+    pr "    {ul\n";
+    List.iter (fun (v, d) ->
+        pr "%s\n" (item (sprintf "[`%s]: %s" (variant_name v) (pod_line_to_odoc d))))
+      f.flags_values;
+    pr "    } *)\n"
+  end;
+  pr "\n"
+
+let gen_callback_type ~doc cb =
+  pr "type %s = " (callback_type cb);
+  pr_wrap ~sep:" -> " (fun () ->
+      pr "%s" (String.concat " -> "
+                 (List.map (fun (_, p) -> cb_param_type p) cb.cb_params @ ["unit"])));
+  pr "\n";
+  if doc then begin
+    pr "(** The function a call takes as a [%s] argument, given: %s.\n\n"
+      cb.cb_name
+      (String.concat ", " (List.map (fun (n, _) -> "[" ^ n ^ "]") cb.cb_params));
+    pr "%s\n\n" (pod_to_odoc cb.cb_doc);
+    pr "    It runs with the OCaml runtime held, in the thread of the call\n";
+    pr "    the event comes from.  An exception it raises is printed on\n";
+    pr "    standard error and ignored: the call goes on. *)\n"
+  end;
   pr "\n"
 
 let gen_struct_type ~doc s =
@@ -323,6 +369,9 @@ val package_version : string
 
 " (Checks.configure_ac_version ());
   List.iter (gen_enum_type ~doc:true) enums;
+  pr "(** {1 Events} *)\n\n";
+  List.iter (gen_flags_type ~doc:true) flag_sets;
+  List.iter (gen_callback_type ~doc:true) callbacks;
   pr "(** {1 Structs} *)\n\n";
   List.iter (gen_struct_type ~doc:true) Model.public_structs;
   pr "(** {1 Calls} *)\n\n";
@@ -363,6 +412,8 @@ let package_version = %S
 
 " (Checks.configure_ac_version ());
   List.iter (gen_enum_type ~doc:false) enums;
+  List.iter (gen_flags_type ~doc:false) flag_sets;
+  List.iter (gen_callback_type ~doc:false) callbacks;
   List.iter (gen_struct_type ~doc:false) structs;
   pr_externals calls;
   pr "%s" debug_externals

@@ -30,6 +30,58 @@ let gen_enum_converter e =
   pr "  default: return NULL; /* not possible through the type system */\n";
   pr "  }\n}\n\n"
 
+(* A set of flags: a list of variants -> C's bits. *)
+let gen_flags_converter f =
+  pr "/* %s: a list of variants -> the C bits. */\n" f.flags_name;
+  pr "static uint64_t\n%s_flags_of_value (value l)\n{\n" f.flags_name;
+  pr "  uint64_t r = 0;\n\n";
+  pr "  for (; l != Val_emptylist; l = Field (l, 1))\n";
+  pr "    switch (Long_val (Field (l, 0))) {\n";
+  List.iter (fun (v, _) ->
+      let tag = Ocaml_emit.variant_name v in
+      pr "    case %d: r |= %s; break; /* `%s */\n" (hash_variant tag)
+        (C.flag_const f v) tag) f.flags_values;
+  pr "    }\n  return r;\n}\n\n";
+  pr "/* %s: one C bit -> its variant. */\n" f.flags_name;
+  pr "static value\nvalue_of_%s_flag (uint64_t bit)\n{\n" f.flags_name;
+  List.iter (fun (v, _) ->
+      let tag = Ocaml_emit.variant_name v in
+      pr "  if (bit == %s)\n    return Val_long (%d); /* `%s */\n"
+        (C.flag_const f v) (hash_variant tag) tag) f.flags_values;
+  pr "  return Val_long (0); /* the library gives no other bit */\n}\n\n"
+
+(* The C function of a callback type: it calls the OCaml function with
+ * the runtime held (ocaml_qdrive_callback_enter takes it back if this
+ * thread had released it for the call the event comes from). *)
+let gen_callback_wrapper cb =
+  let ps = cb.cb_params in
+  let decls = List.concat_map C.cb_param_decls ps in
+  let names = List.concat_map (fun (n, p) -> match p with
+      | CbInt64Array -> [n; n ^ "_len"] | _ -> [n]) ps in
+  pr "/* The %s callback: C's arguments to OCaml values. */\n" cb.cb_name;
+  pr "static void\n%s_callback_call (" cb.cb_name;
+  pr_wrap (fun () ->
+      pr "%s)" (String.concat ", " ("value fn" :: decls)));
+  pr "\n{\n  CAMLparam1 (fn);\n  CAMLlocalN (args, %d);\n\n" (List.length ps);
+  List.iteri (fun i (n, p) ->
+      match p with
+      | CbFlag f -> pr "  args[%d] = value_of_%s_flag (%s);\n" i f.flags_name n
+      | CbInt -> pr "  args[%d] = Val_int (%s);\n" i n
+      | CbString -> pr "  args[%d] = caml_copy_string (%s);\n" i n
+      | CbInt64Array ->
+        pr "  args[%d] = ocaml_qdrive_copy_int64_array (%s, %s_len);\n" i n n) ps;
+  pr "  ocaml_qdrive_callback_call (fn, %d, args);\n" (List.length ps);
+  pr "  CAMLreturn0;\n}\n\n";
+  pr "static void\n%s_callback_wrapper (" cb.cb_name;
+  pr_wrap (fun () ->
+      pr "%s)" (String.concat ", " (["qdrive_h *g"; "void *opaque"] @ decls)));
+  pr "\n{\n  struct ocaml_qdrive_frame frame;\n\n";
+  pr "  if (ocaml_qdrive_callback_enter (g, opaque, &frame)) {\n";
+  pr "    %s_callback_call (" cb.cb_name;
+  pr_wrap (fun () ->
+      pr "%s);" (String.concat ", " ("ocaml_qdrive_callback_fn (opaque)" :: names)));
+  pr "\n    ocaml_qdrive_callback_leave (&frame);\n  }\n}\n\n"
+
 (* Enums of the fields of returned structs: C's string -> the variant.
  * A string the binding does not know (a newer library than the
  * binding) is noted, and the stub raises Error once the C result is
@@ -88,7 +140,13 @@ let params c =
   @ List.map (fun o -> { n = o.oname; t = o.otype; opt = true }) c.optargs
 
 let vname p = "v_" ^ p.n
-let dest p = if p.opt then "optargs." ^ p.n else "a_" ^ p.n
+(* A callback's C value is the opaque pointer given with the stubs'
+ * function for its type (see ocaml/qdrive-c.c). *)
+let dest p =
+  if p.opt then "optargs." ^ p.n
+  else match p.t with
+    | Callback _ -> "a_" ^ p.n ^ "_opaque"
+    | _ -> "a_" ^ p.n
 let boxed p = p.opt || p.t = OptString
 let inner p = if boxed p then sprintf "Field (%s, 0)" (vname p) else vname p
 
@@ -99,6 +157,8 @@ let local_decl p = match p.t with
   | Bool | Int -> "int a_" ^ p.n
   | Int64 -> "int64_t a_" ^ p.n
   | Enum _ -> "const char *a_" ^ p.n
+  | Flags _ -> "uint64_t a_" ^ p.n
+  | Callback _ -> "void *a_" ^ p.n ^ "_opaque"
 
 (* The check of what C cannot be told, made before anything is
  * allocated: NUL bytes in strings, ints out of C's range. *)
@@ -106,7 +166,7 @@ let check_fn = function
   | String | OptString | Secret -> Some "ocaml_qdrive_check_string"
   | StringList -> Some "ocaml_qdrive_check_string_list"
   | Int -> Some "ocaml_qdrive_check_int"
-  | Bool | Int64 | Enum _ -> None
+  | Bool | Int64 | Enum _ | Flags _ | Callback _ -> None
 
 (* Strings are copied when the call releases the runtime; otherwise
  * they point into the OCaml heap, which does not move while we hold
@@ -118,6 +178,8 @@ let convert t x = match t with
   | String | OptString | Secret -> sprintf "ocaml_qdrive_cstring (%s, release, &oom)" x
   | StringList -> sprintf "ocaml_qdrive_cstring_list (%s, release, &oom)" x
   | Enum e -> sprintf "%s_of_value (%s)" e.enum_name x
+  | Flags f -> sprintf "%s_flags_of_value (%s)" f.flags_name x
+  | Callback _ -> sprintf "ocaml_qdrive_callback_new (gv, %s, &oom)" x
 
 (* What the conversion allocated: string copies (only when releasing)
  * and string lists' arrays (always). *)
@@ -125,6 +187,12 @@ let copy_to_free p = match p.t with
   | String | OptString | Secret ->
     Some (if p.opt then sprintf "free ((char *) %s);" (dest p)
           else sprintf "free (%s);" (dest p))
+  | _ -> None
+
+(* A callback registered for the call, freed if the call is not made
+ * (once it is, the library frees it). *)
+let callback_to_free p = match p.t with
+  | Callback _ -> Some (sprintf "ocaml_qdrive_callback_free (%s);" (dest p))
   | _ -> None
 
 let list_to_free p = match p.t with
@@ -159,7 +227,8 @@ let gen_stub c =
   pr "  const int blocking = %d;\n" (if is_blocking c then 1 else 0);
   pr "  int release;\n";
   if List.exists (fun p -> match p.t with
-      | String | OptString | Secret | StringList -> true | _ -> false) ps then
+      | String | OptString | Secret | StringList | Callback _ -> true
+      | _ -> false) ps then
     pr "  int oom = 0;\n";
   pr "  qdrive_h *g;\n";
   pr "  %s;\n" (C.c_ret_decl c);
@@ -186,7 +255,8 @@ let gen_stub c =
           (convert p.t (inner p))
       else pr "  %s = %s;\n" (dest p) (convert p.t (inner p))) ps;
   let copies = List.filter_map copy_to_free ps
-  and lists = List.filter_map list_to_free ps in
+  and lists = List.filter_map list_to_free ps
+  and cbs = List.filter_map callback_to_free ps in
   let free_args indent =
     (match copies with
      | [] -> ()
@@ -196,14 +266,19 @@ let gen_stub c =
        List.iter (pr "%s  %s\n" indent) xs;
        pr "%s}\n" indent);
     List.iter (pr "%s%s\n" indent) lists in
-  if copies <> [] || lists <> [] then begin
+  if copies <> [] || lists <> [] || cbs <> [] then begin
     pr "  if (oom) {\n";
     free_args "    ";
+    List.iter (pr "    %s\n") cbs;
     pr "    caml_raise_out_of_memory ();\n  }\n"
   end;
   pr "\n";
-  let cargs =
-    String.concat ", " ("g" :: List.map (fun (n, _) -> "a_" ^ n) c.args) in
+  let carg (n, t) = match t with
+    | Callback cb ->
+      [cb.cb_name ^ "_callback_wrapper"; "a_" ^ n ^ "_opaque";
+       "ocaml_qdrive_callback_free"]
+    | _ -> ["a_" ^ n] in
+  let cargs = String.concat ", " ("g" :: List.concat_map carg c.args) in
   pr "  if (release)\n    ocaml_qdrive_release (gv);\n";
   if c.optargs <> [] then
     pr "  r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) cargs
@@ -264,5 +339,7 @@ let generate_c_actions () =
 ";
   List.iter gen_enum_converter Model.enums_taken;
   List.iter gen_enum_to_value field_enums;
+  List.iter gen_flags_converter flag_sets;
+  List.iter gen_callback_wrapper callbacks;
   List.iter gen_struct_copy Model.returned_structs;
   List.iter gen_stub calls

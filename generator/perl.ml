@@ -42,6 +42,58 @@ let xs_structs () =
           pr "  (void) hv_stores (hv, \"%s\", %s);\n" n v) s.sfields;
       pr "  return newRV_noinc ((SV *) hv);\n}\n\n") structs
 
+(* A set of flags from an array reference of names; a flag given as
+ * its bit. *)
+let xs_flags f =
+  let allowed = String.concat ", " (List.map fst f.flags_values) in
+  pr "static uint64_t\n%s_flags_of_sv (pTHX_ SV *sv, const char *call, const char *name)\n{\n"
+    f.flags_name;
+  pr "  AV *av;\n  SSize_t i;\n  uint64_t r = 0;\n\n";
+  pr "  SvGETMAGIC (sv);\n";
+  pr "  if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVAV)\n";
+  pr "    qdrive_perl_error (aTHX_ EINVAL, \"%%s: %%s: not an array reference; allowed: a reference to an array of %s\",\n" allowed;
+  pr "                       call, name);\n";
+  pr "  av = (AV *) SvRV (sv);\n";
+  pr "  for (i = 0; i <= av_len (av); ++i) {\n";
+  pr "    SV **e = av_fetch (av, i, 0);\n";
+  pr "    const char *v = e != NULL && SvOK (*e) ? SvPV_nolen (*e) : \"\";\n\n";
+  List.iteri (fun i (v, _) ->
+      pr "    %sif (strcmp (v, %s) == 0)\n      r |= %s;\n"
+        (if i = 0 then "" else "else ") (c_quote v) (C.flag_const f v)) f.flags_values;
+  pr "    else\n";
+  pr "      qdrive_perl_error (aTHX_ EINVAL, \"%%s: %%s: \\\"%%s\\\" is not valid; allowed: %s\",\n" allowed;
+  pr "                         call, name, v);\n";
+  pr "  }\n  return r;\n}\n\n";
+  pr "static const char *\n%s_flag_name (uint64_t bit)\n{\n" f.flags_name;
+  List.iter (fun (v, _) ->
+      pr "  if (bit == %s)\n    return %s;\n" (C.flag_const f v) (c_quote v)) f.flags_values;
+  pr "  return \"\";\n}\n\n"
+
+(* The C function of a callback type: it calls the Perl function with
+ * the C arguments as Perl values (a flag as its name, an array of
+ * numbers as an array reference); see qdrive_perl_callback_call. *)
+let xs_callback cb =
+  let decls = List.concat_map C.cb_param_decls cb.cb_params in
+  pr "static void\n%s_callback_wrapper (" cb.cb_name;
+  pr_wrap (fun () ->
+      pr "%s)" (String.concat ", " (["qdrive_h *g"; "void *opaque"] @ decls)));
+  pr "\n{\n  struct qdrive_perl_callback *cb = opaque;\n";
+  pr "  dTHXa (cb->perl);\n  dSP;\n\n";
+  pr "  ENTER;\n  SAVETMPS;\n  PUSHMARK (SP);\n  EXTEND (SP, %d);\n"
+    (List.length cb.cb_params);
+  List.iter (fun (n, p) ->
+      match p with
+      | CbFlag f -> pr "  mPUSHs (newSVpv (%s_flag_name (%s), 0));\n" f.flags_name n
+      | CbInt -> pr "  mPUSHi (%s);\n" n
+      | CbString -> pr "  mPUSHs (newSVpv (%s, 0));\n" n
+      | CbInt64Array ->
+        pr "  {\n    AV *av = newAV ();\n    size_t i;\n\n";
+        pr "    for (i = 0; i < %s_len; ++i)\n      av_push (av, newSViv (%s[i]));\n" n n;
+        pr "    mPUSHs (newRV_noinc ((SV *) av));\n  }\n") cb.cb_params;
+  pr "  PUTBACK;\n";
+  pr "  qdrive_perl_callback_call (aTHX_ g, cb);\n";
+  pr "  FREETMPS;\n  LEAVE;\n}\n\n"
+
 (* C expression converting the SV [sv] for argument n of type t. *)
 let conv c (n, t) sv =
   let integer min max =
@@ -53,6 +105,8 @@ let conv c (n, t) sv =
   | Bool -> sprintf "SvTRUE (%s)" sv
   | Int -> "(int) " ^ integer "INT_MIN" "INT_MAX"
   | Int64 -> integer "INT64_MIN" "INT64_MAX"
+  | Flags f -> sprintf "%s_flags_of_sv (aTHX_ %s, \"%s\", \"%s\")" f.flags_name sv c.name n
+  | Callback _ -> sprintf "qdrive_perl_code_ref (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
 
 (* The C local a required argument is converted into. *)
 let c_local_type = function
@@ -60,6 +114,8 @@ let c_local_type = function
   | StringList -> "char **"
   | Bool | Int -> "int "
   | Int64 -> "int64_t "
+  | Flags _ -> "uint64_t "
+  | Callback _ -> "CV *"
 
 (* Required OptString arguments at the end may be left out (undef). *)
 let omittable = Model.omittable_args
@@ -102,9 +158,17 @@ let xs_call c =
     pr "    (void) qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name
   end;
   List.iter (fun a ->
-      pr "    %s = %s;\n" (cname a) (conv c a (arg_name a)))
-    c.args;
-  let call_args = String.concat ", " ("h" :: List.map cname c.args) in
+      pr "    %s = %s;\n" (cname a) (conv c a (arg_name a))) c.args;
+  (* A callback's function, checked and held with the others, becomes
+   * the library's in the call itself (it frees it even if the call
+   * fails): no Perl code runs in between. *)
+  let carg = function
+    | (_, Callback cb) as a ->
+      [cb.cb_name ^ "_callback_wrapper";
+       sprintf "qdrive_perl_callback_new (aTHX_ %s)" (cname a);
+       "qdrive_perl_callback_free"]
+    | a -> [cname a] in
+  let call_args = String.concat ", " ("h" :: List.concat_map carg c.args) in
   if c.optargs <> [] then begin
     let first = nargs + 1 in
     pr "    if ((items - %d) %% 2 != 0)\n" first;
@@ -189,6 +253,8 @@ let generate_xs () =
 
 ";
   xs_structs ();
+  List.iter xs_flags flag_sets;
+  List.iter xs_callback callbacks;
   pr "\
 MODULE = Sys::Qdrive  PACKAGE = Sys::Qdrive
 
@@ -247,6 +313,9 @@ let optarg_type_text = function
   | StringList -> "A reference to an array of strings."
   | Enum e -> sprintf "One of the strings below (constants C<%s_*>)."
                  (String.uppercase_ascii e.enum_name)
+  | Flags f -> sprintf "A reference to an array of C<%s> names (constants \
+                        C<%s_*>)." f.flags_name (String.uppercase_ascii f.flags_name)
+  | Callback _ -> "A reference to a function."
 
 let ret_text = function
   | RErr -> "Returns nothing; croaks on error."
@@ -271,6 +340,19 @@ let pod_method c =
         pr "C<$%s> is one of these strings (constants C<%s_*>):\n\n"
           n (String.uppercase_ascii e.enum_name);
         Pod.pr_enum_items e
+      | (n, Flags f) ->
+        pr "C<$%s> is a reference to an array of one or more of these \
+            names (constants C<%s_*>, imported by C<:%ss>):\n\n"
+          n (String.uppercase_ascii f.flags_name) f.flags_name;
+        Pod.pr_flags_items f
+      | (n, Callback cb) ->
+        pr "C<$%s> is a reference to a function, called as \
+            C<%s->(%s)>, the array as an array reference.  %s  It is \
+            called in an C<eval>: if it dies, the message is given to \
+            C<warn> (as C<Sys::Qdrive: an event callback died: ...>) and \
+            the call goes on; C<$@> is left as it was.\n\n"
+          n n (String.concat ", " (List.map (fun (p, _) -> "$" ^ p) cb.cb_params))
+          cb.cb_doc
       | _ -> ()) c.args;
   List.iteri (fun i (n, _) ->
       if i >= List.length c.args - omittable c then
@@ -311,10 +393,21 @@ let generate_pm () =
   pr "# Enum values, one constant each.\n";
   let consts = List.concat_map (fun e ->
       List.map (fun (v, _) -> enum_const e v, v) e.enum_values) enums in
-  List.iter (fun (n, v) -> pr "sub %s () { '%s' }\n" n v) consts;
+  let flag_consts = List.concat_map (fun f ->
+      List.map (fun (v, _) ->
+          String.uppercase_ascii (f.flags_name ^ "_" ^ v), v) f.flags_values)
+      flag_sets in
+  List.iter (fun (n, v) -> pr "sub %s () { '%s' }\n" n v) (consts @ flag_consts);
   pr "\nour @EXPORT_OK = qw(\n";
-  List.iter (fun (n, _) -> pr "  %s\n" n) consts;
-  pr ");\nour %%EXPORT_TAGS = (enums => [@EXPORT_OK], all => [@EXPORT_OK]);\n\n";
+  List.iter (fun (n, _) -> pr "  %s\n" n) (consts @ flag_consts);
+  pr ");\nour %%EXPORT_TAGS = (\n";
+  pr "  enums => [qw(%s)],\n" (String.concat " " (List.map fst consts));
+  List.iter (fun f ->
+      pr "  %ss => [qw(%s)],\n" f.flags_name
+        (String.concat " " (List.map (fun (v, _) ->
+             String.uppercase_ascii (f.flags_name ^ "_" ^ v)) f.flags_values)))
+    flag_sets;
+  pr "  all => [@EXPORT_OK],\n);\n\n";
   pr "\
 # What every method dies with (see ERRORS below): made by the XS code.
 package Sys::Qdrive::Error;
@@ -344,7 +437,10 @@ package Sys::Qdrive;
       pr "=back\n\n") Model.public_structs;
   pr "=head1 CONSTANTS\n\n";
   pr "Each constant returns its value as a string.  Import them with \
-      C<use Sys::Qdrive qw(:enums)>, or by name.\n\n";
+      C<use Sys::Qdrive qw(:enums)> (the enums' values), %s C<:all>, or \
+      by name.\n\n"
+    (String.concat ", " (List.map (fun f -> sprintf "C<:%ss> (the %s names)"
+                                      f.flags_name f.flags_name) flag_sets));
   List.iter (fun e ->
       pr "=head2 %s\n\n=over 4\n\n" e.enum_name;
       List.iter (fun (v, d) ->
@@ -352,6 +448,13 @@ package Sys::Qdrive;
             (if v = e.enum_default then " (the default)" else "") d)
         e.enum_values;
       pr "=back\n\n") enums;
+  List.iter (fun f ->
+      pr "=head2 %s (C<:%ss>)\n\n=over 4\n\n" f.flags_name f.flags_name;
+      List.iter (fun (v, d) ->
+          pr "=item %s\n\nC<%s>: %s\n\n"
+            (String.uppercase_ascii (f.flags_name ^ "_" ^ v)) v d)
+        f.flags_values;
+      pr "=back\n\n") flag_sets;
   pr "\
 =head1 SEE ALSO
 

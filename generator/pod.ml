@@ -19,6 +19,12 @@ let pr_enum_items ?(doc = fun d -> d) e =
     e.enum_values;
   pr "=back\n\n"
 
+(* The flags of a set as a POD list, each with its documentation. *)
+let pr_flags_items f =
+  pr "=over 4\n\n";
+  List.iter (fun (v, d) -> pr "=item C<%s>\n\n%s\n\n" v d) f.flags_values;
+  pr "=back\n\n"
+
 (* "This call fails once the handle is launched.": when the call may be
  * made, in the words of each page. *)
 let state_doc ?(subject = "This call fails") ?(what = "the handle") c =
@@ -75,13 +81,35 @@ let optarg_doc c o =
     pr "Any other value is refused with an error that lists these.\n\n"
   | _ -> ()
 
+(* What C's flags and callback arguments are. *)
+let arg_doc = function
+  | (n, Flags f) ->
+    pr "C<%s> is the bitwise or of one or more of:\n\n=over 4\n\n" n;
+    List.iter (fun (v, d) -> pr "=item C<%s>\n\n%s\n\n" (C.flag_const f v) d)
+      f.flags_values;
+    pr "=back\n\n(C<%s> is all of them.)  Any other bit, and none at all, \
+        are refused.\n\n" (C.flags_all f)
+  | (n, Callback cb) ->
+    pr "C<%s> is a function of this type:\n\n" n;
+    pr " typedef void (*qdrive_%s_callback) (qdrive_h *g, void *opaque,\n" cb.cb_name;
+    pr "%s);\n\n"
+      (String.concat ",\n"
+         (List.map (fun d -> "              " ^ d)
+            (List.concat_map C.cb_param_decls cb.cb_params)));
+    pr "%s  C<opaque> is the pointer given with it.  \
+        C<free_opaque>, if not NULL, is called with C<opaque> once C<%s> \
+        will not be called again: when it is deleted or the handle is \
+        closed, or at once if this call fails.\n\n" cb.cb_doc n
+  | _ -> ()
+
 let generate_call c =
   let ret = C.c_ret_type c.ret in
   let base = c_opts_name c in
   pr "=head2 qdrive_%s\n\n" (if c.optargs = [] then c.name else base);
   if c.optargs = [] then begin
     prototype ret c.name (C.c_params c);
-    pr "%s\n\n" c.longdesc
+    pr "%s\n\n" c.longdesc;
+    List.iter arg_doc c.args
   end else begin
     if has_flag c OptsSuffix then prototype ret c.name (C.c_params c);
     prototype ret base (C.c_params ~extra:["..."] c);

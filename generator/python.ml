@@ -98,6 +98,59 @@ let omittable = Model.omittable_args
  * runs (in a_NAME_keep)? *)
 let keeps ((_, t) as a) = t = StringList || is_file_name a
 
+(* A set of flags from an iterable of their names (not a str). *)
+let generate_flags_c f =
+  let allowed = String.concat ", " (List.map fst f.flags_values) in
+  pr "static int\nqdrive_py_%s_flags (PyObject *o, const char *call, const char *arg,\n" f.flags_name;
+  pr "                    uint64_t *r)\n{\n";
+  pr "  PyObject *it, *item;\n  const char *v;\n\n";
+  pr "  *r = 0;\n";
+  pr "  if (PyUnicode_Check (o) || PyBytes_Check (o))\n";
+  pr "    return qdrive_py_type_error (o, call, arg, \"an iterable of %s names\");\n" f.flags_name;
+  pr "  it = PyObject_GetIter (o);\n";
+  pr "  if (it == NULL)\n";
+  pr "    return qdrive_py_type_error (o, call, arg, \"an iterable of %s names\");\n" f.flags_name;
+  pr "  while ((item = PyIter_Next (it)) != NULL) {\n";
+  pr "    if (qdrive_py_string (item, call, arg, &v) == -1)\n      goto err;\n";
+  List.iteri (fun i (v, _) ->
+      pr "    %sif (strcmp (v, %s) == 0)\n      *r |= %s;\n"
+        (if i = 0 then "" else "else ") (c_quote v) (C.flag_const f v)) f.flags_values;
+  pr "    else {\n";
+  pr "      qdrive_py_error_format (EINVAL, \"%%s: %%s: \\\"%%s\\\" is not valid; allowed: %s\",\n" allowed;
+  pr "                              call, arg, v);\n";
+  pr "      goto err;\n    }\n";
+  pr "    Py_DECREF (item);\n  }\n";
+  pr "  Py_DECREF (it);\n  return PyErr_Occurred () ? -1 : 0;\n\n";
+  pr " err:\n  Py_DECREF (item);\n  Py_DECREF (it);\n  return -1;\n}\n\n";
+  pr "static PyObject *\nqdrive_py_%s_flag_name (uint64_t bit)\n{\n" f.flags_name;
+  List.iter (fun (v, _) ->
+      pr "  if (bit == %s)\n    return PyUnicode_FromString (%s);\n"
+        (C.flag_const f v) (c_quote v)) f.flags_values;
+  pr "  return PyUnicode_FromString (\"\");\n}\n\n"
+
+(* The C function of a callback type: it calls the Python function with
+ * the C arguments as Python values (a flag as its name, an array of
+ * numbers as a list), holding the GIL (qdrive_py_callback_enter). *)
+let generate_callback_c cb =
+  let decls = List.concat_map C.cb_param_decls cb.cb_params in
+  let n = List.length cb.cb_params in
+  pr "static void\n%s_callback_wrapper (" cb.cb_name;
+  pr_wrap (fun () ->
+      pr "%s)" (String.concat ", " (["qdrive_h *g"; "void *opaque"] @ decls)));
+  pr "\n{\n  struct qdrive_py_frame frame;\n  PyObject *a = NULL;\n\n";
+  pr "  qdrive_py_callback_enter (g, opaque, &frame);\n";
+  pr "  a = PyTuple_New (%d);\n  if (a == NULL)\n    goto out;\n" n;
+  List.iteri (fun i (pn, p) ->
+      (match p with
+       | CbFlag f -> pr "  PyTuple_SET_ITEM (a, %d, qdrive_py_%s_flag_name (%s));\n" i f.flags_name pn
+       | CbInt -> pr "  PyTuple_SET_ITEM (a, %d, PyLong_FromLong (%s));\n" i pn
+       | CbString -> pr "  PyTuple_SET_ITEM (a, %d, qdrive_py_from_string (%s));\n" i pn
+       | CbInt64Array ->
+         pr "  PyTuple_SET_ITEM (a, %d, qdrive_py_from_int64_array (%s, %s_len));\n" i pn pn);
+      pr "  if (PyTuple_GET_ITEM (a, %d) == NULL)\n    goto out;\n" i) cb.cb_params;
+  pr "\n out:\n  qdrive_py_callback_call (opaque, a);\n";
+  pr "  Py_XDECREF (a);\n  qdrive_py_callback_leave (&frame);\n}\n\n"
+
 (* The converter of one argument, required or optional, from
  * args[i] into [dst]; a string list or a file name also keeps a
  * reference in [keep] while the call runs. *)
@@ -109,7 +162,9 @@ let py_conv c i ((n, t) as a) ~dst ~keep =
     | StringList -> "qdrive_py_string_list"
     | Bool -> "qdrive_py_bool"
     | Int -> "qdrive_py_int"
-    | Int64 -> "qdrive_py_int64" in
+    | Int64 -> "qdrive_py_int64"
+    | Flags f -> sprintf "qdrive_py_%s_flags" f.flags_name
+    | Callback _ -> invalid_arg "py_conv: a callback is converted apart" in
   let dst = if keeps a then sprintf "&%s, %s" keep dst else dst in
   sprintf "%s (args[%d], %s, \"%s\", %s)" f i (c_quote c.name) n dst
 
@@ -126,6 +181,7 @@ let generate_wrapper_c c =
   List.iter (fun ((n, t) as a) ->
       (match t with
        | StringList -> pr "  char **a_%s = NULL;\n" n
+       | Callback _ -> pr "  void *a_%s;\n" n
        | _ -> pr "  %s;\n" (C.c_decl t ("a_" ^ n)));
       if keeps a then pr "  PyObject *a_%s_keep = NULL;\n" n) c.args;
   if has_opts then begin
@@ -138,9 +194,12 @@ let generate_wrapper_c c =
     (1 + nreq + nopt);
   pr "  h = qdrive_py_handle_of (args[0], %s);\n" q;
   pr "  if (h == NULL)\n    return NULL;\n";
-  iteri_from 1 (fun i ((n, _) as a) ->
-      pr "  if (%s == -1)\n    goto out;\n"
-        (py_conv c i a ~dst:("&a_" ^ n) ~keep:("a_" ^ n ^ "_keep"))) c.args;
+  iteri_from 1 (fun i ((n, t) as a) ->
+      match t with
+      | Callback _ -> ()
+      | _ ->
+        pr "  if (%s == -1)\n    goto out;\n"
+          (py_conv c i a ~dst:("&a_" ^ n) ~keep:("a_" ^ n ^ "_keep"))) c.args;
   iteri_from (1 + nreq) (fun i o ->
       let n = o.oname in
       let dst = if o.otype = StringList then "(char ***) &optargs." ^ n
@@ -150,9 +209,21 @@ let generate_wrapper_c c =
         (py_conv c i (optarg_param o) ~dst ~keep:("o_" ^ n ^ "_keep"));
       pr "    optargs.bitmask |= %s_BITMASK;\n  }\n" (C.optarg_const c o))
     c.optargs;
+  (* A callback is taken last, right before the call (which owns it
+   * from then on, even if it fails): nothing can fail in between. *)
+  iteri_from 1 (fun i (n, t) ->
+      match t with
+      | Callback _ ->
+        pr "  a_%s = qdrive_py_callback_new (h, args[%d], %s, \"%s\");\n" n i q n;
+        pr "  if (a_%s == NULL)\n    goto out;\n" n
+      | _ -> ()) c.args;
+  let carg = function
+    | (n, Callback cb) ->
+      [cb.cb_name ^ "_callback_wrapper"; "a_" ^ n; "qdrive_py_callback_free"]
+    | (n, _) -> ["a_" ^ n] in
   let call_args =
     String.concat ", "
-      (("h->g" :: List.map (fun a -> "a_" ^ arg_name a) c.args) @
+      (("h->g" :: List.concat_map carg c.args) @
        (if has_opts then ["&optargs"] else [])) in
   let fn = if has_opts then c_opts_name c ^ "_argv" else c.name in
   pr "\n";
@@ -194,12 +265,16 @@ let generate_c () =
  * wrapper(handle, arg..., optarg...), with None for an optarg not given.
  */
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include \"qdrive-py.h\"
 
 ";
   List.iter generate_struct_c structs;
+  List.iter generate_flags_c flag_sets;
+  List.iter generate_callback_c callbacks;
   List.iter generate_wrapper_c calls;
   pr "PyMethodDef qdrive_py_methods[] = {\n";
   List.iter (fun c ->
@@ -219,11 +294,25 @@ let generate_c () =
 (* ------------------------------------------------------------------ *)
 (* Documentation shared by __init__.py and __init__.pyi. *)
 
+(* "event" -> "Event", the Literal type of a flag's name;
+ * "EVENT_TRACE" its constant; "EventCallback" a callback's type. *)
+let flags_type f = class_name f.flags_name
+let flag_const f v = String.uppercase_ascii (f.flags_name ^ "_" ^ v)
+let callback_type cb = class_name cb.cb_name ^ "Callback"
+
+let cb_param_py_type = function
+  | CbFlag f -> flags_type f
+  | CbInt -> "int"
+  | CbString -> "str"
+  | CbInt64Array -> "list[int]"
+
 let py_type = function
   | String | Secret -> "str" | OptString -> "str | None"
   | StringList -> "list[str] | tuple[str, ...]"
   | Bool -> "bool" | Int | Int64 -> "int"
   | Enum e -> enum_type e
+  | Flags f -> sprintf "Iterable[%s]" (flags_type f)
+  | Callback cb -> callback_type cb
 
 let py_ret_type = function
   | RErr -> "None" | RBool -> "bool" | RInt | RInt64 -> "int"
@@ -257,6 +346,24 @@ let call_doc c =
         add (sprintf "\n\n%s is a str, bytes or os.PathLike: a file name \
                       need not be UTF-8 (a str is encoded as UTF-8, its \
                       surrogate escapes giving back their bytes)." n)
+      | (n, Flags f) ->
+        add (sprintf "\n\n%s is an iterable (a list, a set...) of one or \
+                      more of these names (constants %s_*):\n%s" n
+               (String.uppercase_ascii f.flags_name)
+               (String.concat "\n"
+                  (List.map (fun (v, d) ->
+                       wrap ~indent:"    " ~hang:"        " ~width:68
+                         (sprintf "%s: %s" (py_quote v) (pod_to_text d)))
+                      f.flags_values)))
+      | (n, Callback cb) ->
+        add (sprintf "\n\n%s is a function called as %s(%s).  %s  It \
+                      runs holding the GIL; an exception it raises goes \
+                      to sys.unraisablehook (printed on stderr by \
+                      default) and the call goes on." n n
+               (String.concat ", " (List.map fst cb.cb_params))
+               (pod_to_text (String.concat " " (List.map (function
+                    | Text p -> p | Verbatim p -> p)
+                    (pod_paragraphs cb.cb_doc)))))
       | _ -> ()) c.args;
   if c.optargs <> [] then begin
     add "\n\nOptional arguments (keyword-only; None means not given):";
@@ -308,6 +415,7 @@ fields by name or by index: %s.
 See qdrive(3) for the library itself.
 \"\"\"
 
+from collections.abc import Callable
 from typing import Literal
 
 from . import _qdrive
@@ -323,10 +431,25 @@ __version__ = %s
         e.enum_values;
       pr "%s = Literal[%s]\n\n" (enum_type e)
         (String.concat ", " (List.map py_quote (enum_names e)))) enums;
+  pr "# Flags (a set is an iterable of their names), and callbacks.\n";
+  List.iter (fun f ->
+      List.iter (fun (v, _) -> pr "%s = %s\n" (flag_const f v) (py_quote v))
+        f.flags_values;
+      pr "%s = Literal[%s]\n\n" (flags_type f)
+        (String.concat ", " (List.map (fun (v, _) -> py_quote v) f.flags_values)))
+    flag_sets;
+  List.iter (fun cb ->
+      pr "%s = Callable[[%s], object]\n\n" (callback_type cb)
+        (String.concat ", " (List.map (fun (_, p) -> cb_param_py_type p) cb.cb_params)))
+    callbacks;
   let all =
     ["Error"; "Handle"] @ struct_names @ List.map enum_type enums @
     List.concat_map (fun e -> List.map (fun (v, _) -> const_name e v)
-                        e.enum_values) enums in
+                        e.enum_values) enums @
+    List.map flags_type flag_sets @
+    List.concat_map (fun f -> List.map (fun (v, _) -> flag_const f v)
+                        f.flags_values) flag_sets @
+    List.map callback_type callbacks in
   pr "__all__ = [\n%s\n]\n\n"
     (String.concat "\n" (List.map (fun s -> sprintf "    %s," (py_quote s)) all));
   pr "# The C wrappers, bound once as module globals for speed.\n";
@@ -378,6 +501,7 @@ let py_type_of_field = function
 
 let generate_pyi () =
   banner HashStyle;
+  pr "from collections.abc import Callable, Iterable\n";
   pr "import os\n";
   pr "from types import TracebackType\n";
   pr "from typing import Final, Literal, final\n\n";
@@ -389,6 +513,16 @@ let generate_pyi () =
       List.iter (fun (v, _) -> pr "%s: Final = %s\n" (const_name e v) (py_quote v))
         e.enum_values;
       pr "\n") enums;
+  List.iter (fun f ->
+      pr "%s = Literal[%s]\n" (flags_type f)
+        (String.concat ", " (List.map (fun (v, _) -> py_quote v) f.flags_values));
+      List.iter (fun (v, _) -> pr "%s: Final = %s\n" (flag_const f v) (py_quote v))
+        f.flags_values;
+      pr "\n") flag_sets;
+  List.iter (fun cb ->
+      pr "%s = Callable[[%s], object]\n\n" (callback_type cb)
+        (String.concat ", " (List.map (fun (_, p) -> cb_param_py_type p) cb.cb_params)))
+    callbacks;
   pr "__version__: str\n__all__: list[str]\n\n";
   pr "class Error(RuntimeError):\n    errno: int\n\n";
   List.iter (fun s ->

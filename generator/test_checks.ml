@@ -102,6 +102,34 @@ let () =
     "shortdesc must be plain text, without POD markup";
   expect "managed parameter" { api with Checks.managed_qemu_params = ["drive"] }
     "\"drive\" is not a qemu parameter";
+  let cb = List.hd api.Checks.callbacks in
+  let flags = List.hd api.Checks.flag_sets in
+  expect "two callbacks"
+    (with_call { add_drive with args = ["a", Callback cb; "b", Callback cb];
+                                optargs = [] })
+    "call add_drive: more than one callback argument";
+  expect "callback as an optional argument"
+    (with_call { add_drive with
+                 optargs = [{ oname = "f"; otype = Callback cb; odoc = "d" }] })
+    "optional argument f: a callback is a required argument";
+  expect "callback not listed"
+    (with_call { add_drive with args = ["f", Callback { cb with cb_name = "x" }] })
+    "callback x is not listed in Api.callbacks";
+  expect "flags value all"
+    { api with Checks.flag_sets = [{ flags with flags_values =
+                                                  flags.flags_values @ ["all", "d"] }] }
+    "value \"all\": its constant is the set of every value";
+  expect "65 flags"
+    { api with Checks.flag_sets =
+                 [{ flags with flags_values =
+                                 List.init 65 (fun i -> Printf.sprintf "f%d" i, "d") }] }
+    "more than 64 values";
+  expect "flags named like an enum"
+    { api with Checks.flag_sets = [{ flags with flags_name = "cachemode" }] }
+    "flags cachemode: an enum has the same name";
+  expect "argument named opaque"
+    (with_call { add_drive with args = ["opaque", String] })
+    "argument \"opaque\": the name is reserved";
   expect "unterminated POD"
     (with_call { add_drive with longdesc = "Add C<a drive." })
     "call add_drive: unterminated formatting code in: Add C<a drive.";

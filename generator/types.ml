@@ -16,6 +16,36 @@ type enum = {
   enum_default : string;
 }
 
+(* A set of named flags, such as the events a callback is for.  C
+ * sees a uint64_t with bit i for the i-th flag (QDRIVE_NAME_FLAG), the
+ * bindings a list of the flags' names (OCaml: polymorphic variants). *)
+type flags = {
+  flags_name : string;                  (* e.g. "event" *)
+  flags_values : (string * string) list; (* name, doc line; at most 64 *)
+}
+
+(* What a callback is given besides the handle and its opaque pointer. *)
+type cb_param =
+  | CbFlag of flags                     (* one flag of the set: the one
+                                         * that happened (C: its bit) *)
+  | CbInt
+  | CbString                            (* never NULL *)
+  | CbInt64Array                        (* C: const int64_t *NAME and
+                                         * size_t NAME_len *)
+
+(* A function the library calls back.  C: the type qdrive_NAME_callback
+ * of a function taking (qdrive_h *g, void *opaque, PARAMS...); an
+ * argument of this type is, in C, that function, its opaque pointer
+ * and a function freeing the opaque pointer once the library no longer
+ * needs it (each may be NULL but the first).  The bindings take a
+ * function of their language. *)
+type callback = {
+  cb_name : string;                     (* e.g. "event" *)
+  cb_params : (string * cb_param) list;
+  cb_doc : string;                      (* POD: what the function is
+                                         * given, and when *)
+}
+
 (* The type of an argument, required or optional: one type, so that
  * each emitter has one function per kind of value. *)
 type vtype =
@@ -30,6 +60,10 @@ type vtype =
   | Secret                            (* a string never shown anywhere: the
                                        * trace prints <hidden>; optional
                                        * arguments only *)
+  | Flags of flags                    (* a set of flags *)
+  | Callback of callback              (* a function of the caller's:
+                                       * required arguments only, at most
+                                       * one per call *)
 
 (* A required argument: its name and type, e.g. ("filename", String). *)
 type arg = string * vtype
@@ -71,6 +105,8 @@ type flag =
   | Blocking          (* may block: bindings release their runtime lock *)
   | OptsSuffix        (* C: NAME takes no optargs, NAME_opts takes them *)
   | Alias of string   (* shell alias (e.g. "add" for add-drive) *)
+  | NotInShell        (* no shell command (one that takes a callback has
+                       * none anyway: the shell cannot give a function) *)
 
 type call = {
   name : string;

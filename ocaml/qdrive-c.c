@@ -25,6 +25,7 @@
 #include <caml/mlvalues.h>
 #include <caml/signals.h>
 #include <caml/threads.h>
+#include <caml/printexc.h>
 #include <caml/unixsupport.h>
 
 #include "qdrive.h"
@@ -40,15 +41,39 @@
 static intnat live_handles;
 static intnat finalized_handles;
 
+/* How many times this thread has released the runtime for a call (an
+ * event callback of that call takes it back). */
+static __thread int released;
+
+/* Set while the GC finalizes a handle: its events (qemu's last lines)
+ * are dropped, as no OCaml code may run in a finalizer.  Only changed
+ * with the runtime held. */
+static int finalizing;
+
+/* Empties the block, then closes the handle: event callbacks that run
+ * meanwhile may move the block (a GC), and find the handle closed. */
+static void
+close_handle (struct ocaml_qdrive_handle *h)
+{
+  qdrive_h *g = h->g;
+  struct ocaml_qdrive_callbacks *callbacks = h->callbacks;
+
+  h->g = NULL;
+  h->callbacks = NULL;
+  live_handles--;
+  qdrive_close (g);             /* frees every callback */
+  free (callbacks);
+}
+
 static void
 finalize_handle (value gv)
 {
   struct ocaml_qdrive_handle *h = Handle_val (gv);
 
   if (h->g != NULL) {
-    qdrive_close (h->g);
-    h->g = NULL;
-    live_handles--;
+    finalizing = 1;
+    close_handle (h);
+    finalizing = 0;
     finalized_handles++;
   }
 }
@@ -111,12 +136,137 @@ ocaml_qdrive_raise_error (qdrive_h *g)
              msg ? msg : "unknown error (out of memory?)");
 }
 
+/* ------------------------------------------------------------------ */
+/* Event callbacks (see qdrive-c.h). */
+
+struct callback {
+  value fn;                     /* a generational global root */
+  struct ocaml_qdrive_callbacks *owner;
+};
+
+/* The callbacks this thread is running, innermost first. */
+static __thread struct ocaml_qdrive_frame *frames;
+
+static int
+in_callback (qdrive_h *g)
+{
+  struct ocaml_qdrive_frame *f;
+
+  for (f = frames; f != NULL; f = f->outer)
+    if (f->g == g)
+      return 1;
+  return 0;
+}
+
+void *
+ocaml_qdrive_callback_new (value gv, value fn, int *oom)
+{
+  struct callback *cb = malloc (sizeof *cb);
+
+  if (cb == NULL) {
+    *oom = 1;
+    return NULL;
+  }
+  cb->fn = fn;
+  caml_register_generational_global_root (&cb->fn);
+  cb->owner = Handle_val (gv)->callbacks;
+  cb->owner->count++;
+  return cb;
+}
+
+/* Called by the library: with the runtime held (close, the GC's
+ * finalizer), or released by this thread for the call that frees it
+ * (delete_event_callback; any call that fails to register it). */
+void
+ocaml_qdrive_callback_free (void *opaque)
+{
+  struct callback *cb = opaque;
+  int reacquire = released > 0;
+
+  if (cb == NULL)
+    return;
+  if (reacquire)
+    caml_acquire_runtime_system ();
+  caml_remove_generational_global_root (&cb->fn);
+  cb->owner->count--;
+  if (reacquire)
+    caml_enter_blocking_section_no_pending ();
+  free (cb);
+}
+
+value
+ocaml_qdrive_callback_fn (void *opaque)
+{
+  return ((struct callback *) opaque)->fn;
+}
+
+int
+ocaml_qdrive_callback_enter (qdrive_h *g, void *opaque,
+                             struct ocaml_qdrive_frame *f)
+{
+  (void) opaque;
+  if (finalizing)
+    return 0;
+  f->g = g;
+  f->reacquired = released > 0;
+  f->released = released;
+  if (f->reacquired)
+    caml_acquire_runtime_system ();
+  released = 0;
+  f->outer = frames;
+  frames = f;
+  return 1;
+}
+
+void
+ocaml_qdrive_callback_call (value fn, int n, value *args)
+{
+  value r = caml_callbackN_exn (fn, n, args);
+
+  /* Nothing can take the exception: the call goes on (see qdrive.mli). */
+  if (Is_exception_result (r)) {
+    char *text = caml_format_exception (Extract_exception (r));
+    fprintf (stderr, "qdrive: an event callback raised %s; it is ignored\n",
+             text ? text : "an exception");
+    fflush (stderr);
+    caml_stat_free (text);
+  }
+}
+
+void
+ocaml_qdrive_callback_leave (struct ocaml_qdrive_frame *f)
+{
+  frames = f->outer;
+  released = f->released;
+  /* As ocaml_qdrive_release, without running signal handlers here. */
+  if (f->reacquired)
+    caml_enter_blocking_section_no_pending ();
+}
+
+value
+ocaml_qdrive_copy_int64_array (const int64_t *a, size_t n)
+{
+  CAMLparam0 ();
+  CAMLlocal2 (rv, v);
+  size_t i;
+
+  if (n == 0)
+    CAMLreturn (Atom (0));
+  rv = caml_alloc (n, 0);
+  for (i = 0; i < n; ++i) {
+    v = caml_copy_int64 (a[i]);
+    Store_field (rv, i, v);
+  }
+  CAMLreturn (rv);
+}
+
 value
 ocaml_qdrive_create (value unitv)
 {
   CAMLparam1 (unitv);
   CAMLlocal1 (gv);
   qdrive_h *g;
+  struct ocaml_qdrive_callbacks *callbacks;
 
   g = qdrive_create ();
   if (g == NULL) {
@@ -126,12 +276,18 @@ ocaml_qdrive_create (value unitv)
       raise_msg (qdrive_last_errno (NULL), "%s", why);
     raise_msg (errno, "create: %s", strerror (errno));
   }
+  callbacks = calloc (1, sizeof *callbacks);
+  if (callbacks == NULL) {
+    qdrive_close (g);
+    caml_raise_out_of_memory ();
+  }
   /* Errors are raised, never printed. */
   qdrive_set_error_handler (g, NULL, NULL);
   gv = caml_alloc_custom_mem (&handle_ops, sizeof (struct ocaml_qdrive_handle),
                               HANDLE_C_SIZE);
   Handle_val (gv)->g = g;
   Handle_val (gv)->busy = 0;
+  Handle_val (gv)->callbacks = callbacks;
   live_handles++;
   CAMLreturn (gv);
 }
@@ -142,14 +298,15 @@ ocaml_qdrive_close (value gv)
   CAMLparam1 (gv);
   struct ocaml_qdrive_handle *h = Handle_val (gv);
 
+  if (h->g != NULL && in_callback (h->g))
+    raise_msg (EDEADLK, "close: not allowed in an event callback of the "
+               "same handle: the call the event comes from holds the "
+               "handle");
   if (h->busy > 0)
     raise_msg (EBUSY, "close: the handle is in use by a blocking call in "
                "another thread; close it after that call returns");
-  if (h->g != NULL) {
-    qdrive_close (h->g);
-    h->g = NULL;
-    live_handles--;
-  }
+  if (h->g != NULL)
+    close_handle (h);
   CAMLreturn (Val_unit);
 }
 
@@ -182,7 +339,8 @@ ocaml_qdrive_handle_slow (value gv, const char *call, int blocking,
 {
   if (Handle_val (gv)->g == NULL)
     raise_msg (EBADF, "%s: the handle is closed", call);
-  *release = blocking || Handle_val (gv)->busy > 0;
+  *release = blocking || Handle_val (gv)->busy > 0 ||
+    Handle_val (gv)->callbacks->count > 0;
   /* Run the pending signal handlers now, while an exception they raise
    * leaves nothing behind: see ocaml_qdrive_release.  They may run the
    * GC, so the block is looked up again below. */
@@ -197,6 +355,7 @@ void
 ocaml_qdrive_release (value gv)
 {
   Handle_val (gv)->busy++;
+  released++;
   /* This is caml_release_runtime_system (caml_enter_blocking_section)
    * without its processing of pending signals: that can raise an
    * exception from a signal handler, which would leave the handle
@@ -210,6 +369,7 @@ void
 ocaml_qdrive_acquire (value gv)
 {
   caml_acquire_runtime_system ();
+  released--;
   /* gv is a root: it is valid again now, wherever the GC put it. */
   Handle_val (gv)->busy--;
 }

@@ -67,6 +67,25 @@ qdrive_perl_hold_arguments (pTHX_ I32 ax, I32 items)
     sv_2mortal (SvREFCNT_inc_simple_NN (ST (i)));
 }
 
+/* The handles whose callbacks this thread (this interpreter) is
+ * running, innermost first. */
+struct frame {
+  qdrive_h *g;
+  struct frame *outer;
+};
+static __thread struct frame *frames;
+
+static int
+in_callback (qdrive_h *g)
+{
+  struct frame *f;
+
+  for (f = frames; f != NULL; f = f->outer)
+    if (f->g == g)
+      return 1;
+  return 0;
+}
+
 qdrive_h *
 qdrive_perl_handle (pTHX_ SV *sv, const char *call)
 {
@@ -81,6 +100,9 @@ qdrive_perl_handle (pTHX_ SV *sv, const char *call)
   ph = (struct perl_handle *) mg->mg_ptr;
   if (ph == NULL)
     qdrive_perl_error (aTHX_ EBADF, "%s: the handle is closed", call);
+  /* Held until the caller's statement ends: an event callback of the
+   * call that drops the last reference cannot destroy it meanwhile. */
+  sv_2mortal (SvREFCNT_inc_simple_NN (SvRV (sv)));
   return ph->g;
 }
 
@@ -97,6 +119,10 @@ qdrive_perl_take_handle (pTHX_ SV *sv, const char *call)
     qdrive_perl_error (aTHX_ EINVAL, "%s: not a Sys::Qdrive handle", call);
   }
   ph = (struct perl_handle *) mg->mg_ptr;
+  if (ph != NULL && call != NULL && in_callback (ph->g))
+    qdrive_perl_error (aTHX_ EDEADLK, "%s: not allowed in an event callback "
+                       "of the same handle: the call the event comes from "
+                       "holds the handle", call);
   mg->mg_ptr = NULL;
   return ph;
 }
@@ -161,6 +187,55 @@ qdrive_perl_escaped (pTHX_ SV *sv)
   const char *p = SvPV (sv, len);
 
   return escaped (aTHX_ p, len);
+}
+
+CV *
+qdrive_perl_code_ref (pTHX_ SV *sv, const char *call, const char *name)
+{
+  SvGETMAGIC (sv);
+  if (!SvROK (sv) || SvTYPE (SvRV (sv)) != SVt_PVCV)
+    qdrive_perl_error (aTHX_ EINVAL, "%s: %s: not a code reference; "
+                       "allowed: a reference to a function", call, name);
+  return (CV *) sv_2mortal (SvREFCNT_inc_simple_NN (SvRV (sv)));
+}
+
+struct qdrive_perl_callback *
+qdrive_perl_callback_new (pTHX_ CV *cv)
+{
+  struct qdrive_perl_callback *cb;
+
+  Newx (cb, 1, struct qdrive_perl_callback);
+  cb->fn = newRV_inc ((SV *) cv);
+#ifdef MULTIPLICITY
+  cb->perl = aTHX;
+#else
+  cb->perl = NULL;
+#endif
+  return cb;
+}
+
+void
+qdrive_perl_callback_free (void *opaque)
+{
+  struct qdrive_perl_callback *cb = opaque;
+  dTHXa (cb->perl);
+
+  SvREFCNT_dec (cb->fn);
+  Safefree (cb);
+}
+
+/* The arguments are pushed; $@ is the caller's again afterwards. */
+void
+qdrive_perl_callback_call (pTHX_ qdrive_h *g, struct qdrive_perl_callback *cb)
+{
+  struct frame f = { .g = g, .outer = frames };
+
+  save_scalar (PL_errgv);
+  frames = &f;
+  call_sv (cb->fn, G_VOID | G_DISCARD | G_EVAL);
+  frames = f.outer;
+  if (SvTRUE (ERRSV))
+    warn ("Sys::Qdrive: an event callback died: %" SVf, SVfARG (ERRSV));
 }
 
 /* undef is passed to C as NULL, so that C's own "must not be NULL"

@@ -58,6 +58,25 @@ extern void qdrive_perl_error (pTHX_ int errnum, const char *fs, ...)
 /* Raises the C library's error for the call that just failed. */
 extern void qdrive_perl_croak (pTHX_ qdrive_h *g) __attribute__((noreturn));
 
+/* An event callback: a Perl function, held until the library frees it
+ * (qdrive_perl_callback_free).  A callback argument is first checked
+ * and held like the others (qdrive_perl_code_ref, which may run Perl
+ * code: a tied scalar's FETCH); the library's struct is made in the
+ * call itself (qdrive_perl_callback_new, which runs none).  The
+ * generated C function of its type pushes its arguments and calls
+ * qdrive_perl_callback_call, which calls the function in an eval: a
+ * die is turned into a warning, and the call goes on. */
+struct qdrive_perl_callback {
+  SV *fn;                       /* a reference to the function */
+  void *perl;                   /* the interpreter (threaded perls) */
+};
+extern CV *qdrive_perl_code_ref (pTHX_ SV *sv, const char *call,
+                                 const char *name);
+extern struct qdrive_perl_callback *qdrive_perl_callback_new (pTHX_ CV *cv);
+extern void qdrive_perl_callback_free (void *opaque);
+extern void qdrive_perl_callback_call (pTHX_ qdrive_h *g,
+                                       struct qdrive_perl_callback *cb);
+
 /* A string, fetched once and copied into a mortal, or NULL for undef
  * (so that C's "must not be NULL" error reaches the caller); croaks
  * "CALL: NAME: ..." if it holds a NUL byte. */

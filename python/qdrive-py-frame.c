@@ -6,6 +6,8 @@
  * qdrive-py.c from the API description. */
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +57,18 @@ raise_error (const char *msg, int errnum)
   ((error_object *) exc)->errnum = errnum;
   PyErr_SetObject (qdrive_py_error, exc);
   Py_DECREF (exc);
+}
+
+void
+qdrive_py_error_format (int errnum, const char *fs, ...)
+{
+  char msg[1024];
+  va_list args;
+
+  va_start (args, fs);
+  vsnprintf (msg, sizeof msg, fs, args);
+  va_end (args);
+  raise_error (msg, errnum);
 }
 
 /* The C library's own text, unchanged, so it is the same in every
@@ -211,6 +225,96 @@ handle_new (PyTypeObject *type, PyObject *args, PyObject *kwds)
   return (PyObject *) h;
 }
 
+/* ------------------------------------------------------------------ */
+/* Event callbacks. */
+
+struct qdrive_py_callback {
+  PyObject *fn;
+  qdrive_py_handle *h;          /* not a reference: the handle outlives
+                                 * its callbacks (close frees them) */
+};
+
+/* The callbacks this thread is running, innermost first. */
+static __thread struct qdrive_py_frame *frames;
+
+static int
+in_callback (qdrive_h *g)
+{
+  struct qdrive_py_frame *f;
+
+  for (f = frames; f != NULL; f = f->outer)
+    if (f->g == g)
+      return 1;
+  return 0;
+}
+
+void *
+qdrive_py_callback_new (qdrive_py_handle *h, PyObject *fn, const char *call,
+                        const char *arg)
+{
+  struct qdrive_py_callback *cb;
+
+  if (!PyCallable_Check (fn)) {
+    qdrive_py_type_error (fn, call, arg, "callable");
+    return NULL;
+  }
+  cb = malloc (sizeof *cb);
+  if (cb == NULL) {
+    PyErr_NoMemory ();
+    return NULL;
+  }
+  cb->fn = Py_NewRef (fn);
+  cb->h = h;
+  return cb;
+}
+
+/* Called by the library, perhaps without the GIL (delete_event_callback
+ * and close may release it). */
+void
+qdrive_py_callback_free (void *opaque)
+{
+  struct qdrive_py_callback *cb = opaque;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+
+  Py_DECREF (cb->fn);
+  PyGILState_Release (gil);
+  free (cb);
+}
+
+void
+qdrive_py_callback_enter (qdrive_h *g, void *opaque, struct qdrive_py_frame *f)
+{
+  f->gil = PyGILState_Ensure ();
+  f->g = g;
+  f->cb = opaque;
+  f->outer = frames;
+  frames = f;
+  f->cb->h->busy++;
+}
+
+void
+qdrive_py_callback_call (void *opaque, PyObject *args)
+{
+  struct qdrive_py_callback *cb = opaque;
+  PyObject *r = NULL;
+
+  if (args != NULL)
+    r = PyObject_Call (cb->fn, args, NULL);
+  /* Nothing can take the exception: the call goes on (see the
+   * module's documentation). */
+  if (r == NULL)
+    PyErr_WriteUnraisable (cb->fn);
+  Py_XDECREF (r);
+}
+
+void
+qdrive_py_callback_leave (struct qdrive_py_frame *f)
+{
+  f->cb->h->busy--;
+  frames = f->outer;
+  PyGILState_Release (f->gil);
+}
+
 static PyObject *
 handle_close (PyObject *self, PyObject *unused)
 {
@@ -219,6 +323,12 @@ handle_close (PyObject *self, PyObject *unused)
 
   if (g == NULL)                /* idempotent */
     Py_RETURN_NONE;
+  if (in_callback (g)) {
+    raise_error ("close: not allowed in an event callback of the same "
+                 "handle: the call the event comes from holds the handle",
+                 EDEADLK);
+    return NULL;
+  }
   if (h->busy > 0) {
     raise_error ("close: the handle is in use by a call in another thread",
                  EBUSY);
@@ -283,6 +393,13 @@ type_error (PyObject *o, const char *call, const char *arg, const char *want)
   PyErr_Format (PyExc_TypeError, "%s() argument '%s' must be %s, not %.200s",
                 call, arg, want, Py_TYPE (o)->tp_name);
   return -1;
+}
+
+int
+qdrive_py_type_error (PyObject *o, const char *call, const char *arg,
+                      const char *want)
+{
+  return type_error (o, call, arg, want);
 }
 
 /* The text every binding uses for a NUL inside a string. */
@@ -476,6 +593,25 @@ PyObject *
 qdrive_py_from_string (const char *s)
 {
   return PyUnicode_DecodeUTF8 (s, strlen (s), "surrogateescape");
+}
+
+PyObject *
+qdrive_py_from_int64_array (const int64_t *a, size_t n)
+{
+  PyObject *list = PyList_New (n);
+  size_t i;
+
+  if (list == NULL)
+    return NULL;
+  for (i = 0; i < n; ++i) {
+    PyObject *v = PyLong_FromLongLong (a[i]);
+    if (v == NULL) {
+      Py_DECREF (list);
+      return NULL;
+    }
+    PyList_SET_ITEM (list, i, v);
+  }
+  return list;
 }
 
 PyObject *

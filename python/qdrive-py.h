@@ -23,6 +23,8 @@ typedef struct {
   qdrive_h *g;
   int busy;
 } qdrive_py_handle;
+/* (An event callback running counts as busy too: the GIL may pass to
+ * other threads while it runs.) */
 
 /* Runs call (a statement calling the library on h->g).  The GIL is
  * released if the call blocks, and also if another thread is in a
@@ -69,6 +71,33 @@ extern void qdrive_py_wait_returned (struct qdrive_py_wait *w);
 extern void qdrive_py_wait_end (qdrive_py_handle *h,
                                 struct qdrive_py_wait *w);
 
+/* Raises qdrive.Error with errno errnum and the formatted message. */
+extern void qdrive_py_error_format (int errnum, const char *fs, ...);
+/* Raises TypeError: "CALL() argument 'ARG' must be WANT, not TYPE". */
+extern int qdrive_py_type_error (PyObject *o, const char *call,
+                                 const char *arg, const char *want);
+
+/* Callbacks (the generated part has each callback type's C function,
+ * which converts the arguments).  A callback argument is a Python
+ * callable, held until the library frees it (qdrive_py_callback_free,
+ * which takes the GIL).  The C function, with or without the GIL in
+ * this thread, calls _enter (takes the GIL, marks the handle in use),
+ * _call (the callable with the tuple args, NULL if making it failed;
+ * an exception goes to sys.unraisablehook), then _leave. */
+struct qdrive_py_frame {
+  qdrive_h *g;
+  struct qdrive_py_callback *cb;
+  PyGILState_STATE gil;
+  struct qdrive_py_frame *outer;
+};
+extern void *qdrive_py_callback_new (qdrive_py_handle *h, PyObject *fn,
+                                     const char *call, const char *arg);
+extern void qdrive_py_callback_free (void *opaque);
+extern void qdrive_py_callback_enter (qdrive_h *g, void *opaque,
+                                      struct qdrive_py_frame *f);
+extern void qdrive_py_callback_call (void *opaque, PyObject *args);
+extern void qdrive_py_callback_leave (struct qdrive_py_frame *f);
+
 /* Argument conversions: 0 on success, -1 with TypeError (or
  * OverflowError, ValueError) naming the call and the argument. */
 extern int qdrive_py_string (PyObject *o, const char *call,
@@ -97,6 +126,7 @@ extern int qdrive_py_int64 (PyObject *o, const char *call,
 /* Return conversions (new references, NULL on error). */
 extern PyObject *qdrive_py_from_string (const char *s);
 extern PyObject *qdrive_py_from_string_list (char *const *l);
+extern PyObject *qdrive_py_from_int64_array (const int64_t *a, size_t n);
 
 /* Generated: qdrive-py.c. */
 extern PyMethodDef qdrive_py_methods[];

@@ -43,15 +43,15 @@ run () {
 
 # C: each Check suite (its forked children are checked too) and the C
 # half of the cross-language test.
-for t in test-drives test-netdrives test-api test-threads test-concurrency test-hostile \
+for t in test-drives test-netdrives test-api test-events test-threads test-concurrency test-hostile \
          test-launch libvirt-xml libvirt-launch; do
   run "c-$t" "$b/tests" "$b/libtool" --mode=execute "${vg[@]}" "./$t"
 done
-# Threads under helgrind: 8 threads x 1,000 handles, and 8 threads
-# sharing one handle.
+# Threads under helgrind: 8 threads x 1,000 handles, 8 threads
+# sharing one handle, and a call waiting for another's event callback.
 hg=(valgrind -q --tool=helgrind --error-exitcode=99
     --suppressions="$s/tests/helgrind.supp")
-for t in test-concurrency test-threads; do
+for t in test-concurrency test-threads test-events; do
   run "helgrind-$t" "$b/tests" "$b/libtool" --mode=execute "${hg[@]}" "./$t"
 done
 
