@@ -481,6 +481,38 @@ let () =
         (String.concat " " (("g" :: opts) @ args
                             @ (if needs_unit c then ["()"] else []))))
     Xtest.cases;
+  pr "  (* Events (see generator/xtest.ml). *)\n";
+  pr "  let event_name = function\n";
+  List.iter (fun (v, _) -> pr "    | `%s -> %S\n" (variant_name v) v)
+    Xtest.event_flags.flags_values;
+  pr "  in\n";
+  pr "  \
+  let event_print ev h msg a =
+    let tail = if a = [||] then \"\" else
+        \" [\" ^ String.concat \", \" (Array.to_list (Array.map Int64.to_string a)) ^ \"]\" in
+    Printf.printf \"event %%s %%d: %%s%%s\\n\" (event_name ev) h msg tail in
+  let event_reenter ev h msg a =
+    event_print ev h msg a;
+    run \"  get_memsize\" show_int (fun () -> Qdrive.get_memsize g);
+    failwith \"boom\" in
+";
+  List.iter (function
+      | Xtest.Register (f, evs) ->
+        pr "  run \"set_event_callback\" show_int\n";
+        pr "    (fun () -> Qdrive.set_event_callback g event_%s [%s]);\n" f
+          (String.concat "; " (List.map (fun v -> "`" ^ variant_name v) evs))
+      | Xtest.Call case ->
+        let c = Xtest.find_call case.call in
+        let args = List.map2 (fun (_, t) v -> ml_value t v) c.args case.args in
+        let show = match c.ret with
+          | RErr -> "show_unit" | RInt -> "show_int"
+          | RString -> "show_string" | RStringList -> "show_string_list"
+          | _ -> invalid_arg "xlang: an event step's return type" in
+        pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name show (ml_ident c.name)
+          (String.concat " " ("g" :: args))
+      | Xtest.Delete h ->
+        pr "  run \"delete_event_callback\" show_unit (fun () -> Qdrive.delete_event_callback g %d);\n" h)
+    Xtest.event_steps;
   pr "  Qdrive.close g\n"
 
 (* ------------------------------------------------------------------ *)

@@ -581,9 +581,50 @@ sub run {
       pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
         (String.concat ", " args)) Xtest.cases;
   pr "\
+# Events (see generator/xtest.ml).  \"reenter\"'s die becomes a warning,
+# which here is only counted.
+my $warned = 0;
+local $SIG{__WARN__} = sub {
+  $_[0] =~ /^Sys::Qdrive: an event callback died: boom at / ? $warned++ : warn @_;
+};
+
+sub event_print {
+  my ($event, $handle, $message, $array) = @_;
+  push @got, \"event $event $handle: $message\"
+    . (@$array ? ' [' . join (', ', @$array) . ']' : '');
+}
+
+sub event_reenter {
+  event_print (@_);
+  run ('  get_memsize', sub { $_[0] }, sub { $g->get_memsize () });
+  die \"boom\";
+}
+
+";
+  List.iter (function
+      | Xtest.Register (f, evs) ->
+        pr "run ('set_event_callback', sub { $_[0] },\n";
+        pr "     sub { $g->set_event_callback (\\&event_%s, [%s]) });\n" f
+          (String.concat ", " (List.map (fun v -> "'" ^ v ^ "'") evs))
+      | Xtest.Call case ->
+        let c = Xtest.find_call case.call in
+        let fmt = match c.ret with
+          | RErr -> "sub { 'ok' }"
+          | RInt -> "sub { $_[0] }"
+          | RString -> "sub { $_[0] }"
+          | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
+          | _ -> invalid_arg "xlang.t: an event step's return type" in
+        pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
+          (String.concat ", " (List.map perl_value case.args))
+      | Xtest.Delete h ->
+        pr "run ('delete_event_callback', sub { 'ok' },\n     sub { $g->delete_event_callback (%d) });\n" h)
+    Xtest.event_steps;
+  pr "\
 $g->close ();
 
 is (scalar @got, scalar @expected, 'as many results as expected lines');
+is ($warned, scalar (grep { /^event \\S+ 1: / } @expected),
+    'each die of the \"reenter\" callback became a warning');
 for my $i (0 .. $#expected) {
   is ($got[$i], $expected[$i], \"line \" . ($i + 1));
 }

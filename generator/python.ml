@@ -228,7 +228,9 @@ let generate_wrapper_c c =
   let fn = if has_opts then c_opts_name c ^ "_argv" else c.name in
   pr "\n";
   (* QDRIVE_PY_CALL releases the GIL for a blocking call, or when the
-   * call would wait for the handle's lock (qdrive-py.h). *)
+   * call would wait for the handle's lock (qdrive-py.h): another
+   * thread is in a call on the handle, or in one of its event
+   * callbacks, which count as busy. *)
   pr "  QDRIVE_PY_CALL (h, %d, r = qdrive_%s (%s));\n"
     (if is_blocking c then 1 else 0) fn call_args;
   pr "  if (r == %s) {\n    qdrive_py_raise (h->g);\n    goto out;\n  }\n"
@@ -635,6 +637,32 @@ with qdrive.Handle() as g:
       let opts = List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) case.opts in
       pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
         (String.concat ", " (args @ opts))) Xtest.cases;
+  pr "\
+    # Events (see generator/xtest.ml).  \"reenter\"'s exception goes to
+    # sys.unraisablehook, which here only counts it.
+    raised = []
+    sys.unraisablehook = raised.append
+
+    def _event_print(event, handle, message, array):
+        tail = \" [\" + \", \".join(map(str, array)) + \"]\" if array else \"\"
+        _out(\"event %%s %%d: %%s%%s\" %% (event, handle, message, tail))
+
+    def _event_reenter(event, handle, message, array):
+        _event_print(event, handle, message, array)
+        _run(\"  get_memsize\", g.get_memsize)
+        raise RuntimeError(\"boom\")
+
+";
+  List.iter (function
+      | Xtest.Register (f, evs) ->
+        pr "    _run(\"set_event_callback\",\n         lambda: g.set_event_callback(_event_%s, [%s]))\n"
+          f (String.concat ", " (List.map py_quote evs))
+      | Xtest.Call case ->
+        pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
+          (String.concat ", " (List.map py_value case.args))
+      | Xtest.Delete h ->
+        pr "    _run(\"delete_event_callback\", lambda: g.delete_event_callback(%d))\n" h)
+    Xtest.event_steps;
   pr "sys.stdout.flush()\n"
 
 (* ------------------------------------------------------------------ *)

@@ -131,6 +131,40 @@ let cases = [
 let find_call name = List.find (fun c -> c.name = name) Api.calls
 
 (* ------------------------------------------------------------------ *)
+(* Events, after the calls above.  Each language registers its own
+ * functions:
+ *   "print"   prints "event EVENT HANDLE: MESSAGE" (then " [A, B]" if
+ *             the array is not empty) as each event comes;
+ *   "reenter" prints the same, then "  get_memsize => RESULT" for a
+ *             call on the same handle (refused: EDEADLK), then raises
+ *             (dies) "boom", which its binding reports (on stderr) and
+ *             ignores; C's only returns.
+ * A registration prints "set_event_callback => HANDLE", a deletion
+ * "delete_event_callback => ok" (or the error), a call as above. *)
+type event_step =
+  | Register of string * string list    (* function, event names *)
+  | Call of case
+  | Delete of int
+
+let event_steps =
+  let bool call b = Call { call; args = [VBool b]; opts = [] } in
+  [ Register ("print", ["trace"]);
+    bool "set_trace" true;
+    Call (ret "internal_rint" "42");
+    Call (ret "internal_rstring" "error");
+    Register ("reenter", ["trace"; "progress"]);
+    Call (ret "internal_rstringlist" "2");
+    Delete 1;
+    Delete 1;
+    Call (ret "internal_rerr" "ok");
+    bool "set_trace" false;
+    Delete 0;
+    Delete 5 ]
+
+(* The flags of the events, by name, for the programs' tables. *)
+let event_flags = Api.event
+
+(* ------------------------------------------------------------------ *)
 (* The C half. *)
 
 let c_string_list l =
@@ -194,4 +228,21 @@ main (void)
         | RStructList _ -> "internal_struct_list" in
       pr "    xlang_print_%s (g, \"%s\", %s);\n  }\n" printer c.name call_expr)
     cases;
+  pr "\n";
+  List.iter (function
+      | Register (f, evs) ->
+        pr "  printf (\"set_event_callback => %%d\\n\",\n";
+        pr "          qdrive_set_event_callback (g, xlang_%s, NULL, NULL, %s));\n" f
+          (String.concat " | " (List.map (C.flag_const event_flags) evs))
+      | Call case ->
+        let c = find_call case.call in
+        let args = String.concat ", " ("g" :: List.map c_value case.args) in
+        let printer = match c.ret with
+          | RErr -> "err" | RInt -> "int" | RString -> "string"
+          | RStringList -> "string_list"
+          | _ -> invalid_arg "xtest: an event step's return type" in
+        pr "  xlang_print_%s (g, \"%s\", qdrive_%s (%s));\n" printer c.name c.name args
+      | Delete h ->
+        pr "  xlang_print_err (g, \"delete_event_callback\", qdrive_delete_event_callback (g, %d));\n" h)
+    event_steps;
   pr "\n  qdrive_close (g);\n  exit (EXIT_SUCCESS);\n}\n"

@@ -126,4 +126,45 @@ xlang_print_internal_struct_list (qdrive_h *g, const char *call,
   qdrive_free_internal_struct_list (r);
 }
 
+/* The events part (see generator/xtest.ml). */
+
+static const char *
+xlang_event_name (uint64_t event)
+{
+  switch (event) {
+  case QDRIVE_EVENT_LIBRARY: return "library";
+  case QDRIVE_EVENT_TRACE: return "trace";
+  case QDRIVE_EVENT_QEMU: return "qemu";
+  case QDRIVE_EVENT_PROGRESS: return "progress";
+  default: return "?";
+  }
+}
+
+static void
+xlang_print (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
+             const char *message, const int64_t *array, size_t array_len)
+{
+  size_t i;
+
+  (void) g;
+  (void) opaque;
+  printf ("event %s %d: %s", xlang_event_name (event), event_handle, message);
+  if (array_len > 0) {
+    printf (" [");
+    for (i = 0; i < array_len; ++i)
+      printf ("%s%" PRIi64, i > 0 ? ", " : "", array[i]);
+    printf ("]");
+  }
+  putchar ('\n');
+}
+
+static void
+xlang_reenter (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
+               const char *message, const int64_t *array, size_t array_len)
+{
+  xlang_print (g, opaque, event, event_handle, message, array, array_len);
+  printf ("  ");
+  xlang_print_int (g, "get_memsize", qdrive_get_memsize (g));
+}
+
 #endif /* XLANG_PRINT_H */

@@ -1,7 +1,7 @@
 #!/bin/bash -
 # The generated stubs (qdrive/__init__.pyi): mypy --strict accepts a
 # small typed program and refuses cachemode="bogus" before it runs, and
-# a struct's enum field used as another enum.
+# a struct's enum field used as another enum, or an unknown event.
 set -e
 if [ -z "$MYPY" ] || [ "$MYPY" = no ] || ! command -v "$MYPY" >/dev/null; then
   echo "$0: mypy not found: apt-get install mypy (or run ./quickstart)" >&2
@@ -23,6 +23,7 @@ if out="$(m "$t/typed_bad.py" 2>&1)"; then
   exit 1
 fi
 echo "$out"
-grep -q 'typed_bad.py:6: error: Argument "cachemode" to "add_drive" of "Handle" has incompatible type "Literal\[.bogus.\]"' <<<"$out"
-grep -q 'typed_bad.py:7: error: Incompatible types in assignment (expression has type "Literal\[.writeback., .unsafe.\]", variable has type "Literal\[.scsi., .virtio., .ide.\]")' <<<"$out"
+grep -q 'typed_bad.py:7: error: Argument "cachemode" to "add_drive" of "Handle" has incompatible type "Literal\[.bogus.\]"' <<<"$out"
+grep -q 'typed_bad.py:8: error: Incompatible types in assignment (expression has type "Literal\[.writeback., .unsafe.\]", variable has type "Literal\[.scsi., .virtio., .ide.\]")' <<<"$out"
+grep -q 'typed_bad.py:9: error: List item 1 has incompatible type "Literal\[.bogus.\]"; expected "Literal\[.library., .trace., .qemu., .progress.\]"' <<<"$out"
 echo "typed_bad.py: refused, as it must be"

@@ -19,8 +19,16 @@ def add(g: qdrive.Handle, path: str, mode: qdrive.Cachemode) -> list[str]:
     return modes + g.get_qemu_command_line()
 
 
+def on_event(event: qdrive.Event, handle: int, message: str,
+             array: list[int]) -> None:
+    if event == qdrive.EVENT_PROGRESS:
+        print(handle, message, array[0], "of", array[1])
+
+
 def main() -> None:
     with qdrive.Handle() as g:
+        h: int = g.set_event_callback(on_event, [qdrive.EVENT_TRACE, "progress"])
+        g.delete_event_callback(h)
         try:
             print(add(g, "disk.img", "unsafe"))
         except qdrive.Error as e:
