@@ -50,6 +50,12 @@ qdrive_int_in_callback (qdrive_h *g)
   return false;
 }
 
+int
+qdrive_in_event_callback (qdrive_h *g)
+{
+  return qdrive_int_in_callback (g);
+}
+
 static void
 update_mask (qdrive_h *g)
 {
@@ -179,20 +185,25 @@ qdrive_int_verbose (qdrive_h *g, const char *fs, ...)
   va_end (args);
   if (msg == NULL)              /* best effort, as the trace */
     return;
-  if (qdrive_int_has_callback (g, QDRIVE_EVENT_LIBRARY))
-    qdrive_int_event (g, QDRIVE_EVENT_LIBRARY, msg, NULL, 0);
-  else
-    fprintf (stderr, "qdrive: %s\n", msg);
+  qdrive_int_event_or_stderr (g, QDRIVE_EVENT_LIBRARY, msg, "qdrive: ");
   free (msg);
+}
+
+void
+qdrive_int_event_or_stderr (qdrive_h *g, uint64_t event, const char *message,
+                            const char *prefix)
+{
+  if (qdrive_int_has_callback (g, event))
+    qdrive_int_event (g, event, message, NULL, 0);
+  else
+    fprintf (stderr, "%s%s\n", prefix, message);
 }
 
 void
 qdrive_int_qemu_line (qdrive_h *g, const char *line)
 {
-  if (qdrive_int_has_callback (g, QDRIVE_EVENT_QEMU))
-    qdrive_int_event (g, QDRIVE_EVENT_QEMU, line, NULL, 0);
-  else if (g->verbose)
-    fprintf (stderr, "%s\n", line);
+  if (g->verbose || qdrive_int_has_callback (g, QDRIVE_EVENT_QEMU))
+    qdrive_int_event_or_stderr (g, QDRIVE_EVENT_QEMU, line, "");
 }
 
 void

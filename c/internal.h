@@ -228,6 +228,10 @@ extern bool qdrive_int_in_callback (qdrive_h *g);
 extern bool qdrive_int_has_callback (qdrive_h *g, uint64_t event);
 extern void qdrive_int_event (qdrive_h *g, uint64_t event, const char *message,
                               const int64_t *array, size_t array_len);
+/* The event to its callbacks, or if it has none the message on stderr
+ * after prefix. */
+extern void qdrive_int_event_or_stderr (qdrive_h *g, uint64_t event,
+                                       const char *message, const char *prefix);
 extern void qdrive_int_verbose (qdrive_h *g, const char *fs, ...)
   __attribute__((format (printf, 2, 3)));
 extern void qdrive_int_qemu_line (qdrive_h *g, const char *line);

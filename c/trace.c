@@ -80,10 +80,7 @@ qdrive_int_trace_close (qdrive_h *g, FILE *tr)
   tb.buf = NULL;
   if (line == NULL)
     return;
-  if (qdrive_int_has_callback (g, QDRIVE_EVENT_TRACE))
-    qdrive_int_event (g, QDRIVE_EVENT_TRACE, line, NULL, 0);
-  else
-    fprintf (stderr, "qdrive: trace: %s\n", line);
+  qdrive_int_event_or_stderr (g, QDRIVE_EVENT_TRACE, line, "qdrive: trace: ");
   free (line);
 }
 

@@ -45,6 +45,28 @@ let flags_all f = flag_const f "all"
 let flags_mask f =
   Int64.pred (Int64.shift_left 1L (List.length f.flags_values))
 
+(* C statements or'ing into [dst] the bit of the flag named by the
+ * string [v]; [unknown] is the statement for a name that is none.
+ * For the bindings, which take flags by name. *)
+let pr_flag_of_name ~indent f v dst unknown =
+  List.iteri (fun i (name, _) ->
+      pr "%s%sif (strcmp (%s, %s) == 0)\n%s  %s |= %s;\n" indent
+        (if i = 0 then "" else "else ") v (c_quote name) indent dst
+        (flag_const f name)) f.flags_values;
+  pr "%selse%s\n" indent (if String.contains unknown '\n' then " {" else "");
+  List.iter (fun l -> pr "%s  %s\n" indent l)
+    (List.filter (( <> ) "") (String.split_on_char '\n' unknown));
+  if String.contains unknown '\n' then pr "%s}\n" indent
+
+(* A C function NAME (uint64_t bit) giving a flag's name, "" for a bit
+ * that is none. *)
+let pr_flag_name_fn ?(prefix = "static ") f name =
+  pr "%sconst char *\n%s (uint64_t bit)\n{\n" prefix name;
+  List.iter (fun (v, _) ->
+      pr "  if (bit == %s)\n    return %s;\n" (flag_const f v) (c_quote v))
+    f.flags_values;
+  pr "  return \"\";\n}\n\n"
+
 (* The C parameters a callback function is given after g and opaque. *)
 let cb_param_decls (n, p) =
   match p with
@@ -156,6 +178,10 @@ extern void qdrive_pop_error_handler (qdrive_h *g);
 /* Makes the call waiting on g fail at once (ECANCELED).  Safe in a
  * signal handler and from any thread: see qdrive(3). */
 extern void qdrive_user_cancel (qdrive_h *g);
+
+/* True if this thread is running an event callback of g: then calls on
+ * g fail (EDEADLK), and g cannot be closed.  For bindings. */
+extern int qdrive_in_event_callback (qdrive_h *g);
 
 /* Frees a NULL-terminated list of strings returned by a call. */
 extern void qdrive_free_string_list (char **list);

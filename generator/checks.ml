@@ -64,6 +64,14 @@ let check_name what n =
     fail "%s %S: not a name (a lower-case letter, then letters, digits, _)"
       what n
 
+(* An argument's or a callback parameter's name: a name, and none that
+ * a generated language or wrapper keeps for itself. *)
+let check_param_name what kind n =
+  check_name (what ^ ": " ^ kind) n;
+  if List.mem n reserved then
+    fail "%s: %s %S: the name is reserved in a generated language or \
+          wrapper" what kind n
+
 (* ---- enums ---- *)
 
 (* Suffixes of the per-enum C macros (QDRIVE_INT_CACHEMODE_COUNT): a
@@ -135,10 +143,7 @@ let check_callback m cb =
   check_name "callback" cb.cb_name;
   check_pod what cb.cb_doc;
   List.iter (fun (n, p) ->
-      check_name (what ^ ": parameter") n;
-      if List.mem n reserved then
-        fail "%s: parameter %S: the name is reserved in a generated \
-              language or wrapper" what n;
+      check_param_name what "parameter" n;
       match p with
       | CbFlag f -> check_flags_known m (sprintf "%s: parameter %s" what n) f
       | CbInt | CbString | CbInt64Array -> ()) cb.cb_params;
@@ -207,10 +212,7 @@ let check_call m c =
       (String.concat ", " m.versions);
   let params = c.args @ List.map optarg_param c.optargs in
   List.iter (fun (n, t) ->
-      check_name (what ^ ": argument") n;
-      if List.mem n reserved then
-        fail "%s: argument %S: the name is reserved in a generated \
-              language or wrapper" what n;
+      check_param_name what "argument" n;
       match t with
       | Enum e -> check_enum_known m (sprintf "%s: argument %s" what n) e
       | Flags f -> check_flags_known m (sprintf "%s: argument %s" what n) f

@@ -31,6 +31,11 @@ let generate_c () =
         (String.concat ", " (List.map c_quote (enum_names e)))) enums;
   pr "#define FACT_MANAGED_QEMU_PARAMS %s\n\n"
     (c_quote (String.concat ", " managed_qemu_params));
+  pr "#include \"qdrive.h\"\n\n";
+  List.iter (fun f ->
+      pr "/* The name of a %s flag, \"\" for none. */\n" f.flags_name;
+      C.pr_flag_name_fn ~prefix:"static inline " f ("fact_" ^ f.flags_name ^ "_name"))
+    flag_sets;
   pr "#endif /* QDRIVE_API_FACTS_H */\n"
 
 let generate_python () =

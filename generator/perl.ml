@@ -57,17 +57,11 @@ let xs_flags f =
   pr "  for (i = 0; i <= av_len (av); ++i) {\n";
   pr "    SV **e = av_fetch (av, i, 0);\n";
   pr "    const char *v = e != NULL && SvOK (*e) ? SvPV_nolen (*e) : \"\";\n\n";
-  List.iteri (fun i (v, _) ->
-      pr "    %sif (strcmp (v, %s) == 0)\n      r |= %s;\n"
-        (if i = 0 then "" else "else ") (c_quote v) (C.flag_const f v)) f.flags_values;
-  pr "    else\n";
-  pr "      qdrive_perl_error (aTHX_ EINVAL, \"%%s: %%s: \\\"%%s\\\" is not valid; allowed: %s\",\n" allowed;
-  pr "                         call, name, v);\n";
+  C.pr_flag_of_name ~indent:"    " f "v" "r"
+    (sprintf "qdrive_perl_error (aTHX_ EINVAL, \"%%s: %%s: \\\"%%s\\\" is not \
+              valid; allowed: %s\",\n                   call, name, v);" allowed);
   pr "  }\n  return r;\n}\n\n";
-  pr "static const char *\n%s_flag_name (uint64_t bit)\n{\n" f.flags_name;
-  List.iter (fun (v, _) ->
-      pr "  if (bit == %s)\n    return %s;\n" (C.flag_const f v) (c_quote v)) f.flags_values;
-  pr "  return \"\";\n}\n\n"
+  C.pr_flag_name_fn f (f.flags_name ^ "_flag_name")
 
 (* The C function of a callback type: it calls the Perl function with
  * the C arguments as Perl values (a flag as its name, an array of

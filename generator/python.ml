@@ -112,21 +112,14 @@ let generate_flags_c f =
   pr "    return qdrive_py_type_error (o, call, arg, \"an iterable of %s names\");\n" f.flags_name;
   pr "  while ((item = PyIter_Next (it)) != NULL) {\n";
   pr "    if (qdrive_py_string (item, call, arg, &v) == -1)\n      goto err;\n";
-  List.iteri (fun i (v, _) ->
-      pr "    %sif (strcmp (v, %s) == 0)\n      *r |= %s;\n"
-        (if i = 0 then "" else "else ") (c_quote v) (C.flag_const f v)) f.flags_values;
-  pr "    else {\n";
-  pr "      qdrive_py_error_format (EINVAL, \"%%s: %%s: \\\"%%s\\\" is not valid; allowed: %s\",\n" allowed;
-  pr "                              call, arg, v);\n";
-  pr "      goto err;\n    }\n";
+  C.pr_flag_of_name ~indent:"    " f "v" "*r"
+    (sprintf "qdrive_py_error_format (EINVAL, \"%%s: %%s: \\\"%%s\\\" is not \
+              valid; allowed: %s\",\n                        call, arg, v);\ngoto err;"
+       allowed);
   pr "    Py_DECREF (item);\n  }\n";
   pr "  Py_DECREF (it);\n  return PyErr_Occurred () ? -1 : 0;\n\n";
   pr " err:\n  Py_DECREF (item);\n  Py_DECREF (it);\n  return -1;\n}\n\n";
-  pr "static PyObject *\nqdrive_py_%s_flag_name (uint64_t bit)\n{\n" f.flags_name;
-  List.iter (fun (v, _) ->
-      pr "  if (bit == %s)\n    return PyUnicode_FromString (%s);\n"
-        (C.flag_const f v) (c_quote v)) f.flags_values;
-  pr "  return PyUnicode_FromString (\"\");\n}\n\n"
+  C.pr_flag_name_fn f (sprintf "qdrive_py_%s_flag_name" f.flags_name)
 
 (* The C function of a callback type: it calls the Python function with
  * the C arguments as Python values (a flag as its name, an array of
@@ -142,7 +135,9 @@ let generate_callback_c cb =
   pr "  a = PyTuple_New (%d);\n  if (a == NULL)\n    goto out;\n" n;
   List.iteri (fun i (pn, p) ->
       (match p with
-       | CbFlag f -> pr "  PyTuple_SET_ITEM (a, %d, qdrive_py_%s_flag_name (%s));\n" i f.flags_name pn
+       | CbFlag f ->
+         pr "  PyTuple_SET_ITEM (a, %d, PyUnicode_FromString (qdrive_py_%s_flag_name (%s)));\n"
+           i f.flags_name pn
        | CbInt -> pr "  PyTuple_SET_ITEM (a, %d, PyLong_FromLong (%s));\n" i pn
        | CbString -> pr "  PyTuple_SET_ITEM (a, %d, qdrive_py_from_string (%s));\n" i pn
        | CbInt64Array ->

@@ -144,20 +144,6 @@ struct callback {
   struct ocaml_qdrive_callbacks *owner;
 };
 
-/* The callbacks this thread is running, innermost first. */
-static __thread struct ocaml_qdrive_frame *frames;
-
-static int
-in_callback (qdrive_h *g)
-{
-  struct ocaml_qdrive_frame *f;
-
-  for (f = frames; f != NULL; f = f->outer)
-    if (f->g == g)
-      return 1;
-  return 0;
-}
-
 void *
 ocaml_qdrive_callback_new (value gv, value fn, int *oom)
 {
@@ -207,14 +193,12 @@ ocaml_qdrive_callback_enter (qdrive_h *g, void *opaque,
   (void) opaque;
   if (finalizing)
     return 0;
-  f->g = g;
+  (void) g;
   f->reacquired = released > 0;
   f->released = released;
   if (f->reacquired)
     caml_acquire_runtime_system ();
   released = 0;
-  f->outer = frames;
-  frames = f;
   return 1;
 }
 
@@ -236,7 +220,6 @@ ocaml_qdrive_callback_call (value fn, int n, value *args)
 void
 ocaml_qdrive_callback_leave (struct ocaml_qdrive_frame *f)
 {
-  frames = f->outer;
   released = f->released;
   /* As ocaml_qdrive_release, without running signal handlers here. */
   if (f->reacquired)
@@ -298,7 +281,7 @@ ocaml_qdrive_close (value gv)
   CAMLparam1 (gv);
   struct ocaml_qdrive_handle *h = Handle_val (gv);
 
-  if (h->g != NULL && in_callback (h->g))
+  if (h->g != NULL && qdrive_in_event_callback (h->g))
     raise_msg (EDEADLK, "close: not allowed in an event callback of the "
                "same handle: the call the event comes from holds the "
                "handle");

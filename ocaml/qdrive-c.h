@@ -92,10 +92,8 @@ extern void ocaml_qdrive_raise_unknown_enum (const char *call);
  * (_fn), which prints an exception it raises and ignores it, then
  * _leave. */
 struct ocaml_qdrive_frame {
-  qdrive_h *g;
   int reacquired;               /* this thread had released the runtime */
   int released;                 /* ... how many times (restored) */
-  struct ocaml_qdrive_frame *outer;
 };
 extern void *ocaml_qdrive_callback_new (value gv, value fn, int *oom);
 extern void ocaml_qdrive_callback_free (void *opaque);

@@ -67,25 +67,6 @@ qdrive_perl_hold_arguments (pTHX_ I32 ax, I32 items)
     sv_2mortal (SvREFCNT_inc_simple_NN (ST (i)));
 }
 
-/* The handles whose callbacks this thread (this interpreter) is
- * running, innermost first. */
-struct frame {
-  qdrive_h *g;
-  struct frame *outer;
-};
-static __thread struct frame *frames;
-
-static int
-in_callback (qdrive_h *g)
-{
-  struct frame *f;
-
-  for (f = frames; f != NULL; f = f->outer)
-    if (f->g == g)
-      return 1;
-  return 0;
-}
-
 qdrive_h *
 qdrive_perl_handle (pTHX_ SV *sv, const char *call)
 {
@@ -119,7 +100,7 @@ qdrive_perl_take_handle (pTHX_ SV *sv, const char *call)
     qdrive_perl_error (aTHX_ EINVAL, "%s: not a Sys::Qdrive handle", call);
   }
   ph = (struct perl_handle *) mg->mg_ptr;
-  if (ph != NULL && call != NULL && in_callback (ph->g))
+  if (ph != NULL && call != NULL && qdrive_in_event_callback (ph->g))
     qdrive_perl_error (aTHX_ EDEADLK, "%s: not allowed in an event callback "
                        "of the same handle: the call the event comes from "
                        "holds the handle", call);
@@ -228,12 +209,9 @@ qdrive_perl_callback_free (void *opaque)
 void
 qdrive_perl_callback_call (pTHX_ qdrive_h *g, struct qdrive_perl_callback *cb)
 {
-  struct frame f = { .g = g, .outer = frames };
-
+  PERL_UNUSED_ARG (g);
   save_scalar (PL_errgv);
-  frames = &f;
   call_sv (cb->fn, G_VOID | G_DISCARD | G_EVAL);
-  frames = f.outer;
   if (SvTRUE (ERRSV))
     warn ("Sys::Qdrive: an event callback died: %" SVf, SVfARG (ERRSV));
 }

@@ -234,20 +234,6 @@ struct qdrive_py_callback {
                                  * its callbacks (close frees them) */
 };
 
-/* The callbacks this thread is running, innermost first. */
-static __thread struct qdrive_py_frame *frames;
-
-static int
-in_callback (qdrive_h *g)
-{
-  struct qdrive_py_frame *f;
-
-  for (f = frames; f != NULL; f = f->outer)
-    if (f->g == g)
-      return 1;
-  return 0;
-}
-
 void *
 qdrive_py_callback_new (qdrive_py_handle *h, PyObject *fn, const char *call,
                         const char *arg)
@@ -284,11 +270,9 @@ qdrive_py_callback_free (void *opaque)
 void
 qdrive_py_callback_enter (qdrive_h *g, void *opaque, struct qdrive_py_frame *f)
 {
+  (void) g;
   f->gil = PyGILState_Ensure ();
-  f->g = g;
   f->cb = opaque;
-  f->outer = frames;
-  frames = f;
   f->cb->h->busy++;
 }
 
@@ -311,7 +295,6 @@ void
 qdrive_py_callback_leave (struct qdrive_py_frame *f)
 {
   f->cb->h->busy--;
-  frames = f->outer;
   PyGILState_Release (f->gil);
 }
 
@@ -323,7 +306,7 @@ handle_close (PyObject *self, PyObject *unused)
 
   if (g == NULL)                /* idempotent */
     Py_RETURN_NONE;
-  if (in_callback (g)) {
+  if (qdrive_in_event_callback (g)) {
     raise_error ("close: not allowed in an event callback of the same "
                  "handle: the call the event comes from holds the handle",
                  EDEADLK);

@@ -85,10 +85,8 @@ extern int qdrive_py_type_error (PyObject *o, const char *call,
  * _call (the callable with the tuple args, NULL if making it failed;
  * an exception goes to sys.unraisablehook), then _leave. */
 struct qdrive_py_frame {
-  qdrive_h *g;
   struct qdrive_py_callback *cb;
   PyGILState_STATE gil;
-  struct qdrive_py_frame *outer;
 };
 extern void *qdrive_py_callback_new (qdrive_py_handle *h, PyObject *fn,
                                      const char *call, const char *arg);

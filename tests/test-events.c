@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "testlib.h"
+#include "api-facts.h"
 
 /* What callbacks saw: one line per event, "HANDLE EVENT MESSAGE
  * [A, B]" with the event's name. */
@@ -28,18 +29,6 @@ struct seen {
   FILE *f;
   int freed;                    /* free_opaque calls */
 };
-
-static const char *
-event_name (uint64_t event)
-{
-  switch (event) {
-  case QDRIVE_EVENT_LIBRARY: return "library";
-  case QDRIVE_EVENT_TRACE: return "trace";
-  case QDRIVE_EVENT_QEMU: return "qemu";
-  case QDRIVE_EVENT_PROGRESS: return "progress";
-  default: return "?";
-  }
-}
 
 static void
 seen_init (struct seen *s)
@@ -72,7 +61,7 @@ record (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
   size_t i;
 
   (void) g;
-  fprintf (s->f, "%d %s %s", event_handle, event_name (event), message);
+  fprintf (s->f, "%d %s %s", event_handle, fact_event_name (event), message);
   if (array_len > 0) {
     fputs (" [", s->f);
     for (i = 0; i < array_len; ++i)
@@ -256,6 +245,8 @@ reenter (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
   /* Once, at the first trace line of add_drive. */
   if (r->done++ > 0 || strncmp (message, "add_drive ", 10) != 0)
     return;
+  ck_assert_int_eq (qdrive_in_event_callback (g), 1);
+  ck_assert_int_eq (qdrive_in_event_callback (r->other), 0);
   /* The same handle: refused at once, the handle unchanged. */
   ck_assert_int_eq (qdrive_get_memsize (g), -1);
   ck_assert_error (g, "get_memsize: not allowed in an event callback of the "
@@ -303,6 +294,7 @@ START_TEST (test_calls_from_a_callback)
                     "0 trace set_memsize = -1 (error)\n"
                     "0 trace get_hv\n"
                     "0 trace get_hv = \"qemu-system-x86_64\"\n");
+  ck_assert_int_eq (qdrive_in_event_callback (g), 0);
   /* Nothing the callback tried changed the handle. */
   ck_assert_int_eq (qdrive_get_memsize (g), 256);
   ck_assert_int_eq (count_drives (g), 0);

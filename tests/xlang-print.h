@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "qdrive.h"
+#include "api-facts.h"
 
 /* "error: MESSAGE (errno: TEXT)", without the errno if it is 0. */
 static void
@@ -128,18 +129,6 @@ xlang_print_internal_struct_list (qdrive_h *g, const char *call,
 
 /* The events part (see generator/xtest.ml). */
 
-static const char *
-xlang_event_name (uint64_t event)
-{
-  switch (event) {
-  case QDRIVE_EVENT_LIBRARY: return "library";
-  case QDRIVE_EVENT_TRACE: return "trace";
-  case QDRIVE_EVENT_QEMU: return "qemu";
-  case QDRIVE_EVENT_PROGRESS: return "progress";
-  default: return "?";
-  }
-}
-
 static void
 xlang_print (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
              const char *message, const int64_t *array, size_t array_len)
@@ -148,7 +137,7 @@ xlang_print (qdrive_h *g, void *opaque, uint64_t event, int event_handle,
 
   (void) g;
   (void) opaque;
-  printf ("event %s %d: %s", xlang_event_name (event), event_handle, message);
+  printf ("event %s %d: %s", fact_event_name (event), event_handle, message);
   if (array_len > 0) {
     printf (" [");
     for (i = 0; i < array_len; ++i)
