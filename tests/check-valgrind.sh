@@ -78,13 +78,13 @@ perl=$(command -v perl)
 # Python: PYTHONMALLOC=malloc so that valgrind sees every allocation.
 export PYTHONMALLOC=malloc
 xlang python-xlang "$b/python" "${vg[@]}" "$python" xlang.py
-for t in test_qdrive test_launch; do
+for t in test_qdrive test_launch test_events; do
   run "python-$t" "$b/python" "${vg[@]}" "$python" "$s/python/t/$t.py"
 done
 
 # Perl: PERL_DESTRUCT_LEVEL=2 makes perl free its own data at exit.
 export PERL_DESTRUCT_LEVEL=2
-for t in xlang 20-optargs 25-magic 70-launch; do
+for t in xlang 20-optargs 25-magic 70-launch 90-events; do
   run "perl-$t" "$b/perl" "${vg[@]}" "$perl" "$s/perl/t/$t.t"
 done
 # The "same as C" calls, compared with C's output as t/30-same-as-c.t
@@ -94,7 +94,7 @@ run perl-same-as-c "$b/perl" bash "$s/tests/same-as-c.sh" perl \
 
 # OCaml: native programs.
 xlang ocaml-xlang "$b/ocaml" "${vg[@]}" t/xlang.opt
-for t in test_handle test_launch; do
+for t in test_handle test_launch test_events; do
   run "ocaml-$t" "$b/ocaml" "${vg[@]}" "t/$t.opt"
 done
 
