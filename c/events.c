@@ -174,12 +174,10 @@ qdrive_int_verbose (qdrive_h *g, const char *fs, ...)
 {
   va_list args;
   char *msg;
-  int err = errno;              /* for %m */
 
   if (!g->verbose)
     return;
-  errno = err;
-  va_start (args, fs);
+  va_start (args, fs);          /* (errno is untouched: %m works) */
   if (vasprintf (&msg, fs, args) == -1)
     msg = NULL;
   va_end (args);

@@ -128,9 +128,8 @@ let state_check c = match c.state with
 (* The package's version, configure.ac's: the header's macros, and
  * through them qdrive_version's answer. *)
 let version_parts () =
-  match List.map int_of_string_opt
-          (String.split_on_char '.' (Checks.configure_ac_version ())) with
-  | [Some major; Some minor; Some release] -> (major, minor, release)
+  match Checks.version_parts (Checks.configure_ac_version ()) with
+  | Some [major; minor; release] -> (major, minor, release)
   | _ -> failwith "configure.ac: the version is not MAJOR.MINOR.RELEASE"
 
 let generate_header () =
