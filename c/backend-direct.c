@@ -42,7 +42,8 @@ direct_new (qdrive_h *g)
     return NULL;
   }
   b->g = g;
-  b->pidfd = b->watch_fd = b->out_fd = b->qmp_fd = -1;
+  b->pidfd = b->watch_fd = b->out_fd = -1;
+  jsock_init (&b->qmp, "qemu", "qemu's QMP socket", "QMP", NULL);
   return b;
 }
 
@@ -61,10 +62,6 @@ direct_free (struct direct *b)
   direct_stop_watcher (b);
   if (b->out_fd >= 0)
     close (b->out_fd);
-  if (b->sock_path != NULL) {
-    unlink (b->sock_path);
-    free (b->sock_path);
-  }
   for (i = 0; i < DIRECT_LAST_LINES; ++i)
     free (b->last[i]);
   free (b->death);
@@ -140,19 +137,19 @@ direct_launch (qdrive_h *g)
   b = direct_new (g);
   if (b == NULL || tmpdir == NULL)
     goto fail;
-  if (asprintf (&b->sock_path, "%s/" DIRECT_QMP_SOCKET, tmpdir) == -1) {
-    b->sock_path = NULL;
+  if (asprintf (&b->qmp.path, "%s/" DIRECT_QMP_SOCKET, tmpdir) == -1) {
+    b->qmp.path = NULL;
     set_perror (g, "asprintf");
     goto fail;
   }
-  if (strlen (b->sock_path) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
+  if (strlen (b->qmp.path) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
     set_error (g, "the QMP socket path %s is too long for a unix socket "
                "(at most %zu bytes); set TMPDIR to a shorter directory",
-               b->sock_path,
+               b->qmp.path,
                sizeof ((struct sockaddr_un *) 0)->sun_path - 1);
     goto fail;
   }
-  unlink (b->sock_path);        /* left by an earlier failed launch */
+  unlink (b->qmp.path);         /* left by an earlier failed launch */
   path = direct_find_binary (g, g->hv);
   if (path == NULL)
     goto fail;

@@ -5,7 +5,8 @@
  *                          the one place that quotes for qemu
  *   qemu-process.c         starting qemu and its watcher, qemu's output,
  *                          bounded waits, killing and reaping
- *   qmp.c                  the QMP connection (JSON with json-c)
+ *   qmp.c                  the QMP connection (JSON with json-c, over
+ *                          json-socket.c)
  *
  * All of it is single-threaded: it runs under the handle's lock, and
  * every wait is a poll() on qemu's output pipe and whatever is awaited,
@@ -19,9 +20,9 @@
 #include <time.h>
 
 #include "internal.h"
+#include "json-socket.h"
 
 struct json_object;
-struct json_tokener;
 
 /* The QMP socket, in the handle's private temporary directory. */
 #define DIRECT_QMP_SOCKET "qmp.sock"
@@ -46,12 +47,7 @@ struct direct {
   char *last[DIRECT_LAST_LINES]; /* ring of complete lines */
   size_t nlast;                 /* lines ever stored */
 
-  /* QMP. */
-  char *sock_path;
-  int qmp_fd;
-  struct json_tokener *tok;
-  char rbuf[65536];
-  size_t rstart, rend;
+  struct jsock qmp;             /* QMP (qmp.c) */
 
   /* Set once qemu is found to have exited without being asked to: how
    * it ended, with its last lines.  Reported by the next call. */
@@ -129,7 +125,7 @@ extern void direct_report_death (struct direct *b);
 
 /* qmp.c */
 
-/* Connects to b->sock_path, retrying until the deadline while qemu
+/* Connects to b->qmp.path, retrying until the deadline while qemu
  * creates the socket; then reads the greeting and negotiates
  * capabilities.  Sets the error on failure; seconds is the timeout the
  * deadline came from, for the message. */
@@ -148,6 +144,7 @@ extern struct json_object *qmp_execute (struct direct *b, const char *command,
  * any error (for quit).  -1 on failure. */
 extern int qmp_send (struct direct *b, const char *command);
 
+/* Closes the connection and removes the socket. */
 extern void qmp_close (struct direct *b);
 
 #endif /* QDRIVE_DIRECT_H */
