@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appliance.h"
 #include "direct.h"
 
 /* A growing argument vector, NULL-terminated at every step. */
@@ -431,8 +432,46 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
   arg_done (a, &x);
 }
 
+/* What boots the appliance: its kernel, initramfs and command line,
+ * the console on the serial port, which qemu writes to its stdout
+ * (kept by the library for its messages), and no reboot, so that a
+ * panic (panic=1) ends qemu. */
+static void
+add_appliance_boot_args (struct argv *a, qdrive_h *g,
+                         const struct appliance *app)
+{
+  argv_add (a, "-no-reboot");
+  argv_add (a, "-kernel");      /* qemu takes these three as they are */
+  argv_add (a, app->kernel);
+  argv_add (a, "-initrd");
+  argv_add (a, app->initrd);
+  argv_add (a, "-append");
+  argv_take (a, qdrive_int_appliance_cmdline (g));
+  argv_add (a, "-serial");
+  argv_add (a, "stdio");
+}
+
+/* The guest agent's port: a virtio-serial port named as qemu-ga
+ * expects, on a socket in the private directory. */
+static void
+add_appliance_agent_args (struct argv *a, const char *tmpdir)
+{
+  struct arg x = { NULL, 0, 0, 0 };
+
+  argv_add (a, "-device");
+  argv_add (a, "virtio-serial-pci,id=vser0");
+  argv_add (a, "-chardev");
+  arg_puts (&x, "socket,id=qga,path=");
+  arg_put_qemu_value (&x, tmpdir);
+  arg_puts (&x, "/" DIRECT_QGA_SOCKET ",server=on,wait=off");
+  arg_done (a, &x);
+  argv_add (a, "-device");
+  argv_add (a, "virtserialport,bus=vser0.0,chardev=qga,name="
+            APPLIANCE_AGENT_PORT);
+}
+
 char **
-direct_argv (qdrive_h *g)
+direct_argv (qdrive_h *g, const struct appliance *app)
 {
   struct argv a = { NULL, 0, 0, 0 };
   struct arg x = { NULL, 0, 0, 0 };
@@ -445,7 +484,10 @@ direct_argv (qdrive_h *g)
     return NULL;
 
   argv_add (&a, g->hv);
-  argv_add (&a, "-S");
+  if (app == NULL)
+    argv_add (&a, "-S");
+  else
+    add_appliance_boot_args (&a, g, app);
   argv_add (&a, "-no-user-config");
   argv_add (&a, "-nodefaults");
   argv_add (&a, "-display");
@@ -477,6 +519,8 @@ direct_argv (qdrive_h *g)
     add_drive_arg (&a, d, i);
     add_device_arg (&a, d, i, n_by_iface[d->iface]++);
   }
+  if (app != NULL)
+    add_appliance_agent_args (&a, tmpdir);
 
   for (i = 0; i < g->nconfig; ++i)
     argv_add (&a, g->config[i]);
@@ -493,5 +537,14 @@ direct_argv (qdrive_h *g)
 char **
 qdrive_impl_get_qemu_command_line (qdrive_h *g)
 {
-  return direct_argv (g);
+  struct appliance app;
+  char **argv;
+
+  if (g->guest == QDRIVE_INT_GUEST_STOPPED)
+    return direct_argv (g, NULL);
+  if (qdrive_int_appliance_locate (g, &app) == -1)
+    return NULL;
+  argv = direct_argv (g, &app);
+  qdrive_int_appliance_free (&app);
+  return argv;
 }

@@ -1,10 +1,12 @@
 /* qdrive: the direct backend: runs qemu itself and talks QMP to it.
  *
- * launch: checks the drives are still there, starts qemu (and its
+ * launch: checks the drives are still there (with guest "appliance",
+ * makes sure the appliance is built: appliance.c), starts qemu (and its
  * watcher, see qemu-process.c) with the argv of get_qemu_command_line,
  * connects to its QMP socket within launch_timeout, and checks with
- * query-block that qemu has every drive.  Any failure kills qemu and
- * leaves no process and no socket behind.
+ * query-block that qemu has every drive; with the appliance, waits for
+ * its guest agent and finds the drives in it (direct-appliance.c).  Any
+ * failure kills qemu and leaves no process and no socket behind.
  *
  * block_info: query-block, one entry per drive qemu reports.
  *
@@ -22,6 +24,7 @@
 
 #include <json-c/json.h>
 
+#include "appliance.h"
 #include "backend.h"
 #include "direct.h"
 
@@ -44,6 +47,8 @@ direct_new (qdrive_h *g)
   b->g = g;
   b->pidfd = b->watch_fd = b->out_fd = -1;
   jsock_init (&b->qmp, "qemu", "qemu's QMP socket", "QMP", NULL);
+  jsock_init (&b->qga, "the guest agent", "the guest agent's socket",
+              "guest agent", NULL);
   return b;
 }
 
@@ -55,6 +60,7 @@ direct_free (struct direct *b)
   size_t i;
 
   qmp_close (b);
+  direct_appliance_free (b);
   if (b->pid != 0) {
     direct_kill (b);
     free (direct_reap (b));
@@ -119,6 +125,28 @@ check_block_devices (qdrive_h *g, struct json_object *list)
   return 0;
 }
 
+/* The path of socket name in the private directory, checked to fit a
+ * unix socket address; any stale socket there removed. */
+static char *
+socket_path (qdrive_h *g, const char *tmpdir, const char *name)
+{
+  char *path;
+
+  if (asprintf (&path, "%s/%s", tmpdir, name) == -1) {
+    set_perror (g, "asprintf");
+    return NULL;
+  }
+  if (strlen (path) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
+    set_error (g, "the socket path %s is too long for a unix socket "
+               "(at most %zu bytes); set TMPDIR to a shorter directory",
+               path, sizeof ((struct sockaddr_un *) 0)->sun_path - 1);
+    free (path);
+    return NULL;
+  }
+  unlink (path);                /* left by an earlier failed launch */
+  return path;
+}
+
 static int
 direct_launch (qdrive_h *g)
 {
@@ -126,30 +154,27 @@ direct_launch (qdrive_h *g)
   char **argv = NULL, *path = NULL;
   struct timespec deadline;
   struct json_object *blocks;
+  struct appliance app = { NULL };
+  bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
   const char *tmpdir = NULL;
 
   if (check_drives (g) == -1)
     return -1;
-  argv = direct_argv (g);
-  if (argv == NULL)
+  if (appliance && qdrive_int_appliance_ensure (g, &app) == -1)
     return -1;
+  argv = direct_argv (g, appliance ? &app : NULL);
+  if (argv == NULL)
+    goto fail;
   tmpdir = qdrive_int_tmpdir (g);
   b = direct_new (g);
   if (b == NULL || tmpdir == NULL)
     goto fail;
-  if (asprintf (&b->qmp.path, "%s/" DIRECT_QMP_SOCKET, tmpdir) == -1) {
-    b->qmp.path = NULL;
-    set_perror (g, "asprintf");
+  b->qmp.path = socket_path (g, tmpdir, DIRECT_QMP_SOCKET);
+  if (b->qmp.path == NULL)
     goto fail;
-  }
-  if (strlen (b->qmp.path) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
-    set_error (g, "the QMP socket path %s is too long for a unix socket "
-               "(at most %zu bytes); set TMPDIR to a shorter directory",
-               b->qmp.path,
-               sizeof ((struct sockaddr_un *) 0)->sun_path - 1);
+  if (appliance &&
+      (b->qga.path = socket_path (g, tmpdir, DIRECT_QGA_SOCKET)) == NULL)
     goto fail;
-  }
-  unlink (b->qmp.path);         /* left by an earlier failed launch */
   path = direct_find_binary (g, g->hv);
   if (path == NULL)
     goto fail;
@@ -179,6 +204,8 @@ direct_launch (qdrive_h *g)
   json_object_put (blocks);
   /* qemu has read them (its secret objects exist before QMP runs). */
   qdrive_int_remove_secrets (g, tmpdir);
+  if (appliance && direct_appliance_start (b, &deadline) == -1)
+    goto fail;
 
   b->ready = true;
   qdrive_int_verbose (g, "qemu (pid %d) is ready", (int) b->pid);
@@ -186,6 +213,7 @@ direct_launch (qdrive_h *g)
   g->backend_data = b;
   free (path);
   qdrive_free_string_list (argv);
+  qdrive_int_appliance_free (&app);
   return 0;
 
  fail:
@@ -195,6 +223,7 @@ direct_launch (qdrive_h *g)
     qdrive_int_remove_secrets (g, tmpdir);
   free (path);
   qdrive_free_string_list (argv);
+  qdrive_int_appliance_free (&app);
   return -1;
 }
 

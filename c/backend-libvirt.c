@@ -465,6 +465,13 @@ libvirt_launch (qdrive_h *g)
   char *caps, *xml;
   size_t n;
 
+  if (g->guest == QDRIVE_INT_GUEST_APPLIANCE) {
+    qdrive_int_error (g, ENOTSUP, "the libvirt backend cannot launch guest "
+                      "\"appliance\" yet; use the direct backend "
+                      "(set_backend \"direct\"), or guest \"stopped\"");
+    return -1;
+  }
+
   pthread_once (&init_once, init_libraries);
 
   s = calloc (1, sizeof *s);

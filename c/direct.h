@@ -7,6 +7,9 @@
  *                          bounded waits, killing and reaping
  *   qmp.c                  the QMP connection (JSON with json-c, over
  *                          json-socket.c)
+ *   qga.c                  the guest agent's connection (guest "appliance")
+ *   direct-appliance.c     booting the appliance: waiting for its agent,
+ *                          finding each drive in it
  *
  * All of it is single-threaded: it runs under the handle's lock, and
  * every wait is a poll() on qemu's output pipe and whatever is awaited,
@@ -24,11 +27,15 @@
 
 struct json_object;
 
-/* The QMP socket, in the handle's private temporary directory. */
+/* The QMP socket and (guest "appliance") the guest agent's, in the
+ * handle's private temporary directory. */
 #define DIRECT_QMP_SOCKET "qmp.sock"
+#define DIRECT_QGA_SOCKET "qga.sock"
 
-/* How many of qemu's last output lines are kept for error messages. */
-#define DIRECT_LAST_LINES 12
+/* How many of qemu's last output lines (with the appliance, its
+ * console's) are kept for error messages: enough for a kernel panic's
+ * message and the stack dump after it. */
+#define DIRECT_LAST_LINES 32
 /* A longer line is cut there (the rest is dropped until its newline). */
 #define DIRECT_LINE_MAX 1024
 
@@ -49,6 +56,10 @@ struct direct {
 
   struct jsock qmp;             /* QMP (qmp.c) */
 
+  /* guest "appliance" only. */
+  struct jsock qga;             /* the guest agent (qga.c) */
+  char **devices;               /* each drive's device in the guest */
+
   /* Set once qemu is found to have exited without being asked to: how
    * it ended, with its last lines.  Reported by the next call. */
   char *death;
@@ -59,8 +70,11 @@ struct direct {
 /* backend-direct-argv.c */
 
 /* The qemu command line for the handle's drives and settings, qemu
- * binary first, NULL-terminated; NULL with the error set on failure. */
-extern char **direct_argv (qdrive_h *g);
+ * binary first, NULL-terminated; NULL with the error set on failure.
+ * app: the appliance to boot (guest "appliance"), or NULL for a
+ * machine stopped before its first instruction. */
+struct appliance;
+extern char **direct_argv (qdrive_h *g, const struct appliance *app);
 
 /* qemu-process.c */
 
@@ -146,5 +160,15 @@ extern int qmp_send (struct direct *b, const char *command);
 
 /* Closes the connection and removes the socket. */
 extern void qmp_close (struct direct *b);
+
+/* direct-appliance.c */
+
+/* Once qemu runs the appliance: waits for its guest agent to answer,
+ * then finds each drive in the guest (b->devices).  -1 with the error
+ * set (with the console's last lines if the agent did not answer). */
+extern int direct_appliance_start (struct direct *b,
+                                   const struct timespec *deadline);
+
+extern void direct_appliance_free (struct direct *b);
 
 #endif /* QDRIVE_DIRECT_H */

@@ -13,14 +13,47 @@
 
 #include "internal.h"
 
-/* Applies $QDRIVE_HV and $QDRIVE_ACCEL.  A bad $QDRIVE_ACCEL makes
- * qdrive_create fail with EINVAL, the message kept for
- * qdrive_last_error (NULL). */
+/* The appliance's cache directory by default: $QDRIVE_CACHEDIR, else
+ * the XDG cache directory, else a directory of the user's own in
+ * /var/tmp (which survives reboots, unlike /tmp on many systems). */
+static char *
+default_cachedir (void)
+{
+  const char *dir = getenv ("QDRIVE_CACHEDIR");
+  char *s;
+
+  if (dir && *dir)
+    return strdup (dir);
+  dir = getenv ("XDG_CACHE_HOME");
+  if (dir && dir[0] == '/')
+    return asprintf (&s, "%s/qdrive", dir) == -1 ? NULL : s;
+  dir = getenv ("HOME");
+  if (dir && dir[0] == '/' && dir[1] != '\0')
+    return asprintf (&s, "%s/.cache/qdrive", dir) == -1 ? NULL : s;
+  return asprintf (&s, "/var/tmp/qdrive-%d", (int) geteuid ()) == -1
+    ? NULL : s;
+}
+
+/* A bad value of an environment variable: qdrive_create fails with
+ * EINVAL, the message kept for qdrive_last_error (NULL). */
+static int
+bad_environment (const char *var, const char *value, const char *allowed)
+{
+  qdrive_int_create_error (EINVAL, "%s: \"%s\" is not valid; allowed: %s",
+                           var, value, allowed);
+  errno = EINVAL;
+  return -1;
+}
+
+/* Applies $QDRIVE_HV, $QDRIVE_ACCEL, $QDRIVE_GUEST, $QDRIVE_KERNEL and
+ * $QDRIVE_CACHEDIR.  A bad value makes qdrive_create fail. */
 static int
 apply_environment (qdrive_h *g)
 {
   const char *hv = getenv ("QDRIVE_HV");
   const char *accel = getenv ("QDRIVE_ACCEL");
+  const char *guest = getenv ("QDRIVE_GUEST");
+  const char *kernel = getenv ("QDRIVE_KERNEL");
 
   g->hv = strdup (hv && *hv ? hv : "qemu-system-x86_64");
   if (g->hv == NULL)
@@ -28,13 +61,23 @@ apply_environment (qdrive_h *g)
   g->accel = QDRIVE_INT_ACCEL_DEFAULT;
   if (accel && *accel) {
     g->accel = qdrive_int_accel_index (accel);
-    if (g->accel == -1) {
-      qdrive_int_create_error (EINVAL, "QDRIVE_ACCEL: \"%s\" is not valid; "
-                               "allowed: %s", accel, QDRIVE_INT_ACCEL_ALLOWED);
-      errno = EINVAL;
-      return -1;
-    }
+    if (g->accel == -1)
+      return bad_environment ("QDRIVE_ACCEL", accel, QDRIVE_INT_ACCEL_ALLOWED);
   }
+  g->guest = QDRIVE_INT_GUEST_DEFAULT;
+  if (guest && *guest) {
+    g->guest = qdrive_int_guest_index (guest);
+    if (g->guest == -1)
+      return bad_environment ("QDRIVE_GUEST", guest,
+                              QDRIVE_INT_GUEST_ALLOWED);
+  }
+  g->kernel = strdup (kernel ? kernel : "");
+  g->cachedir = default_cachedir ();
+  if (g->kernel == NULL || g->cachedir == NULL)
+    return -1;
+  if (g->cachedir[0] != '/')
+    return bad_environment ("QDRIVE_CACHEDIR", g->cachedir,
+                            "an absolute directory path");
   return 0;
 }
 
@@ -106,6 +149,8 @@ qdrive_close (qdrive_h *g)
     qdrive_free_string_list (g->config);
   free (g->hv);
   free (g->backend);
+  free (g->kernel);
+  free (g->cachedir);
   qdrive_int_free_errors (g);
   pthread_mutex_destroy (&g->lock);
   pthread_mutex_destroy (&g->error_lock);

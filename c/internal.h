@@ -119,6 +119,10 @@ struct qdrive_h {
 
   int cancel_fd;                /* eventfd: qdrive_user_cancel (cancel.c) */
 
+  int guest;                    /* QDRIVE_INT_GUEST_* */
+  char *kernel;                 /* the appliance's kernel; "": find one */
+  char *cachedir;               /* where the appliance is cached */
+
   enum handle_state state;
   const struct backend_ops *ops;  /* while launched */
   void *backend_data;             /* the backend's own state */

@@ -1,5 +1,6 @@
 /* qdrive: the handle's settings: qemu binary, memory, CPUs,
- * accelerator, backend, trace, verbose, extra qemu parameters. */
+ * accelerator, backend, trace, verbose, guest mode, the appliance's
+ * kernel and cache directory, extra qemu parameters. */
 
 #include <config.h>
 
@@ -161,6 +162,50 @@ int
 qdrive_impl_get_launch_timeout (qdrive_h *g)
 {
   return g->launch_timeout;
+}
+
+int
+qdrive_impl_set_guest (qdrive_h *g, const char *guest)
+{
+  g->guest = qdrive_int_guest_index (guest); /* checked by the wrapper */
+  return 0;
+}
+
+char *
+qdrive_impl_get_guest (qdrive_h *g)
+{
+  return copy_string (g, qdrive_int_guest_names[g->guest]);
+}
+
+int
+qdrive_impl_set_kernel (qdrive_h *g, const char *kernel)
+{
+  /* "" is valid: qdrive finds the kernel.  The file is checked at
+   * launch, when it is used. */
+  return replace_string (g, &g->kernel, kernel);
+}
+
+char *
+qdrive_impl_get_kernel (qdrive_h *g)
+{
+  return copy_string (g, g->kernel);
+}
+
+int
+qdrive_impl_set_cachedir (qdrive_h *g, const char *cachedir)
+{
+  if (cachedir[0] != '/') {
+    set_error (g, "cachedir: \"%s\" is not valid; allowed: an absolute "
+               "directory path", cachedir);
+    return -1;
+  }
+  return replace_string (g, &g->cachedir, cachedir);
+}
+
+char *
+qdrive_impl_get_cachedir (qdrive_h *g)
+{
+  return copy_string (g, g->cachedir);
 }
 
 int

@@ -147,6 +147,21 @@ let event_callback = {
 let flag_sets = [ event ]
 let callbacks = [ event_callback ]
 
+let guest = {
+  enum_name = "guest";
+  enum_values = [
+    "stopped",
+    "qemu starts with every drive attached and the virtual machine \
+     stopped before its first instruction: nothing in the guest runs.";
+    "appliance",
+    "qemu boots qdrive's appliance, a small Linux guest (the host's \
+     kernel and an initramfs qdrive builds from host files), and \
+     C<launch> returns once its guest agent answers and it sees every \
+     drive.  Commands then run in it with C<sh> and C<command>.";
+  ];
+  enum_default = "stopped";
+}
+
 (* Optional arguments shared by several calls. *)
 
 let name_optarg = {
@@ -241,7 +256,7 @@ let version_struct = {
 
 let structs =
   [ drive_struct; block_info_struct; version_struct; internal_struct ]
-let enums = [ cachemode; iface; discard; accel; protocol ]
+let enums = [ cachemode; iface; discard; accel; protocol; guest ]
 
 (* Every version of the library, oldest first; a call's [added] is one
  * of them (checked by checks.ml). *)
@@ -423,19 +438,79 @@ let public_calls = [
     ~state:ConfigOnly
     ~shortdesc:"set how long launch waits for qemu"
     "Set how many seconds C<launch> waits for qemu to answer on its \
-     QMP socket before it kills qemu and fails, from 1 to 3600.  The \
-     default is 60.";
+     QMP socket (and with C<guest> C<appliance>, for the appliance to \
+     be built and to boot) before it kills qemu and fails, from 1 to \
+     3600.  The default is 60.";
   call ~name:"get_launch_timeout" ~ret:RInt ~args:[]
     ~shortdesc:"get how long launch waits for qemu"
     "Return how many seconds C<launch> waits for qemu.";
 
+  call ~name:"set_guest" ~ret:RErr ~args:["guest", Enum guest]
+    ~state:ConfigOnly
+    ~shortdesc:"choose what runs in the virtual machine"
+    "Choose what C<launch> starts: a machine stopped before its first \
+     instruction (C<stopped>), or qdrive's appliance (C<appliance>), in \
+     which C<sh> and C<command> run commands against the drives.  The \
+     default is the value of the environment variable C<QDRIVE_GUEST> \
+     when the handle was created, or C<stopped>.\n\n\
+     The appliance is built the first time it is needed from the \
+     host's kernel (see C<set_kernel>), busybox (Debian: \
+     C<busybox-static>), qemu's guest agent (C<qemu-guest-agent>), \
+     C<mke2fs> and C<e2fsck> (C<e2fsprogs>) and the shared libraries \
+     and kernel modules these need, without network access.  It is \
+     cached (see C<set_cachedir>), reused while none of those files \
+     has changed, and rebuilt when one has.  Only the C<direct> \
+     backend launches it for now.";
+  call ~name:"get_guest" ~ret:RString ~args:[]
+    ~shortdesc:"get what runs in the virtual machine"
+    "Return the guest setting: C<stopped> or C<appliance>.";
+
+  call ~name:"set_kernel" ~ret:RErr ~args:["kernel", String]
+    ~state:ConfigOnly
+    ~shortdesc:"choose the appliance's kernel"
+    "Choose the Linux kernel image the appliance boots, or with the \
+     empty string let qdrive find one.  The default is the value of \
+     the environment variable C<QDRIVE_KERNEL> when the handle was \
+     created, or the empty string: the newest \
+     F</boot/vmlinuz-VERSION> whose modules are installed, a cloud \
+     kernel first (Debian's C<linux-image-cloud-amd64> boots in less \
+     than half the time of the generic kernel under TCG).\n\n\
+     The kernel's version is read from the image; its modules are \
+     taken from F<ROOT/lib/modules/VERSION> for a kernel in \
+     F<ROOT/boot>, and from F</lib/modules/VERSION> otherwise.  The \
+     file is checked at C<launch>.";
+  call ~name:"get_kernel" ~ret:RString ~args:[]
+    ~shortdesc:"get the appliance's kernel setting"
+    "Return the kernel setting: a path, or the empty string when qdrive \
+     finds the kernel itself.";
+
+  call ~name:"set_cachedir" ~ret:RErr ~args:["cachedir", String]
+    ~state:ConfigOnly
+    ~shortdesc:"choose where the appliance is cached"
+    "Choose the directory where the appliance is built and kept.  It \
+     is created if needed, and must be owned by the user and writable \
+     by no one else.  The default is the value of the environment \
+     variable C<QDRIVE_CACHEDIR> when the handle was created, or else \
+     F<$XDG_CACHE_HOME/qdrive>, F<$HOME/.cache/qdrive>, or \
+     F</var/tmp/qdrive-UID>, the first whose variables are set.";
+  call ~name:"get_cachedir" ~ret:RString ~args:[]
+    ~shortdesc:"get where the appliance is cached"
+    "Return the directory where the appliance is cached.";
+
   call ~name:"launch" ~ret:RErr ~args:[] ~state:ConfigOnly ~flags:[Blocking]
     ~shortdesc:"start the virtual machine"
-    "Start the virtual machine with the drives added so far, stopped \
-     before its first instruction, and return once qemu (or libvirt) \
-     reports every drive.  Afterwards the handle is launched: calls \
-     that configure the machine fail, and C<block_info> and \
-     C<shutdown> work.";
+    "Start the virtual machine with the drives added so far.  With \
+     C<guest> C<stopped> (the default) it is stopped before its first \
+     instruction, and C<launch> returns once qemu (or libvirt) reports \
+     every drive.  With C<guest> C<appliance> it boots the appliance \
+     (building it first if the cached one is missing or out of date), \
+     and C<launch> returns once the appliance's guest agent answers and \
+     every drive is visible inside it; if it does not within \
+     C<launch_timeout> seconds, qemu is killed and the error gives the \
+     last lines of the appliance's console.  Afterwards the handle is \
+     launched: calls that configure the machine fail, and \
+     C<block_info>, C<blockstats> and C<shutdown> work (and with the \
+     appliance C<sh>, C<command> and C<list_devices>).";
 
   call ~name:"block_info" ~ret:(RStructList "block_info") ~args:[]
     ~state:LaunchedOnly

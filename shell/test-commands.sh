@@ -56,6 +56,13 @@ t_ok "tcg" set-accel tcg : get-accel
 t_ok "kvm" set_accel kvm : get_accel
 t_ok "direct" get-backend
 t_ok "libvirt:test:///default" set-backend libvirt:test:///default : get-backend
+t_ok "stopped" get-guest
+t_ok "appliance" set-guest appliance : get-guest
+t_run get-kernel
+[ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = "" ] && [ "$(wc -l < "$tmp/out")" = 1 ] ||
+  { t_show get-kernel; t_fail "get-kernel: an empty line"; }
+t_ok "/boot/vmlinuz-1" set-kernel /boot/vmlinuz-1 : get-kernel
+t_ok "/var/cache/q" set-cachedir /var/cache/q : get-cachedir
 t_ok "60" get-launch-timeout
 t_ok "5" set-launch-timeout 5 : get-launch-timeout
 t_ok "false" get-trace

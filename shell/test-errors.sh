@@ -93,6 +93,10 @@ t_err "qdrive: error: add_drive: iface: \"sata\" is not valid; allowed: $allowed
   add-drive "$disk" iface:sata
 t_err "qdrive: error: set_accel: accel: \"xen\" is not valid; allowed: $allowed_accel" \
   set-accel xen
+t_err "qdrive: error: set_guest: guest: \"running\" is not valid; allowed: $allowed_guest" \
+  set-guest running
+t_err 'qdrive: error: set_cachedir: cachedir: "cache" is not valid; allowed: an absolute directory path' \
+  set-cachedir cache
 t_err "qdrive: error: internal_echo: mode: \"none\" is not valid; allowed: $allowed_cachemode" \
   internal-echo abc NULL "" false 0 0 none
 

@@ -91,6 +91,13 @@ t_run config -smp 2
 QDRIVE_HV=/opt/qemu t_ok "/opt/qemu" get-hv
 QDRIVE_ACCEL=tcg t_ok "tcg" get-accel
 QDRIVE_ACCEL=xen t_err "qdrive: error: create: QDRIVE_ACCEL: \"xen\" is not valid; allowed: $allowed_accel" get-accel
+QDRIVE_GUEST=appliance t_ok "appliance" get-guest
+QDRIVE_GUEST=running t_err "qdrive: error: create: QDRIVE_GUEST: \"running\" is not valid; allowed: $allowed_guest" get-guest
+QDRIVE_KERNEL=/k t_ok "/k" get-kernel
+QDRIVE_CACHEDIR=/c XDG_CACHE_HOME=/x t_ok "/c" get-cachedir
+QDRIVE_CACHEDIR= XDG_CACHE_HOME=/x t_ok "/x/qdrive" get-cachedir
+QDRIVE_CACHEDIR= XDG_CACHE_HOME= HOME=/h t_ok "/h/.cache/qdrive" get-cachedir
+QDRIVE_CACHEDIR=rel t_err "qdrive: error: create: QDRIVE_CACHEDIR: \"rel\" is not valid; allowed: an absolute directory path" get-cachedir
 
 # help: the public commands, not the internal ones; help COMMAND.
 t_run help

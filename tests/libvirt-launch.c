@@ -499,6 +499,31 @@ START_TEST (test_accel_on_test_driver)
 }
 END_TEST
 
+/* The appliance cannot be launched through libvirt yet: a clear error,
+ * no domain left, the handle still usable. */
+START_TEST (test_appliance_refused)
+{
+  qdrive_h *g = handle (BACKEND);
+  char path[4096];
+  int before = count_domains ();
+
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
+                                                    "d.img")), 0);
+  ck_assert_int_eq (qdrive_set_guest (g, "appliance"), 0);
+  ck_assert_int_eq (qdrive_launch (g), -1);
+  ck_assert_str_eq (qdrive_last_error (g),
+                    "launch: the libvirt backend cannot launch guest "
+                    "\"appliance\" yet; use the direct backend "
+                    "(set_backend \"direct\"), or guest \"stopped\"");
+  ck_assert_int_eq (qdrive_last_errno (g), ENOTSUP);
+  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (qdrive_set_guest (g, "stopped"), 0);
+  ck_assert_msg (qdrive_launch (g) == 0, "%s", qdrive_last_error (g));
+  ck_assert_int_eq (qdrive_shutdown (g), 0);
+  qdrive_close (g);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -516,6 +541,7 @@ main (void)
   tcase_add_test (tc, test_domain_gone);
   tcase_add_test (tc, test_accel_on_test_driver);
   tcase_add_test (tc, test_network_drives);
+  tcase_add_test (tc, test_appliance_refused);
   suite_add_tcase (s, tc);
   return run_suite (s);
 }

@@ -1,0 +1,104 @@
+#!/bin/sh
+# qdrive: /init of the appliance (run by busybox's sh as process 1).
+#
+# The library builds this file into the appliance's initramfs (see
+# appliance-build.c); the kernel command line tells it which module
+# groups to load (qdrive.modules=base,scsi,...) and how many disks to
+# wait for (qdrive.disks=N).  Everything it prints goes to the serial
+# console, which the library keeps for its error messages.
+#
+# There is no udev: this script makes what the library and the guest
+# agent expect under /dev itself.
+
+# The first line: what "reached /init" means in the boot benchmark.
+echo "qdrive: appliance init"
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+groups=base
+disks=0
+for word in $(cat /proc/cmdline); do
+  case "$word" in
+    qdrive.modules=*) groups=${word#*=} ;;
+    qdrive.disks=*) disks=${word#*=} ;;
+  esac
+done
+
+# Each group lists its modules in load order, dependencies first (from
+# the host's modprobe --show-depends).  A module another group loaded
+# already is skipped.
+IFS=,
+set -- $groups
+unset IFS
+for group; do
+  while read -r module; do
+    name=${module##*/}
+    name=${name%.ko}
+    name=${name//-/_}
+    [ -d "/sys/module/$name" ] || insmod "$module" ||
+      echo "qdrive: cannot load the kernel module $module"
+  done < "/qdrive/modules.$group"
+done
+
+# Disks probe asynchronously: wait for all of them, saying every five
+# seconds what is missing (the library bounds the wait: launch fails
+# after its launch_timeout, with these lines in its message).
+count_disks () {
+  n=0
+  for d in /sys/block/sd* /sys/block/vd*; do
+    [ -e "$d" ] && n=$((n + 1))
+  done
+}
+# The guest agent's port: /dev/virtio-ports/NAME, as udev would make it.
+agent_port=/dev/virtio-ports/org.qemu.guest_agent.0
+link_ports () {
+  mkdir -p /dev/virtio-ports
+  for p in /sys/class/virtio-ports/vport*; do
+    [ -r "$p/name" ] || continue
+    read -r port_name < "$p/name"
+    [ -n "$port_name" ] && [ ! -e "/dev/virtio-ports/$port_name" ] &&
+      ln -s "../${p##*/}" "/dev/virtio-ports/$port_name"
+  done
+}
+tries=0
+while :; do
+  count_disks
+  link_ports
+  [ "$n" -ge "$disks" ] && [ -e "$agent_port" ] && break
+  tries=$((tries + 1))
+  [ $((tries % 500)) -eq 0 ] &&
+    echo "qdrive: waiting: $n of $disks disks, agent port:" \
+      "$([ -e "$agent_port" ] && echo present || echo missing)"
+  usleep 10000
+done
+
+# /dev/disk/qdrive/LABEL for each disk with a serial number: virtio-blk
+# shows it in sysfs; SCSI and ATA disks in VPD page 0x80 (4 bytes of
+# header, then the serial, which ATA pads with spaces).
+mkdir -p /dev/disk/qdrive
+for d in /sys/block/sd* /sys/block/vd*; do
+  [ -e "$d" ] || continue
+  serial=
+  if [ -r "$d/serial" ]; then
+    read -r serial < "$d/serial"
+  elif [ -r "$d/device/vpd_pg80" ]; then
+    serial=$(tail -c +5 "$d/device/vpd_pg80" | tr -d ' \000')
+  fi
+  case "$serial" in
+    ''|*[!A-Za-z0-9_]*) ;;
+    *) ln -sf "../../${d##*/}" "/dev/disk/qdrive/$serial" ;;
+  esac
+done
+
+mkdir -p /run /var /tmp
+ln -s ../run /var/run
+echo "qdrive: starting the guest agent"
+# Run as a child, not exec'd: this shell, as process 1, reaps the
+# orphans of commands the agent runs.
+qemu-ga --method=virtio-serial --path="$agent_port" --statedir=/run
+echo "qdrive: the guest agent exited with status $?"
+# Reset: with -no-reboot, qemu exits.
+reboot -f

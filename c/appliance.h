@@ -1,0 +1,61 @@
+/* qdrive: the appliance, the small Linux guest that guest "appliance"
+ * boots: the host's kernel and an initramfs qdrive builds from host
+ * files and keeps in its cache directory.
+ *
+ *   appliance.c        which kernel, where the initramfs is cached,
+ *                      whether the cached one is current, the lock,
+ *                      and the kernel command line
+ *   appliance-build.c  writing the initramfs (libarchive)
+ *   appliance-init.sh  its /init
+ */
+
+#ifndef QDRIVE_APPLIANCE_H
+#define QDRIVE_APPLIANCE_H
+
+#include "internal.h"
+
+struct appliance {
+  char *kernel;                 /* the kernel image */
+  char *version;                /* its version, read from the image */
+  char *modroot;                /* its modules are in MODROOT/lib/modules/VERSION */
+  char *moddir;                 /* that directory */
+  char *initrd;                 /* the initramfs in the cache directory */
+};
+
+/* The name of the guest agent's virtio-serial port. */
+#define APPLIANCE_AGENT_PORT "org.qemu.guest_agent.0"
+
+/* The first line /init prints (the boot benchmark's floor ends there). */
+#define APPLIANCE_INIT_LINE "qdrive: appliance init"
+
+/* Finds the kernel, its modules and the initramfs's path in the cache,
+ * without building anything.  -1 with the error set. */
+extern int qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a);
+
+/* The same, then makes sure the cached initramfs is current: builds it
+ * (under a lock, into a temporary file renamed into place) if it is
+ * missing or any file it was built from has changed. */
+extern int qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a);
+
+extern void qdrive_int_appliance_free (struct appliance *a);
+
+/* The kernel command line for the handle's drives (malloc'd, or NULL
+ * with the error set). */
+extern char *qdrive_int_appliance_cmdline (qdrive_h *g);
+
+/* appliance-build.c: writes the initramfs for a into the open file fd
+ * (the manifest first: see appliance.c).  -1 with the error set. */
+extern int qdrive_int_appliance_build (qdrive_h *g, const struct appliance *a,
+                                       int fd);
+
+/* appliance-init.c (made from appliance-init.sh by the Makefile). */
+extern const char qdrive_int_appliance_init[];
+
+/* The manifest: the first member of the archive, one line per host
+ * file the appliance was built from, "SIZE MTIME INODE DEVICE PATH",
+ * MTIME as seconds.nanoseconds.  The cached appliance is current while
+ * every file still has those. */
+#define APPLIANCE_MANIFEST "qdrive-manifest"
+#define APPLIANCE_MANIFEST_MAX (1024 * 1024)
+
+#endif /* QDRIVE_APPLIANCE_H */

@@ -1,0 +1,368 @@
+/* qdrive: the direct backend with guest "appliance": after qemu has
+ * started, wait for the appliance's guest agent, then find each drive
+ * inside the guest.
+ *
+ * Drives are found by address, never by the order the guest probed
+ * them in (with two virtio-scsi disks the kernel swaps sda and sdb now
+ * and then).  qemu says where it put each drive (QMP: query-block gives
+ * the device, qom-get its PCI address, or its SCSI target and LUN, or
+ * its IDE bus and unit); the guest's sysfs says which block device is
+ * at which address (/sys/block/NAME links to the device's path, e.g.
+ * .../0000:00:02.0/virtio0/host0/target0:0:1/0:0:1:0/block/sdb). */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "appliance.h"
+#include "direct.h"
+#include "qga.h"
+
+/* Where a drive is, as qemu reports it. */
+enum address_kind { ADDR_VIRTIO, ADDR_SCSI, ADDR_ATA };
+struct address {
+  enum address_kind kind;
+  unsigned devfn;               /* PCI slot << 3 | function: of the disk
+                                   (virtio-blk) or of its controller */
+  unsigned a, b;                /* SCSI: target, LUN; ATA: bus, unit */
+};
+
+/* The guest lists its block devices (and the ATA ports: the IDE bus of
+ * a disk is the position of its port among its controller's). */
+#define LIST_DEVICES_SCRIPT \
+  "ls -l /sys/block /sys/class/ata_port 2>/dev/null; exit 0"
+
+void
+direct_appliance_free (struct direct *b)
+{
+  qga_close (b);
+  if (b->devices != NULL) {
+    qdrive_free_string_list (b->devices);
+    b->devices = NULL;
+  }
+}
+
+/* ---- what qemu says ------------------------------------------------- */
+
+/* qom-get path property: an integer or a string (type), borrowed into
+ * *v from *reply (which the caller puts). */
+static int
+qom_get (struct direct *b, const char *path, const char *property,
+         int type, const struct timespec *deadline,
+         struct json_object **reply)
+{
+  struct json_object *args = json_object_new_object ();
+
+  if (args == NULL) {
+    set_perror (b->g, "json_object_new_object");
+    return -1;
+  }
+  json_object_object_add (args, "path", json_object_new_string (path));
+  json_object_object_add (args, "property", json_object_new_string (property));
+  *reply = qmp_execute (b, "qom-get", args, deadline, b->g->launch_timeout);
+  json_object_put (args);
+  if (*reply == NULL)
+    return -1;
+  if (!json_object_is_type (*reply, (enum json_type) type)) {
+    set_error (b->g, "qemu's reply to \"qom-get\" of %s's %s is not %s",
+               path, property,
+               type == json_type_int ? "an integer" : "a string");
+    json_object_put (*reply);
+    *reply = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+static int
+qom_get_uint (struct direct *b, const char *path, const char *property,
+              const struct timespec *deadline, unsigned *n)
+{
+  struct json_object *reply;
+  int64_t v;
+
+  if (qom_get (b, path, property, json_type_int, deadline, &reply) == -1)
+    return -1;
+  v = json_object_get_int64 (reply);
+  json_object_put (reply);
+  if (v < 0 || v > 65535) {
+    set_error (b->g, "qemu reports %s's %s as %lld", path, property,
+               (long long) v);
+    return -1;
+  }
+  *n = (unsigned) v;
+  return 0;
+}
+
+/* The qdev path of drive hdI from query-block. */
+static int
+drive_qdev (struct direct *b, struct json_object *blocks, size_t i,
+            char **qdev)
+{
+  struct json_object *dev, *v;
+  char id[32];
+  size_t j, n = json_object_array_length (blocks);
+
+  snprintf (id, sizeof id, "hd%zu", i);
+  for (j = 0; j < n; ++j) {
+    dev = json_object_array_get_idx (blocks, j);
+    if (jsock_member (b, &b->qmp, "query-block", dev, NULL, "device",
+                      json_type_string, true, &v) == -1)
+      return -1;
+    if (strcmp (json_object_get_string (v), id) != 0)
+      continue;
+    if (jsock_member (b, &b->qmp, "query-block", dev, id, "qdev",
+                      json_type_string, true, &v) == -1)
+      return -1;
+    *qdev = strdup (json_object_get_string (v));
+    if (*qdev == NULL) {
+      set_perror (b->g, "strdup");
+      return -1;
+    }
+    return 0;
+  }
+  set_error (b->g, "qemu does not report drive %s", id);
+  return -1;
+}
+
+/* Where qemu put drive i. */
+static int
+drive_address (struct direct *b, struct json_object *blocks, size_t i,
+               const struct timespec *deadline, struct address *addr)
+{
+  const struct drive *d = &b->g->drives[i];
+  struct json_object *reply;
+  char *qdev = NULL, *p, *bus;
+  int r = -1;
+
+  if (drive_qdev (b, blocks, i, &qdev) == -1)
+    return -1;
+  switch (d->iface) {
+  case QDRIVE_INT_IFACE_VIRTIO:
+    /* The drive's qdev is the virtio device inside the PCI proxy. */
+    addr->kind = ADDR_VIRTIO;
+    p = strstr (qdev, "/virtio-backend");
+    if (p != NULL && p[15] == '\0')
+      *p = '\0';
+    r = qom_get_uint (b, qdev, "addr", deadline, &addr->devfn);
+    break;
+  case QDRIVE_INT_IFACE_SCSI:
+    addr->kind = ADDR_SCSI;
+    if (qom_get_uint (b, qdev, "scsi-id", deadline, &addr->a) == 0 &&
+        qom_get_uint (b, qdev, "lun", deadline, &addr->b) == 0 &&
+        qom_get_uint (b, "/machine/peripheral/scsi0", "addr", deadline,
+                      &addr->devfn) == 0)
+      r = 0;
+    break;
+  case QDRIVE_INT_IFACE_IDE:
+    /* The bus is "CONTROLLER/ide.N". */
+    addr->kind = ADDR_ATA;
+    if (qom_get_uint (b, qdev, "unit", deadline, &addr->b) == -1 ||
+        qom_get (b, qdev, "parent_bus", json_type_string, deadline,
+                 &reply) == -1)
+      break;
+    bus = strdup (json_object_get_string (reply));
+    json_object_put (reply);
+    if (bus == NULL) {
+      set_perror (b->g, "strdup");
+      break;
+    }
+    p = strrchr (bus, '/');
+    if (p == NULL || sscanf (p, "/ide.%u", &addr->a) != 1) {
+      set_error (b->g, "qemu reports drive hd%zu on bus %s, not an IDE "
+                 "bus", i, bus);
+      free (bus);
+      break;
+    }
+    *p = '\0';
+    r = qom_get_uint (b, bus, "addr", deadline, &addr->devfn);
+    free (bus);
+    break;
+  }
+  free (qdev);
+  return r;
+}
+
+/* ---- what the guest says -------------------------------------------- */
+
+/* One line of ls -l: "... NAME -> ../devices/pci0000:00/0000:00:SS.F/...".
+ * Fills addr and *name (pointing into line) for a disk; *port for an
+ * ATA port.  Returns 1 for a disk, 2 for an ATA port, 0 otherwise. */
+static int
+parse_sysfs_link (char *line, struct address *addr, const char **name,
+                  unsigned *port)
+{
+  char *target = strstr (line, " -> "), *c[8], *p, *save;
+  unsigned dom, bus, slot, fn, h, ch, t, l;
+  size_t n = 0;
+
+  if (target == NULL || (p = strstr (target, "/devices/")) == NULL)
+    return 0;
+  for (p = strtok_r (p + 9, "/", &save); p != NULL && n < 8;
+       p = strtok_r (NULL, "/", &save))
+    c[n++] = p;
+  if (n < 4 || strncmp (c[0], "pci", 3) != 0 ||
+      sscanf (c[1], "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4 ||
+      dom != 0 || bus != 0)
+    return 0;
+  addr->devfn = slot << 3 | fn;
+  if (strncmp (c[2], "ata", 3) == 0 && n == 5 &&
+      strcmp (c[3], "ata_port") == 0 && sscanf (c[2], "ata%u", port) == 1)
+    return 2;
+  *name = c[n - 1];
+  if (strncmp (c[2], "virtio", 6) == 0 && n == 5 &&
+      strcmp (c[3], "block") == 0) {
+    addr->kind = ADDR_VIRTIO;
+    return 1;
+  }
+  if (n == 8 && strcmp (c[6], "block") == 0 &&
+      sscanf (c[5], "%u:%u:%u:%u", &h, &ch, &t, &l) == 4 && ch == 0) {
+    if (strncmp (c[2], "virtio", 6) == 0) {
+      addr->kind = ADDR_SCSI;
+      addr->a = t;
+      addr->b = l;
+      return 1;
+    }
+    if (sscanf (c[2], "ata%u", port) == 1 && l == 0) {
+      addr->kind = ADDR_ATA;
+      addr->b = t;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+struct found {
+  struct address addr;
+  unsigned port;                /* ATA disks: the port */
+  char name[32];
+};
+
+/* The position of ATA port among the ports of controller devfn: its
+ * IDE bus. */
+static unsigned
+ata_bus (const unsigned (*ports)[2], size_t nports, unsigned devfn,
+         unsigned port)
+{
+  unsigned bus = 0;
+  size_t i;
+
+  for (i = 0; i < nports; ++i)
+    if (ports[i][0] == devfn && ports[i][1] < port)
+      bus++;
+  return bus;
+}
+
+static bool
+same_address (const struct address *x, const struct address *y)
+{
+  return x->kind == y->kind && x->devfn == y->devfn &&
+    (x->kind == ADDR_VIRTIO || (x->a == y->a && x->b == y->b));
+}
+
+static int
+find_devices (struct direct *b, const struct timespec *deadline)
+{
+  qdrive_h *g = b->g;
+  char *const argv[] = { "/bin/sh", "-c", LIST_DEVICES_SCRIPT, NULL };
+  struct qga_result res;
+  struct json_object *blocks = NULL;
+  struct found *found = NULL;
+  unsigned (*ports)[2] = NULL, port;
+  size_t nfound = 0, nports = 0, i, j;
+  struct address addr;
+  const char *name;
+  char *listing = NULL, *line, *next;
+  int r = -1, kind;
+
+  if (qga_exec (b, argv, g->launch_timeout, &res) == -1)
+    return -1;
+  listing = strdup (res.out);   /* for the message: res.out is cut up */
+  found = calloc (res.out_len / 16 + 1, sizeof *found);
+  ports = calloc (res.out_len / 16 + 1, sizeof *ports);
+  b->devices = calloc (g->ndrives + 1, sizeof (char *));
+  if (listing == NULL || found == NULL || ports == NULL ||
+      b->devices == NULL) {
+    set_perror (g, "calloc");
+    goto out;
+  }
+  for (line = res.out; *line; line = next) {
+    next = strchrnul (line, '\n');
+    if (*next)
+      *next++ = '\0';
+    kind = parse_sysfs_link (line, &addr, &name, &port);
+    if (kind == 2) {
+      ports[nports][0] = addr.devfn;
+      ports[nports++][1] = port;
+    }
+    else if (kind == 1 && strlen (name) < sizeof found->name) {
+      found[nfound].addr = addr;
+      found[nfound].port = port;
+      strcpy (found[nfound++].name, name);
+    }
+  }
+  for (i = 0; i < nfound; ++i)
+    if (found[i].addr.kind == ADDR_ATA)
+      found[i].addr.a = ata_bus (ports, nports, found[i].addr.devfn,
+                                 found[i].port);
+
+  blocks = qmp_execute (b, "query-block", NULL, deadline, g->launch_timeout);
+  if (blocks == NULL)
+    goto out;
+  if (!json_object_is_type (blocks, json_type_array)) {
+    set_error (g, "qemu's reply to \"query-block\" is not a list");
+    goto out;
+  }
+  for (i = 0; i < g->ndrives; ++i) {
+    if (drive_address (b, blocks, i, deadline, &addr) == -1)
+      goto out;
+    for (j = 0; j < nfound && !same_address (&found[j].addr, &addr); ++j)
+      ;
+    if (j == nfound) {
+      set_error (g, "drive hd%zu (\"%s\") is not visible in the appliance; "
+                 "its block devices are:\n%s", i, g->drives[i].filename,
+                 *listing ? listing : "(none)");
+      goto out;
+    }
+    if (asprintf (&b->devices[i], "/dev/%s", found[j].name) == -1) {
+      b->devices[i] = NULL;
+      set_perror (g, "asprintf");
+      goto out;
+    }
+  }
+  r = 0;
+ out:
+  if (blocks != NULL)
+    json_object_put (blocks);
+  free (listing);
+  free (found);
+  free (ports);
+  qga_result_free (&res);
+  return r;
+}
+
+int
+direct_appliance_start (struct direct *b, const struct timespec *deadline)
+{
+  qdrive_h *g = b->g;
+  char *lines;
+
+  if (qga_open (b, deadline, g->launch_timeout) == -1) {
+    if (qdrive_last_errno (g) == ETIMEDOUT) {
+      direct_drain_output (b);
+      lines = direct_last_lines (b);
+      qdrive_int_error (g, ETIMEDOUT, "the appliance did not answer within "
+                        "%d second%s; the last lines of its console:\n%s",
+                        g->launch_timeout, g->launch_timeout == 1 ? "" : "s",
+                        lines && *lines ? lines : "(nothing)");
+      free (lines);
+    }
+    return -1;
+  }
+  return find_devices (b, deadline);
+}

@@ -1,0 +1,41 @@
+/* qdrive: the guest agent client (qga.c), used by the direct backend
+ * with guest "appliance". */
+
+#ifndef QDRIVE_QGA_H
+#define QDRIVE_QGA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct direct;
+
+/* How a command run in the guest ended, and its output (each
+ * NUL-terminated after len bytes; the output may hold NULs itself). */
+struct qga_result {
+  bool signalled;               /* killed by signal status */
+  int status;                   /* exit status, or the signal */
+  char *out, *err;
+  size_t out_len, err_len;
+  bool out_truncated, err_truncated; /* the agent kept only the start */
+};
+
+/* Connects to the agent's socket (b->qga.path) and synchronises with
+ * the agent, waiting for it to start.  -1 with the error set;
+ * ETIMEDOUT if the deadline passed. */
+extern int qga_open (struct direct *b, const struct timespec *deadline,
+                     int seconds);
+
+/* Runs argv (argv[0] searched in the guest's PATH) in the guest and
+ * waits for it to exit, however long it runs; each reply of the agent
+ * must come within seconds.  0 with r filled (free it with
+ * qga_result_free), or -1 with the error set. */
+extern int qga_exec (struct direct *b, char *const *argv, int seconds,
+                     struct qga_result *r);
+
+extern void qga_result_free (struct qga_result *r);
+
+/* Closes the connection and removes the socket. */
+extern void qga_close (struct direct *b);
+
+#endif /* QDRIVE_QGA_H */
