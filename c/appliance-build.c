@@ -59,22 +59,30 @@ static const struct {
   { "ide", { "ata_piix", "sd_mod", NULL } },
 };
 
-/* The programs, each with where Debian puts it and the package that
- * brings it. */
+/* The programs, each with where Debian puts it, the package that
+ * brings it, its path in the appliance (NULL: as on the host) and the
+ * links to it there (NAME: in its directory; /PATH: there). */
 static const struct {
   const char *name;
   const char *paths[3];
   const char *package;
-  const char *aliases[4];       /* links to it, in the same directory */
+  const char *guest;
+  const char *links[4];
 } programs[] = {
+  /* At a fixed place: the "#!" line of /init names it. */
   { "busybox", { "/bin/busybox", "/usr/bin/busybox", NULL },
-    "busybox-static", { NULL } },
+    "busybox-static", "/bin/busybox", { NULL } },
+  /* /bin/sh is dash, as on Debian: busybox's sh runs its own applets
+   * before the programs in PATH, so its "mke2fs" would be busybox's
+   * rather than e2fsprogs'. */
+  { "dash", { "/usr/bin/dash", "/bin/dash", NULL }, "dash", NULL,
+    { "/bin/sh" } },
   { "qemu-ga", { "/usr/sbin/qemu-ga", "/usr/bin/qemu-ga", NULL },
-    "qemu-guest-agent", { NULL } },
+    "qemu-guest-agent", NULL, { NULL } },
   { "mke2fs", { "/usr/sbin/mke2fs", "/sbin/mke2fs", NULL },
-    "e2fsprogs", { "mkfs.ext2", "mkfs.ext3", "mkfs.ext4" } },
+    "e2fsprogs", NULL, { "mkfs.ext2", "mkfs.ext3", "mkfs.ext4" } },
   { "e2fsck", { "/usr/sbin/e2fsck", "/sbin/e2fsck", NULL },
-    "e2fsprogs", { "fsck.ext2", "fsck.ext3", "fsck.ext4" } },
+    "e2fsprogs", NULL, { "fsck.ext2", "fsck.ext3", "fsck.ext4" } },
 };
 
 enum member_type { M_DIR, M_FILE, M_LINK, M_CONSOLE };
@@ -420,13 +428,15 @@ add_libraries (struct build *b, const char *ldd, const char *path)
   return 0;
 }
 
-/* Adds programs[i] and its aliases; sets *path to where it is. */
+/* Adds programs[i], its libraries and its links; sets *guest to its
+ * path in the appliance. */
 static int
-add_program (struct build *b, size_t i, const char *ldd, char **path)
+add_program (struct build *b, size_t i, const char *ldd, char **guest)
 {
-  const char *found = NULL, *slash;
+  const char *found = NULL, *path, *slash, *name;
   char *link;
   size_t j;
+  int r;
 
   for (j = 0; programs[i].paths[j] != NULL && found == NULL; ++j)
     if (access (programs[i].paths[j], X_OK) == 0)
@@ -440,46 +450,52 @@ add_program (struct build *b, size_t i, const char *ldd, char **path)
                       programs[i].package);
     return -1;
   }
-  if (add_host_file (b, found, found) == -1 ||
+  path = programs[i].guest ? programs[i].guest : found;
+  if (add_host_file (b, path, found) == -1 ||
       add_libraries (b, ldd, found) == -1)
     return -1;
-  slash = strrchr (found, '/');
-  for (j = 0; j < 4 && programs[i].aliases[j] != NULL; ++j) {
-    if (asprintf (&link, "%.*s/%s", (int) (slash - found), found,
-                  programs[i].aliases[j]) == -1) {
-      set_perror (b->g, "asprintf");
-      return -1;
-    }
-    if (add_link (b, link, slash + 1) == -1) {
+  slash = strrchr (path, '/');
+  for (j = 0; j < 4 && (name = programs[i].links[j]) != NULL; ++j) {
+    if (name[0] == '/')
+      r = add_link (b, name, path);
+    else {
+      if (asprintf (&link, "%.*s/%s", (int) (slash - path), path, name) == -1) {
+        set_perror (b->g, "asprintf");
+        return -1;
+      }
+      r = add_link (b, link, slash + 1);
       free (link);
-      return -1;
     }
-    free (link);
+    if (r == -1)
+      return -1;
   }
-  *path = strdup (found);
-  if (*path == NULL) {
+  *guest = strdup (path);
+  if (*guest == NULL) {
     set_perror (b->g, "strdup");
     return -1;
   }
   return 0;
 }
 
-/* Is name (a path) a program of ours other than busybox, or an alias
- * of one?  busybox has applets of the same names (mke2fs), which must
- * not shadow the real ones. */
+/* Is name (a path) one of our programs other than busybox, or a link
+ * to one?  busybox has applets of the same names (mke2fs, sh), which
+ * must not take their place. */
 static bool
 is_real_program (const char *name)
 {
-  const char *base = strrchr (name, '/');
+  const char *base = strrchr (name, '/'), *link;
   size_t i, j;
 
   base = base ? base + 1 : name;
   for (i = 1; i < sizeof programs / sizeof programs[0]; ++i) {
     if (strcmp (base, programs[i].name) == 0)
       return true;
-    for (j = 0; j < 4 && programs[i].aliases[j] != NULL; ++j)
-      if (strcmp (base, programs[i].aliases[j]) == 0)
+    for (j = 0; j < 4 && (link = programs[i].links[j]) != NULL; ++j) {
+      if (strrchr (link, '/'))
+        link = strrchr (link, '/') + 1;
+      if (strcmp (base, link) == 0)
         return true;
+    }
   }
   return false;
 }

@@ -536,5 +536,7 @@ const struct backend_ops qdrive_int_backend_direct = {
   .name = "direct",
   .launch = direct_launch,
   .block_info = direct_block_info,
+  .guest_exec = direct_guest_exec,
+  .list_devices = direct_list_devices,
   .shutdown = direct_shutdown,
 };

@@ -8,6 +8,7 @@
 #define QDRIVE_BACKEND_H
 
 #include "internal.h"
+#include "qga.h"
 
 struct backend_ops {
   const char *name;
@@ -19,6 +20,12 @@ struct backend_ops {
 
   /* The drives as the running machine reports them. */
   struct qdrive_block_info_list *(*block_info) (qdrive_h *g);
+
+  /* With guest "appliance" (the caller checks): runs argv in the guest
+   * through its agent and fills r, or -1 with the error set; and the
+   * drives' devices in the guest, found at launch. */
+  int (*guest_exec) (qdrive_h *g, char *const *argv, struct qga_result *r);
+  char **(*list_devices) (qdrive_h *g);
 
   /* Stops the machine and frees g->backend_data.  Called by the
    * shutdown call and by qdrive_close; must leave nothing running

@@ -366,3 +366,40 @@ direct_appliance_start (struct direct *b, const struct timespec *deadline)
   }
   return find_devices (b, deadline);
 }
+
+/* ---- the backend's guest operations ---------------------------------- */
+
+int
+direct_guest_exec (qdrive_h *g, char *const *argv, struct qga_result *r)
+{
+  struct direct *b = g->backend_data;
+
+  if (b->death != NULL) {
+    direct_report_death (b);
+    return -1;
+  }
+  return qga_exec (b, argv, g->launch_timeout, r);
+}
+
+char **
+direct_list_devices (qdrive_h *g)
+{
+  struct direct *b = g->backend_data;
+  char **copy;
+  size_t i;
+
+  copy = calloc (g->ndrives + 1, sizeof *copy);
+  if (copy == NULL) {
+    set_perror (g, "calloc");
+    return NULL;
+  }
+  for (i = 0; i < g->ndrives; ++i) {
+    copy[i] = strdup (b->devices[i]);
+    if (copy[i] == NULL) {
+      set_perror (g, "strdup");
+      qdrive_free_string_list (copy);
+      return NULL;
+    }
+  }
+  return copy;
+}

@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "json-socket.h"
+#include "qga.h"
 
 struct json_object;
 
@@ -58,6 +59,7 @@ struct direct {
 
   /* guest "appliance" only. */
   struct jsock qga;             /* the guest agent (qga.c) */
+  bool qga_sync_needed;         /* a reply may be pending: sync first */
   char **devices;               /* each drive's device in the guest */
 
   /* Set once qemu is found to have exited without being asked to: how
@@ -170,5 +172,10 @@ extern int direct_appliance_start (struct direct *b,
                                    const struct timespec *deadline);
 
 extern void direct_appliance_free (struct direct *b);
+
+/* The backend operations guest_exec and list_devices. */
+extern int direct_guest_exec (qdrive_h *g, char *const *argv,
+                              struct qga_result *r);
+extern char **direct_list_devices (qdrive_h *g);
 
 #endif /* QDRIVE_DIRECT_H */

@@ -34,23 +34,15 @@
 #define POLL_FIRST_MS 1
 #define POLL_MAX_MS 64
 
-int
-qga_open (struct direct *b, const struct timespec *deadline, int seconds)
+/* Synchronises with the agent (see the top of this file). */
+static int
+sync_agent (struct direct *b, const struct timespec *deadline, int seconds)
 {
   qdrive_h *g = b->g;
   struct json_object *args, *reply, *ret;
   static const unsigned char delim = 0xFF;
   int32_t id;
   int r;
-
-  r = jsock_connect (b, &b->qga, deadline);
-  if (r == 0) {
-    qdrive_int_error (g, ETIMEDOUT, "qemu did not open the guest agent's "
-                      "socket %s within %d seconds", b->qga.path, seconds);
-    return -1;
-  }
-  if (r == -1)
-    return -1;
 
   if (getrandom (&id, sizeof id, 0) != sizeof id)
     id = (int32_t) time (NULL);
@@ -84,9 +76,43 @@ qga_open (struct direct *b, const struct timespec *deadline, int seconds)
       json_object_is_type (ret, json_type_int) &&
       json_object_get_int64 (ret) == id;
     json_object_put (reply);
-    if (r)
+    if (r) {
+      b->qga_sync_needed = false;
       return 0;
+    }
   }
+}
+
+int
+qga_open (struct direct *b, const struct timespec *deadline, int seconds)
+{
+  int r = jsock_connect (b, &b->qga, deadline);
+
+  if (r == 0) {
+    qdrive_int_error (b->g, ETIMEDOUT, "qemu did not open the guest agent's "
+                      "socket %s within %d seconds", b->qga.path, seconds);
+    return -1;
+  }
+  if (r == -1)
+    return -1;
+  return sync_agent (b, deadline, seconds);
+}
+
+/* One command to the agent.  After any failure the stream may hold a
+ * late reply, so the next command synchronises first. */
+static struct json_object *
+execute (struct direct *b, const char *command, struct json_object *args,
+         int seconds)
+{
+  struct timespec deadline = direct_deadline (seconds);
+  struct json_object *reply;
+
+  if (b->qga_sync_needed && sync_agent (b, &deadline, seconds) == -1)
+    return NULL;
+  reply = jsock_execute (b, &b->qga, command, args, &deadline, seconds);
+  if (reply == NULL)
+    b->qga_sync_needed = true;
+  return reply;
 }
 
 void
@@ -206,7 +232,6 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
 {
   qdrive_h *g = b->g;
   struct json_object *args, *list, *reply, *v;
-  struct timespec deadline;
   int64_t pid;
   size_t i;
   int ms = POLL_FIRST_MS, done;
@@ -225,8 +250,7 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
     json_object_array_add (list, json_object_new_string (argv[i]));
   json_object_object_add (args, "arg", list);
   json_object_object_add (args, "capture-output", json_object_new_boolean (1));
-  deadline = direct_deadline (seconds);
-  reply = jsock_execute (b, &b->qga, "guest-exec", args, &deadline, seconds);
+  reply = execute (b, "guest-exec", args, seconds);
   json_object_put (args);
   if (reply == NULL)
     return -1;
@@ -245,9 +269,7 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
   }
   json_object_object_add (args, "pid", json_object_new_int64 (pid));
   for (;;) {
-    deadline = direct_deadline (seconds);
-    reply = jsock_execute (b, &b->qga, "guest-exec-status", args, &deadline,
-                           seconds);
+    reply = execute (b, "guest-exec-status", args, seconds);
     if (reply == NULL)
       break;
     if (jsock_member (b, &b->qga, "guest-exec-status", reply, NULL, "exited",

@@ -525,6 +525,41 @@ let public_calls = [
      not; the name of a local file that is not UTF-8 is reported as \
      the file's own name, the one C<add_drive> was given.";
 
+  call ~name:"sh" ~ret:RString ~args:["command", String]
+    ~state:LaunchedOnly ~flags:[Blocking]
+    ~shortdesc:"run a shell command in the appliance"
+    "Run C</bin/sh -c command> in the appliance (C<guest> \
+     C<appliance>) and return what it wrote to its standard output, \
+     once it has exited, however long it runs.  The drives are \
+     F</dev/sdX> and F</dev/vdX> there (see C<list_devices>), and a \
+     drive with a C<label> is also F</dev/disk/qdrive/LABEL>; busybox \
+     provides the usual commands, with C<mke2fs> and C<e2fsck> from \
+     e2fsprogs.\n\n\
+     A command that exits with a status other than 0 is an error whose \
+     message gives the status and the last lines of its standard \
+     error; one killed by a signal is an error naming the signal.  The \
+     output must be text: output holding a NUL byte is an error, and so \
+     is output longer than the guest agent passes on (16 MiB).";
+
+  call ~name:"command" ~ret:RString ~args:["arguments", StringList]
+    ~state:LaunchedOnly ~flags:[Blocking]
+    ~shortdesc:"run a program in the appliance"
+    "Run the program C<arguments[0]> (searched in the appliance's \
+     C<PATH> if it has no slash) with the rest of C<arguments> as its \
+     arguments, without a shell, and return its standard output.  \
+     Errors are as for C<sh>; a program that does not exist is an \
+     error saying so.";
+
+  call ~name:"list_devices" ~ret:RStringList ~args:[]
+    ~state:LaunchedOnly
+    ~shortdesc:"the drives' devices in the appliance"
+    "Return the device of each drive in the appliance, such as \
+     F</dev/sda>, in the order the drives were added.  Each was found \
+     at launch from the guest's sysfs by the address qemu gave the \
+     drive (PCI slot, SCSI target and LUN, IDE bus and unit), not by \
+     the order in which the guest found its disks, which may differ \
+     from one boot to the next.";
+
   call ~name:"shutdown" ~ret:RErr ~args:[] ~state:LaunchedOnly ~flags:[Blocking]
     ~shortdesc:"stop the virtual machine"
     "Stop the virtual machine and wait for it to be gone.  \

@@ -98,6 +98,219 @@ START_TEST (test_block_info)
 }
 END_TEST
 
+/* ---- sh, command, list_devices --------------------------------------- */
+
+/* sh's result, or a failure with the error. */
+static char *
+sh (const char *command)
+{
+  char *out = qdrive_sh (g, command);
+
+  ck_assert_msg (out != NULL, "sh \"%s\": %s", command, qdrive_last_error (g));
+  return out;
+}
+
+#define SH_IS(command, want) do {                                       \
+    char *out_ = sh (command);                                          \
+    ck_assert_str_eq (out_, (want));                                    \
+    free (out_);                                                        \
+  } while (0)
+
+START_TEST (test_sh)
+{
+  SH_IS ("echo hello; echo world", "hello\nworld\n");
+  SH_IS ("true", "");
+  /* What the shell sees is exactly the string: quotes, $, newlines. */
+  SH_IS ("printf '%s|' \"a b\" '$HOME' \"$((6 * 7))\"", "a b|$HOME|42|");
+  SH_IS ("echo out; echo err >&2", "out\n");
+}
+END_TEST
+
+START_TEST (test_command)
+{
+  char *const argv[] = { "printf", "%s|", "a b", "$HOME", "'q'", ";", NULL };
+  char *const uname[] = { "/bin/uname", "-s", NULL };
+  char *out = qdrive_command (g, argv);
+
+  ck_assert_msg (out != NULL, "%s", qdrive_last_error (g));
+  ck_assert_str_eq (out, "a b|$HOME|'q'|;|");
+  free (out);
+  out = qdrive_command (g, uname);
+  ck_assert_msg (out != NULL, "%s", qdrive_last_error (g));
+  ck_assert_str_eq (out, "Linux\n");
+  free (out);
+}
+END_TEST
+
+/* A non-zero exit: the status and the end of stderr; then the handle
+ * still works. */
+START_TEST (test_exit_status)
+{
+  char *const argv[] = { "ls", "/nonexistent", NULL };
+
+  ck_assert_ptr_null (qdrive_sh (g, "echo to-stdout; for i in 1 2 3 4 5 6 7 "
+                                 "8 9 10 11 12; do echo line$i >&2; done; "
+                                 "exit 3"));
+  ck_assert_str_eq (qdrive_last_error (g),
+                    "sh: the command exited with status 3; the end of its "
+                    "standard error:\nline3\nline4\nline5\nline6\nline7\n"
+                    "line8\nline9\nline10\nline11\nline12");
+  ck_assert_ptr_null (qdrive_sh (g, "exit 1"));
+  ck_assert_str_eq (qdrive_last_error (g),
+                    "sh: the command exited with status 1");
+  ck_assert_ptr_null (qdrive_command (g, argv));
+  ERROR_HAS (g, "command: \"ls\" exited with status 1; the end of its "
+             "standard error:\nls: /nonexistent: No such file or directory");
+  ck_assert_ptr_null (qdrive_sh (g, "kill -TERM $$"));
+  ck_assert_str_eq (qdrive_last_error (g),
+                    "sh: the command was killed by signal 15 (Terminated)");
+  SH_IS ("echo still here", "still here\n");
+}
+END_TEST
+
+/* A program that does not exist; empty arguments. */
+START_TEST (test_command_not_found)
+{
+  char *const nosuch[] = { "nosuchprogram", "x", NULL };
+  char *const empty[] = { NULL };
+  char *const blank[] = { "", NULL };
+
+  ck_assert_ptr_null (qdrive_command (g, nosuch));
+  ERROR_HAS (g, "command: the guest agent refused the guest agent command "
+             "\"guest-exec\": ");
+  ERROR_HAS (g, "nosuchprogram");
+  ERROR_HAS (g, "No such file or directory");
+  ck_assert_ptr_null (qdrive_sh (g, "nosuchprogram"));
+  ERROR_HAS (g, "sh: the command exited with status 127; the end of its "
+             "standard error:\n");
+  ERROR_HAS (g, "nosuchprogram: not found");
+  ck_assert_ptr_null (qdrive_command (g, empty));
+  ck_assert_str_eq (qdrive_last_error (g), "command: arguments: the list is "
+                    "empty; allowed: a program and its arguments");
+  ck_assert_ptr_null (qdrive_command (g, blank));
+  ck_assert_str_eq (qdrive_last_error (g), "command: arguments: the program "
+                    "is \"\"; allowed: a program and its arguments");
+  SH_IS ("echo still here", "still here\n");
+}
+END_TEST
+
+/* 1 MiB of output comes back whole; output with a NUL is refused. */
+START_TEST (test_big_output)
+{
+  char *out = sh ("head -c 1048576 /dev/zero | tr '\\0' x; echo end");
+  size_t i, n = strlen (out);
+
+  ck_assert_uint_eq (n, 1048576 + 4);
+  for (i = 0; i < 1048576; ++i)
+    if (out[i] != 'x')
+      ck_abort_msg ("byte %zu is 0x%02x", i, (unsigned char) out[i]);
+  ck_assert_str_eq (out + 1048576, "end\n");
+  free (out);
+  ck_assert_ptr_null (qdrive_sh (g, "printf 'ab\\000cd'"));
+  ck_assert_str_eq (qdrive_last_error (g), "sh: the command wrote a NUL byte "
+                    "to standard output (at byte 2), which a string cannot "
+                    "hold");
+}
+END_TEST
+
+/* Each drive's device, in the order added, found by address: the
+ * devices really are the drives (their sizes and contents say so). */
+START_TEST (test_list_devices)
+{
+  char **d = qdrive_list_devices (g), *cmd, *out;
+  static const char *const sizes[] = { "268435456", "268435456", "8388608",
+                                       "8388608" };
+  size_t i;
+
+  ck_assert_msg (d != NULL, "%s", qdrive_last_error (g));
+  for (i = 0; i < 4; ++i) {
+    ck_assert_ptr_nonnull (d[i]);
+    ck_assert_msg (strncmp (d[i], i == 2 ? "/dev/vd" : "/dev/sd", 7) == 0,
+                   "drive %zu is %s", i, d[i]);
+    ck_assert (asprintf (&cmd, "blockdev --getsize64 %s", d[i]) != -1);
+    out = sh (cmd);
+    ck_assert_msg (strncmp (out, sizes[i], strlen (sizes[i])) == 0,
+                   "%s: %s", cmd, out);
+    free (out);
+    free (cmd);
+  }
+  ck_assert_ptr_null (d[4]);
+  /* The virtio and read-only drives, told apart by content. */
+  ck_assert (asprintf (&cmd, "head -c 3 %s; head -c 3 %s", d[2], d[3]) != -1);
+  SH_IS (cmd, "vvvrrr");
+  free (cmd);
+  /* Labels: the same devices under /dev/disk/qdrive. */
+  ck_assert (asprintf (&cmd, "for l in WB UNSAFE VIRT; do "
+                       "readlink -f /dev/disk/qdrive/$l; done; "
+                       "ls /dev/disk/qdrive") != -1);
+  out = sh (cmd);
+  free (cmd);
+  ck_assert (asprintf (&cmd, "%s\n%s\n%s\nUNSAFE\nVIRT\nWB\n",
+                       d[0], d[1], d[2]) != -1);
+  ck_assert_str_eq (out, cmd);
+  free (out);
+  free (cmd);
+  qdrive_free_string_list (d);
+}
+END_TEST
+
+/* A filesystem made, mounted, written and read back, through the
+ * label; and after a remount, from the disk. */
+START_TEST (test_filesystem)
+{
+  SH_IS ("mke2fs -q -t ext4 /dev/disk/qdrive/WB && mkdir -p /mnt/wb && "
+         "mount /dev/disk/qdrive/WB /mnt/wb && "
+         "seq 1 10000 > /mnt/wb/numbers && sync && "
+         "umount /mnt/wb && mount /dev/disk/qdrive/WB /mnt/wb && "
+         "md5sum < /mnt/wb/numbers && tail -n 1 /mnt/wb/numbers && "
+         "umount /mnt/wb && e2fsck -fn /dev/disk/qdrive/WB >/dev/null && "
+         "echo clean",
+         "72d4ff27a28afbc066d5804999d5a504  -\n10000\nclean\n");
+}
+END_TEST
+
+/* The guest writes to the read-only drive: it sees its writes (qemu's
+ * throw-away overlay), and the host file is unchanged. */
+START_TEST (test_readonly_unchanged)
+{
+  char **d = qdrive_list_devices (g), *cmd;
+
+  ck_assert_ptr_nonnull (d);
+  ck_assert (asprintf (&cmd, "printf written | dd of=%s conv=notrunc,fsync "
+                       "2>/dev/null && head -c 10 %s", d[3], d[3]) != -1);
+  SH_IS (cmd, "writtenrrr");
+  free (cmd);
+  qdrive_free_string_list (d);
+  ck_assert (checksum (files[3]) == readonly_sum);
+}
+END_TEST
+
+/* With guest "stopped" nothing runs: sh, command and list_devices say
+ * so. */
+START_TEST (test_stopped_guest)
+{
+  qdrive_h *h = quiet_handle ();
+  char *const argv[] = { "true", NULL };
+  static const char want[] = "the virtual machine was launched with guest "
+    "\"stopped\": nothing runs in it; choose guest \"appliance\" "
+    "(set_guest) before launch";
+  char *tmp;
+
+  OK (h, qdrive_add_drive_scratch (h, 1 << 20, -1));
+  OK (h, qdrive_set_memsize (h, 128));
+  tmp = private_dir (h);
+  OK (h, qdrive_launch (h));
+  ck_assert_ptr_null (qdrive_sh (h, "true"));
+  ck_assert_str_eq (qdrive_last_error (h) + 4, want);
+  ck_assert_ptr_null (qdrive_command (h, argv));
+  ck_assert_str_eq (qdrive_last_error (h) + 9, want);
+  ck_assert_ptr_null (qdrive_list_devices (h));
+  ck_assert_str_eq (qdrive_last_error (h) + 14, want);
+  OK (h, qdrive_shutdown (h));
+  assert_nothing_left (h, tmp);
+}
+END_TEST
+
 /* ---- the suite ------------------------------------------------------- */
 
 static Suite *
@@ -110,6 +323,19 @@ appliance_suite (void)
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_launched);
   tcase_add_test (tc, test_block_info);
+  tcase_add_test (tc, test_sh);
+  tcase_add_test (tc, test_command);
+  tcase_add_test (tc, test_exit_status);
+  tcase_add_test (tc, test_command_not_found);
+  tcase_add_test (tc, test_big_output);
+  tcase_add_test (tc, test_list_devices);
+  tcase_add_test (tc, test_filesystem);
+  tcase_add_test (tc, test_readonly_unchanged);
+  suite_add_tcase (s, tc);
+  /* After the appliance is gone (the cases run in order). */
+  tc = tcase_create ("stopped");
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_stopped_guest);
   suite_add_tcase (s, tc);
   return s;
 }

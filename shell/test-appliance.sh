@@ -1,0 +1,44 @@
+#!/bin/bash -
+# qdrive shell test: the appliance, booted once (under TCG): set-guest,
+# launch, list-devices, sh, command, and a failing command, whose error
+# ends the script after the output of the commands before it.
+. "$srcdir/test-lib.sh"
+
+truncate -s 64M "$tmp/scsi.img" "$tmp/virtio.img"
+printf 'hello from the host' | dd of="$tmp/virtio.img" conv=notrunc 2>/dev/null
+
+cat > "$tmp/appliance.qd" <<SCRIPT
+set-guest appliance : set-accel tcg
+add "$tmp/scsi.img" format:raw label:SCSI
+add "$tmp/virtio.img" format:raw iface:virtio label:VIRT
+launch
+list-devices
+sh "head -c 19 /dev/disk/qdrive/VIRT; echo; ls /dev/disk/qdrive"
+command "printf %s| 'a b' c"
+sh "mke2fs -q /dev/disk/qdrive/SCSI && mount /dev/disk/qdrive/SCSI /mnt && echo made > /mnt/f && cat /mnt/f"
+sh "echo to-stderr >&2; exit 3"
+list-devices
+SCRIPT
+t_run -f "$tmp/appliance.qd"
+# (A string result is printed with a newline after it, even one that
+# ends with a newline already.)
+expected="/dev/sda
+/dev/vda
+hello from the host
+SCSI
+VIRT
+
+a b|c|
+made
+"
+if [ "$rc" -ne 1 ] || ! diff -u <(printf '%s\n' "$expected") "$tmp/out" >&2 ||
+     [ "$(cat "$tmp/err")" != "qdrive: error: $tmp/appliance.qd:9: sh: the command exited with status 3; the end of its standard error:
+to-stderr" ]; then
+  t_show -f "$tmp/appliance.qd"
+  t_fail "the appliance script"
+fi
+
+# Without the appliance, nothing runs in the guest.
+t_err 'qdrive: error: sh: the virtual machine was launched with guest "stopped": nothing runs in it; choose guest "appliance" (set_guest) before launch' \
+  add-drive-scratch 1048576 : set-memsize 128 : launch : sh true
+echo "$0: ok"
