@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,108 @@ direct_block_info (qdrive_h *g)
   return list;
 }
 
+/* blockstats */
+
+/* Fills e from the query-blockstats entry of drive id. */
+static int
+fill_stats (struct direct *b, struct json_object *entry, const char *id,
+            struct qdrive_blockstats *e)
+{
+  static const struct {
+    const char *key;
+    size_t offset;
+  } fields[] = {
+#define F(name) { #name, offsetof (struct qdrive_blockstats, name) }
+    F (rd_bytes), F (wr_bytes), F (rd_operations), F (wr_operations),
+    F (flush_operations), F (rd_total_time_ns), F (wr_total_time_ns),
+    F (flush_total_time_ns),
+#undef F
+  };
+  struct json_object *stats, *v;
+  char where[64];
+  size_t i;
+
+  snprintf (where, sizeof where, "%s's entry", id);
+  if (jsock_member (b, &b->qmp, "query-blockstats", entry, where, "stats",
+                    json_type_object, true, &stats) == -1)
+    return -1;
+  snprintf (where, sizeof where, "%s's stats", id);
+  for (i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
+    if (jsock_member (b, &b->qmp, "query-blockstats", stats, where,
+                      fields[i].key, json_type_int, true, &v) == -1)
+      return -1;
+    *(int64_t *) ((char *) e + fields[i].offset) = json_object_get_int64 (v);
+  }
+  e->drive_id = strdup (id);
+  if (e->drive_id == NULL) {
+    set_perror (b->g, "strdup");
+    return -1;
+  }
+  return 0;
+}
+
+static struct qdrive_blockstats_list *
+direct_blockstats (qdrive_h *g)
+{
+  struct direct *b = g->backend_data;
+  struct timespec deadline = direct_deadline (g->launch_timeout);
+  struct json_object *all, *entry, *v;
+  struct qdrive_blockstats_list *list;
+  size_t i, j, n;
+  char id[32];
+
+  if (b->death != NULL) {
+    direct_report_death (b);
+    return NULL;
+  }
+  all = qmp_execute (b, "query-blockstats", NULL, &deadline,
+                     g->launch_timeout);
+  if (all == NULL)
+    return NULL;
+  if (!json_object_is_type (all, json_type_array)) {
+    set_error (g, "qemu's reply to \"query-blockstats\" is not a list");
+    json_object_put (all);
+    return NULL;
+  }
+  n = json_object_array_length (all);
+  list = calloc (1, sizeof *list);
+  if (list == NULL ||
+      (list->val = calloc (g->ndrives ? g->ndrives : 1,
+                           sizeof *list->val)) == NULL) {
+    set_perror (g, "calloc");
+    free (list);
+    json_object_put (all);
+    return NULL;
+  }
+  /* In the order of the drives, each found by its id. */
+  for (i = 0; i < g->ndrives; ++i) {
+    snprintf (id, sizeof id, "hd%zu", i);
+    list->len = i + 1;          /* so that a failure frees this entry */
+    for (j = 0; j < n; ++j) {
+      entry = json_object_array_get_idx (all, j);
+      if (jsock_member (b, &b->qmp, "query-blockstats", entry, NULL,
+                        "device", json_type_string, false, &v) == -1)
+        goto error;
+      if (v != NULL && strcmp (json_object_get_string (v), id) == 0)
+        break;
+    }
+    if (j == n) {
+      set_error (g, "qemu's reply to \"query-blockstats\" has no entry for "
+                 "drive %s", id);
+      goto error;
+    }
+    if (fill_stats (b, entry, id, &list->val[i]) == -1)
+      goto error;
+  }
+  json_object_put (all);
+  return list;
+
+ error:
+  qdrive_free_blockstats_list (list);
+  json_object_put (all);
+  return NULL;
+}
+
 /* shutdown */
 
 static int
@@ -536,6 +639,7 @@ const struct backend_ops qdrive_int_backend_direct = {
   .name = "direct",
   .launch = direct_launch,
   .block_info = direct_block_info,
+  .blockstats = direct_blockstats,
   .guest_exec = direct_guest_exec,
   .list_devices = direct_list_devices,
   .shutdown = direct_shutdown,

@@ -21,6 +21,10 @@ struct backend_ops {
   /* The drives as the running machine reports them. */
   struct qdrive_block_info_list *(*block_info) (qdrive_h *g);
 
+  /* Each drive's I/O counters, in the order of the drives; NULL if the
+   * backend has none. */
+  struct qdrive_blockstats_list *(*blockstats) (qdrive_h *g);
+
   /* With guest "appliance" (the caller checks): runs argv in the guest
    * through its agent and fills r, or -1 with the error set; and the
    * drives' devices in the guest, found at launch. */

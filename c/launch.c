@@ -44,6 +44,18 @@ qdrive_impl_block_info (qdrive_h *g)
   return g->ops->block_info (g);
 }
 
+struct qdrive_blockstats_list *
+qdrive_impl_blockstats (qdrive_h *g)
+{
+  if (g->ops->blockstats == NULL) {
+    qdrive_int_error (g, ENOTSUP, "the %s backend does not report block "
+                      "statistics yet; use the direct backend",
+                      g->ops->name);
+    return NULL;
+  }
+  return g->ops->blockstats (g);
+}
+
 int
 qdrive_impl_shutdown (qdrive_h *g)
 {

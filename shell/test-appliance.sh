@@ -1,7 +1,7 @@
 #!/bin/bash -
 # qdrive shell test: the appliance, booted once (under TCG): set-guest,
-# launch, list-devices, sh, command, and a failing command, whose error
-# ends the script after the output of the commands before it.
+# launch, list-devices, sh, command, blockstats, and a failing command,
+# whose error ends the script after the output of the commands before.
 . "$srcdir/test-lib.sh"
 
 truncate -s 64M "$tmp/scsi.img" "$tmp/virtio.img"
@@ -15,7 +15,9 @@ launch
 list-devices
 sh "head -c 19 /dev/disk/qdrive/VIRT; echo; ls /dev/disk/qdrive"
 command "printf %s| 'a b' c"
-sh "mke2fs -q /dev/disk/qdrive/SCSI && mount /dev/disk/qdrive/SCSI /mnt && echo made > /mnt/f && cat /mnt/f"
+sh "mke2fs -q /dev/disk/qdrive/SCSI && mount /dev/disk/qdrive/SCSI /mnt && echo made > /mnt/f && cat /mnt/f && umount /mnt"
+sh "dd if=/dev/zero of=/dev/disk/qdrive/VIRT bs=4096 count=3 conv=fsync 2>/dev/null"
+blockstats
 sh "echo to-stderr >&2; exit 3"
 list-devices
 SCRIPT
@@ -30,13 +32,23 @@ VIRT
 
 a b|c|
 made
+
 "
-if [ "$rc" -ne 1 ] || ! diff -u <(printf '%s\n' "$expected") "$tmp/out" >&2 ||
-     [ "$(cat "$tmp/err")" != "qdrive: error: $tmp/appliance.qd:9: sh: the command exited with status 3; the end of its standard error:
+if [ "$rc" -ne 1 ] ||
+     ! diff -u <(printf '%s\n' "$expected") <(head -n 10 "$tmp/out") >&2 ||
+     [ "$(cat "$tmp/err")" != "qdrive: error: $tmp/appliance.qd:11: sh: the command exited with status 3; the end of its standard error:
 to-stderr" ]; then
   t_show -f "$tmp/appliance.qd"
   t_fail "the appliance script"
 fi
+# blockstats: the virtio drive had 12 KiB written, in at least one write
+# and one flush.
+sed -n '/^drive_id: hd1$/,$p' "$tmp/out" > "$tmp/hd1"
+grep -qx 'drive_id: hd0' "$tmp/out" && grep -qx 'wr_bytes: 12288' "$tmp/hd1" &&
+  grep -qE '^wr_operations: [1-9][0-9]*$' "$tmp/hd1" &&
+  grep -qE '^flush_operations: [1-9][0-9]*$' "$tmp/hd1" &&
+  grep -qE '^flush_total_time_ns: [1-9][0-9]*$' "$tmp/hd1" ||
+  { t_show -f "$tmp/appliance.qd"; t_fail "blockstats"; }
 
 # Without the appliance, nothing runs in the guest.
 t_err 'qdrive: error: sh: the virtual machine was launched with guest "stopped": nothing runs in it; choose guest "appliance" (set_guest) before launch' \
