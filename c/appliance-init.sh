@@ -30,7 +30,8 @@ done
 
 # Each group lists its modules in load order, dependencies first (from
 # the host's modprobe --show-depends).  A module another group loaded
-# already is skipped.
+# already is skipped.  One that cannot be loaded ends the boot at once:
+# without it a drive or the agent's port would never appear.
 IFS=,
 set -- $groups
 unset IFS
@@ -39,14 +40,17 @@ for group; do
     name=${module##*/}
     name=${name%.ko}
     name=${name//-/_}
-    [ -d "/sys/module/$name" ] || insmod "$module" ||
-      echo "qdrive: cannot load the kernel module $module"
+    [ -d "/sys/module/$name" ] || insmod "$module" || {
+      echo "qdrive: cannot load the kernel module $module; stopping"
+      reboot -f
+    }
   done < "/qdrive/modules.$group"
 done
 
-# Disks probe asynchronously: wait for all of them, saying every five
-# seconds what is missing (the library bounds the wait: launch fails
-# after its launch_timeout, with these lines in its message).
+# Disks probe asynchronously: wait for all of them, saying after two
+# seconds, then every five, what is missing (the library bounds the
+# wait: launch fails after its launch_timeout, with these lines in its
+# message).
 count_disks () {
   n=0
   for d in /sys/block/sd* /sys/block/vd*; do
@@ -70,7 +74,7 @@ while :; do
   link_ports
   [ "$n" -ge "$disks" ] && [ -e "$agent_port" ] && break
   tries=$((tries + 1))
-  [ $((tries % 500)) -eq 0 ] &&
+  [ $((tries % 500)) -eq 200 ] &&
     echo "qdrive: waiting: $n of $disks disks, agent port:" \
       "$([ -e "$agent_port" ] && echo present || echo missing)"
   usleep 10000

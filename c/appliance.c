@@ -2,8 +2,8 @@
  * command line (see appliance.h).
  *
  * The kernel is the one set_kernel or $QDRIVE_KERNEL names, or else the
- * newest /boot/vmlinuz-VERSION whose modules are installed, a cloud
- * kernel first: Debian's cloud kernels are LZ4-compressed and reach
+ * newest vmlinuz-VERSION whose modules are installed in /boot (or in
+ * the directory they name), a cloud kernel first: Debian's cloud kernels are LZ4-compressed and reach
  * /init in about 2 s under TCG where the generic (XZ) ones take 5.
  * Its version is read from the image itself (the bzImage header), so a
  * kernel copied under another name still finds its modules: in
@@ -170,45 +170,58 @@ better_kernel (const char *name, const char *best)
   return strverscmp (name, best) > 0;
 }
 
-static int
-find_kernel (qdrive_h *g, struct appliance *a)
+/* Does the kernel at path have its modules installed? */
+static bool
+has_modules (const char *path)
 {
-  DIR *dir = opendir ("/boot");
-  struct dirent *d;
-  char *best = NULL, *path, *version;
+  char *version = kernel_version (path), *root = modules_root (path);
   char moddir[4096];
   struct stat st;
+  bool r = false;
+
+  if (version != NULL && root != NULL) {
+    snprintf (moddir, sizeof moddir, "%s/lib/modules/%s",
+              strcmp (root, "/") == 0 ? "" : root, version);
+    r = stat (moddir, &st) == 0 && S_ISDIR (st.st_mode);
+  }
+  free (version);
+  free (root);
+  return r;
+}
+
+/* The best kernel in directory dir (see the top of this file). */
+static int
+find_kernel (qdrive_h *g, const char *dir, struct appliance *a)
+{
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  char *best = NULL, *path;
   int r;
 
-  if (dir != NULL) {
-    while ((d = readdir (dir)) != NULL) {
-      if (strncmp (d->d_name, "vmlinuz-", 8) != 0 ||
-          !better_kernel (d->d_name, best))
+  if (d != NULL) {
+    while ((e = readdir (d)) != NULL) {
+      if (strncmp (e->d_name, "vmlinuz-", 8) != 0 ||
+          !better_kernel (e->d_name, best))
         continue;
-      if (asprintf (&path, "/boot/%s", d->d_name) == -1)
+      if (asprintf (&path, "%s/%s", dir, e->d_name) == -1)
         continue;
-      version = kernel_version (path);
+      if (has_modules (path)) {
+        free (best);
+        best = strdup (e->d_name);
+      }
       free (path);
-      if (version == NULL)
-        continue;
-      snprintf (moddir, sizeof moddir, "/lib/modules/%s", version);
-      free (version);
-      if (stat (moddir, &st) == -1 || !S_ISDIR (st.st_mode))
-        continue;
-      free (best);
-      best = strdup (d->d_name);
     }
-    closedir (dir);
+    closedir (d);
   }
   if (best == NULL) {
-    qdrive_int_error (g, ENOENT, "no kernel for the appliance: /boot has "
-                      "no readable vmlinuz-VERSION with its modules in "
-                      "/lib/modules/VERSION; install one (Debian: apt-get "
-                      "install linux-image-cloud-amd64), or name one with "
-                      "set_kernel or $QDRIVE_KERNEL");
+    qdrive_int_error (g, ENOENT, "no kernel for the appliance: %s has no "
+                      "readable vmlinuz-VERSION with its modules installed; "
+                      "install one (Debian: apt-get install "
+                      "linux-image-cloud-amd64), or name one with set_kernel "
+                      "or $QDRIVE_KERNEL", dir);
     return -1;
   }
-  if (asprintf (&path, "/boot/%s", best) == -1) {
+  if (asprintf (&path, "%s/%s", dir, best) == -1) {
     free (best);
     set_perror (g, "asprintf");
     return -1;
@@ -217,6 +230,20 @@ find_kernel (qdrive_h *g, struct appliance *a)
   r = describe_kernel (g, path, a);
   free (path);
   return r;
+}
+
+/* The kernel setting: "" for /boot's best, a directory for its best,
+ * or a kernel image. */
+static int
+choose_kernel (qdrive_h *g, struct appliance *a)
+{
+  struct stat st;
+
+  if (*g->kernel == '\0')
+    return find_kernel (g, "/boot", a);
+  if (stat (g->kernel, &st) == 0 && S_ISDIR (st.st_mode))
+    return find_kernel (g, g->kernel, a);
+  return describe_kernel (g, g->kernel, a);
 }
 
 /* ---- where the initramfs is cached ----------------------------------- */
@@ -266,9 +293,7 @@ int
 qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a)
 {
   memset (a, 0, sizeof *a);
-  if ((*g->kernel ? describe_kernel (g, g->kernel, a) : find_kernel (g, a))
-      == -1 ||
-      initrd_path (g, a) == -1) {
+  if (choose_kernel (g, a) == -1 || initrd_path (g, a) == -1) {
     qdrive_int_appliance_free (a);
     return -1;
   }

@@ -346,19 +346,44 @@ find_devices (struct direct *b, const struct timespec *deadline)
   return r;
 }
 
+/* Did qemu run the guest with KVM?  (For the message when it does not
+ * answer: on some hosts KVM is present but cannot boot a guest.) */
+static bool
+runs_on_kvm (struct direct *b)
+{
+  struct timespec deadline = direct_deadline (1);
+  struct json_object *kvm, *enabled;
+  bool r;
+
+  if (b->g->accel == QDRIVE_INT_ACCEL_TCG)
+    return false;
+  kvm = qmp_execute (b, "query-kvm", NULL, &deadline, 1);
+  r = kvm != NULL && json_object_object_get_ex (kvm, "enabled", &enabled) &&
+    json_object_is_type (enabled, json_type_boolean) &&
+    json_object_get_boolean (enabled);
+  if (kvm != NULL)
+    json_object_put (kvm);
+  return r;
+}
+
 int
 direct_appliance_start (struct direct *b, const struct timespec *deadline)
 {
   qdrive_h *g = b->g;
   char *lines;
+  bool kvm;
 
   if (qga_open (b, deadline, g->launch_timeout) == -1) {
     if (qdrive_last_errno (g) == ETIMEDOUT) {
+      kvm = runs_on_kvm (b);
       direct_drain_output (b);
       lines = direct_last_lines (b);
       qdrive_int_error (g, ETIMEDOUT, "the appliance did not answer within "
-                        "%d second%s; the last lines of its console:\n%s",
+                        "%d second%s%s; the last lines of its console:\n%s",
                         g->launch_timeout, g->launch_timeout == 1 ? "" : "s",
+                        kvm ? " (it ran with KVM: where KVM is present but "
+                        "cannot boot a guest, choose accel tcg with "
+                        "set_accel or $QDRIVE_ACCEL)" : "",
                         lines && *lines ? lines : "(nothing)");
       free (lines);
     }

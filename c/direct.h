@@ -35,8 +35,9 @@ struct json_object;
 
 /* How many of qemu's last output lines (with the appliance, its
  * console's) are kept for error messages: enough for a kernel panic's
- * message and the stack dump after it. */
-#define DIRECT_LAST_LINES 32
+ * message and the register and stack dump after it (the stack trace is
+ * left out of the messages: see direct_last_lines). */
+#define DIRECT_LAST_LINES 64
 /* A longer line is cut there (the rest is dropped until its newline). */
 #define DIRECT_LINE_MAX 1024
 
@@ -101,8 +102,9 @@ extern char *direct_find_binary (qdrive_h *g, const char *hv);
  * and makes each a "qemu" event (printed when verbose without one). */
 extern void direct_drain_output (struct direct *b);
 
-/* qemu's last lines, one per line, or "" if it said nothing.  Call
- * after the final drain.  Malloc'd (NULL on allocation failure). */
+/* qemu's last lines, one per line, or "" if it said nothing, with any
+ * kernel stack trace (from "Call Trace:" to "</TASK>") cut to one line.
+ * Call after the final drain.  Malloc'd (NULL on allocation failure). */
 extern char *direct_last_lines (struct direct *b);
 
 /* True if qemu has exited (it is not reaped: use direct_reap). */

@@ -435,6 +435,14 @@ direct_drain_output (struct direct *b)
   }
 }
 
+static bool
+ends_with (const char *s, const char *end)
+{
+  size_t n = strlen (s), m = strlen (end);
+
+  return n >= m && strcmp (s + n - m, end) == 0;
+}
+
 char *
 direct_last_lines (struct direct *b)
 {
@@ -442,13 +450,30 @@ direct_last_lines (struct direct *b)
   size_t i;
   char *s = NULL;
   size_t len = 0;
+  bool in_trace = false, any = false;
   FILE *f = open_memstream (&s, &len);
 
   if (f == NULL)
     return NULL;
-  for (i = first; i < b->nlast; ++i)
-    fprintf (f, "%s%s", i > first ? "\n" : "",
-             b->last[i % DIRECT_LAST_LINES]);
+  for (i = first; i < b->nlast; ++i) {
+    const char *line = b->last[i % DIRECT_LAST_LINES];
+
+    /* A panic's stack trace is twenty lines of addresses that would
+     * push the panic's own message out of sight. */
+    if (ends_with (line, "Call Trace:")) {
+      in_trace = true;
+      fprintf (f, "%s%s [the stack trace is left out]", any ? "\n" : "",
+               line);
+      any = true;
+      continue;
+    }
+    if (in_trace) {
+      in_trace = !ends_with (line, "</TASK>");
+      continue;
+    }
+    fprintf (f, "%s%s", any ? "\n" : "", line);
+    any = true;
+  }
   if (fclose (f) != 0) {
     free (s);
     return NULL;
@@ -642,15 +667,22 @@ direct_report_death (struct direct *b)
   char *lines = direct_last_lines (b);
   const char *how = b->death ? b->death : "exited";
   char *lead = b->ready ? NULL : failed_network_drive (b, lines);
+  bool appliance = b->g->guest == QDRIVE_INT_GUEST_APPLIANCE;
+  const char *more = lines && *lines
+    ? (appliance ? "; the last lines of its console:\n"
+       : "; its last messages:\n") : "";
 
-  if (b->ready)
-    set_error (b->g, "qemu stopped unexpectedly: it %s%s%s", how,
-               lines && *lines ? "; its last messages:\n" : "",
+  if (appliance)
+    set_error (b->g, "%sthe appliance stopped %s (qemu %s)%s%s",
+               lead ? lead : "",
+               b->ready ? "unexpectedly" : "before it was ready", how, more,
+               lines ? lines : "");
+  else if (b->ready)
+    set_error (b->g, "qemu stopped unexpectedly: it %s%s%s", how, more,
                lines ? lines : "");
   else
     set_error (b->g, "%sqemu %s before it was ready%s%s", lead ? lead : "",
-               how, lines && *lines ? "; its last messages:\n" : "",
-               lines ? lines : "");
+               how, more, lines ? lines : "");
   free (lead);
   free (lines);
   b->death_reported = true;

@@ -493,21 +493,23 @@ let public_calls = [
   call ~name:"set_kernel" ~ret:RErr ~args:["kernel", String]
     ~state:ConfigOnly
     ~shortdesc:"choose the appliance's kernel"
-    "Choose the Linux kernel image the appliance boots, or with the \
-     empty string let qdrive find one.  The default is the value of \
-     the environment variable C<QDRIVE_KERNEL> when the handle was \
-     created, or the empty string: the newest \
-     F</boot/vmlinuz-VERSION> whose modules are installed, a cloud \
-     kernel first (Debian's C<linux-image-cloud-amd64> boots in less \
-     than half the time of the generic kernel under TCG).\n\n\
+    "Choose the Linux kernel the appliance boots: a kernel image, a \
+     directory in which qdrive chooses one, or the empty string for \
+     F</boot>.  The default is the value of the environment variable \
+     C<QDRIVE_KERNEL> when the handle was created, or the empty string.  \
+     In a directory, qdrive takes the newest F<vmlinuz-VERSION> whose \
+     modules are installed, a cloud kernel first (Debian's \
+     C<linux-image-cloud-amd64> boots in less than half the time of the \
+     generic kernel under TCG).\n\n\
      The kernel's version is read from the image; its modules are \
      taken from F<ROOT/lib/modules/VERSION> for a kernel in \
-     F<ROOT/boot>, and from F</lib/modules/VERSION> otherwise.  The \
-     file is checked at C<launch>.";
+     F<ROOT/boot> (an unpacked kernel package, say), and from \
+     F</lib/modules/VERSION> otherwise.  The setting is checked at \
+     C<launch>, when it is used.";
   call ~name:"get_kernel" ~ret:RString ~args:[]
     ~shortdesc:"get the appliance's kernel setting"
-    "Return the kernel setting: a path, or the empty string when qdrive \
-     finds the kernel itself.";
+    "Return the kernel setting: a kernel image, a directory, or the \
+     empty string for F</boot>.";
 
   call ~name:"set_cachedir" ~ret:RErr ~args:["cachedir", String]
     ~state:ConfigOnly
