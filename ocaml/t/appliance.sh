@@ -1,0 +1,4 @@
+#!/bin/bash -
+# t/test_appliance.ml: guest `Appliance, booted once, under TCG.
+set -e
+"$builddir/t/test_appliance.opt"
