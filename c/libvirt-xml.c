@@ -27,6 +27,7 @@
 #include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
+#include "appliance.h"
 #include "libvirt-xml.h"
 
 /* The domain name must differ between handles, also between processes
@@ -349,8 +350,79 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
 
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
+/* ---- the appliance (guest "appliance") --------------------------------
+ * The same guest the direct backend boots (see appliance.h and
+ * backend-direct-argv.c): the host's kernel and qdrive's initramfs with its
+ * command line, no reboot (a panic, panic=1, ends the domain), the
+ * serial console into a file in the handle's private directory (its
+ * last lines are what errors quote), and the guest agent's
+ * virtio-serial port on a unix socket there, which libvirt's qemu
+ * serves (mode 'bind').  The libvirt backend cannot launch it yet; this
+ * is the description it will launch. */
+
 static int
-write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t)
+write_appliance_os (xmlTextWriterPtr w, qdrive_h *g,
+                    const struct appliance *app)
+{
+  char *cmdline = qdrive_int_appliance_cmdline (g);
+  int r = -1;
+
+  if (cmdline == NULL)
+    return -1;
+  if (xmlTextWriterWriteElement (w, BAD_CAST "kernel",
+                                 BAD_CAST app->kernel) >= 0 &&
+      xmlTextWriterWriteElement (w, BAD_CAST "initrd",
+                                 BAD_CAST app->initrd) >= 0 &&
+      xmlTextWriterWriteElement (w, BAD_CAST "cmdline",
+                                 BAD_CAST cmdline) >= 0)
+    r = 0;
+  free (cmdline);
+  return r;
+}
+
+static int
+write_appliance_lifecycle (xmlTextWriterPtr w)
+{
+  W (xmlTextWriterWriteElement (w, BAD_CAST "on_poweroff", BAD_CAST "destroy"));
+  W (xmlTextWriterWriteElement (w, BAD_CAST "on_reboot", BAD_CAST "destroy"));
+  W (xmlTextWriterWriteElement (w, BAD_CAST "on_crash", BAD_CAST "destroy"));
+  return 0;
+}
+
+static int
+write_appliance_devices (xmlTextWriterPtr w, const char *tmpdir)
+{
+  START (w, "serial");
+  ATTR (w, "type", "file");
+  START (w, "source");
+  ATTRF (w, "path", "%s/console.log", tmpdir);
+  END (w);
+  START (w, "target");
+  ATTR (w, "port", "0");
+  END (w);
+  END (w); /* serial */
+
+  START (w, "channel");
+  ATTR (w, "type", "unix");
+  START (w, "source");
+  ATTR (w, "mode", "bind");
+  ATTRF (w, "path", "%s/qga.sock", tmpdir);
+  END (w);
+  START (w, "target");
+  ATTR (w, "type", "virtio");
+  ATTR (w, "name", APPLIANCE_AGENT_PORT);
+  END (w);
+  END (w); /* channel */
+  return 0;
+}
+
+/* ---- the domain ---------------------------------------------------- */
+
+/* app: the appliance, or NULL for guest "stopped"; tmpdir: the handle's
+ * private directory (with the appliance). */
+static int
+write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t,
+              const struct appliance *app, const char *tmpdir)
 {
   char name[QDRIVE_LIBVIRT_NAME_LEN];
   size_t i, n_by_iface[QDRIVE_INT_IFACE_COUNT] = { 0 };
@@ -381,7 +453,11 @@ write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t)
     ATTR (w, "machine", t->machine);
   W (xmlTextWriterWriteString (w, BAD_CAST "hvm"));
   END (w);
+  if (app != NULL && write_appliance_os (w, g, app) == -1)
+    return -1;
   END (w); /* os */
+  if (app != NULL && write_appliance_lifecycle (w) == -1)
+    return -1;
 
   START (w, "devices");
   for (i = 0; i < g->ndrives; ++i) {
@@ -396,6 +472,8 @@ write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t)
     ATTR (w, "model", "virtio-scsi");
     END (w);
   }
+  if (app != NULL && write_appliance_devices (w, tmpdir) == -1)
+    return -1;
   END (w); /* devices */
 
   /* The extra qemu parameters of the config call, passed through
@@ -422,6 +500,9 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   char *xml = NULL;
   size_t i;
   int r;
+  struct appliance app;
+  bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
+  const char *tmpdir = NULL;
 
   for (i = 0; i < g->ndrives; ++i)
     if (check_xml_text (g, "filename", g->drives[i].filename) == -1 ||
@@ -438,19 +519,31 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
                g->count_by_iface[QDRIVE_INT_IFACE_SCSI]);
     return NULL;
   }
+  /* The appliance's files (not built here: launch does that) and the
+   * sockets' directory. */
+  if (appliance) {
+    if (qdrive_int_appliance_locate (g, &app) == -1)
+      return NULL;
+    if ((tmpdir = qdrive_int_tmpdir (g)) == NULL ||
+        check_xml_text (g, "kernel", app.kernel) == -1 ||
+        check_xml_text (g, "cachedir", app.initrd) == -1 ||
+        check_xml_text (g, "TMPDIR", tmpdir) == -1) {
+      qdrive_int_appliance_free (&app);
+      return NULL;
+    }
+  }
 
   buf = xmlBufferCreate ();
-  if (buf == NULL) {
-    set_error (g, "cannot create an XML buffer");
-    return NULL;
-  }
-  w = xmlNewTextWriterMemory (buf, 0);
+  w = buf ? xmlNewTextWriterMemory (buf, 0) : NULL;
   if (w == NULL) {
-    xmlBufferFree (buf);
+    if (buf != NULL)
+      xmlBufferFree (buf);
+    if (appliance)
+      qdrive_int_appliance_free (&app);
     set_error (g, "cannot create an XML writer");
     return NULL;
   }
-  r = write_domain (w, g, t);
+  r = write_domain (w, g, t, appliance ? &app : NULL, tmpdir);
   if (r == 0 && xmlTextWriterEndDocument (w) < 0)
     r = -1;
   xmlFreeTextWriter (w);        /* flushes into buf */
@@ -464,6 +557,8 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   else
     set_error (g, "cannot write the libvirt domain XML");
   xmlBufferFree (buf);
+  if (appliance)
+    qdrive_int_appliance_free (&app);
   return xml;
 }
 

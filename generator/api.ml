@@ -632,7 +632,15 @@ let public_calls = [
      none) and a C<username> without a C<secret> are refused.  A file \
      name that XML cannot hold (not UTF-8, \
      or with control characters), and a C<format> that libvirt does \
-     not name (such as qemu's C<vhdx>), are refused.";
+     not name (such as qemu's C<vhdx>), are refused.\n\n\
+     With C<guest> C<appliance>, C<E<lt>osE<gt>> also has the \
+     appliance's C<E<lt>kernelE<gt>>, C<E<lt>initrdE<gt>> (its path in \
+     the cache directory: it is not built here) and \
+     C<E<lt>cmdlineE<gt>>; C<E<lt>on_rebootE<gt>> and \
+     C<E<lt>on_crashE<gt>> are C<destroy>; a C<E<lt>serialE<gt>> writes \
+     the console to a file and a C<E<lt>channel type='unix'E<gt>> \
+     carries the guest agent's port, both in the handle's private \
+     directory.  Launching it through libvirt is not supported yet.";
 
   call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
     ~shortdesc:"list the drives the handle holds"
@@ -686,7 +694,9 @@ let public_calls = [
      first, without running anything.  Values inside qemu's \
      C<key=value,...> lists have their commas doubled, as qemu \
      requires.  The handle's private temporary directory (which holds \
-     the QMP socket) is created if it does not exist yet.";
+     the QMP socket) is created if it does not exist yet.  With \
+     C<guest> C<appliance> the kernel is chosen and the appliance's \
+     path in the cache directory given, but it is not built.";
 ]
 
 (* Calls for the project's own tests: one argument and optional

@@ -708,6 +708,58 @@ START_TEST (test_network_unwritable)
 }
 END_TEST
 
+/* With guest "appliance": the kernel, initramfs and command line the
+ * direct backend uses, no reboot, the console into a file and the
+ * agent's channel on a socket in the handle's private directory. */
+START_TEST (test_appliance)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char **cmd, *xml, *dir;
+  const char *kernel = NULL, *initrd = NULL, *append = NULL;
+  size_t i;
+
+  ck_assert_ptr_nonnull (g);
+  ck_assert_int_eq (qdrive_set_guest (g, "appliance"), 0);
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1 << 20, -1), 0);
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1 << 20,
+                                              QDRIVE_ADD_DRIVE_SCRATCH_LABEL,
+                                              "L", -1), 0);
+  cmd = qdrive_get_qemu_command_line (g);
+  ck_assert_msg (cmd != NULL, "%s", qdrive_last_error (g));
+  for (i = 0; cmd[i] != NULL; ++i) {
+    if (strcmp (cmd[i], "-kernel") == 0) kernel = cmd[i + 1];
+    if (strcmp (cmd[i], "-initrd") == 0) initrd = cmd[i + 1];
+    if (strcmp (cmd[i], "-append") == 0) append = cmd[i + 1];
+  }
+  ck_assert (kernel && initrd && append);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_msg (xml != NULL, "%s", qdrive_last_error (g));
+  parse (&p, xml);
+  ck_assert_xstr_eq (&p, kernel, "string(/domain/os/kernel)");
+  ck_assert_xstr_eq (&p, initrd, "string(/domain/os/initrd)");
+  ck_assert_xstr_eq (&p, append, "string(/domain/os/cmdline)");
+  ck_assert_xstr_eq (&p, "destroy", "string(/domain/on_reboot)");
+  ck_assert_xstr_eq (&p, "destroy", "string(/domain/on_crash)");
+  ck_assert_xstr_eq (&p, "file", "string(/domain/devices/serial/@type)");
+  ck_assert_xstr_eq (&p, "unix", "string(/domain/devices/channel/@type)");
+  ck_assert_xstr_eq (&p, "bind",
+                     "string(/domain/devices/channel/source/@mode)");
+  ck_assert_xstr_eq (&p, "org.qemu.guest_agent.0",
+                     "string(/domain/devices/channel/target/@name)");
+  dir = str (&p, "string(/domain/devices/channel/source/@path)");
+  ck_assert_msg (strlen (dir) > 9 &&
+                 strcmp (dir + strlen (dir) - 9, "/qga.sock") == 0, "%s", dir);
+  ck_assert_int_eq (num (&p, "count(/domain/devices/disk)"), 2);
+  unparse (&p);
+  validate (xml);
+  free (dir);
+  free (xml);
+  qdrive_free_string_list (cmd);
+  qdrive_close (g);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -725,6 +777,7 @@ main (void)
   tcase_add_test (tc, test_scratch);
   tcase_add_test (tc, test_network);
   tcase_add_test (tc, test_network_unwritable);
+  tcase_add_test (tc, test_appliance);
   suite_add_tcase (s, tc);
   return run_suite (s);
 }
