@@ -1,6 +1,5 @@
 #!/bin/busybox sh
-# qdrive: /init of the appliance (run by busybox's sh as process 1; the
-# appliance's /bin/sh is dash, which sh and command use).
+# qdrive: /init of the appliance (run by busybox's sh as process 1).
 #
 # The library builds this file into the appliance's initramfs (see
 # appliance-build.c); the kernel command line tells it which module

@@ -99,7 +99,9 @@ run (qdrive_h *g, char *const *argv, const char *what)
 char *
 qdrive_impl_sh (qdrive_h *g, const char *command)
 {
-  char *const argv[] = { "/bin/sh", "-c", (char *) command, NULL };
+  /* A login shell, for the appliance's /etc/profile (see
+   * appliance-build.c). */
+  char *const argv[] = { "/bin/sh", "-l", "-c", (char *) command, NULL };
 
   return run (g, argv, "the command");
 }

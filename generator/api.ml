@@ -567,13 +567,13 @@ let public_calls = [
   call ~name:"sh" ~ret:RString ~args:["command", String]
     ~state:LaunchedOnly ~flags:[Blocking]
     ~shortdesc:"run a shell command in the appliance"
-    "Run C</bin/sh -c command> in the appliance (C<guest> \
+    "Run C</bin/sh -l -c command> in the appliance (C<guest> \
      C<appliance>) and return what it wrote to its standard output, \
      once it has exited, however long it runs.  The drives are \
      F</dev/sdX> and F</dev/vdX> there (see C<list_devices>), and a \
-     drive with a C<label> is also F</dev/disk/qdrive/LABEL>; busybox \
-     provides the usual commands, with C<mke2fs> and C<e2fsck> from \
-     e2fsprogs.\n\n\
+     drive with a C<label> is also F</dev/disk/qdrive/LABEL>.  The \
+     shell and the usual commands are busybox's, with C<mke2fs> \
+     (C<mkfs.ext4> and the like) and C<e2fsck> from e2fsprogs.\n\n\
      A command that exits with a status other than 0 is an error whose \
      message gives the status and the last lines of its standard \
      error; one killed by a signal is an error naming the signal.  The \
