@@ -13,7 +13,9 @@
  *   /etc/mke2fs.conf     so that mke2fs makes what it makes on the host
  *   kernel modules       per group, as modprobe --show-depends lists
  *                        them for the appliance's kernel, dependencies
- *                        first; qdrive/modules.GROUP lists the order
+ *                        first, uncompressed and unsigned (see
+ *                        strip_signature); qdrive/modules.GROUP lists
+ *                        the order
  *
  * Every file keeps its host path, so the dynamic loader finds the
  * libraries where ldd found them.  The host programs run here (ldd,
@@ -107,6 +109,7 @@ struct build {
   size_t manifest_len;
   struct timespec deadline;     /* for the host programs */
   char *program_path[NPROGRAMS]; /* each program's path in the appliance */
+  bool strip_signatures;        /* see strip_signature */
 };
 
 /* ---- members --------------------------------------------------------- */
@@ -563,10 +566,11 @@ add_busybox_links (struct build *b, const char *busybox)
 
 /* ---- kernel modules -------------------------------------------------- */
 
-/* Reads a compressed module (.ko.xz, .ko.zst, .ko.gz) into memory with
- * libarchive's decompressors.  NULL with the error set. */
+/* Reads a module into memory, uncompressed (.ko, or .ko.xz, .ko.zst,
+ * .ko.gz through libarchive's decompressors).  NULL with the error
+ * set. */
 static char *
-decompress_module (struct build *b, const char *path, size_t *len)
+read_module (struct build *b, const char *path, size_t *len)
 {
   struct archive *ar = archive_read_new ();
   struct archive_entry *e;
@@ -603,7 +607,7 @@ decompress_module (struct build *b, const char *path, size_t *len)
   return buf;
 
  error:
-  set_error (b->g, "appliance: cannot decompress the kernel module %s: %s",
+  set_error (b->g, "appliance: cannot read the kernel module %s: %s",
              path, archive_error_string (ar) ? archive_error_string (ar)
              : strerror (errno));
   archive_read_free (ar);
@@ -611,30 +615,50 @@ decompress_module (struct build *b, const char *path, size_t *len)
   return NULL;
 }
 
+/* The signature a module may end with: the signature, then a struct
+ * module_signature (12 bytes, the signature's length big-endian in its
+ * last 4), then this marker. */
+#define MODULE_SIG_MARKER "~Module signature appended~\n"
+
+/* Cuts a module's signature off, so that the appliance's kernel does
+ * not check it: that costs about 0.1 s of the boot under TCG, and the
+ * modules come from the kernel's own package anyway.  (Not done for a
+ * kernel that refuses unsigned modules: see strip_signatures.) */
+static void
+strip_signature (char *data, size_t *len)
+{
+  size_t mlen = sizeof MODULE_SIG_MARKER - 1, siglen;
+  const unsigned char *info;
+
+  if (*len < mlen + 12 ||
+      memcmp (data + *len - mlen, MODULE_SIG_MARKER, mlen) != 0)
+    return;
+  info = (const unsigned char *) data + *len - mlen - 12;
+  siglen = (size_t) info[8] << 24 | (size_t) info[9] << 16 |
+    (size_t) info[10] << 8 | info[11];
+  if (siglen <= *len - mlen - 12)
+    *len -= mlen + 12 + siglen;
+}
+
 /* Adds one module file, uncompressed, as name (its path in the guest,
  * ending ".ko"). */
 static int
 add_module_file (struct build *b, const char *name, const char *path)
 {
-  static const char *const suffixes[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
   struct stat st;
-  size_t i, plen = strlen (path), slen, len;
+  size_t len;
   char *data;
 
-  for (i = 0; i < 3; ++i) {
-    slen = strlen (suffixes[i]);
-    if (plen > slen && strcmp (path + plen - slen, suffixes[i]) == 0) {
-      if (find_member (b, name + (*name == '/')) != NULL)
-        return 0;
-      if (note_host_file (b, path, &st) == -1)
-        return -1;
-      data = decompress_module (b, path, &len);
-      if (data == NULL)
-        return -1;
-      return add_data (b, name, data, len, 0644);
-    }
-  }
-  return add_host_file (b, name, path);
+  if (find_member (b, name + (*name == '/')) != NULL)
+    return 0;
+  if (note_host_file (b, path, &st) == -1)
+    return -1;
+  data = read_module (b, path, &len);
+  if (data == NULL)
+    return -1;
+  if (b->strip_signatures)
+    strip_signature (data, &len);
+  return add_data (b, name, data, len, 0644);
 }
 
 /* Is item one of the lines of list? */
@@ -947,6 +971,35 @@ write_archive (struct build *b, int fd)
 
 /* ---- the whole appliance --------------------------------------------- */
 
+/* Does the kernel load unsigned modules?  Its configuration says so
+ * (ROOT/boot/config-VERSION, from the kernel's package), unless it has
+ * CONFIG_MODULE_SIG_FORCE; without a configuration to read, assume it
+ * does not. */
+static bool
+unsigned_modules_load (const struct appliance *a)
+{
+  char *path, *line = NULL;
+  size_t n = 0;
+  bool r = false;
+  FILE *f;
+
+  if (asprintf (&path, "%s/boot/config-%s",
+                strcmp (a->modroot, "/") == 0 ? "" : a->modroot,
+                a->version) == -1)
+    return false;
+  f = fopen (path, "re");
+  free (path);
+  if (f == NULL)
+    return false;
+  r = true;
+  while (getline (&line, &n, f) != -1)
+    if (strcmp (line, "CONFIG_MODULE_SIG_FORCE=y\n") == 0)
+      r = false;
+  free (line);
+  fclose (f);
+  return r;
+}
+
 static int
 collect (struct build *b)
 {
@@ -981,6 +1034,7 @@ collect (struct build *b)
   if (access ("/etc/mke2fs.conf", R_OK) == 0 &&
       add_host_file (b, "/etc/mke2fs.conf", "/etc/mke2fs.conf") == -1)
     goto out;
+  b->strip_signatures = unsigned_modules_load (a);
   for (i = 0; i < sizeof module_groups / sizeof module_groups[0]; ++i)
     if (add_module_group (b, i, modprobe) == -1)
       goto out;

@@ -43,7 +43,7 @@
 
 /* Bumped whenever the builder puts something else in the appliance, so
  * that older cached ones are not used. */
-#define APPLIANCE_FORMAT "qdrive-appliance-1"
+#define APPLIANCE_FORMAT "qdrive-appliance-2"
 
 /* How often a launch waiting for another process's build retries the
  * lock. */

@@ -11,7 +11,7 @@
 #
 # The modules are links to the host's (only the drivers the appliance
 # uses, so that depmod is quick), indexed by depmod; a broken module is
-# an empty file, a replaced one another module under its name.
+# a file of text, a replaced one another module under its name.
 set -euo pipefail
 
 root=$1 kernel=$2 how=$3 module=$4
@@ -35,7 +35,7 @@ case "$how" in
 esac
 /sbin/depmod -b "$root" "$version"
 case "$how" in
-  broken) rm "$target"; : > "$target" ;;
+  broken) rm "$target"; echo "not a kernel module" > "$target" ;;
   replaced) other=$(readlink "$(path_of "$5")"); rm "$target"; ln -s "$other" "$target" ;;
   missing|intact) ;;
   *) echo "fake-kernel-root: $how?" >&2; exit 1 ;;
