@@ -21,7 +21,10 @@ grep -q '^file=.*/system.img,cache=writeback,format=raw,id=hd0,if=none$' "$tmp/d
   grep -q '^file=.*/scratch0.img,cache=unsafe,format=raw,id=hd1,if=none$' "$tmp/demo.out" &&
   grep -qx 'cachemode: unsafe' "$tmp/demo.out" &&
   grep -qx 'cache_no_flush: true' "$tmp/demo.out" &&
-  grep -qx "qdrive: error: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" "$tmp/demo.out" ||
+  grep -qx "qdrive: error: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" "$tmp/demo.out" &&
+  grep -qE '^lrwxrwxrwx .* data -> \.\./\.\./sd[a-z]$' "$tmp/demo.out" &&
+  grep -qE '^hd0 +writeback +[0-9]+ +[0-9.]+ MB +[1-9][0-9]* +[0-9.]+ ms$' "$tmp/demo.out" &&
+  grep -qE '^hd1 +unsafe +[0-9]+ +[0-9.]+ MB +[1-9][0-9]* +[0-9.]+ ms$' "$tmp/demo.out" ||
   { cat "$tmp/demo.out" >&2; t_fail "the demo's output"; }
 
 # The commands shown, as the shell would split them.
@@ -34,7 +37,9 @@ done < <(grep '^\$ qdrive ' "$tmp/demo.out")
 [ "$(wc -l < "$shown")" -ge 4 ] || t_fail "too few commands shown: $(cat "$shown")"
 diff -u "$shown" "$tmp/ran" || t_fail "the commands shown (-) are not those run (+)"
 
-# The script, between "cat > demo.qd <<'EOF'" and "EOF".
-sed -n "/^\\\$ cat > demo.qd <<'EOF'\$/,/^EOF\$/p" "$tmp/demo.out" | sed '1d;$d' |
-  diff -u - "$tmp/demo/demo.qd" || t_fail "the script shown is not the one written"
+# The scripts, between "cat > NAME.qd <<'EOF'" and "EOF".
+for qd in demo.qd appliance.qd; do
+  sed -n "/^\\\$ cat > $qd <<'EOF'\$/,/^EOF\$/p" "$tmp/demo.out" | sed '1d;$d' |
+    diff -u - "$tmp/demo/$qd" || t_fail "the script $qd shown is not the one written"
+done
 echo "$0: ok: $(wc -l < "$shown") commands shown as run"
