@@ -47,36 +47,12 @@ extern char **environ;
 
 static char dir[] = "/tmp/qdrive-bench-appliance.XXXXXX";
 
-static double
-now (void)
-{
-  struct timespec t;
-
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void
 die (const char *what, qdrive_h *g)
 {
   fprintf (stderr, "bench-appliance: %s: %s\n", what,
            g ? qdrive_last_error (g) : strerror (errno));
   exit (EXIT_FAILURE);
-}
-
-static int
-cmp (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, n, sizeof *v, cmp);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static char *
@@ -131,10 +107,10 @@ false_launch (const char *guest, const char *cachedir, const char *disk)
   if (qdrive_set_hv (g, "/bin/false") == -1 ||
       (cachedir && qdrive_set_cachedir (g, cachedir) == -1))
     die ("configuring the handle", g);
-  t0 = now ();
+  t0 = bench_now ();
   if (qdrive_launch (g) != -1)
     die ("launch with /bin/false succeeded", NULL);
-  t = now () - t0;
+  t = bench_now () - t0;
   if (strstr (qdrive_last_error (g), "exited with status 1") == NULL)
     die ("launch with /bin/false", g);
   qdrive_close (g);
@@ -159,9 +135,9 @@ bench_build (int rounds, const char *disk)
     free (cmd);
     free (cache);
   }
-  mb = median (build, rounds);
-  mc = median (cached, rounds);
-  ms = median (stopped, rounds);
+  mb = bench_median (build, rounds);
+  mc = bench_median (cached, rounds);
+  ms = bench_median (stopped, rounds);
   printf ("building (launch with qemu as /bin/false), %d rounds:\n", rounds);
   printf ("  first build:               %7.1f ms\n", mb * 1000);
   printf ("  cached, current:           %7.1f ms\n", mc * 1000);
@@ -199,7 +175,7 @@ floor_once (const char *disk)
   posix_spawn_file_actions_adddup2 (&fa, out[1], 1);
   posix_spawn_file_actions_adddup2 (&fa, out[1], 2);
   posix_spawn_file_actions_addclose (&fa, out[0]);
-  t0 = now ();
+  t0 = bench_now ();
   if (posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ) != 0)
     die ("posix_spawnp", NULL);
   close (out[1]);
@@ -208,7 +184,7 @@ floor_once (const char *disk)
     len += (size_t) n;
     buf[len] = '\0';
     if (strstr (buf, mark) != NULL)
-      t = now () - t0;
+      t = bench_now () - t0;
   }
   close (out[0]);
   kill (pid, SIGKILL);
@@ -225,11 +201,11 @@ static double
 launch_once (const char *disk)
 {
   qdrive_h *g = appliance ("appliance", disk, NULL);
-  double t0 = now (), t;
+  double t0 = bench_now (), t;
 
   if (qdrive_launch (g) == -1)
     die ("launch", g);
-  t = now () - t0;
+  t = bench_now () - t0;
   if (qdrive_shutdown (g) == -1)
     die ("shutdown", g);
   qdrive_close (g);
@@ -246,10 +222,10 @@ guestfs_once (const char *disk)
   if (g == NULL || guestfs_add_drive_opts (g, disk, GUESTFS_ADD_DRIVE_OPTS_FORMAT,
                                            "raw", -1) == -1)
     die ("guestfs", NULL);
-  t0 = now ();
+  t0 = bench_now ();
   if (guestfs_launch (g) == -1)
     die ("guestfs_launch", NULL);
-  t = now () - t0;
+  t = bench_now () - t0;
   guestfs_close (g);
   return t;
 }
@@ -272,8 +248,8 @@ bench_boot (int rounds, const char *disk)
       fl[i] = floor_once (disk);
     }
   }
-  mf = median (fl, rounds);
-  ml = median (la, rounds);
+  mf = bench_median (fl, rounds);
+  ml = bench_median (la, rounds);
   printf ("boot (one drive, 256 MiB, TCG), %d rounds:\n", rounds);
   printf ("  floor: bare qemu to /init's first line  %7.1f ms\n", mf * 1000);
   printf ("  qdrive_launch to ready                  %7.1f ms\n", ml * 1000);
@@ -285,7 +261,7 @@ bench_boot (int rounds, const char *disk)
     double gf[rounds], mg;
     for (i = 0; i < rounds; ++i)
       gf[i] = guestfs_once (disk);
-    mg = median (gf, rounds);
+    mg = bench_median (gf, rounds);
     printf ("  libguestfs launch                       %7.1f ms\n", mg * 1000);
     printf ("  launch / libguestfs: %.2f (target 0.3)\n", ml / mg);
     bench_table_row ("appliance", "launch to ready", ml * 1000,
@@ -307,23 +283,23 @@ bench_round_trip (qdrive_h *g, int n)
   int i;
 
   for (i = 0; i < n; ++i) {
-    t0 = now ();
+    t0 = bench_now ();
     if ((out = qdrive_sh (g, "true")) == NULL)
       die ("sh", g);
-    sh[i] = now () - t0;
+    sh[i] = bench_now () - t0;
     free (out);
-    t0 = now ();
+    t0 = bench_now ();
     if ((out = qdrive_command (g, argv)) == NULL)
       die ("command", g);
-    cmd[i] = now () - t0;
+    cmd[i] = bench_now () - t0;
     free (out);
   }
   printf ("round trip, %d each:\n", n);
   printf ("  sh \"true\"            %6.1f ms (target 25)\n",
-          median (sh, n) * 1000);
-  printf ("  command \"/bin/true\"  %6.1f ms\n", median (cmd, n) * 1000);
+          bench_median (sh, n) * 1000);
+  printf ("  command \"/bin/true\"  %6.1f ms\n", bench_median (cmd, n) * 1000);
   bench_table_row ("appliance", "sh \"true\" round trip (target 25 ms)",
-                   median (sh, n) * 1000, "-", 0, "ms");
+                   bench_median (sh, n) * 1000, "-", 0, "ms");
 }
 
 static char *
@@ -423,18 +399,18 @@ bench_cache_modes (qdrive_h *g, int rounds, const char *appends)
              "flushes, %.1f ms; unsafe %.2f s, %.0f flushes, %.1f ms\n",
              i + 1, wt[i], wf[i], wm[i], ut[i], uf[i], um[i]);
   }
-  mwt = median (wt, rounds);
-  mut = median (ut, rounds);
-  mwm = median (wm, rounds);
-  mum = median (um, rounds);
+  mwt = bench_median (wt, rounds);
+  mut = bench_median (ut, rounds);
+  mwm = bench_median (wm, rounds);
+  mum = bench_median (um, rounds);
   printf ("the cache modes: %s appends of 4 KiB, each followed by fsync, "
           "on a fresh 256 MB ext4, %d round%s:\n", appends, rounds,
           rounds == 1 ? "" : "s");
   printf ("                 time in guest   flushes   flush time\n");
   printf ("  writeback      %8.2f s     %7.0f   %8.1f ms\n", mwt,
-          median (wf, rounds), mwm);
+          bench_median (wf, rounds), mwm);
   printf ("  unsafe         %8.2f s     %7.0f   %8.1f ms\n", mut,
-          median (uf, rounds), mum);
+          bench_median (uf, rounds), mum);
   printf ("  unsafe / writeback: time %.2f (target 0.8), flush time %.3f "
           "(target 0.05)\n", mut / mwt, mum / mwm);
   bench_table_row ("appliance (C)", "fsync job, time in guest, unsafe "

@@ -43,15 +43,6 @@
 
 extern char **environ;
 
-static double
-now (void)
-{
-  struct timespec t;
-
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void
 die (const char *what, qdrive_h *g)
 {
@@ -124,7 +115,7 @@ floor_once (const char *disk, double *greet, double *ready)
   posix_spawn_file_actions_addopen (&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen (&fa, 2, "/dev/null", O_WRONLY, 0);
 
-  t0 = now ();
+  t0 = bench_now ();
   if (posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ) != 0)
     die ("posix_spawnp", NULL);
   for (;;) {
@@ -137,12 +128,12 @@ floor_once (const char *disk, double *greet, double *ready)
     usleep (1000);
   }
   read_line (fd);
-  *greet = now () - t0;
+  *greet = bench_now () - t0;
   send_line (fd, "{\"execute\":\"qmp_capabilities\"}\n");
   read_line (fd);
   send_line (fd, "{\"execute\":\"query-block\"}\n");
   read_line (fd);
-  *ready = now () - t0;
+  *ready = bench_now () - t0;
 
   close (fd);
   kill (pid, SIGKILL);
@@ -161,36 +152,21 @@ qdrive_once (const char *disk, double *launch, double *shutdown)
   /* Make the private directory now, as the floor's handle does, so
    * that both time only qemu's start. */
   qdrive_free_string_list (qdrive_get_qemu_command_line (g));
-  t0 = now ();
+  t0 = bench_now ();
   if (qdrive_launch (g) == -1)
     die ("launch", g);
-  *launch = now () - t0;
-  t0 = now ();
+  *launch = bench_now () - t0;
+  t0 = bench_now ();
   if (qdrive_shutdown (g) == -1)
     die ("shutdown", g);
-  *shutdown = now () - t0;
+  *shutdown = bench_now () - t0;
   qdrive_close (g);
-}
-
-static int
-cmp (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, n, sizeof *v, cmp);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void
 report (const char *what, double *v, int n)
 {
-  double m = median (v, n);
+  double m = bench_median (v, n);
 
   printf ("  %-28s median %7.1f ms   min %7.1f   max %7.1f\n",
           what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
@@ -246,16 +222,16 @@ main (int argc, char *argv[])
   report ("floor2: spawn to query-block", f2, rounds);
   report ("qdrive_launch", la, rounds);
   report ("qdrive_shutdown", sh, rounds);
-  mf = median (fl, rounds);
-  m2 = median (f2, rounds);
-  ml = median (la, rounds);
+  mf = bench_median (fl, rounds);
+  m2 = bench_median (f2, rounds);
+  ml = bench_median (la, rounds);
   printf ("  launch / floor:  %.3f (%+.1f ms)\n", ml / mf, (ml - mf) * 1000);
   printf ("  launch / floor2: %.3f (%+.1f ms)\n", ml / m2, (ml - m2) * 1000);
   bench_table_row ("launch", "launch to ready (paused, 1 drive)", ml * 1000,
                    "bare qemu to its QMP greeting", mf * 1000, "ms");
   bench_table_row ("launch", "launch to ready (paused, 1 drive)", ml * 1000,
                    "bare qemu to query-block answered", m2 * 1000, "ms");
-  bench_table_row ("launch", "shutdown", median (sh, rounds) * 1000,
+  bench_table_row ("launch", "shutdown", bench_median (sh, rounds) * 1000,
                    "-", 0, "ms");
 
   unlink (disk);

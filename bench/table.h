@@ -1,4 +1,5 @@
-/* qdrive benchmarks: one row of bench/run's summary table.  When
+/* qdrive benchmarks: one row of bench/run's summary table, and the
+ * median of samples.  When
  * $BENCH_TABLE names a file, each benchmark appends its key figures
  * there, one markdown row each:
  *   | benchmark | what | qdrive | compared with | that | ratio |
@@ -9,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 static inline void
 bench_table_row (const char *bench, const char *what, double qdrive,
@@ -26,6 +28,32 @@ bench_table_row (const char *bench, const char *what, double qdrive,
     fprintf (f, "| %s | %s | %.1f %s | %s | - | - |\n", bench, what,
              qdrive, unit, other_name);
   fclose (f);
+}
+
+/* Seconds on the monotonic clock. */
+static inline double
+bench_now (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The median of n samples (sorts them). */
+static inline int
+bench_cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static inline double
+bench_median (double *v, int n)
+{
+  qsort (v, n, sizeof *v, bench_cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 #endif /* QDRIVE_BENCH_TABLE_H */

@@ -79,7 +79,7 @@ START_TEST (test_launched)
 
   ck_assert_str_eq (s, "appliance");
   free (s);
-  ck_assert_msg (find_appliance_qemu (tmpdir) > 0, "no qemu runs");
+  ck_assert_msg (qemu_pid_of (tmpdir) > 0, "no qemu runs");
 }
 END_TEST
 

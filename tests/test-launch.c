@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#include "testlib.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -95,23 +96,6 @@ make_qcow2 (const char *name)
   return p;
 }
 
-/* FNV-1a over the whole file: enough to see any byte change. */
-static uint64_t
-checksum (const char *path)
-{
-  uint64_t h = 0xcbf29ce484222325ULL;
-  unsigned char buf[65536];
-  size_t n, i;
-  FILE *f = fopen (path, "r");
-
-  ck_assert_msg (f != NULL, "%s: %s", path, strerror (errno));
-  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
-    for (i = 0; i < n; ++i)
-      h = (h ^ buf[i]) * 0x100000001b3ULL;
-  fclose (f);
-  return h;
-}
-
 static qdrive_h *
 new_handle (void)
 {
@@ -124,75 +108,7 @@ new_handle (void)
   return g;
 }
 
-#define OK(g, expr) \
-  ck_assert_msg ((expr) != -1, "%s: %s", #expr, qdrive_last_error (g))
-
 #define LAUNCH(g) OK (g, qdrive_launch (g))
-
-/* The error of the last call contains want. */
-#define ERROR_HAS(g, want) do {                                         \
-    const char *e_ = qdrive_last_error (g);                             \
-    ck_assert_msg (e_ != NULL && strstr (e_, (want)) != NULL,           \
-                   "error \"%s\" does not contain \"%s\"",              \
-                   e_ ? e_ : "(none)", (want));                         \
-  } while (0)
-
-/* The handle's private directory, from the QMP socket argument. */
-static char *
-tmpdir_of (qdrive_h *g)
-{
-  char **cmd = qdrive_get_qemu_command_line (g), *r = NULL, *p;
-  size_t i;
-
-  ck_assert_msg (cmd != NULL, "%s", qdrive_last_error (g));
-  for (i = 0; cmd[i] != NULL && r == NULL; ++i) {
-    if (strncmp (cmd[i], "socket,id=qmp,path=", 19) == 0) {
-      r = strdup (cmd[i] + 19);
-      p = strstr (r, "/qmp.sock");
-      ck_assert (p != NULL);
-      *p = '\0';
-    }
-  }
-  qdrive_free_string_list (cmd);
-  ck_assert (r != NULL);
-  return r;
-}
-
-/* The pid of the qemu whose QMP socket is in tmpdir, or 0. */
-static pid_t
-find_qemu (const char *tmpdir)
-{
-  DIR *d = opendir ("/proc");
-  struct dirent *e;
-  char path[300], buf[8192], *want;
-  pid_t found = 0;
-  ssize_t n, i;
-  int fd;
-
-  ck_assert (d != NULL);
-  ck_assert (asprintf (&want, "path=%s/qmp.sock", tmpdir) != -1);
-  while ((e = readdir (d)) != NULL && found == 0) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9')
-      continue;
-    snprintf (path, sizeof path, "/proc/%s/cmdline", e->d_name);
-    fd = open (path, O_RDONLY);
-    if (fd == -1)
-      continue;
-    n = read (fd, buf, sizeof buf - 1);
-    close (fd);
-    if (n <= 0)
-      continue;
-    for (i = 0; i < n; ++i)
-      if (buf[i] == '\0')
-        buf[i] = ' ';
-    buf[n] = '\0';
-    if (strstr (buf, want) != NULL && strstr (buf, "-S") != NULL)
-      found = atoi (e->d_name);
-  }
-  closedir (d);
-  free (want);
-  return found;
-}
 
 /* Launches g with one scratch disk and returns its qemu's pid. */
 static pid_t
@@ -202,38 +118,9 @@ launch_scratch (qdrive_h *g, const char *tmpdir)
 
   OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
   LAUNCH (g);
-  pid = find_qemu (tmpdir);
+  pid = qemu_pid_of (tmpdir);
   ck_assert (pid > 0);
   return pid;
-}
-
-static bool
-exists (const char *dir, const char *name)
-{
-  char *p;
-  bool r;
-
-  ck_assert (asprintf (&p, "%s%s%s", dir, name ? "/" : "", name ? name : "")
-             != -1);
-  r = access (p, F_OK) == 0;
-  free (p);
-  return r;
-}
-
-/* Nothing left behind by a handle that failed to launch or was shut
- * down: no child process (qemu or watcher, running or zombie), no
- * socket; after close, no private directory. */
-static void
-assert_nothing_left (qdrive_h *g, char *tmpdir)
-{
-  errno = 0;
-  ck_assert_msg (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD,
-                 "a child process (qemu or its watcher) was left behind");
-  ck_assert_msg (find_qemu (tmpdir) == 0, "a qemu is still running");
-  ck_assert_msg (!exists (tmpdir, "qmp.sock"), "the QMP socket was left");
-  qdrive_close (g);
-  ck_assert_msg (!exists (tmpdir, NULL), "%s was left", tmpdir);
-  free (tmpdir);
 }
 
 static double
@@ -297,7 +184,7 @@ START_TEST (test_drive_kinds)
   char *cor = make_qcow2 ("cor.qcow2");
   char *comma = make_raw ("a,b,,c.img", 1 << 20, 0);
   char *base = make_qcow2 ("base.qcow2"), *top = path_of ("top.qcow2"), *cmd;
-  char *tmpdir = tmpdir_of (g), *scratch;
+  char *tmpdir = private_dir (g), *scratch;
 
   /* A qcow2 with a backing file, added read-only (writeback): qemu's
    * overlay sits on a chain of two. */
@@ -355,7 +242,7 @@ START_TEST (test_drive_kinds)
     /* Asking twice gives the same answer. */
     assert_block_info (g, want, sizeof want / sizeof want[0]);
   }
-  ck_assert_msg (find_qemu (tmpdir) != 0, "no qemu runs while launched");
+  ck_assert_msg (qemu_pid_of (tmpdir) != 0, "no qemu runs while launched");
   OK (g, qdrive_shutdown (g));
   assert_nothing_left (g, tmpdir);
   free (scratch);
@@ -369,7 +256,7 @@ START_TEST (test_16_drives)
   qdrive_h *g = new_handle ();
   struct expect want[16];
   char *files[16], name[32];
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   size_t i;
 
   for (i = 0; i < 16; ++i) {
@@ -446,7 +333,7 @@ START_TEST (test_readonly_unchanged)
   qdrive_h *g = new_handle ();
   char *ro = make_raw ("ro.img", 1 << 20, 0x11);
   char *rw = make_raw ("rw.img", 1 << 20, 0x11);
-  char *tmpdir = tmpdir_of (g), *hmp_path, *hmp_arg;
+  char *tmpdir = private_dir (g), *hmp_path, *hmp_arg;
   uint64_t ro_before = checksum (ro), rw_before = checksum (rw);
   int fd;
 
@@ -484,7 +371,7 @@ START_TEST (test_states)
 {
   qdrive_h *g = new_handle ();
   char *disk = make_raw ("d.img", 1 << 20, 0);
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
 
   ck_assert (qdrive_block_info (g) == NULL);
   ERROR_HAS (g, "block_info: the virtual machine is not launched; "
@@ -534,7 +421,7 @@ END_TEST
 START_TEST (test_close_launched)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   pid_t pid;
 
   pid = launch_scratch (g, tmpdir);
@@ -543,7 +430,7 @@ START_TEST (test_close_launched)
                  "qemu (pid %d) survived close", (int) pid);
   errno = 0;
   ck_assert (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD);
-  ck_assert (!exists (tmpdir, NULL));
+  ck_assert (!exists_in (tmpdir, NULL));
   free (tmpdir);
 }
 END_TEST
@@ -552,7 +439,7 @@ END_TEST
 START_TEST (test_no_drives)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   struct qdrive_block_info_list *l;
 
   LAUNCH (g);
@@ -570,7 +457,7 @@ END_TEST
 START_TEST (test_hv_not_in_path)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
 
   OK (g, qdrive_set_hv (g, "qdrive-no-such-qemu"));
   ck_assert (qdrive_launch (g) == -1);
@@ -584,7 +471,7 @@ END_TEST
 START_TEST (test_hv_missing_path)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *hv = path_of ("no-qemu-here");
+  char *tmpdir = private_dir (g), *hv = path_of ("no-qemu-here");
 
   OK (g, qdrive_set_hv (g, hv));
   ck_assert (qdrive_launch (g) == -1);
@@ -599,7 +486,7 @@ END_TEST
 START_TEST (test_corrupt_qcow2)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *q = make_qcow2 ("bad.qcow2");
+  char *tmpdir = private_dir (g), *q = make_qcow2 ("bad.qcow2");
   int fd = open (q, O_WRONLY);
 
   ck_assert (fd >= 0 && write (fd, "XXXX", 4) == 4 && close (fd) == 0);
@@ -616,7 +503,7 @@ END_TEST
 START_TEST (test_unknown_format)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *d = make_raw ("d.img", 1 << 20, 0);
+  char *tmpdir = private_dir (g), *d = make_raw ("d.img", 1 << 20, 0);
 
   OK (g, qdrive_add_drive_opts (g, d, QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                 "nosuchformat", -1));
@@ -633,7 +520,7 @@ END_TEST
 START_TEST (test_qmp_timeout)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *fifo = path_of ("fifo");
+  char *tmpdir = private_dir (g), *fifo = path_of ("fifo");
   double t0;
 
   ck_assert (mkfifo (fifo, 0600) == 0);
@@ -656,7 +543,7 @@ END_TEST
 START_TEST (test_drive_removed)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *d = make_raw ("gone.img", 1 << 20, 0), *want;
+  char *tmpdir = private_dir (g), *d = make_raw ("gone.img", 1 << 20, 0), *want;
 
   OK (g, qdrive_add_drive_opts (g, d, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw", -1));
   ck_assert (unlink (d) == 0);
@@ -668,7 +555,7 @@ START_TEST (test_drive_removed)
   ck_assert_int_eq (qdrive_last_errno (g), ENOENT);
   errno = 0;
   ck_assert (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD);
-  ck_assert (!exists (tmpdir, "qmp.sock"));
+  ck_assert (!exists_in (tmpdir, "qmp.sock"));
 
   free (make_raw ("gone.img", 1 << 20, 0));
   LAUNCH (g);
@@ -683,7 +570,7 @@ END_TEST
 START_TEST (test_qemu_died)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   pid_t pid;
 
   pid = launch_scratch (g, tmpdir);
@@ -704,11 +591,11 @@ END_TEST
 START_TEST (test_qemu_died_shutdown)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   pid_t pid;
 
   LAUNCH (g);
-  pid = find_qemu (tmpdir);
+  pid = qemu_pid_of (tmpdir);
   ck_assert (pid > 0 && kill (pid, SIGKILL) == 0);
   usleep (100000);
   ck_assert (qdrive_shutdown (g) == -1);
@@ -746,7 +633,7 @@ START_TEST (test_no_orphan)
     close (p[0]);
     close (go[1]);
     if (g == NULL || qdrive_set_memsize (g, 128) == -1 ||
-        (t = tmpdir_of (g)) == NULL || qdrive_launch (g) == -1)
+        (t = private_dir (g)) == NULL || qdrive_launch (g) == -1)
       _exit (1);
     if (write (p[1], t, strlen (t)) == -1)
       _exit (1);
@@ -763,7 +650,7 @@ START_TEST (test_no_orphan)
   ck_assert_msg (n > 0, "the child could not launch");
   tmpdir[n] = '\0';
   close (p[0]);
-  qemu = find_qemu (tmpdir);
+  qemu = qemu_pid_of (tmpdir);
   ck_assert (qemu > 0);
 
   if (_i == 0)
@@ -791,7 +678,7 @@ START_TEST (test_no_orphan)
     ck_assert_msg (now () - t0 < 5, "the watcher still runs");
     usleep (10000);
   }
-  ck_assert (find_qemu (tmpdir) == 0);
+  ck_assert (qemu_pid_of (tmpdir) == 0);
 
   /* The handle was never closed: its directory is ours to remove. */
   {
@@ -819,7 +706,7 @@ launch_thread (void *gv)
 START_TEST (test_launch_from_thread)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   pthread_t t;
   void *r;
 
@@ -890,7 +777,7 @@ cancel_on_alarm (int sig)
 START_TEST (test_cancel)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
   int sock = add_hung_nbd_drive (g);
   struct sigaction sa = { .sa_handler = cancel_on_alarm };
   struct itimerval half = { .it_value = { 0, 500000 } };
@@ -907,8 +794,8 @@ START_TEST (test_cancel)
   ck_assert_int_eq (qdrive_last_errno (g), ECANCELED);
   ck_assert_msg (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD,
                  "a child process (qemu or its watcher) was left behind");
-  ck_assert_msg (find_qemu (tmpdir) == 0, "a qemu is still running");
-  ck_assert_msg (!exists (tmpdir, "qmp.sock"), "the QMP socket was left");
+  ck_assert_msg (qemu_pid_of (tmpdir) == 0, "a qemu is still running");
+  ck_assert_msg (!exists_in (tmpdir, "qmp.sock"), "the QMP socket was left");
 
   /* From a signal handler, in the thread that waits. */
   alarm_handle = g;
@@ -935,7 +822,7 @@ END_TEST
 START_TEST (test_cancel_used_up)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g);
+  char *tmpdir = private_dir (g);
 
   qdrive_user_cancel (g);
   qdrive_user_cancel (g);       /* two requests are one */
@@ -979,7 +866,7 @@ launch_capturing (qdrive_h *g, int *launch_r)
 START_TEST (test_verbose)
 {
   qdrive_h *g = new_handle ();
-  char *tmpdir = tmpdir_of (g), *d = make_raw ("it's.img", 1 << 20, 0);
+  char *tmpdir = private_dir (g), *d = make_raw ("it's.img", 1 << 20, 0);
   char *text, *want;
   int r;
 
