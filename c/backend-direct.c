@@ -260,6 +260,74 @@ get_object (struct json_object *o, const char *key)
   return NULL;
 }
 
+/* The members of a block node that block_info reads (a query-block
+ * device's "inserted", or a query-named-block-nodes entry), checked:
+ * one that is missing or of another type is an error naming it, rather
+ * than a silent default.  where names the node in the message. */
+static int
+check_node (struct direct *b, const char *command, struct json_object *node,
+            const char *where)
+{
+  /* node-name is optional in qemu's schema: checked when present. */
+  static const struct {
+    const char *key;
+    enum json_type type;
+    bool required;
+  } members[] = {
+    { "node-name", json_type_string, false },
+    { "file", json_type_string, true }, { "drv", json_type_string, true },
+    { "ro", json_type_boolean, true }, { "cache", json_type_object, true },
+  };
+  static const char *const flags[] = { "writeback", "direct", "no-flush" };
+  struct json_object *v, *cache = NULL;
+  char cwhere[96];
+  size_t i;
+
+  for (i = 0; i < sizeof members / sizeof members[0]; ++i) {
+    if (jsock_member (b, &b->qmp, command, node, where, members[i].key,
+                      members[i].type, members[i].required, &v) == -1)
+      return -1;
+    if (members[i].type == json_type_object)
+      cache = v;
+  }
+  snprintf (cwhere, sizeof cwhere, "%s's cache", where);
+  for (i = 0; i < 3; ++i)
+    if (jsock_member (b, &b->qmp, command, cache, cwhere, flags[i],
+                      json_type_boolean, true, &v) == -1)
+      return -1;
+  return 0;
+}
+
+/* Each query-block device: a string "device", and if it has a medium
+ * ("inserted", always for qdrive's drives), the node's members. */
+static int
+check_devices (struct direct *b, struct json_object *devices)
+{
+  struct json_object *dev, *v;
+  char where[96];
+  size_t i, n = json_object_array_length (devices);
+
+  for (i = 0; i < n; ++i) {
+    dev = json_object_array_get_idx (devices, i);
+    snprintf (where, sizeof where, "device %zu", i);
+    if (jsock_member (b, &b->qmp, "query-block", dev, where, "device",
+                      json_type_string, true, &v) == -1)
+      return -1;
+    snprintf (where, sizeof where, "%s", json_object_get_string (v));
+    if (jsock_member (b, &b->qmp, "query-block", dev, where, "inserted",
+                      json_type_object, false, &v) == -1)
+      return -1;
+    if (v != NULL) {
+      snprintf (where, sizeof where, "%s's medium",
+                json_object_get_string (json_object_object_get (dev,
+                                                                "device")));
+      if (check_node (b, "query-block", v, where) == -1)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 /* Is this the id of a drive of ours added read-only?  qemu puts a
  * throw-away overlay (snapshot=on) on top of those. */
 static bool
@@ -322,6 +390,8 @@ get_nodes (qdrive_h *g, struct direct *b, struct json_object **nodes,
            const struct timespec *deadline)
 {
   struct json_object *args;
+  char where[32];
+  size_t i;
 
   if (*nodes != NULL)
     return 0;
@@ -339,6 +409,12 @@ get_nodes (qdrive_h *g, struct direct *b, struct json_object **nodes,
   if (!json_object_is_type (*nodes, json_type_array)) {
     set_error (g, "qemu's answer to query-named-block-nodes is not a list");
     return -1;
+  }
+  for (i = 0; i < json_object_array_length (*nodes); ++i) {
+    snprintf (where, sizeof where, "node %zu", i);
+    if (check_node (b, "query-named-block-nodes",
+                    json_object_array_get_idx (*nodes, i), where) == -1)
+      return -1;
   }
   return 0;
 }
@@ -457,6 +533,10 @@ direct_block_info (qdrive_h *g)
     return NULL;
   if (!json_object_is_type (devices, json_type_array)) {
     set_error (g, "qemu's answer to query-block is not a list");
+    json_object_put (devices);
+    return NULL;
+  }
+  if (check_devices (b, devices) == -1) {
     json_object_put (devices);
     return NULL;
   }
