@@ -32,10 +32,12 @@ struct address {
   unsigned a, b;                /* SCSI: target, LUN; ATA: bus, unit */
 };
 
-/* The guest lists its block devices (and the ATA ports: the IDE bus of
- * a disk is the position of its port among its controller's). */
+/* The guest lists its block devices, the ATA ports (the IDE bus of a
+ * disk is the position of its port among its controller's) and the
+ * links /init made for the drives' serial numbers. */
+#define LABELS_DIR "/dev/disk/qdrive"
 #define LIST_DEVICES_SCRIPT \
-  "ls -l /sys/block /sys/class/ata_port 2>/dev/null; exit 0"
+  "ls -l /sys/block /sys/class/ata_port " LABELS_DIR " 2>/dev/null; exit 0"
 
 void
 direct_appliance_free (struct direct *b)
@@ -265,6 +267,85 @@ same_address (const struct address *x, const struct address *y)
     (x->kind == ADDR_VIRTIO || (x->a == y->a && x->b == y->b));
 }
 
+/* One line of ls -l /dev/disk/qdrive: "... NAME -> ../../DEVICE".
+ * True with *name and *device pointing into line (cut there). */
+static bool
+parse_label_link (char *line, const char **name, const char **device)
+{
+  char *arrow = strstr (line, " -> ../../"), *start;
+
+  if (arrow == NULL || strstr (line, "/devices/") != NULL)
+    return false;
+  *arrow = '\0';
+  start = strrchr (line, ' ');
+  if (start == NULL)
+    return false;
+  *name = start + 1;
+  *device = arrow + 10;
+  return true;
+}
+
+/* /init made a link for each disk with a serial number: the drives'
+ * labels, and qemu's own serials of IDE disks without one (QM00001...).
+ * Each label must lead to its drive; the other links are removed, so
+ * that /dev/disk/qdrive holds the labels and nothing else. */
+static int
+check_labels (struct direct *b, char **links, size_t nlinks)
+{
+  qdrive_h *g = b->g;
+  char **rm = calloc (nlinks + 3, sizeof *rm), *path;
+  struct qga_result res;
+  size_t i, j, nrm = 2;
+  const char *label;
+  int r = -1;
+
+  if (rm == NULL) {
+    set_perror (g, "calloc");
+    return -1;
+  }
+  rm[0] = "rm";
+  rm[1] = "-f";
+  for (i = 0; i < g->ndrives; ++i) {
+    if ((label = g->drives[i].label) == NULL)
+      continue;
+    for (j = 0; j < nlinks && strcmp (links[2 * j], label) != 0; ++j)
+      ;
+    if (j == nlinks || strcmp (links[2 * j + 1], b->devices[i] + 5) != 0) {
+      set_error (g, "drive hd%zu's label: " LABELS_DIR "/%s %s%s, not to %s",
+                 i, label, j == nlinks ? "is missing" : "leads to /dev/",
+                 j == nlinks ? "" : links[2 * j + 1], b->devices[i]);
+      goto out;
+    }
+  }
+  for (j = 0; j < nlinks; ++j) {
+    for (i = 0; i < g->ndrives; ++i)
+      if (g->drives[i].label && strcmp (g->drives[i].label, links[2 * j]) == 0)
+        break;
+    if (i == g->ndrives) {
+      if (asprintf (&path, LABELS_DIR "/%s", links[2 * j]) == -1) {
+        set_perror (g, "asprintf");
+        goto out;
+      }
+      rm[nrm++] = path;
+    }
+  }
+  r = 0;
+  if (nrm > 2) {
+    r = qga_exec (b, rm, g->launch_timeout, &res);
+    if (r == 0 && (res.signalled || res.status != 0)) {
+      set_error (g, "cannot remove the links of unlabelled drives in "
+                 LABELS_DIR ": %s", res.err);
+      r = -1;
+    }
+    qga_result_free (&res);     /* zeroed by qga_exec even on failure */
+  }
+ out:
+  for (i = 2; i < nrm; ++i)
+    free (rm[i]);
+  free (rm);
+  return r;
+}
+
 static int
 find_devices (struct direct *b, const struct timespec *deadline)
 {
@@ -274,10 +355,10 @@ find_devices (struct direct *b, const struct timespec *deadline)
   struct json_object *blocks = NULL;
   struct found *found = NULL;
   unsigned (*ports)[2] = NULL, port;
-  size_t nfound = 0, nports = 0, i, j;
+  size_t nfound = 0, nports = 0, nlinks = 0, i, j;
   struct address addr;
-  const char *name;
-  char *listing = NULL, *line, *next;
+  const char *name, *device;
+  char *listing = NULL, *line, *next, **links = NULL;
   int r = -1, kind;
 
   if (qga_exec (b, argv, g->launch_timeout, &res) == -1)
@@ -285,8 +366,9 @@ find_devices (struct direct *b, const struct timespec *deadline)
   listing = strdup (res.out);   /* for the message: res.out is cut up */
   found = calloc (res.out_len / 16 + 1, sizeof *found);
   ports = calloc (res.out_len / 16 + 1, sizeof *ports);
+  links = calloc (2 * (res.out_len / 16 + 1), sizeof *links);
   b->devices = calloc (g->ndrives + 1, sizeof (char *));
-  if (listing == NULL || found == NULL || ports == NULL ||
+  if (listing == NULL || found == NULL || ports == NULL || links == NULL ||
       b->devices == NULL) {
     set_perror (g, "calloc");
     goto out;
@@ -295,6 +377,11 @@ find_devices (struct direct *b, const struct timespec *deadline)
     next = strchrnul (line, '\n');
     if (*next)
       *next++ = '\0';
+    if (parse_label_link (line, &name, &device)) {
+      links[2 * nlinks] = (char *) name;
+      links[2 * nlinks++ + 1] = (char *) device;
+      continue;
+    }
     kind = parse_sysfs_link (line, &addr, &name, &port);
     if (kind == 2) {
       ports[nports][0] = addr.devfn;
@@ -335,13 +422,14 @@ find_devices (struct direct *b, const struct timespec *deadline)
       goto out;
     }
   }
-  r = 0;
+  r = check_labels (b, links, nlinks);
  out:
   if (blocks != NULL)
     json_object_put (blocks);
   free (listing);
   free (found);
   free (ports);
+  free (links);
   qga_result_free (&res);
   return r;
 }

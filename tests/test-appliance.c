@@ -10,7 +10,9 @@
  *   hd0  scsi   writeback  label WB      256 MiB scratch file
  *   hd1  scsi   unsafe     label UNSAFE  256 MiB scratch file
  *   hd2  virtio writeback  label VIRT    8 MiB, 'v' bytes
- *   hd3  scsi   readonly   (no label)    8 MiB, 'r' bytes */
+ *   hd3  scsi   readonly   (no label)    8 MiB, 'r' bytes
+ *   hd4  ide    writeback  (no label)    8 MiB, 'i' bytes: qemu gives
+ *        it a serial of its own, which must not become a label */
 
 #include <config.h>
 
@@ -29,7 +31,8 @@
 static qdrive_h *g;
 static struct test_dir dir;
 static char *tmpdir;                    /* the handle's private directory */
-static char *files[4];
+#define NDRIVES 5
+static char *files[NDRIVES];
 static uint64_t readonly_sum;
 
 static void
@@ -37,12 +40,12 @@ launch_once (void)
 {
   static const struct { const char *name; size_t mib; int fill; } f[] = {
     { "wb.img", 256, 0 }, { "unsafe.img", 256, 0 },
-    { "virt.img", 8, 'v' }, { "ro.img", 8, 'r' },
+    { "virt.img", 8, 'v' }, { "ro.img", 8, 'r' }, { "ide.img", 8, 'i' },
   };
   size_t i;
 
   test_dir_init (&dir);
-  for (i = 0; i < 4; ++i)
+  for (i = 0; i < NDRIVES; ++i)
     files[i] = make_file (&dir, f[i].name, f[i].mib, f[i].fill);
   readonly_sum = checksum (files[3]);
 
@@ -58,6 +61,8 @@ launch_once (void)
                                 QDRIVE_ADD_DRIVE_OPTS_LABEL, "VIRT", -1));
   OK (g, qdrive_add_drive_opts (g, files[3], QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                 "raw", QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1));
+  OK (g, qdrive_add_drive_opts (g, files[4], QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                "raw", QDRIVE_ADD_DRIVE_OPTS_IFACE, "ide", -1));
   tmpdir = private_dir (g);
   OK (g, qdrive_launch (g));
 }
@@ -89,7 +94,7 @@ START_TEST (test_block_info)
   struct qdrive_block_info_list *l = qdrive_block_info (g);
 
   ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 4);
+  ck_assert_uint_eq (l->len, NDRIVES);
   ck_assert_str_eq (l->val[0].id, "hd0");
   ck_assert (l->val[0].cache_writeback && !l->val[0].cache_no_flush);
   ck_assert (l->val[1].cache_no_flush);
@@ -219,11 +224,11 @@ START_TEST (test_list_devices)
 {
   char **d = qdrive_list_devices (g), *cmd, *out;
   static const char *const sizes[] = { "268435456", "268435456", "8388608",
-                                       "8388608" };
+                                       "8388608", "8388608" };
   size_t i;
 
   ck_assert_msg (d != NULL, "%s", qdrive_last_error (g));
-  for (i = 0; i < 4; ++i) {
+  for (i = 0; i < NDRIVES; ++i) {
     ck_assert_ptr_nonnull (d[i]);
     ck_assert_msg (strncmp (d[i], i == 2 ? "/dev/vd" : "/dev/sd", 7) == 0,
                    "drive %zu is %s", i, d[i]);
@@ -234,10 +239,11 @@ START_TEST (test_list_devices)
     free (out);
     free (cmd);
   }
-  ck_assert_ptr_null (d[4]);
-  /* The virtio and read-only drives, told apart by content. */
-  ck_assert (asprintf (&cmd, "head -c 3 %s; head -c 3 %s", d[2], d[3]) != -1);
-  SH_IS (cmd, "vvvrrr");
+  ck_assert_ptr_null (d[NDRIVES]);
+  /* The virtio, read-only and IDE drives, told apart by content. */
+  ck_assert (asprintf (&cmd, "head -c 3 %s; head -c 3 %s; head -c 3 %s",
+                       d[2], d[3], d[4]) != -1);
+  SH_IS (cmd, "vvvrrriii");
   free (cmd);
   /* Labels: the same devices under /dev/disk/qdrive. */
   ck_assert (asprintf (&cmd, "for l in WB UNSAFE VIRT; do "
@@ -294,7 +300,7 @@ stats_of (size_t i)
   struct qdrive_blockstats r;
 
   ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 4);
+  ck_assert_uint_eq (l->len, NDRIVES);
   r = l->val[i];
   ck_assert (asprintf (&r.drive_id, "%s", l->val[i].drive_id) != -1);
   qdrive_free_blockstats_list (l);
