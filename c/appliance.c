@@ -558,9 +558,8 @@ qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a)
   if (qdrive_int_appliance_locate (g, a) == -1)
     return -1;
   if (is_current (a->initrd, &why)) {
-    if (g->verbose)
-      fprintf (stderr, "qdrive: appliance: %s (kernel %s) is current\n",
-               a->initrd, a->kernel);
+    qdrive_int_verbose (g, "appliance: %s (kernel %s) is current",
+                        a->initrd, a->kernel);
     return 0;
   }
   if (prepare_cachedir (g) == -1 || (dirfd = lock_cachedir (g)) == -1)
@@ -569,16 +568,16 @@ qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a)
   if (is_current (a->initrd, &why))
     r = 0;
   else {
-    if (g->verbose)
-      fprintf (stderr, "qdrive: appliance: building %s from kernel %s "
-               "(the cached one cannot be used: %s)\n",
-               a->initrd, a->kernel, why);
+    qdrive_int_verbose (g, "appliance: building %s from kernel %s (the "
+                        "cached one cannot be used: %s)", a->initrd,
+                        a->kernel, why);
     clock_gettime (CLOCK_MONOTONIC, &t0);
     r = build_into_place (g, a, dirfd);
     clock_gettime (CLOCK_MONOTONIC, &t1);
-    if (r == 0 && g->verbose)
-      fprintf (stderr, "qdrive: appliance: built in %.0f ms\n",
-               (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+    if (r == 0)
+      qdrive_int_verbose (g, "appliance: built in %.0f ms",
+                          (t1.tv_sec - t0.tv_sec) * 1e3 +
+                          (t1.tv_nsec - t0.tv_nsec) / 1e6);
   }
   close (dirfd);                /* releases the lock */
   if (r == 0)

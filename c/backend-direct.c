@@ -30,7 +30,8 @@
 #include "direct.h"
 
 /* launch's steps, for progress events: starting qemu, connecting to
- * QMP, query-block, ready. */
+ * QMP, query-block, ready; with the appliance, waiting for its agent
+ * and finding the drives in it come before ready. */
 #define LAUNCH_STEPS 4
 
 /* How long shutdown waits for qemu to exit after quit. */
@@ -157,6 +158,7 @@ direct_launch (qdrive_h *g)
   struct json_object *blocks;
   struct appliance app = { NULL };
   bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
+  int steps = appliance ? DIRECT_APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   const char *tmpdir = NULL;
 
   if (check_drives (g) == -1)
@@ -188,13 +190,13 @@ direct_launch (qdrive_h *g)
   if (qdrive_int_write_secrets (g, tmpdir) == -1)
     goto fail;
   deadline = direct_deadline (g->launch_timeout);
-  qdrive_int_progress (g, 1, LAUNCH_STEPS, "starting qemu");
+  qdrive_int_progress (g, 1, steps, "starting qemu");
   if (direct_spawn (b, path, argv) == -1)
     goto fail;
-  qdrive_int_progress (g, 2, LAUNCH_STEPS, "connecting to qemu's QMP socket");
+  qdrive_int_progress (g, 2, steps, "connecting to qemu's QMP socket");
   if (qmp_open (b, &deadline, g->launch_timeout) == -1)
     goto fail;
-  qdrive_int_progress (g, 3, LAUNCH_STEPS, "asking qemu for its drives");
+  qdrive_int_progress (g, 3, steps, "asking qemu for its drives");
   blocks = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
   if (blocks == NULL)
     goto fail;
@@ -210,7 +212,7 @@ direct_launch (qdrive_h *g)
 
   b->ready = true;
   qdrive_int_verbose (g, "qemu (pid %d) is ready", (int) b->pid);
-  qdrive_int_progress (g, LAUNCH_STEPS, LAUNCH_STEPS, "ready");
+  qdrive_int_progress (g, steps, steps, "ready");
   g->backend_data = b;
   free (path);
   qdrive_free_string_list (argv);

@@ -461,6 +461,7 @@ direct_appliance_start (struct direct *b, const struct timespec *deadline)
   char *lines;
   bool kvm;
 
+  qdrive_int_progress (g, 4, DIRECT_APPLIANCE_LAUNCH_STEPS, "waiting for the appliance's guest agent");
   if (qga_open (b, deadline, g->launch_timeout) == -1) {
     if (qdrive_last_errno (g) == ETIMEDOUT) {
       kvm = runs_on_kvm (b);
@@ -477,6 +478,7 @@ direct_appliance_start (struct direct *b, const struct timespec *deadline)
     }
     return -1;
   }
+  qdrive_int_progress (g, 5, DIRECT_APPLIANCE_LAUNCH_STEPS, "finding the drives in the appliance");
   return find_devices (b, deadline);
 }
 

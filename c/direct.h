@@ -33,6 +33,10 @@ struct json_object;
 #define DIRECT_QMP_SOCKET "qmp.sock"
 #define DIRECT_QGA_SOCKET "qga.sock"
 
+/* launch's steps with the appliance, for progress events (see
+ * backend-direct.c): 4 waits for the agent, 5 finds the drives. */
+#define DIRECT_APPLIANCE_LAUNCH_STEPS 6
+
 /* How many of qemu's last output lines (with the appliance, its
  * console's) are kept for error messages: enough for a kernel panic's
  * message and the register and stack dump after it (the stack trace is

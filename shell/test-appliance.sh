@@ -36,8 +36,7 @@ made
 "
 if [ "$rc" -ne 1 ] ||
      ! diff -u <(printf '%s\n' "$expected") <(head -n 10 "$tmp/out") >&2 ||
-     [ "$(cat "$tmp/err")" != "qdrive: error: $tmp/appliance.qd:11: sh: the command exited with status 3; the end of its standard error:
-to-stderr" ]; then
+     [ "$(cat "$tmp/err")" != "qdrive: error: $tmp/appliance.qd:11: sh: the command exited with status 3; the end of its standard error:\\nto-stderr" ]; then
   t_show -f "$tmp/appliance.qd"
   t_fail "the appliance script"
 fi

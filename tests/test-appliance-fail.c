@@ -226,7 +226,7 @@ START_TEST (test_module_broken)
   OK (g, qdrive_set_kernel (g, k));
   ck_assert_int_eq (qdrive_launch (g), -1);
   ERROR_HAS (g, "launch: the appliance stopped before it was ready (qemu "
-             "exited with status 0); the last lines of its console:\n");
+             "exited with status 0); the last lines of its console:\\n");
   ERROR_HAS (g, "qdrive: cannot load the kernel module /lib/modules/");
   ERROR_HAS (g, "/virtio_console.ko; stopping");
   assert_nothing_left (g, tmp);
@@ -269,7 +269,7 @@ START_TEST (test_panic)
   OK (g, qdrive_launch (g));
   ck_assert_ptr_null (qdrive_sh (g, "echo c > /proc/sysrq-trigger"));
   ERROR_HAS (g, "sh: the appliance stopped unexpectedly (qemu exited with "
-             "status 0); the last lines of its console:\n");
+             "status 0); the last lines of its console:\\n");
   ERROR_HAS (g, "Kernel panic - not syncing: sysrq triggered crash");
   /* Every later call says the same, until shutdown. */
   ck_assert_ptr_null (qdrive_blockstats (g));

@@ -34,6 +34,18 @@ static char *tmpdir;                    /* the handle's private directory */
 #define NDRIVES 5
 static char *files[NDRIVES];
 static uint64_t readonly_sum;
+static char progress[1024];             /* launch's progress events */
+
+static void
+record_progress (qdrive_h *h, void *opaque, uint64_t event, int event_handle,
+                 const char *message, const int64_t *array, size_t len)
+{
+  size_t n = strlen (progress);
+
+  if (len == 2)
+    snprintf (progress + n, sizeof progress - n, "%lld/%lld %s\n",
+              (long long) array[0], (long long) array[1], message);
+}
 
 static void
 launch_once (void)
@@ -64,6 +76,8 @@ launch_once (void)
   OK (g, qdrive_add_drive_opts (g, files[4], QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                 "raw", QDRIVE_ADD_DRIVE_OPTS_IFACE, "ide", -1));
   tmpdir = private_dir (g);
+  OK (g, qdrive_set_event_callback (g, record_progress, NULL, NULL,
+                                    QDRIVE_EVENT_PROGRESS));
   OK (g, qdrive_launch (g));
 }
 
@@ -84,6 +98,13 @@ START_TEST (test_launched)
 
   ck_assert_str_eq (s, "appliance");
   free (s);
+  ck_assert_str_eq (progress,
+                    "1/6 starting qemu\n"
+                    "2/6 connecting to qemu's QMP socket\n"
+                    "3/6 asking qemu for its drives\n"
+                    "4/6 waiting for the appliance's guest agent\n"
+                    "5/6 finding the drives in the appliance\n"
+                    "6/6 ready\n");
   ck_assert_msg (qemu_pid_of (tmpdir) > 0, "no qemu runs");
 }
 END_TEST
@@ -158,14 +179,14 @@ START_TEST (test_exit_status)
                                  "exit 3"));
   ck_assert_str_eq (qdrive_last_error (g),
                     "sh: the command exited with status 3; the end of its "
-                    "standard error:\nline3\nline4\nline5\nline6\nline7\n"
-                    "line8\nline9\nline10\nline11\nline12");
+                    "standard error:\\nline3\\nline4\\nline5\\nline6\\n"
+                    "line7\\nline8\\nline9\\nline10\\nline11\\nline12");
   ck_assert_ptr_null (qdrive_sh (g, "exit 1"));
   ck_assert_str_eq (qdrive_last_error (g),
                     "sh: the command exited with status 1");
   ck_assert_ptr_null (qdrive_command (g, argv));
   ERROR_HAS (g, "command: \"ls\" exited with status 1; the end of its "
-             "standard error:\nls: /nonexistent: No such file or directory");
+             "standard error:\\nls: /nonexistent: No such file or directory");
   ck_assert_ptr_null (qdrive_sh (g, "kill -TERM $$"));
   ck_assert_str_eq (qdrive_last_error (g),
                     "sh: the command was killed by signal 15 (Terminated)");
@@ -187,7 +208,7 @@ START_TEST (test_command_not_found)
   ERROR_HAS (g, "No such file or directory");
   ck_assert_ptr_null (qdrive_sh (g, "nosuchprogram"));
   ERROR_HAS (g, "sh: the command exited with status 127; the end of its "
-             "standard error:\n");
+             "standard error:\\n");
   ERROR_HAS (g, "nosuchprogram: not found");
   ck_assert_ptr_null (qdrive_command (g, empty));
   ck_assert_str_eq (qdrive_last_error (g), "command: arguments: the list is "

@@ -40,7 +40,7 @@ let () =
   Qdrive.add_drive g ~format:"raw" ~iface:`Virtio ~label:"VIRT" virtio;
   Qdrive.add_drive g ~format:"raw" ~readonly:true ro;
   (try Qdrive.launch g
-   with Qdrive.Error m -> fatal "launch: %s" m);
+   with Qdrive.Error (m, _) -> fatal "launch: %s" m);
   check "get_guest" (Qdrive.get_guest g = "appliance")
 
 (* sh and command. *)
@@ -53,7 +53,7 @@ let () =
 (* Errors. *)
 let () =
   raises "a non-zero exit"
-    "sh: the command exited with status 3; the end of its standard error:\nbad"
+    "sh: the command exited with status 3; the end of its standard error:\\nbad"
     (fun () -> Qdrive.sh g "echo bad >&2; exit 3");
   raises "a signal" "sh: the command was killed by signal 9 (Killed)"
     (fun () -> Qdrive.sh g "kill -KILL $$");
@@ -63,7 +63,7 @@ let () =
     (fun () -> Qdrive.command g []);
   (match Qdrive.command g ["nosuchprogram"] with
    | _ -> check "a program that does not exist: no error" false
-   | exception Qdrive.Error m ->
+   | exception Qdrive.Error (m, _) ->
      check ("a program that does not exist: " ^ m)
        (Str.string_match (Str.regexp ".*No such file or directory") m 0));
   check "still works after errors" (Qdrive.sh g "echo still here" = "still here\n")

@@ -59,7 +59,7 @@ is ($g->command (['printf', '%s|', 'a b', '$HOME', ';']), 'a b|$HOME|;|',
 # Errors.
 dies_with (sub { $g->sh ('echo bad >&2; exit 3') },
            "sh: the command exited with status 3; the end of its standard "
-           . "error:\nbad", 'a non-zero exit');
+           . "error:\\nbad", 'a non-zero exit');
 dies_with (sub { $g->sh ('kill -KILL $$') },
            'sh: the command was killed by signal 9 (Killed)', 'a signal');
 dies_with (sub { $g->command ([]) },

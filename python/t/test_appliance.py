@@ -74,7 +74,7 @@ class TestAppliance(unittest.TestCase):
     def test_errors(self):
         g = self.g
         e = self.assertError("sh: the command exited with status 3; the end "
-                             "of its standard error:\nbad", g.sh,
+                             "of its standard error:\\nbad", g.sh,
                              "echo bad >&2; exit 3")
         self.assertIsInstance(e, RuntimeError)
         self.assertError("sh: the command was killed by signal 9 (Killed)",
