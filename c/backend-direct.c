@@ -2,7 +2,7 @@
  *
  * launch: checks the drives are still there (with guest "appliance",
  * makes sure the appliance is built: appliance.c), starts qemu (and its
- * watcher, see qemu-process.c) with the argv of get_qemu_command_line,
+ * watcher, see watcher.c) with the argv of get_qemu_command_line,
  * connects to its QMP socket within launch_timeout, and checks with
  * query-block that qemu has every drive; with the appliance, waits for
  * its guest agent and finds the drives in it (direct-appliance.c).  Any
@@ -47,7 +47,8 @@ direct_new (qdrive_h *g)
     return NULL;
   }
   b->g = g;
-  b->pidfd = b->watch_fd = b->out_fd = -1;
+  b->pidfd = b->out_fd = -1;
+  b->watcher = (struct watcher) WATCHER_INIT;
   jsock_init (&b->qmp, "qemu", "qemu's QMP socket", "QMP", NULL);
   jsock_init (&b->qga, "the guest agent", "the guest agent's socket",
               "guest agent", NULL);
@@ -67,7 +68,7 @@ direct_free (struct direct *b)
     direct_kill (b);
     free (direct_reap (b));
   }
-  direct_stop_watcher (b);
+  qdrive_int_watcher_stop (&b->watcher);
   if (b->out_fd >= 0)
     close (b->out_fd);
   for (i = 0; i < DIRECT_LAST_LINES; ++i)

@@ -25,6 +25,7 @@
 #include "internal.h"
 #include "json-socket.h"
 #include "qga.h"
+#include "watcher.h"
 
 struct json_object;
 
@@ -50,8 +51,7 @@ struct direct {
 
   pid_t pid;                    /* qemu; 0 once reaped */
   int pidfd;                    /* qemu's pidfd, -1 if unavailable */
-  pid_t watcher;                /* the watcher process; 0 once reaped */
-  int watch_fd;                 /* write end of the watcher's pipe */
+  struct watcher watcher;       /* kills qemu if our process goes away */
 
   /* qemu's stdout and stderr, both to one pipe, read non-blocking. */
   int out_fd;
@@ -95,7 +95,7 @@ extern char *direct_command_text (char *const *argv);
 
 /* Starts qemu (path: resolved binary, argv[0] as given) with its output
  * to a pipe, and the watcher that kills it if this process goes away.
- * Fills b->pid, pidfd, watcher, watch_fd, out_fd. */
+ * Fills b->pid, pidfd, watcher, out_fd. */
 extern int direct_spawn (struct direct *b, const char *path, char *const *argv);
 
 /* Finds the hv binary: a name with a slash is used as it is, another
@@ -133,9 +133,6 @@ extern char *direct_reap (struct direct *b);
 
 /* Kills qemu (SIGKILL) if it is running. */
 extern void direct_kill (struct direct *b);
-
-/* Tells the watcher to stop, and reaps it. */
-extern void direct_stop_watcher (struct direct *b);
 
 /* Records that qemu died unexpectedly: reaps it, keeps the description
  * in b->death.  Idempotent. */

@@ -1,27 +1,10 @@
 /* qdrive: the qemu process of the direct backend: starting it, its
  * output, waiting for it with a deadline, killing and reaping it.
  *
- * No orphans.  qemu must not outlive the process that owns the handle,
- * however that process ends (close, exit, kill -9).  qemu 7.2 has no
- * option to exit with its parent, and PR_SET_PDEATHSIG is tied to the
- * *thread* that forked: launch called from a short-lived thread (a
- * Python worker, say) would kill qemu when that thread ends.  So each
- * qemu gets a watcher: a tiny process forked from ours (no exec) that
- * holds only the read end of a pipe whose write end only we hold, and a
- * pidfd of qemu.  When our process goes away for any reason, the
- * kernel closes the write end, the watcher reads EOF, and kills qemu
- * through the pidfd (which cannot hit a recycled pid).  It exits as
- * well when qemu exits.  Both run in their own process groups, so a
- * Ctrl-C at the terminal reaches only our process; the watcher then
- * does the cleaning up.
+ * No orphans: each qemu gets a watcher (watcher.c) that kills it if
+ * our process goes away without shutting it down, however it ends.
  *
- * Every descriptor we make is close-on-exec, and the watcher closes
- * every descriptor but its two, so no other qemu or watcher holds
- * another handle's pipe open.
- *
- * qemu is started with posix_spawn.  The watcher is forked; all it
- * does after fork is async-signal-safe, as the caller may have
- * threads. */
+ * qemu is started with posix_spawn. */
 
 extern char **environ;
 
@@ -36,14 +19,12 @@ extern char **environ;
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "direct.h"
+#include "watcher.h"
 
 /* How often to look at qemu when no pidfd can say it has exited. */
 #define POLL_FALLBACK_MS 5
@@ -163,107 +144,6 @@ direct_find_binary (qdrive_h *g, const char *hv)
   return NULL;
 }
 
-static int
-sys_pidfd_open (pid_t pid)
-{
-#ifdef SYS_pidfd_open
-  return syscall (SYS_pidfd_open, pid, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static void
-kill_process (pid_t pid, int pidfd)
-{
-#ifdef SYS_pidfd_send_signal
-  if (pidfd >= 0) {
-    syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-    return;
-  }
-#endif
-  kill (pid, SIGKILL);
-}
-
-/* In the watcher: default signal dispositions and an empty mask (the
- * caller's handlers, Python's say, are meaningless after fork). */
-static void
-child_reset_signals (void)
-{
-  struct sigaction sa;
-  sigset_t none;
-  int sig;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = SIG_DFL;
-  for (sig = 1; sig < NSIG; ++sig)
-    sigaction (sig, &sa, NULL);  /* fails harmlessly for KILL, STOP */
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-}
-
-/* In the watcher: closes every descriptor but keep1 and keep2 (either
- * may be -1). */
-static void
-child_close_all_but (int keep1, int keep2)
-{
-  int lo = keep1 < keep2 ? keep1 : keep2;
-  int hi = keep1 < keep2 ? keep2 : keep1;
-  unsigned int from = 0;
-  int keep[2] = { lo, hi };
-  size_t i;
-  struct rlimit rl;
-  int fd, max;
-
-  for (i = 0; i < 2; ++i) {
-    if (keep[i] < 0)
-      continue;
-    if (keep[i] > (int) from &&
-        syscall (SYS_close_range, from, keep[i] - 1, 0) == -1)
-      goto fallback;
-    from = keep[i] + 1;
-  }
-  if (syscall (SYS_close_range, from, ~0U, 0) == 0)
-    return;
-
- fallback:
-  max = getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-    && rl.rlim_cur < 65536 ? (int) rl.rlim_cur : 65536;
-  for (fd = 0; fd < max; ++fd)
-    if (fd != keep1 && fd != keep2)
-      close (fd);
-}
-
-/* The watcher's whole life: see the top of this file. */
-static void __attribute__((noreturn))
-watcher_main (int pipe_fd, pid_t qemu, int pidfd)
-{
-  struct pollfd p[2];
-  int n;
-
-  setpgid (0, 0);
-  child_reset_signals ();
-  child_close_all_but (pipe_fd, pidfd);
-  prctl (PR_SET_NAME, "qdrive-watcher", 0, 0, 0);
-
-  p[0].fd = pipe_fd;
-  p[0].events = POLLIN;
-  p[1].fd = pidfd;
-  p[1].events = POLLIN;
-  for (;;) {
-    n = poll (p, pidfd >= 0 ? 2 : 1, -1);
-    if (n == -1 && errno == EINTR)
-      continue;
-    if (n == -1 || p[0].revents)
-      break;                    /* our owner is gone, or let go */
-    if (p[1].revents)
-      _exit (0);                /* qemu exited: nothing to guard */
-  }
-  kill_process (qemu, pidfd);
-  _exit (0);
-}
-
 /* Starts qemu with posix_spawn: glibc runs it with vfork semantics
  * (no copy of our page tables, however big the caller is) and reports
  * an exec failure as its result.  qemu gets /dev/null as stdin, the
@@ -320,68 +200,36 @@ spawn_qemu (qdrive_h *g, const char *path, char *const *argv, int out_w,
   return err == 0 ? 0 : -1;
 }
 
-/* Forks the watcher (it runs our code, so it cannot be spawned). */
-static int
-spawn_watcher (struct direct *b, int pipe_r)
-{
-  sigset_t all, old;
-  pid_t pid;
-  int saved;
-
-  /* No signal handler of the caller's may run in the child before it
-   * has reset them. */
-  sigfillset (&all);
-  pthread_sigmask (SIG_SETMASK, &all, &old);
-  pid = fork ();
-  if (pid == 0)
-    watcher_main (pipe_r, b->pid, b->pidfd);
-  saved = errno;
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
-  if (pid == -1) {
-    errno = saved;
-    set_perror (b->g, "fork");
-    return -1;
-  }
-  b->watcher = pid;
-  return 0;
-}
-
 int
 direct_spawn (struct direct *b, const char *path, char *const *argv)
 {
   qdrive_h *g = b->g;
-  int outp[2] = { -1, -1 }, watchp[2] = { -1, -1 };
+  int outp[2] = { -1, -1 };
   pid_t pid;
 
-  if (pipe2 (outp, O_CLOEXEC) == -1 || pipe2 (watchp, O_CLOEXEC) == -1) {
+  if (pipe2 (outp, O_CLOEXEC) == -1) {
     set_perror (g, "pipe2");
     goto fail;
   }
   if (spawn_qemu (g, path, argv, outp[1], &pid) == -1)
     goto fail;
   b->pid = pid;
-  b->pidfd = sys_pidfd_open (pid);
+  b->pidfd = qdrive_int_pidfd_open (pid);
   close (outp[1]);
   outp[1] = -1;
   b->out_fd = outp[0];
   fcntl (b->out_fd, F_SETFL, fcntl (b->out_fd, F_GETFL) | O_NONBLOCK);
 
-  if (spawn_watcher (b, watchp[0]) == -1) {
-    close (watchp[0]);
-    close (watchp[1]);
+  if (qdrive_int_watcher_start (g, &b->watcher, b->pid, b->pidfd) == -1) {
     direct_kill (b);
     free (direct_reap (b));
     return -1;                  /* the caller closes out_fd */
   }
-  close (watchp[0]);
-  b->watch_fd = watchp[1];
   return 0;
 
  fail:
   if (outp[0] >= 0) close (outp[0]);
   if (outp[1] >= 0) close (outp[1]);
-  if (watchp[0] >= 0) close (watchp[0]);
-  if (watchp[1] >= 0) close (watchp[1]);
   return -1;
 }
 
@@ -576,7 +424,7 @@ direct_reap (struct direct *b)
     return strdup ("had exited");
   /* Let the watcher go first: it may kill qemu by pid (no pidfd), which
    * is only safe while qemu is not reaped. */
-  direct_stop_watcher (b);
+  qdrive_int_watcher_stop (&b->watcher);
   do
     r = waitpid (b->pid, &status, 0);
   while (r == -1 && errno == EINTR);
@@ -604,24 +452,7 @@ void
 direct_kill (struct direct *b)
 {
   if (b->pid != 0)
-    kill_process (b->pid, b->pidfd);
-}
-
-/* The watcher kills qemu when its pipe closes: call this only when
- * qemu has exited or is to be killed anyway. */
-void
-direct_stop_watcher (struct direct *b)
-{
-  if (b->watch_fd >= 0) {
-    close (b->watch_fd);
-    b->watch_fd = -1;
-  }
-  /* It exits as soon as it reads EOF. */
-  if (b->watcher != 0) {
-    while (waitpid (b->watcher, NULL, 0) == -1 && errno == EINTR)
-      ;
-    b->watcher = 0;
-  }
+    qdrive_int_kill (b->pid, b->pidfd);
 }
 
 void
