@@ -8,7 +8,8 @@
  * its guest agent and finds the drives in it (direct-appliance.c).  Any
  * failure kills qemu and leaves no process and no socket behind.
  *
- * block_info: query-block, one entry per drive qemu reports.
+ * block_info: query-block, one entry per drive qemu reports, read by
+ * qemu-block-info.c.
  *
  * shutdown: QMP quit, then a bounded wait for qemu to exit (killing it
  * after), the watcher stopped, the socket removed. */
@@ -28,6 +29,7 @@
 #include "appliance.h"
 #include "backend.h"
 #include "direct.h"
+#include "qemu-block-info.h"
 
 /* launch's steps, for progress events: starting qemu, connecting to
  * QMP, query-block, ready; with the appliance, waiting for its agent
@@ -90,38 +92,6 @@ check_drives (qdrive_h *g)
     if (access (d->filename, d->readonly ? R_OK : R_OK | W_OK) == -1) {
       set_perror (g, "drive hd%zu: \"%s\" cannot be used any more (it "
                   "could when it was added)", i, d->filename);
-      return -1;
-    }
-  }
-  return 0;
-}
-
-/* Checks that query-block lists every drive, inserted. */
-static int
-check_block_devices (qdrive_h *g, struct json_object *list)
-{
-  size_t i, j, n;
-  char id[32];
-  struct json_object *dev, *name;
-  bool found;
-
-  if (!json_object_is_type (list, json_type_array)) {
-    set_error (g, "qemu's answer to query-block is not a list");
-    return -1;
-  }
-  n = json_object_array_length (list);
-  for (i = 0; i < g->ndrives; ++i) {
-    snprintf (id, sizeof id, "hd%zu", i);
-    found = false;
-    for (j = 0; j < n && !found; ++j) {
-      dev = json_object_array_get_idx (list, j);
-      found = json_object_object_get_ex (dev, "device", &name) &&
-        strcmp (json_object_get_string (name), id) == 0 &&
-        json_object_object_get_ex (dev, "inserted", NULL);
-    }
-    if (!found) {
-      set_error (g, "qemu started but does not report drive %s (\"%s\")",
-                 id, g->drives[i].filename);
       return -1;
     }
   }
@@ -201,7 +171,7 @@ direct_launch (qdrive_h *g)
   blocks = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
   if (blocks == NULL)
     goto fail;
-  if (check_block_devices (g, blocks) == -1) {
+  if (qdrive_int_qemu_check_drives (g, blocks) == -1) {
     json_object_put (blocks);
     goto fail;
   }
@@ -233,289 +203,19 @@ direct_launch (qdrive_h *g)
 
 /* block_info */
 
-static bool
-get_bool (struct json_object *o, const char *key)
-{
-  struct json_object *v;
-
-  return json_object_object_get_ex (o, key, &v) && json_object_get_boolean (v);
-}
-
-static const char *
-get_string (struct json_object *o, const char *key)
-{
-  struct json_object *v;
-
-  if (json_object_object_get_ex (o, key, &v) &&
-      json_object_is_type (v, json_type_string))
-    return json_object_get_string (v);
-  return "";
-}
+/* The QMP runner block_info hands to the shared interpreter. */
+struct direct_runner {
+  struct direct *b;
+  const struct timespec *deadline;
+};
 
 static struct json_object *
-get_object (struct json_object *o, const char *key)
+direct_execute (void *opaque, const char *command, struct json_object *args)
 {
-  struct json_object *v;
+  struct direct_runner *r = opaque;
 
-  if (json_object_object_get_ex (o, key, &v) &&
-      json_object_is_type (v, json_type_object))
-    return v;
-  return NULL;
-}
-
-/* The members of a block node that block_info reads (a query-block
- * device's "inserted", or a query-named-block-nodes entry), checked:
- * one that is missing or of another type is an error naming it, rather
- * than a silent default.  where names the node in the message. */
-static int
-check_node (struct direct *b, const char *command, struct json_object *node,
-            const char *where)
-{
-  /* node-name is optional in qemu's schema: checked when present. */
-  static const struct {
-    const char *key;
-    enum json_type type;
-    bool required;
-  } members[] = {
-    { "node-name", json_type_string, false },
-    { "file", json_type_string, true }, { "drv", json_type_string, true },
-    { "ro", json_type_boolean, true }, { "cache", json_type_object, true },
-  };
-  static const char *const flags[] = { "writeback", "direct", "no-flush" };
-  struct json_object *v, *cache = NULL;
-  char cwhere[96];
-  size_t i;
-
-  for (i = 0; i < sizeof members / sizeof members[0]; ++i) {
-    if (jsock_member (b, &b->qmp, command, node, where, members[i].key,
-                      members[i].type, members[i].required, &v) == -1)
-      return -1;
-    if (members[i].type == json_type_object)
-      cache = v;
-  }
-  snprintf (cwhere, sizeof cwhere, "%s's cache", where);
-  for (i = 0; i < 3; ++i)
-    if (jsock_member (b, &b->qmp, command, cache, cwhere, flags[i],
-                      json_type_boolean, true, &v) == -1)
-      return -1;
-  return 0;
-}
-
-/* Each query-block device: a string "device", and if it has a medium
- * ("inserted", always for qdrive's drives), the node's members. */
-static int
-check_devices (struct direct *b, struct json_object *devices)
-{
-  struct json_object *dev, *v;
-  char where[96];
-  size_t i, n = json_object_array_length (devices);
-
-  for (i = 0; i < n; ++i) {
-    dev = json_object_array_get_idx (devices, i);
-    snprintf (where, sizeof where, "device %zu", i);
-    if (jsock_member (b, &b->qmp, "query-block", dev, where, "device",
-                      json_type_string, true, &v) == -1)
-      return -1;
-    snprintf (where, sizeof where, "%s", json_object_get_string (v));
-    if (jsock_member (b, &b->qmp, "query-block", dev, where, "inserted",
-                      json_type_object, false, &v) == -1)
-      return -1;
-    if (v != NULL) {
-      snprintf (where, sizeof where, "%s's medium",
-                json_object_get_string (json_object_object_get (dev,
-                                                                "device")));
-      if (check_node (b, "query-block", v, where) == -1)
-        return -1;
-    }
-  }
-  return 0;
-}
-
-/* Is this the id of a drive of ours added read-only?  qemu puts a
- * throw-away overlay (snapshot=on) on top of those. */
-static bool
-is_snapshot_drive (qdrive_h *g, const char *id)
-{
-  char *end;
-  unsigned long i;
-
-  if (strncmp (id, "hd", 2) != 0 || id[2] < '0' || id[2] > '9')
-    return false;
-  errno = 0;
-  i = strtoul (id + 2, &end, 10);
-  return errno == 0 && *end == '\0' && i < g->ndrives &&
-    g->drives[i].readonly;
-}
-
-/* For a read-only drive, qemu's top node is its temporary overlay: a
- * writable qcow2 with cache.no-flush forced on, in a deleted temporary
- * file.  What the caller asked about is the node below it, the caller's
- * file, which qemu opened read-only with the drive's cache mode.
- * query-block names that node's file and format (the backing image);
- * query-named-block-nodes has its flags.  Nodes listed by query-block
- * are the tops, so the backing node is a node with that file and
- * format that is not a top.  If the same file backs several read-only
- * drives, their backing nodes are told apart by order: qemu lists
- * nodes newest first, and devices oldest first.
- *
- * occurrence: how many earlier read-only drives had the same backing
- * file and format. */
-static struct json_object *
-find_backing_node (struct json_object *nodes, struct json_object *devices,
-                   const char *file, const char *format, size_t occurrence)
-{
-  size_t i, j, ndev = json_object_array_length (devices);
-  size_t seen = 0;
-
-  /* Oldest node first. */
-  for (i = json_object_array_length (nodes); i-- > 0; ) {
-    struct json_object *node = json_object_array_get_idx (nodes, i);
-    const char *name = get_string (node, "node-name");
-    bool top = false;
-
-    if (strcmp (get_string (node, "file"), file) != 0 ||
-        strcmp (get_string (node, "drv"), format) != 0)
-      continue;
-    for (j = 0; j < ndev && !top; ++j) {
-      struct json_object *ins =
-        get_object (json_object_array_get_idx (devices, j), "inserted");
-      top = ins && strcmp (get_string (ins, "node-name"), name) == 0;
-    }
-    if (!top && seen++ == occurrence)
-      return node;
-  }
-  return NULL;
-}
-
-/* query-named-block-nodes (flat), fetched once per block_info. */
-static int
-get_nodes (qdrive_h *g, struct direct *b, struct json_object **nodes,
-           const struct timespec *deadline)
-{
-  struct json_object *args;
-  char where[32];
-  size_t i;
-
-  if (*nodes != NULL)
-    return 0;
-  args = json_object_new_object ();
-  if (args == NULL) {
-    set_perror (g, "json_object_new_object");
-    return -1;
-  }
-  json_object_object_add (args, "flat", json_object_new_boolean (1));
-  *nodes = qmp_execute (b, "query-named-block-nodes", args, deadline,
-                        g->launch_timeout);
-  json_object_put (args);
-  if (*nodes == NULL)
-    return -1;
-  if (!json_object_is_type (*nodes, json_type_array)) {
-    set_error (g, "qemu's answer to query-named-block-nodes is not a list");
-    return -1;
-  }
-  for (i = 0; i < json_object_array_length (*nodes); ++i) {
-    snprintf (where, sizeof where, "node %zu", i);
-    if (check_node (b, "query-named-block-nodes",
-                    json_object_array_get_idx (*nodes, i), where) == -1)
-      return -1;
-  }
-  return 0;
-}
-
-/* The protocol driver under a format node.  qemu names the format node
- * after its protocol node: by the same file name ("/path",
- * "nbd://host:port/export", ...) where the options fit a URI, and
- * otherwise by a "json:{...}" description whose "file" object names
- * the driver.  Written to buf (size len); "" if neither says. */
-static void
-protocol_driver (struct json_object *nodes, const char *file,
-                 const char *format, char *buf, size_t len)
-{
-  size_t i, n = json_object_array_length (nodes);
-  struct json_object *desc, *child;
-
-  buf[0] = '\0';
-  if (strncmp (file, "json:", 5) == 0) {
-    desc = json_tokener_parse (file + 5);
-    child = desc ? get_object (desc, "file") : NULL;
-    if (child)
-      snprintf (buf, len, "%s", get_string (child, "driver"));
-    json_object_put (desc);
-    return;
-  }
-  for (i = 0; i < n; ++i) {
-    struct json_object *node = json_object_array_get_idx (nodes, i);
-    if (strcmp (get_string (node, "file"), file) == 0 &&
-        strcmp (get_string (node, "drv"), format) != 0) {
-      snprintf (buf, len, "%s", get_string (node, "drv"));
-      return;
-    }
-  }
-}
-
-/* Fills one entry from one query-block device. */
-static int
-fill_entry (qdrive_h *g, struct direct *b, struct qdrive_block_info *e,
-            struct json_object *dev, struct json_object *devices,
-            size_t index, struct json_object **nodes,
-            const struct timespec *deadline)
-{
-  struct json_object *ins = get_object (dev, "inserted"), *from = ins;
-  struct json_object *image, *backing;
-  const char *file = ins ? get_string (ins, "file") : "";
-  const char *format = ins ? get_string (ins, "drv") : "";
-  const char *id = get_string (dev, "device");
-  size_t j, occurrence = 0;
-  char protocol[64] = "";
-
-  image = ins ? get_object (ins, "image") : NULL;
-  backing = image ? get_object (image, "backing-image") : NULL;
-  if (backing != NULL && is_snapshot_drive (g, id)) {
-    file = get_string (backing, "filename");
-    format = get_string (backing, "format");
-    for (j = 0; j < index; ++j) {
-      struct json_object *d = json_object_array_get_idx (devices, j);
-      struct json_object *i2 = get_object (d, "inserted");
-      struct json_object *im2 = i2 ? get_object (i2, "image") : NULL;
-      struct json_object *b2 = im2 ? get_object (im2, "backing-image") : NULL;
-      if (b2 && is_snapshot_drive (g, get_string (d, "device")) &&
-          strcmp (get_string (b2, "filename"), file) == 0 &&
-          strcmp (get_string (b2, "format"), format) == 0)
-        occurrence++;
-    }
-    if (get_nodes (g, b, nodes, deadline) == -1)
-      return -1;
-    from = find_backing_node (*nodes, devices, file, format, occurrence);
-    if (from == NULL) {
-      set_error (g, "drive %s: qemu reports an overlay on \"%s\" but not "
-                 "the node of that file", id, file);
-      return -1;
-    }
-  }
-
-  if (ins != NULL && get_nodes (g, b, nodes, deadline) == -1)
-    return -1;
-  e->id = strdup (id);
-  e->filename = strdup (qdrive_int_name_from_qemu (g, id, file));
-  e->format = strdup (format);
-  if (ins)
-    protocol_driver (*nodes, file, format, protocol, sizeof protocol);
-  e->protocol = strdup (protocol);
-  if (e->id == NULL || e->filename == NULL || e->format == NULL ||
-      e->protocol == NULL) {
-    set_perror (g, "strdup");
-    return -1;
-  }
-  if (from != NULL) {
-    struct json_object *cache = get_object (from, "cache");
-    e->readonly = get_bool (from, "ro");
-    if (cache != NULL) {
-      e->cache_writeback = get_bool (cache, "writeback");
-      e->cache_direct = get_bool (cache, "direct");
-      e->cache_no_flush = get_bool (cache, "no-flush");
-    }
-  }
-  return 0;
+  return qmp_execute (r->b, command, args, r->deadline,
+                      r->b->g->launch_timeout);
 }
 
 static struct qdrive_block_info_list *
@@ -523,9 +223,10 @@ direct_block_info (qdrive_h *g)
 {
   struct direct *b = g->backend_data;
   struct timespec deadline = direct_deadline (g->launch_timeout);
-  struct json_object *devices, *nodes = NULL;
+  struct direct_runner r = { b, &deadline };
+  const struct qmp_runner run = { direct_execute, &r };
+  struct json_object *devices;
   struct qdrive_block_info_list *list;
-  size_t i, n;
 
   if (b->death != NULL) {
     direct_report_death (b);
@@ -534,34 +235,7 @@ direct_block_info (qdrive_h *g)
   devices = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
   if (devices == NULL)
     return NULL;
-  if (!json_object_is_type (devices, json_type_array)) {
-    set_error (g, "qemu's answer to query-block is not a list");
-    json_object_put (devices);
-    return NULL;
-  }
-  if (check_devices (b, devices) == -1) {
-    json_object_put (devices);
-    return NULL;
-  }
-  n = json_object_array_length (devices);
-  list = calloc (1, sizeof *list);
-  if (list == NULL || (list->val = calloc (n ? n : 1, sizeof *list->val)) == NULL) {
-    set_perror (g, "calloc");
-    free (list);
-    json_object_put (devices);
-    return NULL;
-  }
-  for (i = 0; i < n; ++i) {
-    list->len = i + 1;          /* so that a failure frees this entry */
-    if (fill_entry (g, b, &list->val[i], json_object_array_get_idx (devices, i),
-                    devices, i, &nodes, &deadline) == -1) {
-      qdrive_free_block_info_list (list);
-      list = NULL;
-      break;
-    }
-  }
-  if (nodes != NULL)
-    json_object_put (nodes);
+  list = qdrive_int_qemu_block_info (g, devices, &run);
   json_object_put (devices);
   return list;
 }

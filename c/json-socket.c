@@ -275,16 +275,17 @@ type_name (enum json_type t)
 }
 
 int
-jsock_member (struct direct *b, const struct jsock *s, const char *command,
-              struct json_object *o, const char *where, const char *key,
-              int type, bool required, struct json_object **v)
+jsock_reply_member (qdrive_h *g, const char *peer, const char *command,
+                    struct json_object *o, const char *where,
+                    const char *key, int type, bool required,
+                    struct json_object **v)
 {
   const char *problem;
 
   *v = NULL;
   if (!json_object_is_type (o, json_type_object)) {
-    set_error (b->g, "%s's reply to \"%s\": %s is %s; expected an object",
-               s->peer, command, where ? where : "the reply",
+    set_error (g, "%s's reply to \"%s\": %s is %s; expected an object",
+               peer, command, where ? where : "the reply",
                type_name (json_object_get_type (o)));
     return -1;
   }
@@ -297,10 +298,19 @@ jsock_member (struct direct *b, const struct jsock *s, const char *command,
   if (problem == NULL)
     return 0;
   *v = NULL;
-  set_error (b->g, "%s's reply to \"%s\": member \"%s\"%s%s is %s; "
-               "expected %s", s->peer, command, key, where ? " of " : "",
-               where ? where : "", problem, type_name ((enum json_type) type));
+  set_error (g, "%s's reply to \"%s\": member \"%s\"%s%s is %s; "
+             "expected %s", peer, command, key, where ? " of " : "",
+             where ? where : "", problem, type_name ((enum json_type) type));
   return -1;
+}
+
+int
+jsock_member (struct direct *b, const struct jsock *s, const char *command,
+              struct json_object *o, const char *where, const char *key,
+              int type, bool required, struct json_object **v)
+{
+  return jsock_reply_member (b->g, s->peer, command, o, where, key, type,
+                             required, v);
 }
 
 int

@@ -15,6 +15,7 @@
 #include <time.h>
 
 struct direct;
+struct qdrive_h;
 struct json_object;
 struct json_tokener;
 
@@ -84,6 +85,13 @@ extern int jsock_member (struct direct *b, const struct jsock *s,
                          const char *command, struct json_object *o,
                          const char *where, const char *key, int type,
                          bool required, struct json_object **v);
+
+/* The same for a reply that came another way (qemu's, through
+ * libvirt): peer names who answered, g gets the error. */
+extern int jsock_reply_member (struct qdrive_h *g, const char *peer,
+                               const char *command, struct json_object *o,
+                               const char *where, const char *key, int type,
+                               bool required, struct json_object **v);
 
 /* Closes the connection (the socket file stays). */
 extern void jsock_close (struct jsock *s);
