@@ -2,12 +2,22 @@
  *
  * launch connects to the URI of the backend setting ("libvirt:URI",
  * or libvirt's default for "libvirt"), reads the connection's
- * capabilities to choose the domain type, arch and machine, and
- * creates a transient domain from the drives' XML (libvirt-xml.c):
- * paused and destroyed with the connection where the driver allows
- * it.  block_info answers from the XML libvirt reports for the running
- * domain, so it shows what libvirt kept.  shutdown destroys the
- * domain and closes the connection.
+ * capabilities to choose the domain type, arch and machine, makes a
+ * volume of the daemon's storage for each scratch drive
+ * (libvirt-scratch.c), and creates a transient domain from the drives'
+ * XML (libvirt-xml.c): paused, and destroyed by libvirt when the
+ * connection closes, so a crashed caller leaves nothing behind.  The
+ * embedded driver (qemu:///embed) gets an event loop and a watcher
+ * instead (libvirt-embed.c).  Nothing here assumes the daemon is on
+ * this machine: file names are the daemon host's, and it checks them.
+ *
+ * block_info asks the real qemu behind libvirt (query-block through
+ * libvirt's QMP pass-through, libvirt-qmp.c), and reads the answer as
+ * the direct backend does (qemu-block-info.c), so both report a drive
+ * alike.  A driver that is not qemu (libvirt's test driver) has no
+ * qemu to ask: there block_info reads the domain's XML as libvirt
+ * reports it.  shutdown destroys the domain, deletes the scratch
+ * volumes and closes the connection.
  *
  * libvirt prints every error to stderr unless told otherwise; qdrive
  * reports libvirt's messages in its own errors instead, so the
@@ -20,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -27,19 +38,16 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include <json-c/json.h>
+
 #include "backend.h"
+#include "backend-libvirt.h"
 #include "libvirt-xml.h"
+#include "qemu-block-info.h"
 
 /* launch's steps, for progress events: connecting, creating the
  * domain, reading its disks, ready. */
 #define LAUNCH_STEPS 4
-
-struct libvirt_state {
-  virConnectPtr conn;
-  virDomainPtr dom;
-  virSecretPtr *secrets;        /* the network drives' secrets */
-  size_t nsecrets;
-};
 
 static void
 ignore_libvirt_error (void *opaque, virErrorPtr err)
@@ -58,26 +66,6 @@ init_libraries (void)
   virSetErrorFunc (NULL, ignore_libvirt_error);
 }
 
-/* libvirt's message for the call that just failed on this thread. */
-static const char *
-libvirt_message (void)
-{
-  const char *msg = virGetLastErrorMessage ();
-  return msg ? msg : "unknown libvirt error";
-}
-
-static const char *
-uri_of (qdrive_h *g)
-{
-  return g->backend[7] == ':' ? g->backend + 8 : NULL;
-}
-
-static const char *
-uri_text (qdrive_h *g)
-{
-  const char *uri = uri_of (g);
-  return uri ? uri : "the default URI";
-}
 
 /* ---- XML parsing (capabilities and the domain's live XML) ---- */
 
@@ -298,16 +286,14 @@ make_uuid (qdrive_h *g, char *buf, size_t len)
   return 0;
 }
 
-/* Creates the domain, with as many of these flags as the driver
- * takes: paused (the guest runs nothing), and destroyed by libvirt if
- * the connection closes (so a crashed caller leaves nothing behind).
- * Drivers refuse flags with different errors (the test driver:
- * "unsupported flags", the embedded qemu driver: an internal error for
- * autodestroy), so each failure is retried with fewer flags, and a
- * domain that cannot be created at all reports the error of the
- * plainest attempt. */
+/* Creates the domain paused (the guest runs nothing) and, unless
+ * embedded, destroyed by libvirt if the connection closes (so a
+ * crashed caller leaves nothing behind).  A driver that refuses those
+ * flags as such (libvirt's test driver: "unsupported flags", an
+ * invalid argument) is asked again with fewer; any other refusal is
+ * the domain's and reported as it is. */
 static virDomainPtr
-create_domain (virConnectPtr conn, const char *xml)
+create_domain (virConnectPtr conn, const char *xml, bool embedded)
 {
   static const unsigned int flags[] = {
     VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY,
@@ -315,10 +301,16 @@ create_domain (virConnectPtr conn, const char *xml)
     0,
   };
   virDomainPtr dom = NULL;
+  virErrorPtr err;
   size_t i;
 
-  for (i = 0; i < sizeof flags / sizeof flags[0] && dom == NULL; ++i)
+  /* The embedded driver has no auto-destroy (libvirt-embed.c). */
+  for (i = embedded ? 1 : 0; i < sizeof flags / sizeof flags[0]; ++i) {
     dom = virDomainCreateXML (conn, xml, flags[i]);
+    err = virGetLastError ();
+    if (dom != NULL || err == NULL || err->code != VIR_ERR_INVALID_ARG)
+      break;
+  }
   return dom;
 }
 
@@ -454,16 +446,93 @@ define_secrets (qdrive_h *g, struct libvirt_state *s)
   return 0;
 }
 
+/* Frees s, first making sure nothing of it is left: the domain
+ * destroyed (found by uuid if it never reached us), the secrets
+ * undefined, the scratch volumes deleted, the watcher gone. */
+static void
+free_state (struct libvirt_state *s, const char *uuid)
+{
+  if (s->dom != NULL) {
+    virDomainDestroy (s->dom);
+    virDomainFree (s->dom);
+  }
+  else if (s->conn != NULL && *uuid != '\0')
+    destroy_by_uuid (s->conn, uuid);
+  undefine_secrets (s);
+  qdrive_int_libvirt_delete_scratch (&s->scratch);
+  qdrive_int_watcher_stop (&s->watcher);
+  if (s->qemu_pidfd >= 0)
+    close (s->qemu_pidfd);
+  if (s->conn != NULL)
+    virConnectClose (s->conn);
+  free (s);
+}
+
+/* launch returns once libvirt reports every drive.  (qemu is not asked
+ * here: libvirt started it with the disks or failed, and a domain that
+ * qemu was asked about through libvirt's pass-through is marked
+ * tainted in libvirt's log, which only block_info needs.) */
+static int
+check_drives (qdrive_h *g, struct libvirt_state *s)
+{
+  struct live l;
+  size_t n;
+
+  if (read_live (g, s->dom, &l) == -1)
+    return -1;
+  n = live_ndisks (&l);
+  free_live (&l);
+  if (n != g->ndrives) {
+    set_error (g, "libvirt at %s reports %zu disks for the domain's %zu "
+               "drives", uri_text (g), n, g->ndrives);
+    return -1;
+  }
+  return 0;
+}
+
+/* The connection and the domain's type, arch and machine. */
+static int
+connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c)
+{
+  const char *type;
+  char *caps;
+  int r;
+
+  qdrive_int_verbose (g, "connecting to libvirt at %s", uri_text (g));
+  qdrive_int_progress (g, 1, LAUNCH_STEPS, "connecting to libvirt");
+  s->conn = virConnectOpen (uri_of (g));
+  if (s->conn == NULL) {
+    set_error (g, "cannot connect to libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+    return -1;
+  }
+  virConnSetErrorFunc (s->conn, NULL, ignore_libvirt_error);
+  type = virConnectGetType (s->conn);
+  s->qemu = type != NULL && strcmp (type, "QEMU") == 0;
+
+  caps = virConnectGetCapabilities (s->conn);
+  if (caps == NULL) {
+    set_error (g, "cannot get the capabilities of libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+    return -1;
+  }
+  r = choose (g, caps, c);
+  free (caps);
+  return r;
+}
+
 static int
 libvirt_launch (qdrive_h *g)
 {
+  const char *uri = uri_of (g);
   struct libvirt_state *s = NULL;
-  struct choice c;
-  struct live l;
+  struct choice c = { NULL, NULL, NULL };
   struct libvirt_target t;
-  char uuid[VIR_UUID_STRING_BUFLEN];
-  char *caps, *xml;
+  char uuid[VIR_UUID_STRING_BUFLEN] = "";
+  char name[QDRIVE_LIBVIRT_NAME_LEN];
+  char *root = NULL, *xml;
   size_t n;
+  int embedded = 0;
 
   if (g->guest == QDRIVE_INT_GUEST_APPLIANCE) {
     qdrive_int_error (g, ENOTSUP, "the libvirt backend cannot launch guest "
@@ -479,82 +548,65 @@ libvirt_launch (qdrive_h *g)
     set_perror (g, "calloc");
     return -1;
   }
-  qdrive_int_verbose (g, "connecting to libvirt at %s", uri_text (g));
-  qdrive_int_progress (g, 1, LAUNCH_STEPS, "connecting to libvirt");
-  s->conn = virConnectOpen (uri_of (g));
-  if (s->conn == NULL) {
-    set_error (g, "cannot connect to libvirt at %s: %s",
-               uri_text (g), libvirt_message ());
-    free (s);
-    return -1;
+  s->watcher = (struct watcher) WATCHER_INIT;
+  s->qemu_pidfd = -1;
+  if (uri != NULL &&
+      (embedded = qdrive_int_libvirt_embed_root (uri, &root)) == -1) {
+    set_perror (g, "cannot read the URI %s", uri);
+    goto fail;
   }
-  virConnSetErrorFunc (s->conn, NULL, ignore_libvirt_error);
+  if (embedded && qdrive_int_libvirt_event_loop (g) == -1)
+    goto fail;
+  if (connect_and_choose (g, s, &c) == -1 ||
+      make_uuid (g, uuid, sizeof uuid) == -1)
+    goto fail;
+  /* The embedded driver has no storage driver, and its qemu runs as
+   * us, here: it uses the scratch files as they are. */
+  if (!embedded &&
+      qdrive_int_libvirt_create_scratch (g, s->conn, &s->scratch) == -1)
+    goto fail;
 
-  caps = virConnectGetCapabilities (s->conn);
-  if (caps == NULL) {
-    set_error (g, "cannot get the capabilities of libvirt at %s: %s",
-               uri_text (g), libvirt_message ());
-    goto err;
-  }
-  if (choose (g, caps, &c) == -1) {
-    free (caps);
-    goto err;
-  }
-  free (caps);
-
-  if (make_uuid (g, uuid, sizeof uuid) == -1) {
-    free_choice (&c);
-    goto err;
-  }
   t.type = c.type;
   t.arch = c.arch;
   t.machine = c.machine;
   t.uuid = uuid;
+  t.sources = s->scratch.paths;
   xml = qdrive_int_libvirt_xml (g, &t);
-  free_choice (&c);
   if (xml == NULL)
-    goto err;
-  n = strlen (xml);               /* the message without its last newline */
+    goto fail;
+  n = strlen (xml);             /* the message without its last newline */
   qdrive_int_verbose (g, "creating the libvirt domain:\n%.*s",
                       (int) (n > 0 && xml[n - 1] == '\n' ? n - 1 : n), xml);
   qdrive_int_progress (g, 2, LAUNCH_STEPS, "creating the libvirt domain");
-
   if (define_secrets (g, s) == -1) {
     free (xml);
-    goto err;
+    goto fail;
   }
-  s->dom = create_domain (s->conn, xml);
+  s->dom = create_domain (s->conn, xml, embedded);
   free (xml);
   if (s->dom == NULL) {
     set_error (g, "libvirt at %s cannot create the domain: %s",
                uri_text (g), libvirt_message ());
-    destroy_by_uuid (s->conn, uuid);
-    goto err;
+    goto fail;
   }
-
-  /* launch returns once libvirt reports every drive. */
+  qdrive_int_libvirt_name (g, name);
+  if (embedded &&
+      qdrive_int_libvirt_watch_embedded (g, s, root, name) == -1)
+    goto fail;
   qdrive_int_progress (g, 3, LAUNCH_STEPS, "asking libvirt for the drives");
-  if (read_live (g, s->dom, &l) == -1)
-    goto err_destroy;
-  n = live_ndisks (&l);
-  free_live (&l);
-  if (n != g->ndrives) {
-    set_error (g, "libvirt at %s reports %zu disks for the domain's %zu "
-               "drives", uri_text (g), n, g->ndrives);
-    goto err_destroy;
-  }
+  if (check_drives (g, s) == -1)
+    goto fail;
 
+  free_choice (&c);
+  free (root);
   g->backend_data = s;
   qdrive_int_progress (g, LAUNCH_STEPS, LAUNCH_STEPS, "ready");
   return 0;
 
- err_destroy:
-  virDomainDestroy (s->dom);
-  virDomainFree (s->dom);
- err:
-  undefine_secrets (s);
-  virConnectClose (s->conn);
-  free (s);
+ fail:
+  free_choice (&c);
+  free (root);
+  free_state (s, uuid);
   return -1;
 }
 
@@ -661,10 +713,10 @@ compare_info (const void *pa, const void *pb)
   return strcmp (a->id, b->id);
 }
 
+/* block_info from the domain's XML, for a driver that is not qemu. */
 static struct qdrive_block_info_list *
-libvirt_block_info (qdrive_h *g)
+block_info_from_xml (qdrive_h *g, struct libvirt_state *s)
 {
-  struct libvirt_state *s = g->backend_data;
   struct qdrive_block_info_list *list;
   struct live l;
   size_t i, n;
@@ -690,7 +742,51 @@ libvirt_block_info (qdrive_h *g)
       return NULL;
     }
   free_live (&l);
-  qsort (list->val, n, sizeof *list->val, compare_info);
+  return list;
+}
+
+/* The QMP runner the shared interpreter gets: the domain's qemu,
+ * through libvirt. */
+struct libvirt_runner {
+  qdrive_h *g;
+  virDomainPtr dom;
+};
+
+static struct json_object *
+libvirt_execute (void *opaque, const char *command, struct json_object *args)
+{
+  struct libvirt_runner *r = opaque;
+
+  return qdrive_int_libvirt_qmp (r->g, r->dom, command, args);
+}
+
+/* block_info from qemu's own answer, read as the direct backend reads
+ * it. */
+static struct qdrive_block_info_list *
+block_info_from_qemu (qdrive_h *g, struct libvirt_state *s)
+{
+  struct libvirt_runner r = { g, s->dom };
+  const struct qmp_runner run = { libvirt_execute, &r };
+  struct json_object *devices;
+  struct qdrive_block_info_list *list;
+
+  devices = qdrive_int_libvirt_qmp (g, s->dom, "query-block", NULL);
+  if (devices == NULL)
+    return NULL;
+  list = qdrive_int_qemu_block_info (g, devices, &run);
+  json_object_put (devices);
+  return list;
+}
+
+static struct qdrive_block_info_list *
+libvirt_block_info (qdrive_h *g)
+{
+  struct libvirt_state *s = g->backend_data;
+  struct qdrive_block_info_list *list;
+
+  list = s->qemu ? block_info_from_qemu (g, s) : block_info_from_xml (g, s);
+  if (list != NULL)
+    qsort (list->val, list->len, sizeof *list->val, compare_info);
   return list;
 }
 
@@ -716,9 +812,8 @@ libvirt_shutdown (qdrive_h *g)
     }
   }
   virDomainFree (s->dom);
-  undefine_secrets (s);
-  virConnectClose (s->conn);
-  free (s);
+  s->dom = NULL;
+  free_state (s, "");
   g->backend_data = NULL;
   return r;
 }

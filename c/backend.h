@@ -40,4 +40,8 @@ struct backend_ops {
 extern const struct backend_ops qdrive_int_backend_direct;
 extern const struct backend_ops qdrive_int_backend_libvirt;
 
+/* Whether a libvirt URI may name a daemon on another host
+ * (libvirt-uri.c). */
+extern bool qdrive_int_libvirt_uri_is_remote (const char *uri);
+
 #endif /* QDRIVE_BACKEND_H */

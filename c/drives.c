@@ -242,6 +242,46 @@ add_network_drive (qdrive_h *g, const struct drive_request *rq)
   return 0;
 }
 
+/* The file on this machine: made absolute, and it must be there with
+ * the access the drive needs (launch may check again). */
+static char *
+checked_local_path (qdrive_h *g, const char *filename, bool readonly)
+{
+  char *path = absolute_path (g, filename);
+
+  if (path == NULL)
+    return NULL;
+  if (access (path, readonly ? R_OK : R_OK | W_OK) == -1) {
+    set_perror (g, "filename: \"%s\"%s", path,
+                errno == EACCES && !readonly
+                ? " (must be readable and writable unless readonly is true)"
+                : "");
+    free (path);
+    return NULL;
+  }
+  return path;
+}
+
+/* A file on the host of a remote libvirt daemon: this machine cannot
+ * tell whether it exists there, nor resolve a relative name against a
+ * directory there.  The daemon checks it at launch. */
+static char *
+remote_path (qdrive_h *g, const char *filename)
+{
+  char *path;
+
+  if (filename[0] != '/') {
+    set_error (g, "filename: \"%s\" is relative; allowed with the remote "
+               "libvirt URI %s: an absolute path on the daemon's host",
+               filename, g->backend + 8);
+    return NULL;
+  }
+  path = strdup (filename);
+  if (path == NULL)
+    set_perror (g, "strdup");
+  return path;
+}
+
 int
 qdrive_impl_add_drive (qdrive_h *g, const char *filename,
                        const struct qdrive_add_drive_opts_argv *optargs)
@@ -296,17 +336,12 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
   }
   if (check_options (g, &rq) == -1)
     return -1;
-  path = absolute_path (g, filename);
+  if (qdrive_int_files_are_remote (g))
+    path = remote_path (g, filename);
+  else
+    path = checked_local_path (g, filename, rq.readonly);
   if (path == NULL)
     return -1;
-  if (access (path, rq.readonly ? R_OK : R_OK | W_OK) == -1) {
-    set_perror (g, "filename: \"%s\"%s", path,
-                errno == EACCES && !rq.readonly
-                ? " (must be readable and writable unless readonly is true)"
-                : "");
-    free (path);
-    return -1;
-  }
   if (append_drive (g, &rq, path, NULL) == -1) {
     free (path);
     return -1;
@@ -384,6 +419,7 @@ qdrive_impl_add_drive_scratch (qdrive_h *g, int64_t size,
     free (path);
     return -1;
   }
+  g->drives[g->ndrives - 1].scratch = true;
   g->nscratch++;
   return 0;
 }

@@ -67,6 +67,7 @@ struct drive {
   uint8_t discard;              /* QDRIVE_INT_DISCARD_* */
   bool readonly;
   bool copyonread;
+  bool scratch;                 /* made by add_drive_scratch */
 };
 
 /* CONFIG: being described.  LAUNCHED: running.  DONE: shut down; it
@@ -245,6 +246,10 @@ extern void qdrive_int_free_events (qdrive_h *g);
 
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
+/* Whether the drives' files are on the host of a libvirt daemon that
+ * may be another (the backend's URI is remote): then add_drive leaves
+ * checking them to that host, at launch. */
+extern bool qdrive_int_files_are_remote (qdrive_h *g);
 
 /* drives.c: frees the drives and what they share (formats). */
 extern void qdrive_int_free_drives (qdrive_h *g);

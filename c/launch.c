@@ -16,6 +16,13 @@ backend_of (qdrive_h *g)
   return &qdrive_int_backend_libvirt; /* "libvirt" or "libvirt:URI" */
 }
 
+bool
+qdrive_int_files_are_remote (qdrive_h *g)
+{
+  return strncmp (g->backend, "libvirt:", 8) == 0 &&
+    qdrive_int_libvirt_uri_is_remote (g->backend + 8);
+}
+
 int
 qdrive_impl_launch (qdrive_h *g)
 {

@@ -270,9 +270,11 @@ write_network_source (xmlTextWriterPtr w, const struct drive *d)
   return 0;
 }
 
-/* Drive i, the n-th of its interface. */
+/* Drive i, the n-th of its interface; a file drive from the file
+ * source. */
 static int
-write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
+write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
+            size_t i, size_t n)
 {
   char dev[32];
 
@@ -296,7 +298,7 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, size_t i, size_t n)
     W (write_network_source (w, d));
   else {
     START (w, "source");
-    ATTR (w, "file", d->filename);
+    ATTR (w, "file", source);
     END (w);
   }
 
@@ -462,7 +464,9 @@ write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t,
   START (w, "devices");
   for (i = 0; i < g->ndrives; ++i) {
     const struct drive *d = &g->drives[i];
-    if (write_disk (w, d, i, n_by_iface[d->iface]++) == -1)
+    const char *source = t->sources && t->sources[i] ? t->sources[i]
+      : d->filename;
+    if (write_disk (w, d, source, i, n_by_iface[d->iface]++) == -1)
       return -1;
   }
   if (g->count_by_iface[QDRIVE_INT_IFACE_SCSI] > 0) {
@@ -570,6 +574,7 @@ qdrive_impl_get_libvirt_xml (qdrive_h *g)
     .arch = "x86_64",
     .machine = "pc",
     .uuid = NULL,
+    .sources = NULL,
   };
 
   return qdrive_int_libvirt_xml (g, &offline);

@@ -14,6 +14,9 @@ struct libvirt_target {
   const char *arch;             /* <os><type arch=...> */
   const char *machine;          /* <os><type machine=...>; NULL: libvirt's */
   const char *uuid;             /* NULL: libvirt makes one up */
+  /* Per drive, the file the daemon is to use instead of the drive's
+   * own (a scratch drive's volume), or NULL; or NULL for none. */
+  char *const *sources;
 };
 
 /* The domain's name: "qdrive-" and 16 hex digits, the same for the
