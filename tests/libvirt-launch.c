@@ -24,6 +24,7 @@
 
 #define TMPDIR_TEMPLATE "/tmp/qdrive-libvirt-launch-XXXXXX"
 #include "libvirt-testlib.h"
+#include "libvirt-domains.h"
 
 #define TEST_URI "test:///default"
 #define BACKEND "libvirt:" TEST_URI
@@ -58,47 +59,6 @@ handle (const char *backend)
 
   ck_assert_int_eq (qdrive_set_backend (g, backend), 0);
   return g;
-}
-
-/* The handle's domain name, read from its XML. */
-static void
-domain_name (qdrive_h *g, char *buf, size_t len)
-{
-  char *xml = qdrive_get_libvirt_xml (g), *p, *q;
-
-  ck_assert_ptr_nonnull (xml);
-  p = strstr (xml, "<name>");
-  q = strstr (xml, "</name>");
-  ck_assert (p != NULL && q != NULL && q - p - 6 < (ptrdiff_t) len);
-  p += 6;
-  memcpy (buf, p, q - p);
-  buf[q - p] = '\0';
-  free (xml);
-}
-
-static int
-domain_exists (const char *name)
-{
-  virDomainPtr dom = virDomainLookupByName (conn, name);
-
-  if (dom == NULL)
-    return 0;
-  virDomainFree (dom);
-  return 1;
-}
-
-/* Every domain of the driver, running or not. */
-static int
-count_domains (void)
-{
-  virDomainPtr *doms;
-  int i, n = virConnectListAllDomains (conn, &doms, 0);
-
-  ck_assert_int_ge (n, 0);
-  for (i = 0; i < n; ++i)
-    virDomainFree (doms[i]);
-  free (doms);
-  return n;
 }
 
 /* Redirects stderr to a file between capture_start and capture_end,
@@ -159,7 +119,7 @@ START_TEST (test_launch_block_info_shutdown)
   const struct qdrive_block_info *b;
   virDomainPtr dom;
   char *live;
-  int before = count_domains ();
+  int before = count_domains (conn);
 
   tmpdir_file (wb, sizeof wb, "writeback.img");
   tmpdir_file (un, sizeof un, "unsafe.img");
@@ -178,11 +138,11 @@ START_TEST (test_launch_block_info_shutdown)
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                            "qcow2", -1), 0);
   domain_name (g, name, sizeof name);
-  ck_assert (!domain_exists (name));
+  ck_assert (!domain_exists (conn, name));
 
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-  ck_assert (domain_exists (name));
-  ck_assert_int_eq (count_domains (), before + 1);
+  ck_assert (domain_exists (conn, name));
+  ck_assert_int_eq (count_domains (conn), before + 1);
 
   l = qdrive_block_info (g);
   ck_assert_msg (l != NULL, "block_info: %s", qdrive_last_error (g));
@@ -223,14 +183,14 @@ START_TEST (test_launch_block_info_shutdown)
 
   ck_assert_msg (qdrive_shutdown (g) == 0, "shutdown: %s",
                  qdrive_last_error (g));
-  ck_assert (!domain_exists (name));
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert (!domain_exists (conn, name));
+  ck_assert_int_eq (count_domains (conn), before);
 
   /* Shut down for good. */
   ck_assert_ptr_null (qdrive_block_info (g));
   ck_assert_int_eq (qdrive_launch (g), -1);
   qdrive_close (g);
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (count_domains (conn), before);
 }
 END_TEST
 
@@ -275,16 +235,16 @@ START_TEST (test_close_destroys)
 {
   qdrive_h *g = handle (BACKEND);
   char path[4096], name[64];
-  int before = count_domains ();
+  int before = count_domains (conn);
 
   ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   ck_assert_int_eq (qdrive_launch (g), 0);
-  ck_assert (domain_exists (name));
+  ck_assert (domain_exists (conn, name));
   qdrive_close (g);
-  ck_assert (!domain_exists (name));
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert (!domain_exists (conn, name));
+  ck_assert_int_eq (count_domains (conn), before);
 }
 END_TEST
 
@@ -298,7 +258,7 @@ START_TEST (test_network_drives)
   qdrive_h *g = handle (BACKEND);
   struct qdrive_block_info_list *l;
   char name[64];
-  int before = count_domains ();
+  int before = count_domains (conn);
 
   ck_assert_int_eq (qdrive_add_drive_opts (g, "exp", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
                                            "nbd", QDRIVE_ADD_DRIVE_OPTS_SERVER,
@@ -334,8 +294,8 @@ START_TEST (test_network_drives)
                     " cannot define the secret of drive hd0: this function is "
                     "not supported by the connection driver: "
                     "virSecretDefineXML");
-  ck_assert (!domain_exists (name));
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert (!domain_exists (conn, name));
+  ck_assert_int_eq (count_domains (conn), before);
   qdrive_close (g);
 }
 END_TEST
@@ -353,9 +313,9 @@ START_TEST (test_default_uri)
                                                     "d.img")), 0);
   domain_name (g, name, sizeof name);
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-  ck_assert (domain_exists (name));
+  ck_assert (domain_exists (conn, name));
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  ck_assert (!domain_exists (name));
+  ck_assert (!domain_exists (conn, name));
   qdrive_close (g);
 }
 END_TEST
@@ -368,7 +328,7 @@ START_TEST (test_unreachable_uri)
   char path[4096], name[64];
   const char *err;
   char *printed;
-  int before = count_domains ();
+  int before = count_domains (conn);
 
   ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
@@ -385,16 +345,16 @@ START_TEST (test_unreachable_uri)
   ck_assert_msg (strstr (err, "/nonexistent") != NULL &&
                  strstr (err, "No such file or directory") != NULL,
                  "%s", err);
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (count_domains (conn), before);
 
   /* Still being configured: it can be pointed elsewhere and launched. */
   ck_assert_int_eq (qdrive_add_drive (g, path), 0);
   ck_assert_int_eq (qdrive_set_backend (g, BACKEND), 0);
   domain_name (g, name, sizeof name);
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-  ck_assert (domain_exists (name));
+  ck_assert (domain_exists (conn, name));
   qdrive_close (g);
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (count_domains (conn), before);
 }
 END_TEST
 
@@ -420,7 +380,7 @@ START_TEST (test_create_refused)
   other = virDomainCreateXML (conn, xml, 0);
   ck_assert_msg (other != NULL, "%s", virGetLastErrorMessage ());
   ck_assert_int_eq (virDomainGetUUIDString (other, uuid), 0);
-  before = count_domains ();
+  before = count_domains (conn);
 
   capture_start ();
   ck_assert_int_eq (qdrive_launch (g), -1);
@@ -433,7 +393,7 @@ START_TEST (test_create_refused)
                  strstr (err, "already exists") != NULL, "%s", err);
 
   /* The other domain is untouched, and nothing was added. */
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (count_domains (conn), before);
   {
     virDomainPtr d = virDomainLookupByUUIDString (conn, uuid);
     ck_assert_ptr_nonnull (d);
@@ -446,7 +406,7 @@ START_TEST (test_create_refused)
   virDomainFree (other);
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  ck_assert_int_eq (count_domains (), before - 1);
+  ck_assert_int_eq (count_domains (conn), before - 1);
   qdrive_close (g);
 }
 END_TEST
@@ -505,7 +465,7 @@ START_TEST (test_appliance_refused)
 {
   qdrive_h *g = handle (BACKEND);
   char path[4096];
-  int before = count_domains ();
+  int before = count_domains (conn);
 
   ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
@@ -516,7 +476,7 @@ START_TEST (test_appliance_refused)
                     "\"appliance\" yet; use the direct backend "
                     "(set_backend \"direct\"), or guest \"stopped\"");
   ck_assert_int_eq (qdrive_last_errno (g), ENOTSUP);
-  ck_assert_int_eq (count_domains (), before);
+  ck_assert_int_eq (count_domains (conn), before);
   ck_assert_int_eq (qdrive_set_guest (g, "stopped"), 0);
   ck_assert_msg (qdrive_launch (g) == 0, "%s", qdrive_last_error (g));
   ck_assert_int_eq (qdrive_shutdown (g), 0);
