@@ -47,87 +47,108 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 
-need () {
-  command -v "$1" >/dev/null ||
-    { echo "private-libvirtd: $1 not found: apt-get install $2" >&2; exit 1; }
-}
-libvirtd=/usr/sbin/libvirtd
-[ -x "$libvirtd" ] ||
-  { echo "private-libvirtd: $libvirtd not found: apt-get install libvirt-daemon libvirt-daemon-driver-qemu" >&2; exit 1; }
-[ -n "$(find /usr/lib -path '*libvirt/connection-driver/libvirt_driver_qemu.so' -print -quit 2>/dev/null)" ] ||
-  { echo "private-libvirtd: libvirt's qemu driver not found: apt-get install libvirt-daemon-driver-qemu" >&2; exit 1; }
-need virsh libvirt-clients
-need qemu-system-x86_64 qemu-system-x86
-need setpriv util-linux
-need timeout coreutils
-
-start_timeout=${QDRIVE_TEST_LIBVIRTD_START_TIMEOUT:-60}
-run_timeout=${QDRIVE_TEST_LIBVIRTD_TIMEOUT:-1800}
-
-dir=$(mktemp -d /tmp/qdrive-libvirtd.XXXXXX)
-chmod 0755 "$dir"
-pid=
-log="$dir/log/libvirtd.log"
-
-# The daemon runs as its user, with a private home and XDG directories
-# and nothing else from our environment.
-if [ "$(id -u)" -eq 0 ]; then
-  user=nobody
-  group=$(id -gn nobody)
-  as_user=(setpriv --reuid "$user" --regid "$group" --clear-groups)
-else
-  user=$(id -un)
-  group=$(id -gn)
-  as_user=()
+# Under tini as a child subreaper: libvirt daemonizes each qemu, which
+# then belongs to the nearest subreaper, else to pid 1.  tini reaps them
+# at once; a pid 1 that reaps late (some VM and container inits do)
+# makes every domain's destroy wait in libvirt for the zombie to go.
+if [ -z "${QDRIVE_TEST_LIBVIRTD_REAPER:-}" ]; then
+  command -v tini >/dev/null ||
+    { echo "private-libvirtd: tini not found: apt-get install tini" >&2; exit 1; }
+  export QDRIVE_TEST_LIBVIRTD_REAPER=$$
+  exec tini -s -- "$0" "$@"
 fi
-daemon_env=(env -i HOME="$dir/home" XDG_CONFIG_HOME="$dir/config"
-            XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data"
-            XDG_RUNTIME_DIR="$dir/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin
-            LC_ALL=C)
 
-# Stops the daemon and every qemu it started, then removes the
-# directory.  Domains are destroyed through the daemon first (it then
-# removes their files); a qemu the daemon could not stop is killed by
-# the pid the daemon recorded, once /proc confirms it is that qemu
-# (its command line names this directory), never by name.
-stop () {
-  local status=$? f p name
-  trap - EXIT INT TERM HUP
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    for name in $(timeout 20 virsh -q -c "$unix_uri" list --name 2>/dev/null); do
-      timeout 20 virsh -q -c "$unix_uri" destroy "$name" >/dev/null 2>&1 || :
-    done
-    kill -TERM "$pid" 2>/dev/null || :
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || :
-    wait "$pid" 2>/dev/null || :
+# All in one function, read whole before it runs: editing this file
+# while it runs (a rebase, say) cannot change what the run does.
+main () {
+  need () {
+    command -v "$1" >/dev/null ||
+      { echo "private-libvirtd: $1 not found: apt-get install $2" >&2; exit 1; }
+  }
+  libvirtd=/usr/sbin/libvirtd
+  [ -x "$libvirtd" ] ||
+    { echo "private-libvirtd: $libvirtd not found: apt-get install libvirt-daemon libvirt-daemon-driver-qemu" >&2; exit 1; }
+  [ -n "$(find /usr/lib -path '*libvirt/connection-driver/libvirt_driver_qemu.so' -print -quit 2>/dev/null)" ] ||
+    { echo "private-libvirtd: libvirt's qemu driver not found: apt-get install libvirt-daemon-driver-qemu" >&2; exit 1; }
+  need virsh libvirt-clients
+  need qemu-system-x86_64 qemu-system-x86
+  need setpriv util-linux
+  need setsid util-linux
+  need timeout coreutils
+
+  start_timeout=${QDRIVE_TEST_LIBVIRTD_START_TIMEOUT:-60}
+  run_timeout=${QDRIVE_TEST_LIBVIRTD_TIMEOUT:-1800}
+
+  dir=$(mktemp -d /tmp/qdrive-libvirtd.XXXXXX)
+  chmod 0755 "$dir"
+  pid=
+  log="$dir/log/libvirtd.log"
+
+  # The daemon runs as its user, with a private home and XDG directories
+  # and nothing else from our environment.
+  if [ "$(id -u)" -eq 0 ]; then
+    user=nobody
+    group=$(id -gn nobody)
+    as_user=(setpriv --reuid "$user" --regid "$group" --clear-groups)
+  else
+    user=$(id -un)
+    group=$(id -gn)
+    as_user=()
   fi
-  for f in "$dir"/run/libvirt/qemu/*.pid; do
-    [ -f "$f" ] || continue
-    p=$(cat "$f" 2>/dev/null) || continue
-    case "$p" in ''|*[!0-9]*) continue ;; esac
-    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF "$dir/"; then
-      echo "private-libvirtd: killing qemu $p, left running by the daemon" >&2
-      kill -KILL "$p" 2>/dev/null || :
+  daemon_env=(env -i HOME="$dir/home" XDG_CONFIG_HOME="$dir/config"
+              XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data"
+              XDG_RUNTIME_DIR="$dir/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin
+              LC_ALL=C)
+
+  # Stops the daemon and every qemu it started, then removes the
+  # directory.  Domains are destroyed through the daemon first (it then
+  # removes their files); a qemu the daemon could not stop is killed by
+  # the pid the daemon recorded, once /proc confirms it is that qemu
+  # (its command line names this directory), never by name.
+  stop () {
+    local status=$? f p name
+    trap - EXIT INT TERM HUP
+    set +e
+    if [ -n "$cmd_pid" ] && kill -0 "$cmd_pid" 2>/dev/null; then
+      kill -TERM "$cmd_pid" 2>/dev/null
+      wait "$cmd_pid" 2>/dev/null
     fi
-  done
-  rm -rf "$dir"
-  exit "$status"
-}
-unix_uri=
-trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      for name in $(timeout 20 virsh -q -c "$unix_uri" list --name 2>/dev/null); do
+        timeout 20 virsh -q -c "$unix_uri" destroy "$name" >/dev/null 2>&1 || :
+      done
+      kill -TERM "$pid" 2>/dev/null || :
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || :
+      wait "$pid" 2>/dev/null || :
+    fi
+    for f in "$dir"/run/libvirt/qemu/*.pid; do
+      [ -f "$f" ] || continue
+      p=$(cat "$f" 2>/dev/null) || continue
+      case "$p" in ''|*[!0-9]*) continue ;; esac
+      if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF "$dir/"; then
+        echo "private-libvirtd: killing qemu $p, left running by the daemon" >&2
+        kill -KILL "$p" 2>/dev/null || :
+      fi
+    done
+    rm -rf "$dir"
+    exit "$status"
+  }
+  unix_uri=
+  cmd_pid=
+  trap stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
 
-mkdir -p "$dir"/{home,config/libvirt,cache,data,run,sock,log,images,pool}
-chmod 0700 "$dir/run"
-chmod 0777 "$dir/images"
-sock="$dir/sock/libvirt-sock"
-unix_uri="qemu+unix:///session?socket=$sock"
+  mkdir -p "$dir"/{home,config/libvirt,cache,data,run,sock,log,images,pool}
+  chmod 0700 "$dir/run"
+  chmod 0777 "$dir/images"
+  sock="$dir/sock/libvirt-sock"
+  unix_uri="qemu+unix:///session?socket=$sock"
 
-# tcp_port = "0": the kernel picks a free port, read back below.
-cat > "$dir/config/libvirt/libvirtd.conf" <<EOF
+  # tcp_port = "0": the kernel picks a free port, read back below.
+  cat > "$dir/config/libvirt/libvirtd.conf" <<EOF
 listen_tls = 0
 listen_tcp = 1
 listen_addr = "127.0.0.1"
@@ -136,69 +157,79 @@ auth_tcp = "none"
 unix_sock_dir = "$dir/sock"
 log_outputs = "3:file:$log"
 EOF
-# No security driver (nothing to label as an unprivileged user); qemu's
-# output to files, without virtlogd.
-cat > "$dir/config/libvirt/qemu.conf" <<EOF
+  # No security driver (nothing to label as an unprivileged user); qemu's
+  # output to files, without virtlogd.
+  cat > "$dir/config/libvirt/qemu.conf" <<EOF
 security_driver = "none"
 stdio_handler = "file"
 EOF
-chown -R "$user:$group" "$dir"/{home,config,cache,data,run,sock,log,pool}
+  chown -R "$user:$group" "$dir"/{home,config,cache,data,run,sock,log,pool}
 
-(cd / && exec "${as_user[@]}" "${daemon_env[@]}" "$libvirtd" --listen --timeout 600 -f "$dir/config/libvirt/libvirtd.conf") \
-  > "$dir/log/stdout" 2>&1 &
-pid=$!
+  # In a session of its own, so that a signal to our process group (a
+  # Ctrl-C, make being stopped) reaches it only through stop.
+  (cd / && exec setsid "${as_user[@]}" "${daemon_env[@]}" "$libvirtd" --listen --timeout 600 -f "$dir/config/libvirt/libvirtd.conf") \
+    > "$dir/log/stdout" 2>&1 < /dev/null &
+  pid=$!
 
-fail_start () {
-  echo "private-libvirtd: $1; its log:" >&2
-  tail -n 20 "$log" "$dir/log/stdout" >&2 2>/dev/null || :
-  exit 1
+  fail_start () {
+    echo "private-libvirtd: $1; its log:" >&2
+    tail -n 20 "$log" "$dir/log/stdout" >&2 2>/dev/null || :
+    exit 1
+  }
+
+  # The TCP port the daemon listens on: a listening socket in
+  # /proc/net/tcp whose inode is one of the daemon's descriptors.
+  tcp_port () {
+    local inodes ino
+    inodes=$(ls -l "/proc/$pid/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p')
+    for ino in $inodes; do
+      awk -v ino="$ino" '$10 == ino && $4 == "0A" { split($2, a, ":"); print a[2]; exit }' /proc/net/tcp
+    done | head -n 1
+  }
+
+  deadline=$((SECONDS + start_timeout))
+  port=
+  until [ -S "$sock" ] && [ -n "$port" ]; do
+    kill -0 "$pid" 2>/dev/null || fail_start "libvirtd exited at start"
+    [ "$SECONDS" -lt "$deadline" ] || fail_start "libvirtd did not listen within $start_timeout s"
+    sleep 0.05
+    hex=$(tcp_port)
+    [ -z "$hex" ] || port=$((16#$hex))
+  done
+  tcp_uri="qemu+tcp://127.0.0.1:$port/session"
+
+  # Answering: the capabilities make it probe qemu now, not in a test.
+  until timeout 30 virsh -q -c "$unix_uri" capabilities >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || fail_start "libvirtd exited at start"
+    [ "$SECONDS" -lt "$deadline" ] || fail_start "libvirtd did not answer within $start_timeout s"
+    sleep 0.1
+  done
+
+  # The storage pool scratch drives go to (see qdrive(3)); transient, so
+  # nothing of it outlives the daemon.
+  timeout 30 virsh -q -c "$unix_uri" pool-create-as default dir --target "$dir/pool" >/dev/null ||
+    fail_start "cannot create the storage pool default"
+
+  export QDRIVE_TEST_LIBVIRTD_UNIX="$unix_uri"
+  export QDRIVE_TEST_LIBVIRTD_TCP="$tcp_uri"
+  export QDRIVE_TEST_LIBVIRTD_IMAGES="$dir/images"
+  export QDRIVE_TEST_LIBVIRTD_POOL="$dir/pool"
+  export QDRIVE_TEST_LIBVIRTD_USER="$user"
+  export QDRIVE_TEST_LIBVIRTD_DIR="$dir"
+  export QDRIVE_TEST_LIBVIRTD_LOG="$log"
+  echo "private-libvirtd: libvirtd (pid $pid, user $user) at $unix_uri and $tcp_uri" >&2
+
+  # In the background, waited for: a signal to this script is then
+  # handled at once (stop ends the command first), not after it.
+  timeout -k 10 "$run_timeout" "$@" &
+  cmd_pid=$!
+  set +e
+  wait "$cmd_pid"
+  status=$?
+  set -e
+  cmd_pid=
+  [ "$status" -ne 124 ] || echo "private-libvirtd: $1 did not finish within $run_timeout s" >&2
+  exit "$status"
 }
 
-# The TCP port the daemon listens on: a listening socket in
-# /proc/net/tcp whose inode is one of the daemon's descriptors.
-tcp_port () {
-  local inodes ino
-  inodes=$(ls -l "/proc/$pid/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p')
-  for ino in $inodes; do
-    awk -v ino="$ino" '$10 == ino && $4 == "0A" { split($2, a, ":"); print a[2]; exit }' /proc/net/tcp
-  done | head -n 1
-}
-
-deadline=$((SECONDS + start_timeout))
-port=
-until [ -S "$sock" ] && [ -n "$port" ]; do
-  kill -0 "$pid" 2>/dev/null || fail_start "libvirtd exited at start"
-  [ "$SECONDS" -lt "$deadline" ] || fail_start "libvirtd did not listen within $start_timeout s"
-  sleep 0.05
-  hex=$(tcp_port)
-  [ -z "$hex" ] || port=$((16#$hex))
-done
-tcp_uri="qemu+tcp://127.0.0.1:$port/session"
-
-# Answering: the capabilities make it probe qemu now, not in a test.
-until timeout 30 virsh -q -c "$unix_uri" capabilities >/dev/null 2>&1; do
-  kill -0 "$pid" 2>/dev/null || fail_start "libvirtd exited at start"
-  [ "$SECONDS" -lt "$deadline" ] || fail_start "libvirtd did not answer within $start_timeout s"
-  sleep 0.1
-done
-
-# The storage pool scratch drives go to (see qdrive(3)); transient, so
-# nothing of it outlives the daemon.
-timeout 30 virsh -q -c "$unix_uri" pool-create-as default dir --target "$dir/pool" >/dev/null ||
-  fail_start "cannot create the storage pool default"
-
-export QDRIVE_TEST_LIBVIRTD_UNIX="$unix_uri"
-export QDRIVE_TEST_LIBVIRTD_TCP="$tcp_uri"
-export QDRIVE_TEST_LIBVIRTD_IMAGES="$dir/images"
-export QDRIVE_TEST_LIBVIRTD_POOL="$dir/pool"
-export QDRIVE_TEST_LIBVIRTD_USER="$user"
-export QDRIVE_TEST_LIBVIRTD_DIR="$dir"
-export QDRIVE_TEST_LIBVIRTD_LOG="$log"
-echo "private-libvirtd: libvirtd (pid $pid, user $user) at $unix_uri and $tcp_uri" >&2
-
-set +e
-timeout -k 10 "$run_timeout" "$@"
-status=$?
-set -e
-[ "$status" -ne 124 ] || echo "private-libvirtd: $1 did not finish within $run_timeout s" >&2
-exit "$status"
+main "$@"
