@@ -169,14 +169,33 @@ check_network_drive (qdrive_h *g, const struct drive *d, size_t i)
   return 0;
 }
 
-/* The disk formats libvirt's domain XML names (its schema's
- * storageFormat, libvirt 9.0).  qdrive takes any qemu format name;
- * libvirt refuses the others. */
-static const char *const libvirt_formats[] = {
-  "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
-  "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+/* The formats the libvirt backend takes: qdrive's format names are
+ * qemu's (the direct backend hands them to qemu as they are), and each
+ * is written as the name libvirt's qemu driver has for it.  These are
+ * the formats that driver opens from a file (libvirt 9.0): its schema
+ * names more (dir, iso, fat, cow, luks), which its test driver takes
+ * and the real one refuses. */
+static const struct {
+  const char *qemu, *libvirt;
+} libvirt_formats[] = {
+  { "raw", "raw" }, { "qcow2", "qcow2" }, { "qcow", "qcow" },
+  { "qed", "qed" }, { "vmdk", "vmdk" }, { "vdi", "vdi" }, { "vpc", "vpc" },
+  { "vhdx", "vhd" }, { "parallels", "ploop" }, { "bochs", "bochs" },
+  { "cloop", "cloop" }, { "dmg", "dmg" },
 };
 #define N_LIBVIRT_FORMATS (sizeof libvirt_formats / sizeof libvirt_formats[0])
+
+/* libvirt's name for the qemu format, or NULL. */
+static const char *
+libvirt_format (const char *format)
+{
+  size_t i;
+
+  for (i = 0; i < N_LIBVIRT_FORMATS; ++i)
+    if (strcmp (format, libvirt_formats[i].qemu) == 0)
+      return libvirt_formats[i].libvirt;
+  return NULL;
+}
 
 static int
 check_format (qdrive_h *g, const char *format)
@@ -184,16 +203,15 @@ check_format (qdrive_h *g, const char *format)
   char allowed[256] = "";
   size_t i;
 
-  for (i = 0; i < N_LIBVIRT_FORMATS; ++i)
-    if (strcmp (format, libvirt_formats[i]) == 0)
-      return 0;
+  if (libvirt_format (format) != NULL)
+    return 0;
   for (i = 0; i < N_LIBVIRT_FORMATS; ++i) {
     if (i > 0)
       strcat (allowed, ", ");
-    strcat (allowed, libvirt_formats[i]);
+    strcat (allowed, libvirt_formats[i].qemu);
   }
-  set_error (g, "format: \"%s\" is not a format libvirt knows; allowed "
-             "with the libvirt backend: %s", format, allowed);
+  set_error (g, "format: \"%s\" is not valid with the libvirt backend; "
+             "allowed: %s", format, allowed);
   return -1;
 }
 
@@ -285,7 +303,7 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
   START (w, "driver");
   ATTR (w, "name", "qemu");
   if (d->format)
-    ATTR (w, "type", d->format);
+    ATTR (w, "type", libvirt_format (d->format));
   ATTR (w, "cache", qdrive_int_cachemode_names[d->cachemode]);
   /* besteffort too: where the format cannot discard, qemu ignores it. */
   if (d->discard != QDRIVE_INT_DISCARD_DISABLE)

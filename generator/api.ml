@@ -354,7 +354,10 @@ let public_calls = [
     "Add the file C<filename> as a disk of the virtual machine.  A \
      relative path is made absolute against the current directory, \
      and the file must exist and be readable (and writable, unless \
-     C<readonly> is true).\n\n\
+     C<readonly> is true).  With the C<libvirt> backend and a URI that \
+     names another host, the file is that host's: the name must be \
+     absolute, and the daemon checks the file at launch (see \
+     the libvirt backend in qdrive(3)).\n\n\
      With C<protocol>, the disk is on a server instead: C<filename> \
      then names it there, and only the form of each value is checked \
      here; whether the server answers is known at C<launch>, which \
@@ -382,7 +385,10 @@ let public_calls = [
     "Add a disk of C<size> bytes that starts empty.  It is a sparse \
      raw file in the handle's private temporary directory, attached \
      with C<cachemode> C<unsafe> (its contents do not survive the \
-     handle anyway), and it is deleted when the handle is closed.";
+     handle anyway), and it is deleted when the handle is closed.  \
+     With the C<libvirt> backend it is instead a volume that launch \
+     creates in the daemon's storage pool C<default> and shutdown \
+     deletes (see the libvirt backend in qdrive(3)).";
 
   call ~name:"set_hv" ~ret:RErr ~args:["hv", String] ~state:ConfigOnly
     ~shortdesc:"set the qemu binary"
@@ -545,7 +551,8 @@ let public_calls = [
     "Ask the running virtual machine what it made of each drive: its \
      file (for a network drive qemu's URI or C<json:> description, \
      naming the server), format, protocol driver, whether it is \
-     read-only, and its cache flags.  For \
+     read-only, and its cache flags, as qemu itself reports them \
+     (through libvirt, when the backend is C<libvirt>).  For \
      C<cachemode> C<writeback> qemu reports C<cache_writeback> true and \
      the other two false; for C<unsafe>, C<cache_no_flush> is true.\n\n\
      qemu reports names in UTF-8, writing U+FFFD for bytes that are \
@@ -629,10 +636,12 @@ let public_calls = [
      C<launch> defines (ephemeral and private) and C<shutdown> \
      removes; a readonly one is C<E<lt>readonly/E<gt>>, as libvirt has \
      no transient network disks.  C<ssh> drives (libvirt 9.0's XML has \
-     none) and a C<username> without a C<secret> are refused.  A file \
-     name that XML cannot hold (not UTF-8, \
-     or with control characters), and a C<format> that libvirt does \
-     not name (such as qemu's C<vhdx>), are refused.\n\n\
+     none) and a C<username> without a C<secret> are refused.  \
+     C<format> is qemu's name, as with the direct backend, written as \
+     libvirt's name for the same format (C<vhdx> as C<vhd>, \
+     C<parallels> as C<ploop>).  A file name that XML cannot hold (not \
+     UTF-8, or with control characters), and a C<format> that \
+     libvirt's qemu driver does not open from a file, are refused.\n\n\
      With C<guest> C<appliance>, C<E<lt>osE<gt>> also has the \
      appliance's C<E<lt>kernelE<gt>>, C<E<lt>initrdE<gt>> (its path in \
      the cache directory: it is not built here) and \

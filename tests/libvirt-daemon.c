@@ -50,167 +50,7 @@
 #include "qdrive.h"
 #include "testlib.h"
 #include "libvirt-domains.h"
-
-/* ---- the daemon ------------------------------------------------------- */
-
-static const char *unix_uri, *tcp_uri, *images, *pool_dir, *daemon_user;
-static virConnectPtr conn;      /* the test's own connection */
-
-static const char *
-need_env (const char *name)
-{
-  const char *v = getenv (name);
-
-  if (v == NULL || *v == '\0') {
-    fprintf (stderr, "libvirt-daemon: $%s is not set: run me under "
-             "tests/private-libvirtd.sh (make check does), which starts a "
-             "private libvirt daemon (Debian: libvirt-daemon "
-             "libvirt-daemon-driver-qemu)\n", name);
-    exit (EXIT_FAILURE);
-  }
-  return v;
-}
-
-static void
-ignore_error (void *opaque, virErrorPtr err)
-{
-}
-
-/* A directory of this test's own in the daemon's image directory (each
- * test runs in a process of its own). */
-static char testdir[4096];
-
-static void
-setup (void)
-{
-  virSetErrorFunc (NULL, ignore_error);
-  conn = virConnectOpen (unix_uri);
-  ck_assert_msg (conn != NULL, "%s: %s", unix_uri, virGetLastErrorMessage ());
-  ck_assert_int_eq (count_domains (conn), 0);
-  snprintf (testdir, sizeof testdir, "%s/t.XXXXXX", images);
-  ck_assert_ptr_nonnull (mkdtemp (testdir));
-  /* The daemon's qemu writes libvirt's overlays beside the files. */
-  ck_assert_int_eq (chmod (testdir, 0777), 0);
-}
-
-static void
-teardown (void)
-{
-  char cmd[4200];
-
-  virConnectClose (conn);
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", testdir);
-  if (system (cmd) != 0)
-    fprintf (stderr, "cannot remove %s\n", testdir);
-}
-
-/* ---- files ------------------------------------------------------------ */
-
-static char *
-path_of (const char *name)
-{
-  char *p;
-
-  ck_assert (asprintf (&p, "%s/%s", testdir, name) != -1);
-  return p;
-}
-
-/* Every image is readable and writable by the daemon's user. */
-static char *
-share (char *path)
-{
-  ck_assert_msg (chmod (path, 0666) == 0, "chmod %s: %s", path,
-                 strerror (errno));
-  return path;
-}
-
-static char *
-make_raw (const char *name)
-{
-  char *p = path_of (name);
-  int fd = open (p, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-
-  ck_assert_msg (fd >= 0, "%s: %s", p, strerror (errno));
-  ck_assert_int_eq (ftruncate (fd, 1 << 20), 0);
-  close (fd);
-  return share (p);
-}
-
-/* A qcow2 image, on backing (a qcow2) if not NULL. */
-static char *
-make_qcow2 (const char *name, const char *backing)
-{
-  char *p = path_of (name), *cmd;
-
-  if (backing)
-    ck_assert (asprintf (&cmd, "qemu-img create -q -f qcow2 -F qcow2 "
-                         "-b '%s' '%s'", backing, p) != -1);
-  else
-    ck_assert (asprintf (&cmd, "qemu-img create -q -f qcow2 '%s' 1M",
-                         p) != -1);
-  ck_assert_msg (system (cmd) == 0, "%s failed", cmd);
-  free (cmd);
-  return share (p);
-}
-
-/* How many files match pattern (a glob). */
-static size_t
-count_files (const char *dir, const char *pattern)
-{
-  char *pat;
-  glob_t gl;
-  size_t n;
-
-  ck_assert (asprintf (&pat, "%s/%s", dir, pattern) != -1);
-  n = glob (pat, 0, NULL, &gl) == 0 ? gl.gl_pathc : 0;
-  if (n > 0)
-    globfree (&gl);
-  free (pat);
-  return n;
-}
-
-/* Nothing of a handle is left on the daemon: no domain, no scratch
- * volume, no overlay of libvirt's beside the images. */
-static void
-assert_daemon_clean (void)
-{
-  virStoragePoolPtr pool;
-
-  ck_assert_int_eq (count_domains (conn), 0);
-  pool = virStoragePoolLookupByName (conn, "default");
-  ck_assert_msg (pool != NULL, "pool default: %s", virGetLastErrorMessage ());
-  ck_assert_int_eq (virStoragePoolRefresh (pool, 0), 0);
-  ck_assert_int_eq (virStoragePoolNumOfVolumes (pool), 0);
-  virStoragePoolFree (pool);
-  ck_assert_uint_eq (count_files (pool_dir, "*"), 0);
-  ck_assert_uint_eq (count_files (testdir, "*TRANSIENT*"), 0);
-}
-
-/* ---- handles and drives ----------------------------------------------- */
-
-static qdrive_h *
-handle (const char *backend)
-{
-  qdrive_h *g = quiet_handle ();
-
-  ck_assert_int_eq (qdrive_set_backend (g, backend), 0);
-  return g;
-}
-
-static char *
-backend_of (const char *uri)
-{
-  char *b;
-
-  ck_assert (asprintf (&b, "libvirt:%s", uri) != -1);
-  return b;
-}
-
-static void
-launch (qdrive_h *g)
-{
-  ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-}
+#include "libvirt-daemonlib.h"
 
 /* One drive of a set: a file (NULL: a scratch drive of 1 MiB) and the
  * optional arguments. */
@@ -387,6 +227,65 @@ START_TEST (test_block_info_matches_direct)
   free (raw); free (raw_un); free (q); free (q_un); free (ro); free (dis);
   free (dbe); free (cor); free (comma); free (ide); free (bs); free (base);
   free (top); free (via_unix); free (via_tcp);
+}
+END_TEST
+
+/* An image of format (made by qemu-img). */
+static char *
+make_image (const char *name, const char *format)
+{
+  char *p = path_of (name), *cmd;
+
+  ck_assert (asprintf (&cmd, "qemu-img create -q -f %s '%s' 1M", format,
+                       p) != -1);
+  ck_assert_msg (system (cmd) == 0, "%s failed", cmd);
+  free (cmd);
+  return share (p);
+}
+
+/* qdrive's format names are qemu's in both backends: the libvirt
+ * backend writes libvirt's name for each (vhdx as vhd, parallels as
+ * ploop), and the qemu behind the daemon opens the same format as the
+ * direct backend's qemu.  Without format, libvirt's qemu driver opens
+ * a file as raw (it does not probe, for safety), where the direct
+ * backend's qemu probes: a qcow2 image is raw through libvirt. */
+START_TEST (test_formats_through_daemon)
+{
+  static const char *const formats[] = {
+    "raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "parallels",
+  };
+  enum { n = sizeof formats / sizeof formats[0] };
+  struct spec sp[n + 1];
+  struct expect want[n + 1];
+  char *files[n + 1], name[32], *via = backend_of (unix_uri);
+  struct qdrive_block_info_list *direct, *lv;
+  size_t i;
+
+  for (i = 0; i < n; ++i) {
+    snprintf (name, sizeof name, "f.%s", formats[i]);
+    files[i] = make_image (name, formats[i]);
+    sp[i] = (struct spec) { files[i], { .bitmask = BITS (FORMAT),
+                                        .format = formats[i] } };
+    want[i] = (struct expect) { formats[i], false, true, false, false };
+  }
+  direct = block_info_via ("direct", sp, n);
+  lv = block_info_via (via, sp, n);
+  assert_same (unix_uri, direct, lv, sp, want, n);
+  qdrive_free_block_info_list (lv);
+  qdrive_free_block_info_list (direct);
+
+  files[n] = make_qcow2 ("probed.qcow2", NULL);
+  sp[0] = (struct spec) { files[n], { 0 } };
+  direct = block_info_via ("direct", sp, 1);
+  lv = block_info_via (via, sp, 1);
+  ck_assert_str_eq (direct->val[0].format, "qcow2");
+  ck_assert_str_eq (lv->val[0].format, "raw");
+  qdrive_free_block_info_list (lv);
+  qdrive_free_block_info_list (direct);
+  assert_daemon_clean ();
+  for (i = 0; i <= n; ++i)
+    free (files[i]);
+  free (via);
 }
 END_TEST
 
@@ -905,17 +804,14 @@ main (void)
   Suite *s = suite_create ("libvirt-daemon");
   TCase *tc;
 
-  unix_uri = need_env ("QDRIVE_TEST_LIBVIRTD_UNIX");
-  tcp_uri = need_env ("QDRIVE_TEST_LIBVIRTD_TCP");
-  images = need_env ("QDRIVE_TEST_LIBVIRTD_IMAGES");
-  pool_dir = need_env ("QDRIVE_TEST_LIBVIRTD_POOL");
-  daemon_user = need_env ("QDRIVE_TEST_LIBVIRTD_USER");
+  read_daemon_env ();
   make_embed_root ();
 
   tc = tcase_create ("daemon");
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_block_info_matches_direct);
+  tcase_add_test (tc, test_formats_through_daemon);
   tcase_add_test (tc, test_launched_domain);
   tcase_add_test (tc, test_remote_file_checked_by_daemon);
   tcase_add_test (tc, test_remote_refusals);

@@ -487,17 +487,24 @@ START_TEST (test_unwritable_names)
 }
 END_TEST
 
-/* Every format libvirt names is written; others are refused. */
+/* Every format libvirt's qemu driver opens is written, by libvirt's
+ * name for it; others are refused, also those of libvirt's schema that
+ * its qemu driver refuses. */
 START_TEST (test_formats)
 {
-  static const char *const formats[] = {
-    "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
-    "vhd", "ploop", "luks", "cow", "qcow", "qcow2", "qed", "vmdk",
+  static const char *const formats[][2] = {
+    { "raw", "raw" }, { "qcow2", "qcow2" }, { "qcow", "qcow" },
+    { "qed", "qed" }, { "vmdk", "vmdk" }, { "vdi", "vdi" }, { "vpc", "vpc" },
+    { "vhdx", "vhd" }, { "parallels", "ploop" }, { "bochs", "bochs" },
+    { "cloop", "cloop" }, { "dmg", "dmg" },
+  };
+  static const char *const refused[] = {
+    "dir", "iso", "fat", "cow", "luks", "vhd", "ploop", "nosuchformat",
   };
   const size_t n = sizeof formats / sizeof formats[0];
   qdrive_h *g = qdrive_create ();
   struct parsed p;
-  char *xml;
+  char *xml, want[512];
   const char *path = make_file ("f.img"), *err;
   size_t i;
 
@@ -505,28 +512,33 @@ START_TEST (test_formats)
   for (i = 0; i < n; ++i)
     ck_assert_int_eq (qdrive_add_drive_opts (g, path,
                                              QDRIVE_ADD_DRIVE_OPTS_FORMAT,
-                                             formats[i], -1), 0);
+                                             formats[i][0], -1), 0);
   xml = qdrive_get_libvirt_xml (g);
   ck_assert_ptr_nonnull (xml);
   parse (&p, xml);
   for (i = 0; i < n; ++i)
-    ck_assert_xstr_eq (&p, formats[i],
+    ck_assert_xstr_eq (&p, formats[i][1],
                        "string(/domain/devices/disk[%zu]/driver/@type)", i + 1);
   unparse (&p);
   validate (xml);
   free (xml);
-
-  /* qemu's vhdx is not a libvirt format. */
-  ck_assert_int_eq (qdrive_add_drive_opts (g, path,
-                                           QDRIVE_ADD_DRIVE_OPTS_FORMAT,
-                                           "vhdx", -1), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  err = qdrive_last_error (g);
-  ck_assert_str_eq (err, "get_libvirt_xml: format: \"vhdx\" is not a format "
-                    "libvirt knows; allowed with the libvirt backend: raw, "
-                    "dir, bochs, cloop, dmg, iso, vpc, vdi, fat, vhd, ploop, "
-                    "luks, cow, qcow, qcow2, qed, vmdk");
   qdrive_close (g);
+
+  for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+    g = qdrive_create ();
+    qdrive_set_error_handler (g, NULL, NULL);
+    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+                                             QDRIVE_ADD_DRIVE_OPTS_FORMAT,
+                                             refused[i], -1), 0);
+    ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+    err = qdrive_last_error (g);
+    snprintf (want, sizeof want, "get_libvirt_xml: format: \"%s\" is not "
+              "valid with the libvirt backend; allowed: raw, qcow2, qcow, "
+              "qed, vmdk, vdi, vpc, vhdx, parallels, bochs, cloop, dmg",
+              refused[i]);
+    ck_assert_str_eq (err, want);
+    qdrive_close (g);
+  }
 }
 END_TEST
 
