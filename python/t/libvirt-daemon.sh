@@ -1,0 +1,3 @@
+#!/bin/bash -
+# t/test_libvirt_daemon.py beside a private libvirt daemon of its own.
+exec "$srcdir/../tests/private-libvirtd.sh" "$PYTHON" "$srcdir/t/test_libvirt_daemon.py"
