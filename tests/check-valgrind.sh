@@ -47,6 +47,13 @@ for t in test-drives test-netdrives test-api test-events test-threads test-concu
          test-launch libvirt-xml libvirt-launch test-appliance test-appliance-fail; do
   run "c-$t" "$b/tests" "$b/libtool" --mode=execute "${vg[@]}" "./$t"
 done
+# The libvirt backend against the private daemon.  Only its "daemon"
+# case: the embedded driver runs libvirt's qemu driver inside the test,
+# whose helper processes inherit valgrind's preload and fail, and whose
+# own allocations are libvirt's.
+run c-libvirt-daemon "$b/tests" env CK_RUN_CASE=daemon \
+  "$s/tests/private-libvirtd.sh" "$b/libtool" --mode=execute "${vg[@]}" \
+  ./libvirt-daemon
 # Threads under helgrind: 8 threads x 1,000 handles, 8 threads
 # sharing one handle, and a call waiting for another's event callback.
 hg=(valgrind -q --tool=helgrind --error-exitcode=99
