@@ -170,9 +170,7 @@ qdrive_int_qemu_check_drives (qdrive_h *g, struct json_object *devices)
   return 0;
 }
 
-/* Is this the id of a drive of ours added read-only?  qemu puts a
- * throw-away overlay on top of those (snapshot=on, or libvirt's
- * <transient/>). */
+/* Is this the id of a drive of ours added read-only? */
 static bool
 is_snapshot_drive (qdrive_h *g, const char *id)
 {
@@ -187,42 +185,65 @@ is_snapshot_drive (qdrive_h *g, const char *id)
     g->drives[i].readonly;
 }
 
+/* Whether the node of file and format is read-only (the first such
+ * node qemu lists). */
+static bool
+node_readonly (struct json_object *nodes, const char *file,
+               const char *format)
+{
+  size_t i, n = json_object_array_length (nodes);
+
+  for (i = 0; i < n; ++i) {
+    struct json_object *node = json_object_array_get_idx (nodes, i);
+    if (strcmp (get_string (node, "file"), file) == 0 &&
+        strcmp (get_string (node, "drv"), format) == 0)
+      return get_bool (node, "ro");
+  }
+  return false;
+}
+
 /* The image a drive's entry describes, which is not always qemu's top
  * node for the device:
  *  - libvirt puts a copy-on-read filter on top of a disk with
  *    copy_on_read (the direct backend's -drive copy-on-read=on has
  *    none); the filter's own cache flags are not the drive's;
- *  - a read-only drive has qemu's throw-away overlay on top, a
- *    writable qcow2 in a file that is thrown away, over the caller's
- *    file, which qemu opened read-only with the drive's cache mode.
+ *  - a read-only drive may have a throw-away overlay on top (the
+ *    direct backend's snapshot=on, libvirt's <transient/>), a writable
+ *    qcow2 over the caller's image, which qemu opened read-only with
+ *    the drive's cache mode.  The overlay is told by being writable:
+ *    a read-only drive without one (libvirt's <readonly/> network
+ *    disk) is read-only at the top.
  * query-block describes the image below each of those as the
  * "backing-image" of the one above.  *below is that image, or NULL if
  * the drive is the top node itself. */
 static int
-drive_image (qdrive_h *g, struct json_object *dev, struct json_object **below)
+drive_image (qdrive_h *g, struct json_object *dev, struct json_object *nodes,
+             struct json_object **below)
 {
   struct json_object *ins = get_object (dev, "inserted");
-  struct json_object *image = ins ? get_object (ins, "image") : NULL;
+  struct json_object *top = ins ? get_object (ins, "image") : NULL;
+  struct json_object *image = top;
+  bool ro = ins && get_bool (ins, "ro");
   char id[32];
-  int skip = 0;
 
   *below = NULL;
   if (image == NULL)
     return 0;
   qdrive_int_qemu_drive_id (dev, id, sizeof id);
-  if (strcmp (get_string (image, "format"), "copy-on-read") == 0)
-    skip++;
-  if (is_snapshot_drive (g, id))
-    skip++;
-  for (; skip > 0; skip--) {
+  if (strcmp (get_string (image, "format"), "copy-on-read") == 0) {
     image = get_object (image, "backing-image");
-    if (image == NULL) {
-      set_error (g, "drive %s: qemu reports no image below its top node "
-                 "\"%s\"", id, get_string (ins, "node-name"));
-      return -1;
-    }
+    if (image != NULL)
+      ro = node_readonly (nodes, get_string (image, "filename"),
+                          get_string (image, "format"));
   }
-  *below = image == get_object (ins, "image") ? NULL : image;
+  if (image != NULL && is_snapshot_drive (g, id) && !ro)
+    image = get_object (image, "backing-image");
+  if (image == NULL) {
+    set_error (g, "drive %s: qemu reports no image below its top node "
+               "\"%s\"", id, get_string (ins, "node-name"));
+    return -1;
+  }
+  *below = image == top ? NULL : image;
   return 0;
 }
 
@@ -338,14 +359,15 @@ fill_entry (qdrive_h *g, struct qdrive_block_info *e,
   size_t j, occurrence = 0;
 
   qdrive_int_qemu_drive_id (dev, id, sizeof id);
-  if (drive_image (g, dev, &below) == -1)
+  if (drive_image (g, dev, nodes, &below) == -1)
     return -1;
   if (below != NULL) {
     file = get_string (below, "filename");
     format = get_string (below, "format");
     for (j = 0; j < index; ++j) {
       struct json_object *b2;
-      if (drive_image (g, json_object_array_get_idx (devices, j), &b2) == -1)
+      if (drive_image (g, json_object_array_get_idx (devices, j), nodes,
+                       &b2) == -1)
         return -1;
       if (b2 && strcmp (get_string (b2, "filename"), file) == 0 &&
           strcmp (get_string (b2, "format"), format) == 0)

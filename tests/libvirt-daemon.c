@@ -51,6 +51,7 @@
 #include "testlib.h"
 #include "libvirt-domains.h"
 #include "libvirt-daemonlib.h"
+#include "netserver.h"
 
 /* One drive of a set: a file (NULL: a scratch drive of 1 MiB) and the
  * optional arguments. */
@@ -285,6 +286,63 @@ START_TEST (test_formats_through_daemon)
   assert_daemon_clean ();
   for (i = 0; i <= n; ++i)
     free (files[i]);
+  free (via);
+}
+END_TEST
+
+/* A network drive through the daemon: an NBD export of qemu-nbd on
+ * 127.0.0.1, writable and read-only (libvirt's <readonly/>, without
+ * the overlay the direct backend puts on it), reported as the direct
+ * backend reports it. */
+START_TEST (test_network_drive)
+{
+  char *image = path_of ("served.img"), *via = backend_of (tcp_uri);
+  char *server[2] = { NULL, NULL };
+  struct netserver nbd;
+  struct qdrive_block_info_list *direct, *lv;
+  size_t i;
+
+  netserver_make_image (image);
+  netserver_qemu_nbd (&nbd, testdir, image, "exp", true, false);
+  ck_assert (asprintf (&server[0], "tcp:127.0.0.1:%d", nbd.port) != -1);
+  {
+    const struct spec sp[] = {
+      { "exp", { .bitmask = BITS (FORMAT) | BITS (PROTOCOL) | BITS (SERVER) |
+                 BITS (CACHEMODE), .format = "raw", .protocol = "nbd",
+                 .server = server, .cachemode = "unsafe" } },
+      { "exp", { .bitmask = BITS (FORMAT) | BITS (PROTOCOL) | BITS (SERVER) |
+                 BITS (READONLY), .format = "raw", .protocol = "nbd",
+                 .server = server, .readonly = 1 } },
+    };
+    const struct expect want[] = {
+      { "raw", false, true, false, true },
+      { "raw", true, true, false, false },
+    };
+
+    direct = block_info_via ("direct", sp, 2);
+    lv = block_info_via (via, sp, 2);
+    /* The file is qemu's URI of the export, the same both ways. */
+    for (i = 0; i < 2; ++i) {
+      ck_assert_str_eq (direct->val[i].protocol, "nbd");
+      ck_assert_str_eq (lv->val[i].protocol, "nbd");
+      ck_assert_str_eq (lv->val[i].filename, direct->val[i].filename);
+    }
+    ck_assert_msg (strstr (direct->val[0].filename, "/exp") != NULL, "%s",
+                   direct->val[0].filename);
+    for (i = 0; i < 2; ++i) {
+      free (direct->val[i].filename);
+      free (lv->val[i].filename);
+      direct->val[i].filename = strdup ("exp");
+      lv->val[i].filename = strdup ("exp");
+    }
+    assert_same (tcp_uri, direct, lv, sp, want, 2);
+  }
+  qdrive_free_block_info_list (lv);
+  qdrive_free_block_info_list (direct);
+  netserver_stop (&nbd);
+  assert_daemon_clean ();
+  free (server[0]);
+  free (image);
   free (via);
 }
 END_TEST
@@ -812,6 +870,7 @@ main (void)
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_block_info_matches_direct);
   tcase_add_test (tc, test_formats_through_daemon);
+  tcase_add_test (tc, test_network_drive);
   tcase_add_test (tc, test_launched_domain);
   tcase_add_test (tc, test_remote_file_checked_by_daemon);
   tcase_add_test (tc, test_remote_refusals);
