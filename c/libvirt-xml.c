@@ -215,6 +215,53 @@ check_format (qdrive_h *g, const char *format)
   return -1;
 }
 
+/* Orders drives (indices into g->drives) by file name, then index. */
+static int
+compare_by_file (const void *pa, const void *pb, void *vg)
+{
+  const qdrive_h *g = vg;
+  size_t a = *(const size_t *) pa, b = *(const size_t *) pb;
+  int c = strcmp (g->drives[a].filename, g->drives[b].filename);
+
+  return c ? c : (a > b) - (a < b);
+}
+
+/* libvirt names a <transient/> disk's overlay after its file and the
+ * domain, so one domain cannot hold the same file read-only twice (its
+ * qemu driver refuses, its test driver does not).  Sorted, so that a
+ * hundred thousand drives cost no more than sorting them. */
+static int
+check_transient_files (qdrive_h *g)
+{
+  size_t *v, i, n = 0;
+  int r = 0;
+
+  for (i = 0; i < g->ndrives; ++i)
+    n += g->drives[i].readonly && g->drives[i].net == NULL;
+  if (n < 2)
+    return 0;
+  v = malloc (n * sizeof *v);
+  if (v == NULL) {
+    set_perror (g, "malloc");
+    return -1;
+  }
+  for (i = 0, n = 0; i < g->ndrives; ++i)
+    if (g->drives[i].readonly && g->drives[i].net == NULL)
+      v[n++] = i;
+  qsort_r (v, n, sizeof *v, compare_by_file, g);
+  for (i = 1; i < n && r == 0; ++i)
+    if (strcmp (g->drives[v[i - 1]].filename, g->drives[v[i]].filename) == 0) {
+      set_error (g, "readonly: drives hd%zu and hd%zu are the same file \"%s\" "
+                 "read-only, which the libvirt backend cannot do (libvirt "
+                 "names the overlay of a read-only drive after its file); "
+                 "add the file once, or use the direct backend",
+                 v[i - 1], v[i], g->drives[v[i]].filename);
+      r = -1;
+    }
+  free (v);
+  return r;
+}
+
 /* SCSI targets libvirt's schema allows (two digits), and the drives
  * they hold with qemu's 16,384 LUNs each. */
 #define LIBVIRT_SCSI_TARGETS 100
@@ -333,9 +380,12 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
   ATTR (w, "bus", qdrive_int_iface_names[d->iface]);
   END (w);
 
-  /* The guest's writes go to an overlay that is thrown away.  libvirt
-   * has no transient network disks: those are read-only for the guest
-   * too, and the server is not written either way. */
+  /* The guest's writes go to an overlay that is thrown away.  (Not
+   * shareBacking='yes', with which qemu would open the file read-only,
+   * so that other domains could use it too: libvirt 9.0 then hotplugs
+   * the disk, which fails for every bus here.)  libvirt has no
+   * transient network disks: those are read-only for the guest too,
+   * and the server is not written either way. */
   if (d->readonly) {
     START (w, d->net ? "readonly" : "transient");
     END (w);
@@ -534,6 +584,8 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   for (i = 0; i < g->nconfig; ++i)
     if (check_xml_text (g, "config", g->config[i]) == -1)
       return NULL;
+  if (check_transient_files (g) == -1)
+    return NULL;
   if (g->count_by_iface[QDRIVE_INT_IFACE_SCSI] > LIBVIRT_MAX_SCSI_DRIVES) {
     set_error (g, "iface: the libvirt backend places at most %d \"scsi\" "
                "drives (libvirt numbers SCSI targets up to 99), and the "

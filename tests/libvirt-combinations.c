@@ -269,8 +269,11 @@ START_TEST (test_every_combination)
   fprintf (stderr, "libvirt-combinations: %zu combinations in %zu domains, "
            "%zu refused or misapplied\n", total, domains, nproblems);
   ck_assert_uint_eq (total, ncombos[0] + ncombos[1] + ncombos[2]);
-  ck_assert_msg (nproblems == 0, "%zu combinations:\n%s", nproblems,
-                 problems);
+  /* The list may be longer than a Check message holds. */
+  if (nproblems > 0)
+    fputs (problems, stderr);
+  ck_assert_msg (nproblems == 0, "%zu combinations refused or misapplied, "
+                 "listed above", nproblems);
   free (problems);
   for (i = 0; i < N (ifaces); ++i) {
     for (k = 0; k < ncombos[i]; ++k)

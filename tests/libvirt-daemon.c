@@ -347,6 +347,40 @@ START_TEST (test_network_drive)
 }
 END_TEST
 
+/* A file read-only in one handle is not for another at the same time
+ * through libvirt 9.0 (its qemu opens a <transient/> disk's file for
+ * writing until the overlay is on): the second launch fails in qemu's
+ * words, as qdrive(3) says.  One handle cannot hold a file read-only
+ * twice, which launch says before the daemon is asked. */
+START_TEST (test_shared_readonly_file)
+{
+  char *via = backend_of (unix_uri), *f = make_raw ("shared.img");
+  qdrive_h *g1 = handle (via), *g2 = handle (via), *g3 = handle (via);
+
+  ck_assert_int_eq (qdrive_add_drive_ro (g1, f), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g2, f), 0);
+  launch (g1);
+  ck_assert_int_eq (qdrive_launch (g2), -1);
+  ck_assert_msg (strstr (qdrive_last_error (g2), "Failed to get \"write\" "
+                         "lock") != NULL, "%s", qdrive_last_error (g2));
+  ck_assert_int_eq (count_domains (conn), 1);
+  ck_assert_int_eq (qdrive_shutdown (g1), 0);
+
+  ck_assert_int_eq (qdrive_add_drive_ro (g3, f), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g3, f), 0);
+  ck_assert_int_eq (qdrive_launch (g3), -1);
+  ck_assert_msg (strstr (qdrive_last_error (g3), "launch: readonly: drives "
+                         "hd0 and hd1 are the same file") ==
+                 qdrive_last_error (g3), "%s", qdrive_last_error (g3));
+  assert_daemon_clean ();
+  qdrive_close (g1);
+  qdrive_close (g2);
+  qdrive_close (g3);
+  free (f);
+  free (via);
+}
+END_TEST
+
 /* While launched, the domain is the daemon's, transient, and holds
  * the scratch volume; shutdown takes it all away. */
 START_TEST (test_launched_domain)
@@ -871,6 +905,7 @@ main (void)
   tcase_add_test (tc, test_block_info_matches_direct);
   tcase_add_test (tc, test_formats_through_daemon);
   tcase_add_test (tc, test_network_drive);
+  tcase_add_test (tc, test_shared_readonly_file);
   tcase_add_test (tc, test_launched_domain);
   tcase_add_test (tc, test_remote_file_checked_by_daemon);
   tcase_add_test (tc, test_remote_refusals);

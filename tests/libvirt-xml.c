@@ -542,6 +542,36 @@ START_TEST (test_formats)
 }
 END_TEST
 
+/* One domain cannot hold the same file read-only twice (libvirt names
+ * the overlay after the file): refused, naming both drives; other
+ * files, and the same file writable, are left to qemu. */
+START_TEST (test_same_file_readonly_twice)
+{
+  qdrive_h *g = qdrive_create ();
+  char a[4096], b[4096], want[1024];
+  char *xml;
+
+  qdrive_set_error_handler (g, NULL, NULL);
+  tmpdir_file (a, sizeof a, "a.img");
+  tmpdir_file (b, sizeof b, "b.img");
+  ck_assert_int_eq (qdrive_add_drive_ro (g, a), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g, b), 0);
+  ck_assert_int_eq (qdrive_add_drive (g, a), 0);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  free (xml);
+  ck_assert_int_eq (qdrive_add_drive_ro (g, a), 0);
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  snprintf (want, sizeof want, "get_libvirt_xml: readonly: drives hd0 and "
+            "hd3 are the same file \"%s\" read-only, which the libvirt "
+            "backend cannot do (libvirt names the overlay of a read-only "
+            "drive after its file); add the file once, or use the direct "
+            "backend", a);
+  ck_assert_str_eq (qdrive_last_error (g), want);
+  qdrive_close (g);
+}
+END_TEST
+
 /* Many SCSI drives: each gets its own name and, past target 99, the
  * next LUN, all on the one controller. */
 START_TEST (test_many_scsi)
@@ -785,6 +815,7 @@ main (void)
   tcase_add_test (tc, test_escaping);
   tcase_add_test (tc, test_unwritable_names);
   tcase_add_test (tc, test_formats);
+  tcase_add_test (tc, test_same_file_readonly_twice);
   tcase_add_test (tc, test_many_scsi);
   tcase_add_test (tc, test_scratch);
   tcase_add_test (tc, test_network);
