@@ -7,6 +7,7 @@
  *                      and the kernel command line
  *   appliance-build.c  writing the initramfs (libarchive)
  *   appliance-init.sh  its /init
+ *   appliance-devices.c  finding the drives in the running appliance
  */
 
 #ifndef QDRIVE_APPLIANCE_H
@@ -47,6 +48,19 @@ extern char *qdrive_int_appliance_cmdline (qdrive_h *g);
  * (the manifest first: see appliance.c).  -1 with the error set. */
 extern int qdrive_int_appliance_build (qdrive_h *g, const struct appliance *a,
                                        int fd);
+
+/* appliance-devices.c: finds each drive's block device in the running
+ * appliance: where qemu put it (query-block and qom-get, through qmp)
+ * and which device the guest has there (its sysfs, through qga); and
+ * checks /dev/disk/qdrive's labels.  *devices: "/dev/NAME" for each
+ * drive, NULL-terminated (free with qdrive_free_string_list).  -1 with
+ * the error set. */
+struct qmp_runner;
+struct qga_runner;
+extern int qdrive_int_appliance_find_devices (qdrive_h *g,
+                                              const struct qmp_runner *qmp,
+                                              const struct qga_runner *qga,
+                                              char ***devices);
 
 /* appliance-init.c (made from appliance-init.sh by the Makefile). */
 extern const char qdrive_int_appliance_init[];

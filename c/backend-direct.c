@@ -203,28 +203,13 @@ direct_launch (qdrive_h *g)
 
 /* block_info */
 
-/* The QMP runner block_info hands to the shared interpreter. */
-struct direct_runner {
-  struct direct *b;
-  const struct timespec *deadline;
-};
-
-static struct json_object *
-direct_execute (void *opaque, const char *command, struct json_object *args)
-{
-  struct direct_runner *r = opaque;
-
-  return qmp_execute (r->b, command, args, r->deadline,
-                      r->b->g->launch_timeout);
-}
-
 static struct qdrive_block_info_list *
 direct_block_info (qdrive_h *g)
 {
   struct direct *b = g->backend_data;
   struct timespec deadline = direct_deadline (g->launch_timeout);
-  struct direct_runner r = { b, &deadline };
-  const struct qmp_runner run = { direct_execute, &r };
+  struct qmp_deadline q = { b, &deadline };
+  const struct qmp_runner run = { qmp_runner_execute, &q };
   struct json_object *devices;
   struct qdrive_block_info_list *list;
 

@@ -159,6 +159,16 @@ extern struct json_object *qmp_execute (struct direct *b, const char *command,
                                         const struct timespec *deadline,
                                         int seconds);
 
+/* The QMP runner of qemu-block-info.h over b's socket: opaque is a
+ * struct qmp_deadline, every command bounded by its deadline. */
+struct qmp_deadline {
+  struct direct *b;
+  const struct timespec *deadline;
+};
+extern struct json_object *qmp_runner_execute (void *opaque,
+                                               const char *command,
+                                               struct json_object *args);
+
 /* Sends a command without waiting for the answer and without setting
  * any error (for quit).  -1 on failure. */
 extern int qmp_send (struct direct *b, const char *command);

@@ -1,7 +1,9 @@
-/* qdrive: the client of qemu's guest agent (qemu-ga) in the appliance,
- * over the virtio-serial port's socket in the handle's private
- * directory, in the agent's JSON protocol (json-socket.c, shared with
- * QMP).
+/* qdrive: the client of qemu's guest agent (qemu-ga) in the appliance:
+ * running a command (qga_run), through any way of reaching the agent
+ * (struct qga_runner); and the direct backend's way, over the
+ * virtio-serial port's socket in the handle's private directory, in the
+ * agent's JSON protocol (json-socket.c, shared with QMP).  (libvirt's
+ * agent API, for the libvirt backend, synchronises by itself.)
  *
  * Synchronising: what was sent before may still be in the channel, and
  * the agent may be half-way through a line (or not started yet: qemu
@@ -33,6 +35,9 @@
 
 #define POLL_FIRST_MS 1
 #define POLL_MAX_MS 64
+
+/* Who answers, in messages. */
+#define PEER "the guest agent"
 
 /* Synchronises with the agent (see the top of this file). */
 static int
@@ -98,12 +103,14 @@ qga_open (struct direct *b, const struct timespec *deadline, int seconds)
   return sync_agent (b, deadline, seconds);
 }
 
-/* One command to the agent.  After any failure the stream may hold a
- * late reply, so the next command synchronises first. */
+/* One command to the agent over the socket (the direct backend's
+ * runner).  After any failure the stream may hold a late reply, so the
+ * next command synchronises first. */
 static struct json_object *
-execute (struct direct *b, const char *command, struct json_object *args,
+execute (void *opaque, const char *command, struct json_object *args,
          int seconds)
 {
+  struct direct *b = opaque;
   struct timespec deadline = direct_deadline (seconds);
   struct json_object *reply;
 
@@ -131,7 +138,7 @@ qga_result_free (struct qga_result *r)
 
 /* Decodes an optional base64 member of the status into *data. */
 static int
-decode_output (struct direct *b, struct json_object *status,
+decode_output (qdrive_h *g, struct json_object *status,
                const char *key, char **data, size_t *len)
 {
   struct json_object *v;
@@ -141,21 +148,21 @@ decode_output (struct direct *b, struct json_object *status,
 
   *data = NULL;
   *len = 0;
-  r = jsock_member (b, &b->qga, "guest-exec-status", status, NULL, key,
-                    json_type_string, false, &v);
+  r = jsock_reply_member (g, PEER, "guest-exec-status", status, NULL, key,
+                          json_type_string, false, &v);
   if (r == -1)
     return -1;
   text = r == 1 ? json_object_get_string (v) : "";
   tlen = strlen (text);
   *data = malloc (tlen / 4 * 3 + 4);
   if (*data == NULL) {
-    set_perror (b->g, "malloc");
+    set_perror (g, "malloc");
     return -1;
   }
   n = tlen == 0 ? 0 : b64_pton (text, (unsigned char *) *data,
                                 tlen / 4 * 3 + 3);
   if (n < 0) {
-    set_error (b->g, "the guest agent's reply to \"guest-exec-status\": "
+    set_error (g, "the guest agent's reply to \"guest-exec-status\": "
                "member \"%s\" is not valid base64", key);
     free (*data);
     *data = NULL;
@@ -168,18 +175,17 @@ decode_output (struct direct *b, struct json_object *status,
 
 /* Reads a finished process's status into r. */
 static int
-read_status (struct direct *b, struct json_object *status,
-             struct qga_result *r)
+read_status (qdrive_h *g, struct json_object *status, struct qga_result *r)
 {
   struct json_object *v;
   int has_code, has_signal;
 
-  has_code = jsock_member (b, &b->qga, "guest-exec-status", status, NULL,
-                           "exitcode", json_type_int, false, &v);
+  has_code = jsock_reply_member (g, PEER, "guest-exec-status", status, NULL,
+                                 "exitcode", json_type_int, false, &v);
   if (has_code == 1)
     r->status = json_object_get_int (v);
-  has_signal = jsock_member (b, &b->qga, "guest-exec-status", status, NULL,
-                             "signal", json_type_int, false, &v);
+  has_signal = jsock_reply_member (g, PEER, "guest-exec-status", status,
+                                   NULL, "signal", json_type_int, false, &v);
   if (has_signal == 1) {
     r->signalled = true;
     r->status = json_object_get_int (v);
@@ -187,29 +193,31 @@ read_status (struct direct *b, struct json_object *status,
   if (has_code == -1 || has_signal == -1)
     return -1;
   if (has_code == 0 && has_signal == 0) {
-    set_error (b->g, "the guest agent's reply to \"guest-exec-status\": "
+    set_error (g, "the guest agent's reply to \"guest-exec-status\": "
                "neither \"exitcode\" nor \"signal\" is given for an exited "
                "process");
     return -1;
   }
-  if (jsock_member (b, &b->qga, "guest-exec-status", status, NULL,
-                    "out-truncated", json_type_boolean, false, &v) == -1)
+  if (jsock_reply_member (g, PEER, "guest-exec-status", status, NULL,
+                          "out-truncated", json_type_boolean, false, &v) == -1)
     return -1;
   r->out_truncated = v != NULL && json_object_get_boolean (v);
-  if (jsock_member (b, &b->qga, "guest-exec-status", status, NULL,
-                    "err-truncated", json_type_boolean, false, &v) == -1)
+  if (jsock_reply_member (g, PEER, "guest-exec-status", status, NULL,
+                          "err-truncated", json_type_boolean, false, &v) == -1)
     return -1;
   r->err_truncated = v != NULL && json_object_get_boolean (v);
-  if (decode_output (b, status, "out-data", &r->out, &r->out_len) == -1 ||
-      decode_output (b, status, "err-data", &r->err, &r->err_len) == -1)
+  if (decode_output (g, status, "out-data", &r->out, &r->out_len) == -1 ||
+      decode_output (g, status, "err-data", &r->err, &r->err_len) == -1)
     return -1;
   return 0;
 }
 
-/* Waits ms milliseconds, watching qemu.  -1 (error set) if it died. */
+/* Waits ms milliseconds, watching qemu (the direct backend's runner).
+ * -1 (error set) if it died. */
 static int
-nap (struct direct *b, int ms)
+nap (void *opaque, int ms)
 {
+  struct direct *b = opaque;
   struct timespec until;
 
   clock_gettime (CLOCK_MONOTONIC, &until);
@@ -226,11 +234,30 @@ nap (struct direct *b, int ms)
   return 0;
 }
 
+void
+qga_direct_runner (struct direct *b, struct qga_runner *run)
+{
+  run->g = b->g;
+  run->execute = execute;
+  run->nap = nap;
+  run->opaque = b;
+}
+
 int
 qga_exec (struct direct *b, char *const *argv, int seconds,
           struct qga_result *r)
 {
-  qdrive_h *g = b->g;
+  struct qga_runner run;
+
+  qga_direct_runner (b, &run);
+  return qga_run (&run, argv, seconds, r);
+}
+
+int
+qga_run (const struct qga_runner *run, char *const *argv, int seconds,
+         struct qga_result *r)
+{
+  qdrive_h *g = run->g;
   struct json_object *args, *list, *reply, *v;
   int64_t pid;
   size_t i;
@@ -250,12 +277,12 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
     json_object_array_add (list, json_object_new_string (argv[i]));
   json_object_object_add (args, "arg", list);
   json_object_object_add (args, "capture-output", json_object_new_boolean (1));
-  reply = execute (b, "guest-exec", args, seconds);
+  reply = run->execute (run->opaque, "guest-exec", args, seconds);
   json_object_put (args);
   if (reply == NULL)
     return -1;
-  if (jsock_member (b, &b->qga, "guest-exec", reply, NULL, "pid",
-                    json_type_int, true, &v) == -1) {
+  if (jsock_reply_member (g, PEER, "guest-exec", reply, NULL, "pid",
+                          json_type_int, true, &v) == -1) {
     json_object_put (reply);
     return -1;
   }
@@ -269,17 +296,17 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
   }
   json_object_object_add (args, "pid", json_object_new_int64 (pid));
   for (;;) {
-    reply = execute (b, "guest-exec-status", args, seconds);
+    reply = run->execute (run->opaque, "guest-exec-status", args, seconds);
     if (reply == NULL)
       break;
-    if (jsock_member (b, &b->qga, "guest-exec-status", reply, NULL, "exited",
-                      json_type_boolean, true, &v) == -1) {
+    if (jsock_reply_member (g, PEER, "guest-exec-status", reply, NULL,
+                            "exited", json_type_boolean, true, &v) == -1) {
       json_object_put (reply);
       break;
     }
     done = json_object_get_boolean (v);
     if (done) {
-      done = read_status (b, reply, r) == 0 ? 1 : -1;
+      done = read_status (g, reply, r) == 0 ? 1 : -1;
       json_object_put (reply);
       json_object_put (args);
       if (done == -1)
@@ -287,7 +314,7 @@ qga_exec (struct direct *b, char *const *argv, int seconds,
       return done == 1 ? 0 : -1;
     }
     json_object_put (reply);
-    if (nap (b, ms) == -1)
+    if (run->nap (run->opaque, ms) == -1)
       break;
     if (ms < POLL_MAX_MS)
       ms *= 2;

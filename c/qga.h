@@ -1,5 +1,5 @@
-/* qdrive: the guest agent client (qga.c), used by the direct backend
- * with guest "appliance". */
+/* qdrive: the guest agent client (qga.c), used with guest "appliance":
+ * over the direct backend's socket, or through libvirt. */
 
 #ifndef QDRIVE_QGA_H
 #define QDRIVE_QGA_H
@@ -9,6 +9,8 @@
 #include <time.h>
 
 struct direct;
+struct json_object;
+struct qdrive_h;
 
 /* How a command run in the guest ended, and its output (each
  * NUL-terminated after len bytes; the output may hold NULs itself). */
@@ -32,6 +34,28 @@ extern int qga_open (struct direct *b, const struct timespec *deadline,
  * qga_result_free), or -1 with the error set. */
 extern int qga_exec (struct direct *b, char *const *argv, int seconds,
                      struct qga_result *r);
+
+/* A way to reach the agent, for qga_run: the direct backend's socket
+ * (qga_exec), or libvirt's agent API. */
+struct qga_runner {
+  struct qdrive_h *g;
+  /* Runs one agent command (args may be NULL; not consumed): its
+   * "return" value, owned by the caller, or NULL with the error set.
+   * Each reply must come within seconds. */
+  struct json_object *(*execute) (void *opaque, const char *command,
+                                  struct json_object *args, int seconds);
+  /* Waits ms milliseconds between polls; -1 with the error set if the
+   * guest has gone meanwhile. */
+  int (*nap) (void *opaque, int ms);
+  void *opaque;
+};
+
+/* The direct backend's runner: the agent's socket of b (qga_open). */
+extern void qga_direct_runner (struct direct *b, struct qga_runner *run);
+
+/* qga_exec through any runner. */
+extern int qga_run (const struct qga_runner *run, char *const *argv,
+                    int seconds, struct qga_result *r);
 
 extern void qga_result_free (struct qga_result *r);
 

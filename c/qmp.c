@@ -60,6 +60,16 @@ qmp_execute (struct direct *b, const char *command, struct json_object *args,
   return jsock_execute (b, &b->qmp, command, args, deadline, seconds);
 }
 
+struct json_object *
+qmp_runner_execute (void *opaque, const char *command,
+                    struct json_object *args)
+{
+  struct qmp_deadline *q = opaque;
+
+  return qmp_execute (q->b, command, args, q->deadline,
+                      q->b->g->launch_timeout);
+}
+
 int
 qmp_send (struct direct *b, const char *command)
 {
