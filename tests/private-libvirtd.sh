@@ -79,7 +79,11 @@ main () {
   start_timeout=${QDRIVE_TEST_LIBVIRTD_START_TIMEOUT:-60}
   run_timeout=${QDRIVE_TEST_LIBVIRTD_TIMEOUT:-1800}
 
-  dir=$(mktemp -d /tmp/qdrive-libvirtd.XXXXXX)
+  # Short names: libvirt puts the appliance's agent socket under the
+  # configuration directory, .../cfg/libvirt/qemu/channel/target/
+  # domain-N-NAME/org.qemu.guest_agent.0, and a unix socket's path is
+  # at most 107 bytes.
+  dir=$(mktemp -d /tmp/qlv.XXXXXX)
   chmod 0755 "$dir"
   pid=
   log="$dir/log/libvirtd.log"
@@ -95,7 +99,7 @@ main () {
     group=$(id -gn)
     as_user=()
   fi
-  daemon_env=(env -i HOME="$dir/home" XDG_CONFIG_HOME="$dir/config"
+  daemon_env=(env -i HOME="$dir/home" XDG_CONFIG_HOME="$dir/cfg"
               XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data"
               XDG_RUNTIME_DIR="$dir/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin
               LC_ALL=C)
@@ -141,14 +145,14 @@ main () {
   trap 'exit 143' TERM
   trap 'exit 129' HUP
 
-  mkdir -p "$dir"/{home,config/libvirt,cache,data,run,sock,log,images,pool}
+  mkdir -p "$dir"/{home,cfg/libvirt,cache,data,run,sock,log,images,pool}
   chmod 0700 "$dir/run"
   chmod 0777 "$dir/images"
   sock="$dir/sock/libvirt-sock"
   unix_uri="qemu+unix:///session?socket=$sock"
 
   # tcp_port = "0": the kernel picks a free port, read back below.
-  cat > "$dir/config/libvirt/libvirtd.conf" <<EOF
+  cat > "$dir/cfg/libvirt/libvirtd.conf" <<EOF
 listen_tls = 0
 listen_tcp = 1
 listen_addr = "127.0.0.1"
@@ -159,15 +163,15 @@ log_outputs = "3:file:$log"
 EOF
   # No security driver (nothing to label as an unprivileged user); qemu's
   # output to files, without virtlogd.
-  cat > "$dir/config/libvirt/qemu.conf" <<EOF
+  cat > "$dir/cfg/libvirt/qemu.conf" <<EOF
 security_driver = "none"
 stdio_handler = "file"
 EOF
-  chown -R "$user:$group" "$dir"/{home,config,cache,data,run,sock,log,pool}
+  chown -R "$user:$group" "$dir"/{home,cfg,cache,data,run,sock,log,pool}
 
   # In a session of its own, so that a signal to our process group (a
   # Ctrl-C, make being stopped) reaches it only through stop.
-  (cd / && exec setsid "${as_user[@]}" "${daemon_env[@]}" "$libvirtd" --listen --timeout 600 -f "$dir/config/libvirt/libvirtd.conf") \
+  (cd / && exec setsid "${as_user[@]}" "${daemon_env[@]}" "$libvirtd" --listen --timeout 600 -f "$dir/cfg/libvirt/libvirtd.conf") \
     > "$dir/log/stdout" 2>&1 < /dev/null &
   pid=$!
 
