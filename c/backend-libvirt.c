@@ -4,9 +4,12 @@
  * or libvirt's default for "libvirt"), reads the connection's
  * capabilities to choose the domain type, arch and machine, makes a
  * volume of the daemon's storage for each scratch drive
- * (libvirt-scratch.c), and creates a transient domain from the drives'
+ * (libvirt-volumes.c), and creates a transient domain from the drives'
  * XML (libvirt-xml.c): paused, and destroyed by libvirt when the
- * connection closes, so a crashed caller leaves nothing behind.  The
+ * connection closes, so a crashed caller leaves nothing behind.  With
+ * guest "appliance" it uploads the appliance's kernel and initramfs
+ * the same way, lets the domain run, and waits for its guest agent
+ * (libvirt-guest.c).  The
  * embedded driver (qemu:///embed) gets an event loop and a watcher
  * instead (libvirt-embed.c).  Nothing here assumes the daemon is on
  * this machine: file names are the daemon host's, and it checks them.
@@ -41,13 +44,16 @@
 #include <json-c/json.h>
 
 #include "backend.h"
+#include "appliance.h"
 #include "backend-libvirt.h"
 #include "libvirt-xml.h"
 #include "qemu-block-info.h"
 
 /* launch's steps, for progress events: connecting, creating the
- * domain, reading its disks, ready. */
+ * domain, reading its disks, ready; with the appliance, waiting for its
+ * agent and finding the drives before ready. */
 #define LAUNCH_STEPS 4
+#define APPLIANCE_LAUNCH_STEPS 6
 
 static void
 ignore_libvirt_error (void *opaque, virErrorPtr err)
@@ -286,27 +292,30 @@ make_uuid (qdrive_h *g, char *buf, size_t len)
   return 0;
 }
 
-/* Creates the domain paused (the guest runs nothing) and, unless
- * embedded, destroyed by libvirt if the connection closes (so a
+/* Creates the domain paused (the guest runs nothing; the appliance
+ * runs) and, unless embedded, destroyed by libvirt if the connection
+ * closes (so a
  * crashed caller leaves nothing behind).  A driver that refuses those
  * flags as such (libvirt's test driver: "unsupported flags", an
  * invalid argument) is asked again with fewer; any other refusal is
  * the domain's and reported as it is. */
 static virDomainPtr
-create_domain (virConnectPtr conn, const char *xml, bool embedded)
+create_domain (virConnectPtr conn, const char *xml, bool embedded,
+               bool paused)
 {
   static const unsigned int flags[] = {
     VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY,
     VIR_DOMAIN_START_PAUSED,
     0,
   };
+  unsigned int running = paused ? ~0U : ~(unsigned int) VIR_DOMAIN_START_PAUSED;
   virDomainPtr dom = NULL;
   virErrorPtr err;
   size_t i;
 
   /* The embedded driver has no auto-destroy (libvirt-embed.c). */
   for (i = embedded ? 1 : 0; i < sizeof flags / sizeof flags[0]; ++i) {
-    dom = virDomainCreateXML (conn, xml, flags[i]);
+    dom = virDomainCreateXML (conn, xml, flags[i] & running);
     err = virGetLastError ();
     if (dom != NULL || err == NULL || err->code != VIR_ERR_INVALID_ARG)
       break;
@@ -448,7 +457,7 @@ define_secrets (qdrive_h *g, struct libvirt_state *s)
 
 /* Frees s, first making sure nothing of it is left: the domain
  * destroyed (found by uuid if it never reached us), the secrets
- * undefined, the scratch volumes deleted, the watcher gone. */
+ * undefined, the volumes deleted, the watcher gone. */
 static void
 free_state (struct libvirt_state *s, const char *uuid)
 {
@@ -459,7 +468,9 @@ free_state (struct libvirt_state *s, const char *uuid)
   else if (s->conn != NULL && *uuid != '\0')
     destroy_by_uuid (s->conn, uuid);
   undefine_secrets (s);
-  qdrive_int_libvirt_delete_scratch (&s->scratch);
+  qdrive_int_libvirt_delete_volumes (&s->volumes);
+  if (s->devices != NULL)
+    qdrive_free_string_list (s->devices);
   qdrive_int_watcher_stop (&s->watcher);
   if (s->qemu_pidfd >= 0)
     close (s->qemu_pidfd);
@@ -492,14 +503,15 @@ check_drives (qdrive_h *g, struct libvirt_state *s)
 
 /* The connection and the domain's type, arch and machine. */
 static int
-connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c)
+connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c,
+                    int steps)
 {
   const char *type;
   char *caps;
   int r;
 
   qdrive_int_verbose (g, "connecting to libvirt at %s", uri_text (g));
-  qdrive_int_progress (g, 1, LAUNCH_STEPS, "connecting to libvirt");
+  qdrive_int_progress (g, 1, steps, "connecting to libvirt");
   s->conn = virConnectOpen (uri_of (g));
   if (s->conn == NULL) {
     set_error (g, "cannot connect to libvirt at %s: %s",
@@ -521,10 +533,38 @@ connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c)
   return r;
 }
 
+/* With guest "appliance": its files, current (built if need be), and
+ * where the daemon is to read them. */
+static int
+prepare_appliance (qdrive_h *g, struct libvirt_state *s, bool embedded)
+{
+  struct appliance app;
+  int r;
+
+  if (!s->qemu) {
+    qdrive_int_error (g, ENOTSUP, "guest \"appliance\" through libvirt "
+                      "needs libvirt's qemu driver, and libvirt at %s runs "
+                      "its %s driver; use a qemu URI (qemu:///session, "
+                      "qemu+ssh://HOST/system...), or guest \"stopped\"",
+                      uri_text (g), virConnectGetType (s->conn));
+    return -1;
+  }
+  if (qdrive_int_appliance_ensure (g, &app) == -1)
+    return -1;
+  /* The embedded driver's qemu runs as us, here: it reads them where
+   * they are. */
+  r = embedded ? 0 : qdrive_int_libvirt_upload_appliance (g, s->conn, &app,
+                                                            &s->volumes);
+  qdrive_int_appliance_free (&app);
+  return r;
+}
+
 static int
 libvirt_launch (qdrive_h *g)
 {
   const char *uri = uri_of (g);
+  bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
+  int steps = appliance ? APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   struct libvirt_state *s = NULL;
   struct choice c = { NULL, NULL, NULL };
   struct libvirt_target t;
@@ -533,13 +573,6 @@ libvirt_launch (qdrive_h *g)
   char *root = NULL, *xml;
   size_t n;
   int embedded = 0;
-
-  if (g->guest == QDRIVE_INT_GUEST_APPLIANCE) {
-    qdrive_int_error (g, ENOTSUP, "the libvirt backend cannot launch guest "
-                      "\"appliance\" yet; use the direct backend "
-                      "(set_backend \"direct\"), or guest \"stopped\"");
-    return -1;
-  }
 
   pthread_once (&init_once, init_libraries);
 
@@ -557,32 +590,36 @@ libvirt_launch (qdrive_h *g)
   }
   if (embedded && qdrive_int_libvirt_event_loop (g) == -1)
     goto fail;
-  if (connect_and_choose (g, s, &c) == -1 ||
+  if (connect_and_choose (g, s, &c, steps) == -1 ||
       make_uuid (g, uuid, sizeof uuid) == -1)
     goto fail;
   /* The embedded driver has no storage driver, and its qemu runs as
    * us, here: it uses the scratch files as they are. */
   if (!embedded &&
-      qdrive_int_libvirt_create_scratch (g, s->conn, &s->scratch) == -1)
+      qdrive_int_libvirt_create_scratch (g, s->conn, &s->volumes) == -1)
+    goto fail;
+  if (appliance && prepare_appliance (g, s, embedded) == -1)
     goto fail;
 
   t.type = c.type;
   t.arch = c.arch;
   t.machine = c.machine;
   t.uuid = uuid;
-  t.sources = s->scratch.paths;
+  t.sources = s->volumes.paths;
+  t.kernel = s->volumes.kernel;
+  t.initrd = s->volumes.initrd;
   xml = qdrive_int_libvirt_xml (g, &t);
   if (xml == NULL)
     goto fail;
   n = strlen (xml);             /* the message without its last newline */
   qdrive_int_verbose (g, "creating the libvirt domain:\n%.*s",
                       (int) (n > 0 && xml[n - 1] == '\n' ? n - 1 : n), xml);
-  qdrive_int_progress (g, 2, LAUNCH_STEPS, "creating the libvirt domain");
+  qdrive_int_progress (g, 2, steps, "creating the libvirt domain");
   if (define_secrets (g, s) == -1) {
     free (xml);
     goto fail;
   }
-  s->dom = create_domain (s->conn, xml, embedded);
+  s->dom = create_domain (s->conn, xml, embedded, !appliance);
   free (xml);
   if (s->dom == NULL) {
     set_error (g, "libvirt at %s cannot create the domain: %s",
@@ -593,14 +630,16 @@ libvirt_launch (qdrive_h *g)
   if (embedded &&
       qdrive_int_libvirt_watch_embedded (g, s, root, name) == -1)
     goto fail;
-  qdrive_int_progress (g, 3, LAUNCH_STEPS, "asking libvirt for the drives");
+  qdrive_int_progress (g, 3, steps, "asking libvirt for the drives");
   if (check_drives (g, s) == -1)
+    goto fail;
+  if (appliance && qdrive_int_libvirt_appliance_start (g, s, 4, steps) == -1)
     goto fail;
 
   free_choice (&c);
   free (root);
   g->backend_data = s;
-  qdrive_int_progress (g, LAUNCH_STEPS, LAUNCH_STEPS, "ready");
+  qdrive_int_progress (g, steps, steps, "ready");
   return 0;
 
  fail:
@@ -822,5 +861,8 @@ const struct backend_ops qdrive_int_backend_libvirt = {
   .name = "libvirt",
   .launch = libvirt_launch,
   .block_info = libvirt_block_info,
+  .blockstats = qdrive_int_libvirt_blockstats,
+  .guest_exec = qdrive_int_libvirt_guest_exec,
+  .list_devices = qdrive_int_libvirt_list_devices,
   .shutdown = libvirt_shutdown,
 };

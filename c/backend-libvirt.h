@@ -3,7 +3,11 @@
  *   backend-libvirt.c  launch, block_info, shutdown; the domain type,
  *                      arch and machine from the capabilities
  *   libvirt-qmp.c      asking the qemu behind libvirt (QMP pass-through)
- *   libvirt-scratch.c  scratch drives as volumes of the daemon's storage
+ *                      and its guest agent (libvirt's agent API)
+ *   libvirt-volumes.c  scratch drives and the appliance's files as
+ *                      volumes of the daemon's storage
+ *   libvirt-guest.c    the running guest: the appliance's start, sh,
+ *                      command, list_devices, blockstats
  *   libvirt-embed.c    the embedded driver (qemu:///embed): its event
  *                      loop, and a watcher for its qemu
  *   libvirt-uri.c      what the URI says before connecting
@@ -22,12 +26,14 @@
 
 struct json_object;
 
-/* Scratch drives created as volumes for one launch. */
-struct libvirt_scratch {
+/* The volumes made for one launch (libvirt-volumes.c). */
+struct libvirt_volumes {
   virStorageVolPtr *vols;
   size_t nvols;
-  char **paths;                 /* per drive: the volume's path, or NULL */
+  char **paths;                 /* per drive: a scratch volume's path, or
+                                 * NULL; NULL if no scratch drive */
   size_t npaths;
+  char *kernel, *initrd;        /* the appliance's, or NULL */
 };
 
 /* What a launched handle holds (g->backend_data). */
@@ -37,10 +43,11 @@ struct libvirt_state {
   bool qemu;                    /* the qemu driver: block_info asks qemu */
   virSecretPtr *secrets;        /* the network drives' secrets */
   size_t nsecrets;
-  struct libvirt_scratch scratch;
+  struct libvirt_volumes volumes;
   /* The embedded driver's qemu, killed if our process goes away. */
   struct watcher watcher;
   int qemu_pidfd;
+  char **devices;               /* guest "appliance": each drive's device */
 };
 
 /* Used by each file; inline, so that no file depends on another for
@@ -79,15 +86,43 @@ extern struct json_object *qdrive_int_libvirt_qmp (qdrive_h *g,
                                                    const char *command,
                                                    struct json_object *args);
 
-/* libvirt-scratch.c */
+/* The same for the guest agent (virDomainQemuAgentCommand), waiting at
+ * most seconds for its reply. */
+extern struct json_object *qdrive_int_libvirt_agent (qdrive_h *g,
+                                                     virDomainPtr dom,
+                                                     const char *command,
+                                                     struct json_object *args,
+                                                     int seconds);
 
-/* Creates a volume for each scratch drive in the storage pool
- * "default" of the connection, named after the domain, and fills sc.
- * On failure nothing is left and sc is empty. */
+/* libvirt-volumes.c */
+
+struct appliance;
+/* Creates a volume for each scratch drive in the storage pool "default"
+ * of the connection, named after the domain, into vs. */
 extern int qdrive_int_libvirt_create_scratch (qdrive_h *g, virConnectPtr conn,
-                                              struct libvirt_scratch *sc);
-/* Deletes the volumes; sc is empty after. */
-extern void qdrive_int_libvirt_delete_scratch (struct libvirt_scratch *sc);
+                                              struct libvirt_volumes *vs);
+/* Uploads the appliance's kernel and initramfs into volumes there. */
+extern int qdrive_int_libvirt_upload_appliance (qdrive_h *g,
+                                                virConnectPtr conn,
+                                                const struct appliance *app,
+                                                struct libvirt_volumes *vs);
+/* Deletes the volumes; vs is empty after. */
+extern void qdrive_int_libvirt_delete_volumes (struct libvirt_volumes *vs);
+
+/* libvirt-guest.c */
+
+struct qga_result;
+/* With guest "appliance", once the domain runs: waits for the agent,
+ * then finds the drives in the guest (s->devices); progress steps step
+ * and step + 1 of steps. */
+extern int qdrive_int_libvirt_appliance_start (qdrive_h *g,
+                                               struct libvirt_state *s,
+                                               int step, int steps);
+extern int qdrive_int_libvirt_guest_exec (qdrive_h *g, char *const *argv,
+                                          struct qga_result *r);
+extern char **qdrive_int_libvirt_list_devices (qdrive_h *g);
+extern struct qdrive_blockstats_list *qdrive_int_libvirt_blockstats
+  (qdrive_h *g);
 
 /* libvirt-embed.c */
 

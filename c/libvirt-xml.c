@@ -335,6 +335,13 @@ write_network_source (xmlTextWriterPtr w, const struct drive *d)
   return 0;
 }
 
+void
+qdrive_int_libvirt_target_dev (const struct drive *d, size_t n, char *buf,
+                               size_t len)
+{
+  disk_name (buf, len, target_prefix[d->iface], n);
+}
+
 /* Drive i, the n-th of its interface; a file drive from the file
  * source. */
 static int
@@ -374,7 +381,7 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
     END (w);
   }
 
-  disk_name (dev, sizeof dev, target_prefix[d->iface], n);
+  qdrive_int_libvirt_target_dev (d, n, dev, sizeof dev);
   START (w, "target");
   ATTR (w, "dev", dev);
   ATTR (w, "bus", qdrive_int_iface_names[d->iface]);
@@ -422,16 +429,18 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
 
 /* ---- the appliance (guest "appliance") --------------------------------
  * The same guest the direct backend boots (see appliance.h and
- * backend-direct-argv.c): the host's kernel and qdrive's initramfs with its
- * command line, no reboot (a panic, panic=1, ends the domain), the
- * serial console into a file in the handle's private directory (its
- * last lines are what errors quote), and the guest agent's
- * virtio-serial port on a unix socket there, which libvirt's qemu
- * serves (mode 'bind').  The libvirt backend cannot launch it yet; this
- * is the description it will launch. */
+ * backend-direct-argv.c): the host's kernel and qdrive's initramfs with
+ * its command line, and no reboot (a panic, panic=1, ends the domain).
+ * What the daemon needs of it is its own: the serial console a pty
+ * (virsh console shows it while the domain runs), and the guest agent's
+ * virtio-serial port a unix socket that libvirt places and connects to
+ * itself (mode 'bind', no path), for its agent API (libvirt-qmp.c).
+ * launch gives the kernel and initramfs as volumes of the daemon's
+ * storage (libvirt-volumes.c). */
 
 static int
 write_appliance_os (xmlTextWriterPtr w, qdrive_h *g,
+                    const struct libvirt_target *t,
                     const struct appliance *app)
 {
   char *cmdline = qdrive_int_appliance_cmdline (g);
@@ -439,10 +448,10 @@ write_appliance_os (xmlTextWriterPtr w, qdrive_h *g,
 
   if (cmdline == NULL)
     return -1;
-  if (xmlTextWriterWriteElement (w, BAD_CAST "kernel",
-                                 BAD_CAST app->kernel) >= 0 &&
-      xmlTextWriterWriteElement (w, BAD_CAST "initrd",
-                                 BAD_CAST app->initrd) >= 0 &&
+  if (xmlTextWriterWriteElement (w, BAD_CAST "kernel", BAD_CAST
+                                 (t->kernel ? t->kernel : app->kernel)) >= 0 &&
+      xmlTextWriterWriteElement (w, BAD_CAST "initrd", BAD_CAST
+                                 (t->initrd ? t->initrd : app->initrd)) >= 0 &&
       xmlTextWriterWriteElement (w, BAD_CAST "cmdline",
                                  BAD_CAST cmdline) >= 0)
     r = 0;
@@ -460,13 +469,10 @@ write_appliance_lifecycle (xmlTextWriterPtr w)
 }
 
 static int
-write_appliance_devices (xmlTextWriterPtr w, const char *tmpdir)
+write_appliance_devices (xmlTextWriterPtr w)
 {
   START (w, "serial");
-  ATTR (w, "type", "file");
-  START (w, "source");
-  ATTRF (w, "path", "%s/console.log", tmpdir);
-  END (w);
+  ATTR (w, "type", "pty");
   START (w, "target");
   ATTR (w, "port", "0");
   END (w);
@@ -476,7 +482,6 @@ write_appliance_devices (xmlTextWriterPtr w, const char *tmpdir)
   ATTR (w, "type", "unix");
   START (w, "source");
   ATTR (w, "mode", "bind");
-  ATTRF (w, "path", "%s/qga.sock", tmpdir);
   END (w);
   START (w, "target");
   ATTR (w, "type", "virtio");
@@ -488,11 +493,10 @@ write_appliance_devices (xmlTextWriterPtr w, const char *tmpdir)
 
 /* ---- the domain ---------------------------------------------------- */
 
-/* app: the appliance, or NULL for guest "stopped"; tmpdir: the handle's
- * private directory (with the appliance). */
+/* app: the appliance, or NULL for guest "stopped". */
 static int
 write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t,
-              const struct appliance *app, const char *tmpdir)
+              const struct appliance *app)
 {
   char name[QDRIVE_LIBVIRT_NAME_LEN];
   size_t i, n_by_iface[QDRIVE_INT_IFACE_COUNT] = { 0 };
@@ -523,7 +527,7 @@ write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t,
     ATTR (w, "machine", t->machine);
   W (xmlTextWriterWriteString (w, BAD_CAST "hvm"));
   END (w);
-  if (app != NULL && write_appliance_os (w, g, app) == -1)
+  if (app != NULL && write_appliance_os (w, g, t, app) == -1)
     return -1;
   END (w); /* os */
   if (app != NULL && write_appliance_lifecycle (w) == -1)
@@ -544,7 +548,7 @@ write_domain (xmlTextWriterPtr w, qdrive_h *g, const struct libvirt_target *t,
     ATTR (w, "model", "virtio-scsi");
     END (w);
   }
-  if (app != NULL && write_appliance_devices (w, tmpdir) == -1)
+  if (app != NULL && write_appliance_devices (w) == -1)
     return -1;
   END (w); /* devices */
 
@@ -574,7 +578,6 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
   int r;
   struct appliance app;
   bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
-  const char *tmpdir = NULL;
 
   for (i = 0; i < g->ndrives; ++i)
     if (check_xml_text (g, "filename", g->drives[i].filename) == -1 ||
@@ -593,15 +596,13 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
                g->count_by_iface[QDRIVE_INT_IFACE_SCSI]);
     return NULL;
   }
-  /* The appliance's files (not built here: launch does that) and the
-   * sockets' directory. */
+  /* The appliance's files (not built here: launch does that). */
   if (appliance) {
     if (qdrive_int_appliance_locate (g, &app) == -1)
       return NULL;
-    if ((tmpdir = qdrive_int_tmpdir (g)) == NULL ||
-        check_xml_text (g, "kernel", app.kernel) == -1 ||
-        check_xml_text (g, "cachedir", app.initrd) == -1 ||
-        check_xml_text (g, "TMPDIR", tmpdir) == -1) {
+    if (check_xml_text (g, "kernel", t->kernel ? t->kernel : app.kernel) == -1 ||
+        check_xml_text (g, "cachedir",
+                        t->initrd ? t->initrd : app.initrd) == -1) {
       qdrive_int_appliance_free (&app);
       return NULL;
     }
@@ -617,7 +618,7 @@ qdrive_int_libvirt_xml (qdrive_h *g, const struct libvirt_target *t)
     set_error (g, "cannot create an XML writer");
     return NULL;
   }
-  r = write_domain (w, g, t, appliance ? &app : NULL, tmpdir);
+  r = write_domain (w, g, t, appliance ? &app : NULL);
   if (r == 0 && xmlTextWriterEndDocument (w) < 0)
     r = -1;
   xmlFreeTextWriter (w);        /* flushes into buf */
@@ -645,6 +646,8 @@ qdrive_impl_get_libvirt_xml (qdrive_h *g)
     .machine = "pc",
     .uuid = NULL,
     .sources = NULL,
+    .kernel = NULL,
+    .initrd = NULL,
   };
 
   return qdrive_int_libvirt_xml (g, &offline);

@@ -17,6 +17,10 @@ struct libvirt_target {
   /* Per drive, the file the daemon is to use instead of the drive's
    * own (a scratch drive's volume), or NULL; or NULL for none. */
   char *const *sources;
+  /* With guest "appliance": the kernel and initramfs as the daemon is
+   * to read them (launch: volumes of its storage), or NULL for the
+   * files on this machine. */
+  const char *kernel, *initrd;
 };
 
 /* The domain's name: "qdrive-" and 16 hex digits, the same for the
@@ -24,6 +28,11 @@ struct libvirt_target {
  * libvirt-xml.c).  buf must hold QDRIVE_LIBVIRT_NAME_LEN bytes. */
 #define QDRIVE_LIBVIRT_NAME_LEN 24
 extern void qdrive_int_libvirt_name (qdrive_h *g, char *buf);
+
+/* The name of drive d's <target dev=...>, the n-th drive of its
+ * interface (sda, vdb, hdc...), in buf. */
+extern void qdrive_int_libvirt_target_dev (const struct drive *d, size_t n,
+                                           char *buf, size_t len);
 
 /* The domain XML of the handle's drives and settings for target t, or
  * NULL with the error set. */

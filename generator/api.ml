@@ -490,8 +490,10 @@ let public_calls = [
      C<mke2fs> and C<e2fsck> (C<e2fsprogs>) and the shared libraries \
      and kernel modules these need, without network access.  It is \
      cached (see C<set_cachedir>), reused while none of those files \
-     has changed, and rebuilt when one has.  Only the C<direct> \
-     backend launches it for now.";
+     has changed, and rebuilt when one has.  Both backends launch it; \
+     through libvirt, its kernel and initramfs are uploaded to the \
+     daemon's storage at launch (see the libvirt backend in \
+     qdrive(3)).";
   call ~name:"get_guest" ~ret:RString ~args:[]
     ~shortdesc:"get what runs in the virtual machine"
     "Return the guest setting: C<stopped> or C<appliance>.";
@@ -565,11 +567,11 @@ let public_calls = [
     "Return one entry per drive, in the order the drives were added, \
      with the bytes and requests read and written, the flush requests \
      and the time qemu spent on each kind, from QMP \
-     C<query-blockstats>.  It works with either C<guest> (with \
-     C<stopped> the counters stay at 0).  Comparing a drive's \
-     C<flush_total_time_ns> under C<writeback> and C<unsafe> shows what \
-     the cache mode costs or saves.  Only the C<direct> backend \
-     reports these for now.";
+     C<query-blockstats> (through libvirt: C<virDomainBlockStatsFlags>).  \
+     It works with either C<guest> (with C<stopped> the counters stay \
+     at 0).  Comparing a drive's C<flush_total_time_ns> under \
+     C<writeback> and C<unsafe> shows what the cache mode costs or \
+     saves.";
 
   call ~name:"sh" ~ret:RString ~args:["command", String]
     ~state:LaunchedOnly ~flags:[Blocking]
@@ -644,12 +646,14 @@ let public_calls = [
      libvirt's qemu driver does not open from a file, are refused.\n\n\
      With C<guest> C<appliance>, C<E<lt>osE<gt>> also has the \
      appliance's C<E<lt>kernelE<gt>>, C<E<lt>initrdE<gt>> (its path in \
-     the cache directory: it is not built here) and \
+     the cache directory: it is not built here; C<launch> uploads both \
+     to the daemon's storage and names those volumes instead) and \
      C<E<lt>cmdlineE<gt>>; C<E<lt>on_rebootE<gt>> and \
-     C<E<lt>on_crashE<gt>> are C<destroy>; a C<E<lt>serialE<gt>> writes \
-     the console to a file and a C<E<lt>channel type='unix'E<gt>> \
-     carries the guest agent's port, both in the handle's private \
-     directory.  Launching it through libvirt is not supported yet.";
+     C<E<lt>on_crashE<gt>> are C<destroy>; the console is a \
+     C<E<lt>serial type='pty'E<gt>>, and a \
+     C<E<lt>channel type='unix'E<gt>> whose socket libvirt places \
+     itself carries the guest agent's port, \
+     C<org.qemu.guest_agent.0>, for libvirt's agent API.";
 
   call ~name:"list_drives" ~ret:(RStructList "drive") ~args:[]
     ~shortdesc:"list the drives the handle holds"

@@ -459,8 +459,9 @@ START_TEST (test_accel_on_test_driver)
 }
 END_TEST
 
-/* The appliance cannot be launched through libvirt yet: a clear error,
- * no domain left, the handle still usable. */
+/* The appliance needs libvirt's qemu driver: on the test driver, a
+ * clear error, no domain left, the handle still usable.  (It boots
+ * through a real daemon in libvirt-appliance.sh.) */
 START_TEST (test_appliance_refused)
 {
   qdrive_h *g = handle (BACKEND);
@@ -472,9 +473,10 @@ START_TEST (test_appliance_refused)
   ck_assert_int_eq (qdrive_set_guest (g, "appliance"), 0);
   ck_assert_int_eq (qdrive_launch (g), -1);
   ck_assert_str_eq (qdrive_last_error (g),
-                    "launch: the libvirt backend cannot launch guest "
-                    "\"appliance\" yet; use the direct backend "
-                    "(set_backend \"direct\"), or guest \"stopped\"");
+                    "launch: guest \"appliance\" through libvirt needs "
+                    "libvirt's qemu driver, and libvirt at " TEST_URI " runs "
+                    "its TEST driver; use a qemu URI (qemu:///session, "
+                    "qemu+ssh://HOST/system...), or guest \"stopped\"");
   ck_assert_int_eq (qdrive_last_errno (g), ENOTSUP);
   ck_assert_int_eq (count_domains (conn), before);
   ck_assert_int_eq (qdrive_set_guest (g, "stopped"), 0);

@@ -1,6 +1,13 @@
 /* qdrive: guest "appliance" against real qemu (TCG) and the real guest
  * agent in the booted appliance.
  *
+ * Run by make check twice: as it is, with the direct backend; and by
+ * libvirt-appliance.sh beside the private libvirt daemon of
+ * private-libvirtd.sh, with $QDRIVE_TEST_APPLIANCE_LIBVIRT set to its
+ * URI: the same cases through libvirt (its agent API, its QMP
+ * pass-through, its block statistics), and after shutdown no domain
+ * and no volume on the daemon.
+ *
  * One boot serves every case (a TCG boot costs seconds): the handle is
  * launched once, before the cases, which then run one after another in
  * this process (Check's no-fork mode), and it is shut down after them,
@@ -22,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +38,7 @@
 
 static qdrive_h *g;
 static struct test_dir dir;
+static const char *libvirt_uri;         /* NULL: the direct backend */
 static char *tmpdir;                    /* the handle's private directory */
 #define NDRIVES 5
 static char *files[NDRIVES];
@@ -47,6 +56,77 @@ record_progress (qdrive_h *h, void *opaque, uint64_t event, int event_handle,
               (long long) array[0], (long long) array[1], message);
 }
 
+/* ---- through libvirt ------------------------------------------------- */
+
+/* What virsh prints for the private daemon (static buffer), "" if it
+ * prints nothing. */
+static const char *
+virsh (const char *args)
+{
+  static char out[4096];
+  char *cmd;
+  FILE *p;
+  size_t n;
+
+  ck_assert (asprintf (&cmd, "virsh -q -c '%s' %s", libvirt_uri, args) != -1);
+  p = popen (cmd, "r");
+  ck_assert_msg (p != NULL, "%s: %s", cmd, strerror (errno));
+  n = fread (out, 1, sizeof out - 1, p);
+  out[n] = '\0';
+  ck_assert_msg (pclose (p) == 0, "%s failed: %s", cmd, out);
+  free (cmd);
+  while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+    out[--n] = '\0';
+  return out;
+}
+
+/* The handle's domain name (static buffer). */
+static const char *
+domain_of (qdrive_h *h)
+{
+  static char name[64];
+  char *xml = qdrive_get_libvirt_xml (h), *p, *q;
+
+  ck_assert_msg (xml != NULL, "%s", qdrive_last_error (h));
+  p = strstr (xml, "<name>");
+  q = strstr (xml, "</name>");
+  ck_assert (p != NULL && q != NULL && q - p - 6 < (ptrdiff_t) sizeof name);
+  memcpy (name, p + 6, q - p - 6);
+  name[q - p - 6] = '\0';
+  free (xml);
+  return name;
+}
+
+/* Through libvirt: the handle uses the daemon, whose qemu (another
+ * user when we are root) must read and write the files. */
+static void
+through_libvirt (qdrive_h *h, struct test_dir *d, char **f, size_t n)
+{
+  char *backend;
+  size_t i;
+
+  if (libvirt_uri == NULL)
+    return;
+  ck_assert (asprintf (&backend, "libvirt:%s", libvirt_uri) != -1);
+  OK (h, qdrive_set_backend (h, backend));
+  free (backend);
+  if (d != NULL)
+    ck_assert_int_eq (chmod (d->path, 0777), 0);
+  for (i = 0; i < n; ++i)
+    ck_assert_int_eq (chmod (f[i], 0666), 0);
+}
+
+/* Nothing of a handle is left on the daemon: no domain, no volume (the
+ * appliance's kernel and initramfs were uploaded there). */
+static void
+assert_daemon_clean (void)
+{
+  if (libvirt_uri == NULL)
+    return;
+  ck_assert_str_eq (virsh ("list --all --name"), "");
+  ck_assert_str_eq (virsh ("vol-list default"), "");
+}
+
 static void
 launch_once (void)
 {
@@ -62,6 +142,7 @@ launch_once (void)
   readonly_sum = checksum (files[3]);
 
   g = appliance_handle ();
+  through_libvirt (g, &dir, files, NDRIVES);
   OK (g, qdrive_add_drive_opts (g, files[0], QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                 "raw", QDRIVE_ADD_DRIVE_OPTS_LABEL, "WB", -1));
   OK (g, qdrive_add_drive_opts (g, files[1], QDRIVE_ADD_DRIVE_OPTS_FORMAT,
@@ -87,6 +168,7 @@ shutdown_once (void)
 {
   OK (g, qdrive_shutdown (g));
   assert_nothing_left (g, tmpdir);
+  assert_daemon_clean ();
   test_dir_free (&dir);
 }
 
@@ -98,14 +180,27 @@ START_TEST (test_launched)
 
   ck_assert_str_eq (s, "appliance");
   free (s);
-  ck_assert_str_eq (progress,
-                    "1/6 starting qemu\n"
-                    "2/6 connecting to qemu's QMP socket\n"
-                    "3/6 asking qemu for its drives\n"
-                    "4/6 waiting for the appliance's guest agent\n"
-                    "5/6 finding the drives in the appliance\n"
-                    "6/6 ready\n");
-  ck_assert_msg (qemu_pid_of (tmpdir) > 0, "no qemu runs");
+  if (libvirt_uri == NULL) {
+    ck_assert_str_eq (progress,
+                      "1/6 starting qemu\n"
+                      "2/6 connecting to qemu's QMP socket\n"
+                      "3/6 asking qemu for its drives\n"
+                      "4/6 waiting for the appliance's guest agent\n"
+                      "5/6 finding the drives in the appliance\n"
+                      "6/6 ready\n");
+    ck_assert_msg (qemu_pid_of (tmpdir) > 0, "no qemu runs");
+  }
+  else {
+    ck_assert_str_eq (progress,
+                      "1/6 connecting to libvirt\n"
+                      "2/6 creating the libvirt domain\n"
+                      "3/6 asking libvirt for the drives\n"
+                      "4/6 waiting for the appliance's guest agent\n"
+                      "5/6 finding the drives in the appliance\n"
+                      "6/6 ready\n");
+    ck_assert_str_eq (virsh ("list --state-running --name"),
+                      domain_of (g));
+  }
 }
 END_TEST
 
@@ -202,8 +297,12 @@ START_TEST (test_command_not_found)
   char *const blank[] = { "", NULL };
 
   ck_assert_ptr_null (qdrive_command (g, nosuch));
-  ERROR_HAS (g, "command: the guest agent refused the guest agent command "
-             "\"guest-exec\": ");
+  /* The agent's refusal: in its words, framed by libvirt through it. */
+  if (libvirt_uri == NULL)
+    ERROR_HAS (g, "command: the guest agent refused the guest agent command "
+               "\"guest-exec\": ");
+  else
+    ERROR_HAS (g, "cannot pass guest-exec to the guest agent: ");
   ERROR_HAS (g, "nosuchprogram");
   ERROR_HAS (g, "No such file or directory");
   ck_assert_ptr_null (qdrive_sh (g, "nosuchprogram"));
@@ -444,6 +543,7 @@ START_TEST (test_stopped_guest)
 
   OK (h, qdrive_add_drive_scratch (h, 1 << 20, -1));
   OK (h, qdrive_set_memsize (h, 128));
+  through_libvirt (h, NULL, NULL, 0);
   tmp = private_dir (h);
   OK (h, qdrive_launch (h));
   ck_assert_ptr_null (qdrive_sh (h, "true"));
@@ -464,6 +564,7 @@ START_TEST (test_stopped_guest)
   }
   OK (h, qdrive_shutdown (h));
   assert_nothing_left (h, tmp);
+  assert_daemon_clean ();
 }
 END_TEST
 
@@ -505,6 +606,7 @@ main (void)
   int failed;
 
   require_appliance_tools ("test-appliance");
+  libvirt_uri = getenv ("QDRIVE_TEST_APPLIANCE_LIBVIRT");
   sr = srunner_create (appliance_suite ());
   /* One process, so the cases share the launched handle. */
   srunner_set_fork_status (sr, CK_NOFORK);

@@ -1,0 +1,267 @@
+/* qdrive: the running guest through libvirt: the appliance's start
+ * (its guest agent, then its drives), sh and command, list_devices,
+ * and blockstats.
+ *
+ * Everything goes through libvirt's own APIs, never around it to
+ * sockets: the agent through virDomainQemuAgentCommand (libvirt has
+ * the agent's channel, and synchronises with the agent itself), qemu
+ * through the QMP pass-through, the I/O counters through
+ * virDomainBlockStatsFlags.  The drive finder and the agent client are
+ * the direct backend's (appliance-devices.c, qga.c), given libvirt's
+ * ways of reaching qemu and the agent. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "appliance.h"
+#include "backend-libvirt.h"
+#include "libvirt-xml.h"
+#include "qemu-block-info.h"
+#include "qga.h"
+
+/* How long each attempt to reach the agent at launch may take, and the
+ * pause between attempts. */
+#define AGENT_PING_SECONDS 1
+#define AGENT_RETRY_MS 100
+
+/* ---- the runners ---- */
+
+struct libvirt_runner {
+  qdrive_h *g;
+  struct libvirt_state *s;
+};
+
+static struct json_object *
+run_qmp (void *opaque, const char *command, struct json_object *args)
+{
+  struct libvirt_runner *r = opaque;
+
+  return qdrive_int_libvirt_qmp (r->g, r->s->dom, command, args);
+}
+
+static struct json_object *
+run_agent (void *opaque, const char *command, struct json_object *args,
+           int seconds)
+{
+  struct libvirt_runner *r = opaque;
+
+  return qdrive_int_libvirt_agent (r->g, r->s->dom, command, args, seconds);
+}
+
+/* Whether the domain still runs; if not, the error says so. */
+static bool
+still_running (qdrive_h *g, struct libvirt_state *s)
+{
+  int active = virDomainIsActive (s->dom);
+
+  if (active == 1)
+    return true;
+  if (active == 0)
+    set_error (g, "the appliance stopped: libvirt at %s reports its domain "
+               "shut off (a kernel panic ends it)", uri_text (g));
+  else
+    set_error (g, "the appliance's domain is gone from libvirt at %s: %s",
+               uri_text (g), libvirt_message ());
+  return false;
+}
+
+static int
+nap (void *opaque, int ms)
+{
+  struct libvirt_runner *r = opaque;
+  struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+  while (nanosleep (&t, &t) == -1 && errno == EINTR)
+    ;
+  return still_running (r->g, r->s) ? 0 : -1;
+}
+
+/* ---- launch ---- */
+
+/* Waits until the agent answers guest-ping, within launch_timeout. */
+static int
+wait_for_agent (qdrive_h *g, struct libvirt_state *s)
+{
+  struct libvirt_runner r = { g, s };
+  struct timespec start, now;
+  struct json_object *reply;
+  char last[512];
+
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  for (;;) {
+    reply = qdrive_int_libvirt_agent (g, s->dom, "guest-ping", NULL,
+                                      AGENT_PING_SECONDS);
+    if (reply != NULL) {
+      json_object_put (reply);
+      return 0;
+    }
+    snprintf (last, sizeof last, "%s", libvirt_message ());
+    if (qdrive_int_cancelled (g) || nap (&r, AGENT_RETRY_MS) == -1)
+      return -1;
+    clock_gettime (CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= g->launch_timeout) {
+      qdrive_int_error (g, ETIMEDOUT, "the appliance's guest agent did not "
+                        "answer through libvirt at %s within %d second%s "
+                        "(the appliance's console is the domain's serial "
+                        "console, kept by libvirt); libvirt's last words: %s",
+                        uri_text (g), g->launch_timeout,
+                        g->launch_timeout == 1 ? "" : "s", last);
+      return -1;
+    }
+  }
+}
+
+int
+qdrive_int_libvirt_appliance_start (qdrive_h *g, struct libvirt_state *s,
+                                    int step, int steps)
+{
+  struct libvirt_runner r = { g, s };
+  const struct qmp_runner qmp = { run_qmp, &r };
+  const struct qga_runner qga = { g, run_agent, nap, &r };
+
+  qdrive_int_progress (g, step, steps,
+                       "waiting for the appliance's guest agent");
+  if (wait_for_agent (g, s) == -1)
+    return -1;
+  qdrive_int_progress (g, step + 1, steps,
+                       "finding the drives in the appliance");
+  return qdrive_int_appliance_find_devices (g, &qmp, &qga, &s->devices);
+}
+
+/* ---- sh, command, list_devices ---- */
+
+int
+qdrive_int_libvirt_guest_exec (qdrive_h *g, char *const *argv,
+                               struct qga_result *result)
+{
+  struct libvirt_runner r = { g, g->backend_data };
+  const struct qga_runner qga = { g, run_agent, nap, &r };
+
+  return qga_run (&qga, argv, g->launch_timeout, result);
+}
+
+char **
+qdrive_int_libvirt_list_devices (qdrive_h *g)
+{
+  struct libvirt_state *s = g->backend_data;
+  char **copy;
+  size_t i;
+
+  copy = calloc (g->ndrives + 1, sizeof *copy);
+  if (copy == NULL) {
+    set_perror (g, "calloc");
+    return NULL;
+  }
+  for (i = 0; i < g->ndrives; ++i)
+    if ((copy[i] = strdup (s->devices[i])) == NULL) {
+      set_perror (g, "strdup");
+      qdrive_free_string_list (copy);
+      return NULL;
+    }
+  return copy;
+}
+
+/* ---- blockstats ---- */
+
+/* One drive's counters from libvirt's typed parameters: every field
+ * must be there, a long long. */
+static int
+fill_stats (qdrive_h *g, const char *dev, size_t i,
+            virTypedParameterPtr params, int n, struct qdrive_blockstats *e)
+{
+  static const struct {
+    const char *field;
+    size_t offset;
+  } fields[] = {
+#define F(field, name) { field, offsetof (struct qdrive_blockstats, name) }
+    F (VIR_DOMAIN_BLOCK_STATS_READ_BYTES, rd_bytes),
+    F (VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES, wr_bytes),
+    F (VIR_DOMAIN_BLOCK_STATS_READ_REQ, rd_operations),
+    F (VIR_DOMAIN_BLOCK_STATS_WRITE_REQ, wr_operations),
+    F (VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ, flush_operations),
+    F (VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES, rd_total_time_ns),
+    F (VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES, wr_total_time_ns),
+    F (VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES, flush_total_time_ns),
+#undef F
+  };
+  size_t k;
+  int j;
+
+  for (k = 0; k < sizeof fields / sizeof fields[0]; ++k) {
+    for (j = 0; j < n && strcmp (params[j].field, fields[k].field) != 0; ++j)
+      ;
+    if (j == n || params[j].type != VIR_TYPED_PARAM_LLONG) {
+      set_error (g, "libvirt at %s reports the block statistics of drive "
+                 "hd%zu (%s) %s \"%s\"", uri_text (g), i, dev,
+                 j == n ? "without" : "with a non-integer", fields[k].field);
+      return -1;
+    }
+    *(int64_t *) ((char *) e + fields[k].offset) = params[j].value.l;
+  }
+  if (asprintf (&e->drive_id, "hd%zu", i) == -1) {
+    e->drive_id = NULL;
+    set_perror (g, "asprintf");
+    return -1;
+  }
+  return 0;
+}
+
+struct qdrive_blockstats_list *
+qdrive_int_libvirt_blockstats (qdrive_h *g)
+{
+  struct libvirt_state *s = g->backend_data;
+  struct qdrive_blockstats_list *list;
+  virTypedParameterPtr params = NULL;
+  size_t i, n_by_iface[QDRIVE_INT_IFACE_COUNT] = { 0 };
+  char dev[32];
+  int n = 0;
+
+  list = calloc (1, sizeof *list);
+  if (list == NULL ||
+      (list->val = calloc (g->ndrives ? g->ndrives : 1,
+                           sizeof *list->val)) == NULL) {
+    set_perror (g, "calloc");
+    free (list);
+    return NULL;
+  }
+  for (i = 0; i < g->ndrives; ++i) {
+    const struct drive *d = &g->drives[i];
+
+    list->len = i + 1;          /* so that a failure frees this entry */
+    qdrive_int_libvirt_target_dev (d, n_by_iface[d->iface]++, dev,
+                                   sizeof dev);
+    n = 0;
+    if (virDomainBlockStatsFlags (s->dom, dev, NULL, &n, 0) == -1)
+      goto libvirt_failed;
+    params = calloc (n ? n : 1, sizeof *params);
+    if (params == NULL) {
+      set_perror (g, "calloc");
+      goto error;
+    }
+    if (virDomainBlockStatsFlags (s->dom, dev, params, &n, 0) == -1)
+      goto libvirt_failed;
+    if (fill_stats (g, dev, i, params, n, &list->val[i]) == -1)
+      goto error;
+    virTypedParamsClear (params, n);
+    free (params);
+    params = NULL;
+  }
+  return list;
+
+ libvirt_failed:
+  set_error (g, "libvirt at %s cannot give the block statistics of drive "
+             "hd%zu (%s): %s", uri_text (g), i, dev, libvirt_message ());
+ error:
+  if (params != NULL) {
+    virTypedParamsClear (params, n);
+    free (params);
+  }
+  qdrive_free_blockstats_list (list);
+  return NULL;
+}
