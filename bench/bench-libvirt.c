@@ -1,8 +1,8 @@
 /* qdrive benchmark: launch-to-ready through a libvirt daemon, next to
  * the direct backend's.
  *
- *   tests/private-libvirtd.sh ./run bench/bench-libvirt [ROUNDS]
- *                                          (default 20; bench/run does this)
+ *   tests/private-libvirtd.sh ./run bench/bench-libvirt [ROUNDS [AROUNDS]]
+ *                              (defaults 20 and 3; bench/run does this)
  *
  * It needs the private daemon of tests/private-libvirtd.sh (its URIs
  * and image directory come from the environment).  The daemon has
@@ -20,12 +20,17 @@
  * and times qdrive_launch (call to return: connection, capabilities,
  * domain created and qemu started by the daemon, disks checked), the
  * first qdrive_block_info after it (through libvirt: QMP pass-through),
- * and qdrive_shutdown.  It prints the median (min, max) of each, and
- * the ratios of the launch medians to the direct backend's. */
+ * and qdrive_shutdown.  Then AROUNDS rounds the same with guest
+ * "appliance" (TCG): launch is then the boot until the guest agent
+ * answers and the drive is found in the guest (through libvirt: the
+ * kernel and initramfs uploaded to the daemon's storage first).  It
+ * prints the median (min, max) of each, and the ratios of the launch
+ * medians to the direct backend's. */
 
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +71,8 @@ struct sample {
 };
 
 static void
-once (const char *backend, const char *disk, struct sample *s)
+once (const char *backend, bool appliance, const char *disk,
+      struct sample *s)
 {
   qdrive_h *g = qdrive_create ();
   struct qdrive_block_info_list *l;
@@ -76,7 +82,10 @@ once (const char *backend, const char *disk, struct sample *s)
     die ("qdrive_create", NULL);
   qdrive_set_error_handler (g, NULL, NULL);
   if (qdrive_set_backend (g, backend) == -1 ||
-      qdrive_set_memsize (g, 128) == -1 ||
+      qdrive_set_memsize (g, appliance ? 256 : 128) == -1 ||
+      (appliance && (qdrive_set_guest (g, "appliance") == -1 ||
+                     qdrive_set_accel (g, "tcg") == -1 ||
+                     qdrive_set_launch_timeout (g, 120) == -1)) ||
       qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                              -1) == -1)
     die ("configuring the handle", g);
@@ -107,18 +116,72 @@ report (const char *what, double *v, int n)
   return m;
 }
 
+/* rounds rounds of each way, with guest "appliance" or "stopped";
+ * prints the figures under title and adds the launch rows (what) to
+ * the table. */
+static void
+measure (char **backends, const char *disk, bool appliance, int rounds,
+         const char *title, const char *what_launch)
+{
+  struct sample *s[N_WAYS], warm;
+  double *v, med[N_WAYS][3];
+  char what[96];
+  int i, w, p;
+
+  for (w = 0; w < N_WAYS; ++w) {
+    s[w] = calloc (rounds, sizeof *s[w]);
+    if (s[w] == NULL)
+      die ("calloc", NULL);
+    once (backends[w], appliance, disk, &warm); /* unmeasured: caches */
+  }
+  for (i = 0; i < rounds; ++i)
+    for (w = 0; w < N_WAYS; ++w) {
+      int k = (w + i) % N_WAYS;
+      once (backends[k], appliance, disk, &s[k][i]);
+    }
+
+  v = calloc (rounds, sizeof *v);
+  if (v == NULL)
+    die ("calloc", NULL);
+  printf ("%s, %d rounds:\n", title, rounds);
+  for (w = 0; w < N_WAYS; ++w) {
+    static const char *const parts[3] = { "launch", "block_info", "shutdown" };
+    for (p = 0; p < 3; ++p) {
+      for (i = 0; i < rounds; ++i)
+        v[i] = p == 0 ? s[w][i].launch : p == 1 ? s[w][i].info
+          : s[w][i].shutdown;
+      snprintf (what, sizeof what, "%s: %s", way_names[w], parts[p]);
+      med[w][p] = report (what, v, rounds);
+    }
+  }
+  for (w = 1; w < N_WAYS; ++w) {
+    printf ("  launch %s / direct: %.2f (%+.1f ms)\n", way_names[w],
+            med[w][0] / med[0][0], (med[w][0] - med[0][0]) * 1000);
+    snprintf (what, sizeof what, "%s through libvirt (%s)", what_launch,
+              w == 1 ? "qemu+unix" : "qemu+tcp");
+    bench_table_row ("libvirt", what, med[w][0] * 1000,
+                     "direct backend's", med[0][0] * 1000, "ms");
+  }
+  if (!appliance)
+    bench_table_row ("libvirt", "block_info through libvirt (qemu+unix)",
+                     med[1][1] * 1000, "direct backend's", med[0][1] * 1000,
+                     "ms");
+  for (w = 0; w < N_WAYS; ++w)
+    free (s[w]);
+  free (v);
+}
+
 int
 main (int argc, char *argv[])
 {
-  int rounds = argc > 1 ? atoi (argv[1]) : 20, i, w;
+  int rounds = argc > 1 ? atoi (argv[1]) : 20;
+  int arounds = argc > 2 ? atoi (argv[2]) : 3;
   const char *images = need_env ("QDRIVE_TEST_LIBVIRTD_IMAGES");
-  char *backends[N_WAYS], disk[4096], what[64];
-  struct sample *s[N_WAYS], warm;
-  double *v, med[N_WAYS][3];
-  int fd;
+  char *backends[N_WAYS], disk[4096];
+  int fd, w;
 
-  if (rounds < 1) {
-    fprintf (stderr, "usage: %s [ROUNDS]\n", argv[0]);
+  if (rounds < 1 || arounds < 0) {
+    fprintf (stderr, "usage: %s [ROUNDS [APPLIANCE_ROUNDS]]\n", argv[0]);
     exit (EXIT_FAILURE);
   }
   backends[0] = strdup ("direct");
@@ -136,46 +199,15 @@ main (int argc, char *argv[])
       close (fd) == -1)
     die (disk, NULL);
 
-  for (w = 0; w < N_WAYS; ++w) {
-    s[w] = calloc (rounds, sizeof *s[w]);
-    once (backends[w], disk, &warm); /* unmeasured: caches, connections */
-  }
-  for (i = 0; i < rounds; ++i)
-    for (w = 0; w < N_WAYS; ++w) {
-      int k = (w + i) % N_WAYS;
-      once (backends[k], disk, &s[k][i]);
-    }
-
-  v = calloc (rounds, sizeof *v);
-  printf ("qemu paused, one raw drive, 128 MiB, %d rounds:\n", rounds);
-  for (w = 0; w < N_WAYS; ++w) {
-    static const char *const parts[3] = { "launch", "block_info", "shutdown" };
-    int p;
-    for (p = 0; p < 3; ++p) {
-      for (i = 0; i < rounds; ++i)
-        v[i] = p == 0 ? s[w][i].launch : p == 1 ? s[w][i].info
-          : s[w][i].shutdown;
-      snprintf (what, sizeof what, "%s: %s", way_names[w], parts[p]);
-      med[w][p] = report (what, v, rounds);
-    }
-  }
-  for (w = 1; w < N_WAYS; ++w) {
-    printf ("  launch %s / direct: %.2f (%+.1f ms)\n", way_names[w],
-            med[w][0] / med[0][0], (med[w][0] - med[0][0]) * 1000);
-    snprintf (what, sizeof what, "launch to ready through libvirt (%s)",
-              w == 1 ? "qemu+unix" : "qemu+tcp");
-    bench_table_row ("libvirt", what, med[w][0] * 1000,
-                     "direct backend's launch", med[0][0] * 1000, "ms");
-  }
-  bench_table_row ("libvirt", "block_info through libvirt (qemu+unix)",
-                   med[1][1] * 1000, "direct backend's", med[0][1] * 1000,
-                   "ms");
+  measure (backends, disk, false, rounds,
+           "qemu paused, one raw drive, 128 MiB", "launch to ready");
+  if (arounds > 0)
+    measure (backends, disk, true, arounds,
+             "guest \"appliance\" (TCG), one raw drive, 256 MiB",
+             "appliance launch to agent ready");
 
   unlink (disk);
-  for (w = 0; w < N_WAYS; ++w) {
+  for (w = 0; w < N_WAYS; ++w)
     free (backends[w]);
-    free (s[w]);
-  }
-  free (v);
   return 0;
 }
