@@ -37,6 +37,10 @@ struct backend_ops {
   int (*shutdown) (qdrive_h *g);
 };
 
+/* guest.c: a copy of the drives' devices the backend found at launch,
+ * for its list_devices. */
+extern char **qdrive_int_copy_devices (qdrive_h *g, char *const *devices);
+
 extern const struct backend_ops qdrive_int_backend_direct;
 extern const struct backend_ops qdrive_int_backend_libvirt;
 

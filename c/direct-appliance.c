@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "appliance.h"
+#include "backend.h"
 #include "direct.h"
 #include "qemu-block-info.h"
 #include "qga.h"
@@ -99,21 +100,6 @@ char **
 direct_list_devices (qdrive_h *g)
 {
   struct direct *b = g->backend_data;
-  char **copy;
-  size_t i;
 
-  copy = calloc (g->ndrives + 1, sizeof *copy);
-  if (copy == NULL) {
-    set_perror (g, "calloc");
-    return NULL;
-  }
-  for (i = 0; i < g->ndrives; ++i) {
-    copy[i] = strdup (b->devices[i]);
-    if (copy[i] == NULL) {
-      set_perror (g, "strdup");
-      qdrive_free_string_list (copy);
-      return NULL;
-    }
-  }
-  return copy;
+  return qdrive_int_copy_devices (g, b->devices);
 }

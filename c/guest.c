@@ -138,3 +138,23 @@ qdrive_impl_list_devices (qdrive_h *g)
   }
   return g->ops->list_devices (g);
 }
+
+char **
+qdrive_int_copy_devices (qdrive_h *g, char *const *devices)
+{
+  char **copy;
+  size_t i;
+
+  copy = calloc (g->ndrives + 1, sizeof *copy);
+  if (copy == NULL) {
+    set_perror (g, "calloc");
+    return NULL;
+  }
+  for (i = 0; i < g->ndrives; ++i)
+    if ((copy[i] = strdup (devices[i])) == NULL) {
+      set_perror (g, "strdup");
+      qdrive_free_string_list (copy);
+      return NULL;
+    }
+  return copy;
+}

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "appliance.h"
+#include "backend.h"
 #include "backend-libvirt.h"
 #include "libvirt-xml.h"
 #include "qemu-block-info.h"
@@ -150,21 +151,8 @@ char **
 qdrive_int_libvirt_list_devices (qdrive_h *g)
 {
   struct libvirt_state *s = g->backend_data;
-  char **copy;
-  size_t i;
 
-  copy = calloc (g->ndrives + 1, sizeof *copy);
-  if (copy == NULL) {
-    set_perror (g, "calloc");
-    return NULL;
-  }
-  for (i = 0; i < g->ndrives; ++i)
-    if ((copy[i] = strdup (s->devices[i])) == NULL) {
-      set_perror (g, "strdup");
-      qdrive_free_string_list (copy);
-      return NULL;
-    }
-  return copy;
+  return qdrive_int_copy_devices (g, s->devices);
 }
 
 /* ---- blockstats ---- */
