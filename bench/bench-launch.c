@@ -163,15 +163,6 @@ qdrive_once (const char *disk, double *launch, double *shutdown)
   qdrive_close (g);
 }
 
-static void
-report (const char *what, double *v, int n)
-{
-  double m = bench_median (v, n);
-
-  printf ("  %-28s median %7.1f ms   min %7.1f   max %7.1f\n",
-          what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -218,10 +209,10 @@ main (int argc, char *argv[])
 
   printf ("qemu paused (-S), one raw drive, 128 MiB, accel %s, %d rounds:\n",
           accel, rounds);
-  report ("floor: spawn to greeting", fl, rounds);
-  report ("floor2: spawn to query-block", f2, rounds);
-  report ("qdrive_launch", la, rounds);
-  report ("qdrive_shutdown", sh, rounds);
+  bench_report_ms ("floor: spawn to greeting", fl, rounds);
+  bench_report_ms ("floor2: spawn to query-block", f2, rounds);
+  bench_report_ms ("qdrive_launch", la, rounds);
+  bench_report_ms ("qdrive_shutdown", sh, rounds);
   mf = bench_median (fl, rounds);
   m2 = bench_median (f2, rounds);
   ml = bench_median (la, rounds);

@@ -106,16 +106,6 @@ once (const char *backend, bool appliance, const char *disk,
   qdrive_close (g);
 }
 
-static double
-report (const char *what, double *v, int n)
-{
-  double m = bench_median (v, n);
-
-  printf ("  %-32s median %7.1f ms   min %7.1f   max %7.1f\n",
-          what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
-  return m;
-}
-
 /* rounds rounds of each way, with guest "appliance" or "stopped";
  * prints the figures under title and adds the launch rows (what) to
  * the table. */
@@ -151,7 +141,7 @@ measure (char **backends, const char *disk, bool appliance, int rounds,
         v[i] = p == 0 ? s[w][i].launch : p == 1 ? s[w][i].info
           : s[w][i].shutdown;
       snprintf (what, sizeof what, "%s: %s", way_names[w], parts[p]);
-      med[w][p] = report (what, v, rounds);
+      med[w][p] = bench_report_ms (what, v, rounds);
     }
   }
   for (w = 1; w < N_WAYS; ++w) {

@@ -56,4 +56,16 @@ bench_median (double *v, int n)
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* "  WHAT  median M ms  min .. max ..", v in seconds (sorted here);
+ * returns the median. */
+static inline double
+bench_report_ms (const char *what, double *v, int n)
+{
+  double m = bench_median (v, n);
+
+  printf ("  %-32s median %7.1f ms   min %7.1f   max %7.1f\n",
+          what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
+  return m;
+}
+
 #endif /* QDRIVE_BENCH_TABLE_H */
