@@ -13,11 +13,13 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <json-c/json.h>
+#include <libvirt/libvirt-qemu.h>
 
 #include "appliance.h"
 #include "backend.h"
@@ -85,24 +87,34 @@ nap (void *opaque, int ms)
 
 /* ---- launch ---- */
 
-/* Waits until the agent answers guest-ping, within launch_timeout. */
+/* Whether the agent answers guest-ping now.  No error is set (a
+ * handler would report each attempt): libvirt's message for a failed
+ * attempt goes to last. */
+static bool
+agent_answers (struct libvirt_state *s, char *last, size_t len)
+{
+  char *reply = virDomainQemuAgentCommand (s->dom,
+                                           "{\"execute\":\"guest-ping\"}",
+                                           AGENT_PING_SECONDS, 0);
+
+  if (reply == NULL) {
+    snprintf (last, len, "%s", libvirt_message ());
+    return false;
+  }
+  free (reply);
+  return true;
+}
+
+/* Waits until the agent answers, within launch_timeout. */
 static int
 wait_for_agent (qdrive_h *g, struct libvirt_state *s)
 {
   struct libvirt_runner r = { g, s };
   struct timespec start, now;
-  struct json_object *reply;
-  char last[512];
+  char last[512] = "";
 
   clock_gettime (CLOCK_MONOTONIC, &start);
-  for (;;) {
-    reply = qdrive_int_libvirt_agent (g, s->dom, "guest-ping", NULL,
-                                      AGENT_PING_SECONDS);
-    if (reply != NULL) {
-      json_object_put (reply);
-      return 0;
-    }
-    snprintf (last, sizeof last, "%s", libvirt_message ());
+  while (!agent_answers (s, last, sizeof last)) {
     if (qdrive_int_cancelled (g) || nap (&r, AGENT_RETRY_MS) == -1)
       return -1;
     clock_gettime (CLOCK_MONOTONIC, &now);
@@ -116,6 +128,7 @@ wait_for_agent (qdrive_h *g, struct libvirt_state *s)
       return -1;
     }
   }
+  return 0;
 }
 
 int

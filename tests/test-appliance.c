@@ -44,6 +44,13 @@ static char *tmpdir;                    /* the handle's private directory */
 static char *files[NDRIVES];
 static uint64_t readonly_sum;
 static char progress[1024];             /* launch's progress events */
+static int errors_in_launch;            /* errors reported during it */
+
+static void
+count_error (qdrive_h *h, void *opaque, const char *msg)
+{
+  ++*(int *) opaque;
+}
 
 static void
 record_progress (qdrive_h *h, void *opaque, uint64_t event, int event_handle,
@@ -159,7 +166,9 @@ launch_once (void)
   tmpdir = private_dir (g);
   OK (g, qdrive_set_event_callback (g, record_progress, NULL, NULL,
                                     QDRIVE_EVENT_PROGRESS));
+  qdrive_set_error_handler (g, count_error, &errors_in_launch);
   OK (g, qdrive_launch (g));
+  qdrive_set_error_handler (g, NULL, NULL);
 }
 
 /* After every case: shut down, and check that nothing is left. */
@@ -180,6 +189,8 @@ START_TEST (test_launched)
 
   ck_assert_str_eq (s, "appliance");
   free (s);
+  /* Waiting for the agent reported nothing to the error handler. */
+  ck_assert_int_eq (errors_in_launch, 0);
   if (libvirt_uri == NULL) {
     ck_assert_str_eq (progress,
                       "1/6 starting qemu\n"
