@@ -258,28 +258,36 @@ fnv1a (uint64_t *h, const char *s)
   while (*s++);
 }
 
+/* The version goes in names for people looking at the directory; only
+ * characters that need no quoting anywhere. */
+char *
+qdrive_int_appliance_name_version (const struct appliance *a)
+{
+  char *version = strdup (a->version), *p;
+
+  for (p = version; p != NULL && *p; ++p)
+    if (!strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                 "0123456789._+-", *p))
+      *p = '_';
+  return version;
+}
+
 static int
 initrd_path (qdrive_h *g, struct appliance *a)
 {
   uint64_t h = 0xcbf29ce484222325ULL;
-  char *version, *p;
+  char *version;
 
   fnv1a (&h, APPLIANCE_FORMAT);
   fnv1a (&h, qdrive_int_appliance_init);
   fnv1a (&h, a->kernel);
   fnv1a (&h, a->version);
   fnv1a (&h, a->moddir);
-  /* The version goes in the name for people looking at the directory;
-   * only characters that need no quoting anywhere. */
-  version = strdup (a->version);
+  version = qdrive_int_appliance_name_version (a);
   if (version == NULL) {
     set_perror (g, "strdup");
     return -1;
   }
-  for (p = version; *p; ++p)
-    if (!strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                 "0123456789._+-", *p))
-      *p = '_';
   if (asprintf (&a->initrd, "%s/appliance-%s-%016" PRIx64 ".img",
                 g->cachedir, version, h) == -1) {
     a->initrd = NULL;
@@ -479,8 +487,10 @@ lock_cachedir (qdrive_h *g)
   return fd;
 }
 
-/* Under the lock, a temporary file is left only by a builder that
- * died: remove them all. */
+/* Under the lock, a temporary appliance is left only by a builder that
+ * died: remove them all.  So are a KVM verdict's, though one may be a
+ * writer's at work (appliance-kvm.c, which takes no lock): that writer
+ * then fails to rename it, which costs only a later fallback. */
 static void
 remove_stale_temporaries (int dirfd)
 {
@@ -494,8 +504,11 @@ remove_stale_temporaries (int dirfd)
     return;
   }
   while ((d = readdir (dir)) != NULL)
-    if (strncmp (d->d_name, "appliance-", 10) == 0 &&
-        strstr (d->d_name, ".img.tmp-") != NULL)
+    if ((strncmp (d->d_name, "appliance-", 10) == 0 &&
+         strstr (d->d_name, ".img.tmp-") != NULL) ||
+        (strncmp (d->d_name, APPLIANCE_KVM_VERDICT,
+                  strlen (APPLIANCE_KVM_VERDICT)) == 0 &&
+         strstr (d->d_name, APPLIANCE_KVM_VERDICT_TMP) != NULL))
       unlinkat (dirfd, d->d_name, 0);
   closedir (dir);
 }

@@ -6,6 +6,8 @@
  *                      whether the cached one is current, the lock,
  *                      and the kernel command line
  *   appliance-build.c  writing the initramfs (libarchive)
+ *   appliance-kvm.c    whether KVM boots it on this host, as learnt by
+ *                      an earlier launch
  *   appliance-init.sh  its /init
  *   appliance-devices.c  finding the drives in the running appliance
  */
@@ -39,6 +41,25 @@ extern int qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a);
 extern int qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a);
 
 extern void qdrive_int_appliance_free (struct appliance *a);
+
+/* The kernel's version as it goes into the names of files in the cache
+ * (malloc'd, NULL if out of memory). */
+extern char *qdrive_int_appliance_name_version (const struct appliance *a);
+
+/* appliance-kvm.c: the verdict that KVM cannot boot the appliance's
+ * kernel on this host, kept in the cache directory as
+ * APPLIANCE_KVM_VERDICT VERSION until the host restarts; a writer's
+ * temporary file is that name, APPLIANCE_KVM_VERDICT_TMP and a suffix.
+ *
+ * kvm_fails: true if the verdict holds (and says so when verbose);
+ * kvm_failed: records it (best effort: a failure is only said when
+ * verbose, and costs the next launch a fallback). */
+#define APPLIANCE_KVM_VERDICT "kvm-fails-"
+#define APPLIANCE_KVM_VERDICT_TMP ".tmp-"
+extern bool qdrive_int_appliance_kvm_fails (qdrive_h *g,
+                                            const struct appliance *a);
+extern void qdrive_int_appliance_kvm_failed (qdrive_h *g,
+                                             const struct appliance *a);
 
 /* The kernel command line for the handle's drives (malloc'd, or NULL
  * with the error set). */

@@ -471,7 +471,7 @@ add_appliance_agent_args (struct argv *a, const char *tmpdir)
 }
 
 char **
-direct_argv (qdrive_h *g, const struct appliance *app)
+direct_argv (qdrive_h *g, const struct appliance *app, int accel)
 {
   struct argv a = { NULL, 0, 0, 0 };
   struct arg x = { NULL, 0, 0, 0 };
@@ -493,7 +493,7 @@ direct_argv (qdrive_h *g, const struct appliance *app)
   argv_add (&a, "-display");
   argv_add (&a, "none");
   argv_add (&a, "-machine");
-  snprintf (buf, sizeof buf, "accel=%s", qdrive_int_accel_names[g->accel]);
+  snprintf (buf, sizeof buf, "accel=%s", qdrive_int_accel_names[accel]);
   argv_add (&a, buf);
   argv_add (&a, "-m");
   snprintf (buf, sizeof buf, "%d", g->memsize);
@@ -541,10 +541,10 @@ qdrive_impl_get_qemu_command_line (qdrive_h *g)
   char **argv;
 
   if (g->guest == QDRIVE_INT_GUEST_STOPPED)
-    return direct_argv (g, NULL);
+    return direct_argv (g, NULL, g->accel);
   if (qdrive_int_appliance_locate (g, &app) == -1)
     return NULL;
-  argv = direct_argv (g, &app);
+  argv = direct_argv (g, &app, g->accel);
   qdrive_int_appliance_free (&app);
   return argv;
 }

@@ -5,8 +5,10 @@
  * watcher, see watcher.c) with the argv of get_qemu_command_line,
  * connects to its QMP socket within launch_timeout, and checks with
  * query-block that qemu has every drive; with the appliance, waits for
- * its guest agent and finds the drives in it (direct-appliance.c).  Any
- * failure kills qemu and leaves no process and no socket behind.
+ * its guest agent and finds the drives in it (direct-appliance.c), and
+ * with accel kvm:tcg runs qemu a second time, with TCG, when the
+ * appliance does not boot with KVM.  Any failure kills qemu and leaves
+ * no process and no socket behind.
  *
  * block_info: query-block, one entry per drive qemu reports, read by
  * qemu-block-info.c.
@@ -120,37 +122,55 @@ socket_path (qdrive_h *g, const char *tmpdir, const char *name)
   return path;
 }
 
+/* How long a qemu that ran the appliance with KVM to no avail is given
+ * to quit when asked, before it is killed. */
+#define STOP_TIMEOUT 2
+
+/* Stops qemu politely (QMP quit, then a bounded wait), and frees b:
+ * whatever is still running is killed, and nothing is left. */
+static void
+direct_stop (struct direct *b, const struct timespec *deadline)
+{
+  struct timespec stop = direct_deadline (STOP_TIMEOUT);
+
+  if (direct_ms_left (deadline) < direct_ms_left (&stop))
+    stop = *deadline;
+  if (qmp_send (b, "quit") == 0)
+    direct_wait_exit (b, &stop);
+  direct_free (b);
+}
+
+/* One run of qemu with accelerator accel (app: the appliance to boot,
+ * or NULL), ready by the deadline: *bp on success.  -1 on failure,
+ * DIRECT_KVM_SILENT when the appliance showed no sign of life with KVM
+ * (see direct_appliance_start): in both cases nothing is left.  again:
+ * a second run, whose first steps are not progress events (launch is
+ * already past them). */
 static int
-direct_launch (qdrive_h *g)
+launch_qemu (qdrive_h *g, const struct appliance *app, const char *path,
+             int accel, bool again, const struct timespec *deadline,
+             struct direct **bp)
 {
   struct direct *b = NULL;
-  char **argv = NULL, *path = NULL;
-  struct timespec deadline;
+  char **argv = NULL;
   struct json_object *blocks;
-  struct appliance app = { NULL };
-  bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
-  int steps = appliance ? DIRECT_APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
+  int steps = app ? DIRECT_APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   const char *tmpdir = NULL;
+  int r;
 
-  if (check_drives (g) == -1)
-    return -1;
-  if (appliance && qdrive_int_appliance_ensure (g, &app) == -1)
-    return -1;
-  argv = direct_argv (g, appliance ? &app : NULL);
+  argv = direct_argv (g, app, accel);
   if (argv == NULL)
     goto fail;
   tmpdir = qdrive_int_tmpdir (g);
   b = direct_new (g);
   if (b == NULL || tmpdir == NULL)
     goto fail;
+  b->accel = accel;
   b->qmp.path = socket_path (g, tmpdir, DIRECT_QMP_SOCKET);
   if (b->qmp.path == NULL)
     goto fail;
-  if (appliance &&
+  if (app != NULL &&
       (b->qga.path = socket_path (g, tmpdir, DIRECT_QGA_SOCKET)) == NULL)
-    goto fail;
-  path = direct_find_binary (g, g->hv);
-  if (path == NULL)
     goto fail;
 
   if (g->verbose) {
@@ -160,15 +180,17 @@ direct_launch (qdrive_h *g)
   }
   if (qdrive_int_write_secrets (g, tmpdir) == -1)
     goto fail;
-  deadline = direct_deadline (g->launch_timeout);
-  qdrive_int_progress (g, 1, steps, "starting qemu");
+  if (!again)
+    qdrive_int_progress (g, 1, steps, "starting qemu");
   if (direct_spawn (b, path, argv) == -1)
     goto fail;
-  qdrive_int_progress (g, 2, steps, "connecting to qemu's QMP socket");
-  if (qmp_open (b, &deadline, g->launch_timeout) == -1)
+  if (!again)
+    qdrive_int_progress (g, 2, steps, "connecting to qemu's QMP socket");
+  if (qmp_open (b, deadline, g->launch_timeout) == -1)
     goto fail;
-  qdrive_int_progress (g, 3, steps, "asking qemu for its drives");
-  blocks = qmp_execute (b, "query-block", NULL, &deadline, g->launch_timeout);
+  if (!again)
+    qdrive_int_progress (g, 3, steps, "asking qemu for its drives");
+  blocks = qmp_execute (b, "query-block", NULL, deadline, g->launch_timeout);
   if (blocks == NULL)
     goto fail;
   if (qdrive_int_qemu_check_drives (g, blocks) == -1) {
@@ -178,16 +200,18 @@ direct_launch (qdrive_h *g)
   json_object_put (blocks);
   /* qemu has read them (its secret objects exist before QMP runs). */
   qdrive_int_remove_secrets (g, tmpdir);
-  if (appliance && direct_appliance_start (b, &deadline) == -1)
-    goto fail;
-
-  b->ready = true;
-  qdrive_int_verbose (g, "qemu (pid %d) is ready", (int) b->pid);
-  qdrive_int_progress (g, steps, steps, "ready");
-  g->backend_data = b;
-  free (path);
+  if (app != NULL) {
+    r = direct_appliance_start (b, deadline);
+    if (r == DIRECT_KVM_SILENT) {
+      direct_stop (b, deadline);
+      qdrive_free_string_list (argv);
+      return r;
+    }
+    if (r == -1)
+      goto fail;
+  }
   qdrive_free_string_list (argv);
-  qdrive_int_appliance_free (&app);
+  *bp = b;
   return 0;
 
  fail:
@@ -195,10 +219,57 @@ direct_launch (qdrive_h *g)
     direct_free (b);
   if (tmpdir != NULL)
     qdrive_int_remove_secrets (g, tmpdir);
-  free (path);
   qdrive_free_string_list (argv);
-  qdrive_int_appliance_free (&app);
   return -1;
+}
+
+/* With the appliance and accel kvm:tcg, qemu is first let choose (KVM
+ * where /dev/kvm opens), unless an earlier launch found that KVM cannot
+ * boot the appliance here (appliance-kvm.c); if the appliance then
+ * shows no sign of life with KVM, it is launched again with TCG, within
+ * the same deadline, and the verdict is kept for later launches. */
+static int
+direct_launch (qdrive_h *g)
+{
+  struct direct *b = NULL;
+  char *path = NULL;
+  struct timespec deadline;
+  struct appliance app = { NULL };
+  bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
+  int steps = appliance ? DIRECT_APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
+  int accel = g->accel, r = -1;
+
+  if (check_drives (g) == -1)
+    return -1;
+  if (appliance && qdrive_int_appliance_ensure (g, &app) == -1)
+    return -1;
+  path = direct_find_binary (g, g->hv);
+  if (path == NULL)
+    goto out;
+  if (appliance && accel == QDRIVE_INT_ACCEL_KVM_TCG &&
+      qdrive_int_appliance_kvm_fails (g, &app))
+    accel = QDRIVE_INT_ACCEL_TCG;
+
+  deadline = direct_deadline (g->launch_timeout);
+  r = launch_qemu (g, appliance ? &app : NULL, path, accel, false,
+                   &deadline, &b);
+  if (r == DIRECT_KVM_SILENT) {
+    qdrive_int_appliance_kvm_failed (g, &app);
+    qdrive_int_progress (g, 4, steps, "the appliance did not boot with "
+                         "KVM: starting it again with TCG");
+    r = launch_qemu (g, &app, path, QDRIVE_INT_ACCEL_TCG, true, &deadline,
+                     &b);
+  }
+  if (r == 0) {
+    b->ready = true;
+    qdrive_int_verbose (g, "qemu (pid %d) is ready", (int) b->pid);
+    qdrive_int_progress (g, steps, steps, "ready");
+    g->backend_data = b;
+  }
+ out:
+  free (path);
+  qdrive_int_appliance_free (&app);
+  return r;
 }
 
 /* block_info */

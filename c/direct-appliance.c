@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ runs_on_kvm (struct direct *b)
   struct json_object *kvm, *enabled;
   bool r;
 
-  if (b->g->accel == QDRIVE_INT_ACCEL_TCG)
+  if (b->accel == QDRIVE_INT_ACCEL_TCG)
     return false;
   kvm = qmp_execute (b, "query-kvm", NULL, &deadline, 1);
   r = kvm != NULL && json_object_object_get_ex (kvm, "enabled", &enabled) &&
@@ -47,14 +48,90 @@ runs_on_kvm (struct direct *b)
   return r;
 }
 
+/* With accel kvm:tcg, how long the appliance may take under KVM to
+ * print its first line (APPLIANCE_INIT_LINE) before KVM is taken to
+ * be unable to boot it: at most this, and a quarter of launch_timeout.
+ *
+ * Where KVM works, the appliance's kernel reaches /init in well under
+ * a second (verbose's longer console output adds little under KVM);
+ * under TCG it takes 2 to 2.5 s.  5 s is five times and more a working
+ * KVM's time, room for a loaded host, and twice a TCG boot: a guest
+ * that has not reached /init by then is better run with TCG even if
+ * KVM would have got there in the end.  Where KVM cannot boot
+ * the guest, this is what the first launch loses before falling back
+ * (later ones skip KVM: appliance-kvm.c); the quarter leaves a short
+ * launch_timeout most of its time for the TCG boot. */
+#define KVM_SIGN_OF_LIFE_MS 5000
+
+/* With accel kvm:tcg and qemu running the guest with KVM (runs_on_kvm
+ * asks qemu): waits for the appliance's first line, within the bound
+ * above and the deadline.
+ * 0: it came, or there is nothing to watch (TCG, or accel kvm), or qemu
+ * exited (which the wait for the agent reports); DIRECT_KVM_SILENT: no
+ * sign of life; -1: cancelled (the error is set). */
+static int
+watch_kvm_boot (struct direct *b, const struct timespec *deadline)
+{
+  qdrive_h *g = b->g;
+  struct timespec bound = direct_deadline (0);
+  long long ms = g->launch_timeout * 1000LL / 4;
+  int r = 1, left;
+  bool capped;
+
+  if (b->accel != QDRIVE_INT_ACCEL_KVM_TCG)
+    return 0;
+  if (!runs_on_kvm (b)) {
+    qdrive_int_verbose (g, "qemu runs the appliance with TCG (KVM is not "
+                        "available)");
+    return 0;
+  }
+  if (ms > KVM_SIGN_OF_LIFE_MS)
+    ms = KVM_SIGN_OF_LIFE_MS;
+  bound.tv_sec += ms / 1000;
+  bound.tv_nsec += ms % 1000 * 1000000;
+  if (bound.tv_nsec >= 1000000000) {
+    bound.tv_sec++;
+    bound.tv_nsec -= 1000000000;
+  }
+  /* When the launch's own deadline comes first, falling back would
+   * leave TCG no time: the wait for the agent reports the timeout. */
+  capped = direct_ms_left (deadline) <= direct_ms_left (&bound);
+  if (capped)
+    bound = *deadline;
+  left = capped ? direct_ms_left (&bound) : (int) ms;
+  qdrive_int_verbose (g, "qemu runs the appliance with KVM: waiting up to "
+                      "%d ms for its first line", left);
+  /* Each wait returns when qemu has written something (drained: see
+   * store_line for init_started). */
+  while (!b->init_started && r == 1)
+    r = direct_wait_fd (b, b->out_fd, POLLIN, &bound);
+  if (b->init_started) {
+    qdrive_int_verbose (g, "the appliance's /init started %d ms into the "
+                        "wait, with KVM", left - direct_ms_left (&bound));
+    return 0;
+  }
+  if (r == -1)
+    return -1;
+  if (r == -2 || capped)
+    return 0;
+  qdrive_int_verbose (g, "the appliance showed no sign of life within %d "
+                      "ms with KVM (KVM is present but cannot boot it): "
+                      "stopping qemu, to launch it again with TCG", left);
+  return DIRECT_KVM_SILENT;
+}
+
 int
 direct_appliance_start (struct direct *b, const struct timespec *deadline)
 {
   qdrive_h *g = b->g;
   char *lines;
   bool kvm;
+  int r;
 
   qdrive_int_progress (g, 4, DIRECT_APPLIANCE_LAUNCH_STEPS, "waiting for the appliance's guest agent");
+  r = watch_kvm_boot (b, deadline);
+  if (r != 0)
+    return r;
   if (qga_open (b, deadline, g->launch_timeout) == -1) {
     if (qdrive_last_errno (g) == ETIMEDOUT) {
       kvm = runs_on_kvm (b);

@@ -62,7 +62,12 @@ struct direct {
 
   struct jsock qmp;             /* QMP (qmp.c) */
 
+  int accel;                    /* what qemu was asked for:
+                                   QDRIVE_INT_ACCEL_* */
+
   /* guest "appliance" only. */
+  bool init_started;            /* its /init has printed its first line
+                                   (APPLIANCE_INIT_LINE) */
   struct jsock qga;             /* the guest agent (qga.c) */
   bool qga_sync_needed;         /* a reply may be pending: sync first */
   char **devices;               /* each drive's device in the guest */
@@ -79,9 +84,12 @@ struct direct {
 /* The qemu command line for the handle's drives and settings, qemu
  * binary first, NULL-terminated; NULL with the error set on failure.
  * app: the appliance to boot (guest "appliance"), or NULL for a
- * machine stopped before its first instruction. */
+ * machine stopped before its first instruction; accel: the
+ * accelerator (QDRIVE_INT_ACCEL_*: the handle's, but launch may run
+ * the appliance with TCG instead, see backend-direct.c). */
 struct appliance;
-extern char **direct_argv (qdrive_h *g, const struct appliance *app);
+extern char **direct_argv (qdrive_h *g, const struct appliance *app,
+                           int accel);
 
 /* qemu-process.c */
 
@@ -180,7 +188,11 @@ extern void qmp_close (struct direct *b);
 
 /* Once qemu runs the appliance: waits for its guest agent to answer,
  * then finds each drive in the guest (b->devices).  -1 with the error
- * set (with the console's last lines if the agent did not answer). */
+ * set (with the console's last lines if the agent did not answer).
+ * With accel kvm:tcg, if qemu runs the guest with KVM and it shows no
+ * sign of life soon enough, returns DIRECT_KVM_SILENT at once: the
+ * caller stops this qemu and launches again with TCG. */
+#define DIRECT_KVM_SILENT 1
 extern int direct_appliance_start (struct direct *b,
                                    const struct timespec *deadline);
 

@@ -23,6 +23,7 @@ extern char **environ;
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "appliance.h"
 #include "direct.h"
 #include "watcher.h"
 
@@ -245,6 +246,8 @@ store_line (struct direct *b)
   if (b->line_len > 0 && b->line[b->line_len - 1] == '\r')
     b->line[--b->line_len] = '\0';
   qdrive_int_qemu_line (b->g, b->line);
+  if (strstr (b->line, APPLIANCE_INIT_LINE) != NULL)
+    b->init_started = true;
   copy = strdup (b->line);
   if (copy != NULL) {
     free (b->last[slot]);

@@ -94,7 +94,11 @@ let protocol = {
 let accel = {
   enum_name = "accel";
   enum_values = [
-    "kvm:tcg", "KVM where it is usable, otherwise TCG (software emulation).";
+    "kvm:tcg", "KVM where it is usable, otherwise TCG (software \
+                emulation).  With the appliance, KVM must also boot it: \
+                where it does not, launch falls back to TCG and \
+                remembers it until the host restarts (see qdrive(3), \
+                \"The appliance: KVM or TCG\").";
     "kvm", "KVM only: launching fails where KVM is not usable.";
     "tcg", "TCG (software emulation) only.";
   ];
