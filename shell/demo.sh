@@ -60,13 +60,13 @@ show qdrive add-drive image.raw readonly:true format:raw : \
   add-drive-scratch 1G : launch : block-info : shutdown
 
 # The appliance: a small Linux guest that qdrive builds from the host's
-# kernel and programs, booted once (under TCG, unless $QDRIVE_ACCEL
-# says otherwise: KVM is present on some machines but cannot boot a
-# guest).  A filesystem on each of two drives, the same fsync-heavy
-# writes to both, and what qemu counted: the writeback drive passes
-# every flush to the host disk, the unsafe scratch drive drops them.
+# kernel and programs, booted once (with KVM where KVM boots it, else
+# TCG: see "The appliance: KVM or TCG" in qdrive(3)).  A filesystem on
+# each of two drives, the same fsync-heavy writes to both, and what
+# qemu counted: the writeback drive passes every flush to the host
+# disk, the unsafe scratch drive drops them.
 job='mkfs.ext4 -q -E lazy_itable_init=0 $d && mount $d /mnt && i=0 && while [ $i -lt 200 ]; do echo line $i >> /mnt/log; sync /mnt/log; i=$((i+1)); done && umount /mnt'
-script="set-guest appliance : set-accel ${QDRIVE_ACCEL:-tcg}
+script="set-guest appliance
 add data.img format:raw label:data
 add-drive-scratch 256M label:scratch
 launch

@@ -1,5 +1,5 @@
 #!/bin/bash -
-# qdrive shell test: the appliance, booted once (under TCG): set-guest,
+# qdrive shell test: the appliance, booted once: set-guest,
 # launch, list-devices, sh, command, blockstats, and a failing command,
 # whose error ends the script after the output of the commands before.
 . "$srcdir/test-lib.sh"
@@ -8,7 +8,7 @@ truncate -s 64M "$tmp/scsi.img" "$tmp/virtio.img"
 printf 'hello from the host' | dd of="$tmp/virtio.img" conv=notrunc 2>/dev/null
 
 cat > "$tmp/appliance.qd" <<SCRIPT
-set-guest appliance : set-accel tcg
+set-guest appliance
 add "$tmp/scsi.img" format:raw label:SCSI
 add "$tmp/virtio.img" format:raw iface:virtio label:VIRT
 launch

@@ -209,7 +209,7 @@ time.sleep(60)' "$tmp/hung.sock" &
 server=$!
 for _ in $(seq 100); do [ -S "$tmp/hung.sock" ] && break; sleep 0.05; done
 TMPDIR="$tmp/t" env --default-signal=INT \
-  qdrive set-memsize 128 : set-accel "${QDRIVE_ACCEL:-tcg}" : \
+  qdrive set-memsize 128 : \
   add-drive "" protocol:nbd server:"unix:$tmp/hung.sock" readonly:true : \
   set-launch-timeout 10 : launch : get-smp >"$tmp/out" 2>"$tmp/err" &
 pid=$!

@@ -18,16 +18,15 @@
 #include "qdrive.h"
 #include "testlib.h"
 
-/* A handle for the appliance, under TCG: KVM is present on the
- * project's machines but cannot boot a guest, and TCG works
- * everywhere.  Errors only through qdrive_last_error. */
+/* A handle for the appliance, with the default accelerator
+ * ($QDRIVE_ACCEL, else kvm:tcg: KVM where it boots the appliance, TCG
+ * otherwise).  Errors only through qdrive_last_error. */
 static inline qdrive_h *
 appliance_handle (void)
 {
   qdrive_h *g = quiet_handle ();
 
   OK (g, qdrive_set_guest (g, "appliance"));
-  OK (g, qdrive_set_accel (g, "tcg"));
   OK (g, qdrive_set_launch_timeout (g, 120));
   return g;
 }

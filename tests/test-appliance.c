@@ -1,4 +1,4 @@
-/* qdrive: guest "appliance" against real qemu (TCG) and the real guest
+/* qdrive: guest "appliance" against real qemu and the real guest
  * agent in the booted appliance.
  *
  * Run by make check twice: as it is, with the direct backend; and by
@@ -57,6 +57,19 @@ record_progress (qdrive_h *h, void *opaque, uint64_t event, int event_handle,
                  const char *message, const int64_t *array, size_t len)
 {
   size_t n = strlen (progress);
+  char *again;
+
+  /* Where KVM cannot boot the appliance and no launch of this boot has
+   * found that out yet, launch falls back to TCG during step 4, which
+   * then starts again (test-appliance-kvm.c checks that): the step
+   * before the fallback is taken back, so that the expected steps are
+   * the same on every host. */
+  if (strstr (message, "did not boot with KVM") != NULL &&
+      (again = strstr (progress, "4/6 waiting for the appliance's "
+                       "guest agent\n")) != NULL) {
+    *again = '\0';
+    return;
+  }
 
   if (len == 2)
     snprintf (progress + n, sizeof progress - n, "%lld/%lld %s\n",

@@ -1,4 +1,4 @@
 #!/bin/bash -
-# t/test_appliance.ml: guest `Appliance, booted once, under TCG.
+# t/test_appliance.ml: guest `Appliance, booted once.
 set -e
 "$builddir/t/test_appliance.opt"

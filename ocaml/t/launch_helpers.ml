@@ -1,7 +1,8 @@
 (* Helpers shared by the OCaml binding's tests (test_handle, test_launch,
  * test_hostile): failure counting, expected errors, a temporary
- * directory removed at exit, sparse images, the accelerator from
- * QDRIVE_ACCEL, and the check that qemu is installed.
+ * directory removed at exit, sparse images, and the check that qemu is
+ * installed.  Launches use the handle's default accelerator
+ * ($QDRIVE_ACCEL, else kvm:tcg).
  *
  * Nothing here runs at link time except [started]: every effect is in a
  * function the test calls, so linking this module changes no test. *)
@@ -51,13 +52,6 @@ let temp_dir prefix =
 let image dir name =
   let p = Filename.concat dir name in
   close_out (open_out p); Unix.truncate p (1 lsl 20); p
-
-let accel () =
-  match Sys.getenv_opt "QDRIVE_ACCEL" with
-  | None | Some "" | Some "tcg" -> `Tcg
-  | Some "kvm" -> `Kvm
-  | Some "kvm:tcg" -> `Kvm_tcg
-  | Some s -> fatal "QDRIVE_ACCEL=%s: allowed: kvm, tcg, kvm:tcg" s
 
 (* The test fails, not skips, without qemu. *)
 let require_qemu () =

@@ -22,8 +22,5 @@ val temp_dir : string -> string
 (* [image dir name]: a sparse raw image of 1 MB, dir/name. *)
 val image : string -> string -> string
 
-(* The accelerator QDRIVE_ACCEL asks for (tcg by default). *)
-val accel : unit -> [ `Kvm | `Kvm_tcg | `Tcg ]
-
 (* Exits with a failure naming the Debian package when qemu is missing. *)
 val require_qemu : unit -> unit

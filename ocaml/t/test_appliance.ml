@@ -1,4 +1,4 @@
-(* qdrive OCaml binding: guest `Appliance, booted once (under TCG) for
+(* qdrive OCaml binding: guest `Appliance, booted once for
  * the whole program: sh, command, errors, 1 MiB of output, list_devices
  * on scsi and virtio, labels, a filesystem made and read back, a
  * read-only drive left unchanged, blockstats, and the runtime lock
@@ -35,7 +35,6 @@ let ro_digest = digest ro
 let g = Qdrive.create ()
 let () =
   Qdrive.set_guest g `Appliance;
-  Qdrive.set_accel g `Tcg;
   Qdrive.add_drive g ~format:"raw" ~label:"SCSI" scsi;
   Qdrive.add_drive g ~format:"raw" ~iface:`Virtio ~label:"VIRT" virtio;
   Qdrive.add_drive g ~format:"raw" ~readonly:true ro;

@@ -129,7 +129,6 @@ let () =
    * while this thread keeps running OCaml. *)
   require_qemu ();
   let g = Qdrive.create () in
-  Qdrive.set_accel g (accel ());
   Qdrive.set_memsize g 128;
   Qdrive.set_verbose g true;
   Qdrive.add_drive_scratch g 1048576L;

@@ -25,7 +25,6 @@ let () =
                 "a:b"; "new\nline"; "sp ace"; "q\"uote"; "back\\slash" ] in
   let paths = List.map image names in
   let g = Qdrive.create () in
-  Qdrive.set_accel g (accel ());
   Qdrive.set_memsize g 128;
   List.iter (fun p -> Qdrive.add_drive g ~format:"raw" p) paths;
   check "every hostile name is accepted unchanged"

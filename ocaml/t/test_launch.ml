@@ -19,7 +19,6 @@ let image = image tmpdir
 
 let new_handle () =
   let g = Qdrive.create () in
-  Qdrive.set_accel g (accel ());
   Qdrive.set_memsize g 128;
   g
 

@@ -15,12 +15,10 @@ use QdriveTest;
 
 require_qemu ();
 
-my $accel = $ENV{QDRIVE_ACCEL} || 'tcg';
 my $dir = scratch_dir ('qdrive-perl-launch');
 
 sub new_direct {
   my $g = Sys::Qdrive->new ();
-  $g->set_accel ($accel);
   $g->set_memsize (128);
   return $g;
 }

@@ -1,4 +1,4 @@
-# Sys::Qdrive with guest "appliance", booted once (under TCG) for the
+# Sys::Qdrive with guest "appliance", booted once for the
 # whole script: sh, command, errors, 1 MiB of output, list_devices on
 # scsi and virtio, labels, a filesystem made and read back, a read-only
 # drive left unchanged, and blockstats.  Error texts are the C
@@ -43,7 +43,6 @@ my $ro_digest = digest ($ro);
 
 my $g = Sys::Qdrive->new ();
 $g->set_guest ('appliance');
-$g->set_accel ('tcg');
 $g->add_drive ($scsi, format => 'raw', label => 'SCSI');
 $g->add_drive ($virtio, format => 'raw', iface => 'virtio', label => 'VIRT');
 $g->add_drive ($ro, format => 'raw', readonly => 1);

@@ -28,7 +28,6 @@ my $dir = scratch_dir ('qdrive-perl-hostile');
   my @paths = map { make_raw ($dir, $_) } @names;
 
   my $g = Sys::Qdrive->new ();
-  $g->set_accel ($ENV{QDRIVE_ACCEL} || 'tcg');
   $g->set_memsize (128);
   $g->add_drive ($_, format => 'raw') for @paths;
   is_deeply ([map { $_->{filename} } $g->list_drives ()], \@paths,

@@ -138,7 +138,6 @@ my $deadlock = 'not allowed in an event callback of the same handle: '
 {
   require_qemu ();
   my $g = Sys::Qdrive->new ();
-  $g->set_accel ($ENV{QDRIVE_ACCEL} || 'tcg');
   $g->set_memsize (128);
   $g->set_verbose (1);
   $g->add_drive_scratch (1024 * 1024);

@@ -49,7 +49,7 @@ def require_qemu(test):
 
 
 def set_up_for_launch(g):
-    """The accelerator QDRIVE_ACCEL asks for (tcg by default), 128 MiB."""
-    g.set_accel(os.environ.get("QDRIVE_ACCEL") or "tcg")
+    """128 MiB; the handle's default accelerator ($QDRIVE_ACCEL, else
+    kvm:tcg)."""
     g.set_memsize(128)
     return g

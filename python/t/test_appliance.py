@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# qdrive Python binding: guest "appliance", booted once (under TCG) for
+# qdrive Python binding: guest "appliance", booted once for
 # every test here: sh, command, errors, 1 MiB of output, list_devices
 # on scsi and virtio, labels, a filesystem made and read back, a
 # read-only drive left unchanged, blockstats, and the GIL released
@@ -42,7 +42,6 @@ class TestAppliance(unittest.TestCase):
         cls.ro_digest = digest(cls.files[2])
         cls.g = g = qdrive.Handle()
         g.set_guest("appliance")
-        g.set_accel("tcg")
         g.add_drive(cls.files[0], format="raw", label="SCSI")
         g.add_drive(cls.files[1], format="raw", iface="virtio", label="VIRT")
         g.add_drive(cls.files[2], format="raw", readonly=True)
