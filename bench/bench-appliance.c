@@ -1,4 +1,4 @@
-/* qdrive benchmark: the appliance (guest "appliance", TCG).
+/* qdrive benchmark: the appliance (guest "appliance").
  *
  *   ./run bench/bench-appliance [--quick]
  *
@@ -7,18 +7,25 @@
  *    pays to check it, both timed as launch with qemu replaced by
  *    /bin/false (which fails at once, after the appliance is ready),
  *    against the same launch of a stopped guest.
- * 2. Boot: launch to ready (the agent answers and every drive is found)
- *    against its floor, bare qemu started with the same argv until
- *    /init prints its first line on the console; and libguestfs's
- *    launch where it is installed.  Rounds alternate the order.
- * 3. Round trip: sh "true" and command "/bin/true".
- * 4. The cache modes: bench/fsync-job.sh (N appends of 4 KiB, each
+ * 2. Boot, with TCG: launch to ready (the agent answers and every drive
+ *    is found) against its floor, bare qemu started with the same argv
+ *    until /init prints its first line on the console; and libguestfs's
+ *    launch where it is installed.  Rounds alternate the order.  The
+ *    accelerator is fixed: the floor runs get_qemu_command_line's argv
+ *    as it is, without launch's fallback from KVM to TCG.
+ * 3. KVM or TCG: launch to ready with accel kvm:tcg in a cache
+ *    directory without a KVM verdict (where KVM cannot boot the
+ *    appliance, this launch falls back to TCG), then again with the
+ *    verdict it left, next to a launch with accel tcg.
+ * 4. Round trip: sh "true" and command "/bin/true".
+ * 5. The cache modes: bench/fsync-job.sh (N appends of 4 KiB, each
  *    followed by fsync) on a fresh 256 MB ext4 on a writeback drive and
  *    on an unsafe drive of one appliance, interleaved; the time in the
  *    guest, and the flushes and their total time from blockstats.
+ *    4 and 5 run with the default accelerator.
  *
- * Every figure is a median.  Full run: 5 boots, 50 round trips, 4,000
- * appends x 3 rounds; --quick: 3, 20, 500 x 1. */
+ * Every figure is a median.  Full run: 5 boots, 3 rounds of 3, 50
+ * round trips, 4,000 appends x 3 rounds; --quick: 3, 1, 20, 500 x 1. */
 
 #include <config.h>
 
@@ -27,6 +34,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,9 +78,11 @@ file_of (const char *name, size_t mib)
   return p;
 }
 
-/* A handle for the appliance (TCG) with the given drives. */
+/* A handle for the appliance with the given drives; accel NULL for the
+ * default. */
 static qdrive_h *
-appliance (const char *guest, const char *wb, const char *unsafe)
+appliance (const char *guest, const char *accel, const char *wb,
+           const char *unsafe)
 {
   qdrive_h *g = qdrive_create ();
 
@@ -80,7 +90,7 @@ appliance (const char *guest, const char *wb, const char *unsafe)
     die ("qdrive_create", NULL);
   qdrive_set_error_handler (g, NULL, NULL);
   if (qdrive_set_guest (g, guest) == -1 ||
-      qdrive_set_accel (g, "tcg") == -1 ||
+      (accel != NULL && qdrive_set_accel (g, accel) == -1) ||
       qdrive_add_drive_opts (g, wb, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                              QDRIVE_ADD_DRIVE_OPTS_LABEL, "WB", -1) == -1 ||
       (unsafe && qdrive_add_drive_opts (g, unsafe,
@@ -94,6 +104,24 @@ appliance (const char *guest, const char *wb, const char *unsafe)
   return g;
 }
 
+/* The status of the shell command made from fmt. */
+static int __attribute__ ((format (printf, 1, 2)))
+shell (const char *fmt, ...)
+{
+  va_list args;
+  char *cmd;
+  int r;
+
+  va_start (args, fmt);
+  r = vasprintf (&cmd, fmt, args);
+  va_end (args);
+  if (r == -1)
+    die ("vasprintf", NULL);
+  r = system (cmd);
+  free (cmd);
+  return r;
+}
+
 /* ---- 1. building ------------------------------------------------------ */
 
 /* launch with qemu as /bin/false: everything before qemu, then its
@@ -101,7 +129,7 @@ appliance (const char *guest, const char *wb, const char *unsafe)
 static double
 false_launch (const char *guest, const char *cachedir, const char *disk)
 {
-  qdrive_h *g = appliance (guest, disk, NULL);
+  qdrive_h *g = appliance (guest, NULL, disk, NULL);
   double t0, t;
 
   if (qdrive_set_hv (g, "/bin/false") == -1 ||
@@ -121,7 +149,7 @@ static void
 bench_build (int rounds, const char *disk)
 {
   double build[rounds], cached[rounds], stopped[rounds], mb, mc, ms;
-  char *cache, *cmd;
+  char *cache;
   int i;
 
   for (i = 0; i < rounds; ++i) {
@@ -130,9 +158,8 @@ bench_build (int rounds, const char *disk)
     build[i] = false_launch ("appliance", cache, disk);
     cached[i] = false_launch ("appliance", cache, disk);
     stopped[i] = false_launch ("stopped", NULL, disk);
-    if (asprintf (&cmd, "rm -rf '%s'", cache) == -1 || system (cmd) != 0)
+    if (shell ("rm -rf '%s'", cache) != 0)
       die ("rm", NULL);
-    free (cmd);
     free (cache);
   }
   mb = bench_median (build, rounds);
@@ -157,7 +184,7 @@ static double
 floor_once (const char *disk)
 {
   static const char mark[] = "qdrive: appliance init";
-  qdrive_h *g = appliance ("appliance", disk, NULL);
+  qdrive_h *g = appliance ("appliance", "tcg", disk, NULL);
   char **argv = qdrive_get_qemu_command_line (g), buf[65536];
   posix_spawn_file_actions_t fa;
   int out[2];
@@ -197,12 +224,16 @@ floor_once (const char *disk)
   return t;
 }
 
+/* launch to ready with accel (and cachedir, NULL for the default). */
 static double
-launch_once (const char *disk)
+launch_once (const char *disk, const char *accel, const char *cachedir)
 {
-  qdrive_h *g = appliance ("appliance", disk, NULL);
-  double t0 = bench_now (), t;
+  qdrive_h *g = appliance ("appliance", accel, disk, NULL);
+  double t0, t;
 
+  if (cachedir != NULL && qdrive_set_cachedir (g, cachedir) == -1)
+    die ("set_cachedir", g);
+  t0 = bench_now ();
   if (qdrive_launch (g) == -1)
     die ("launch", g);
   t = bench_now () - t0;
@@ -237,14 +268,14 @@ bench_boot (int rounds, const char *disk)
   double fl[rounds], la[rounds], mf, ml;
   int i;
 
-  launch_once (disk);           /* unmeasured: caches warm */
+  launch_once (disk, "tcg", NULL); /* unmeasured: caches warm */
   for (i = 0; i < rounds; ++i) {
     if (i % 2 == 0) {
       fl[i] = floor_once (disk);
-      la[i] = launch_once (disk);
+      la[i] = launch_once (disk, "tcg", NULL);
     }
     else {
-      la[i] = launch_once (disk);
+      la[i] = launch_once (disk, "tcg", NULL);
       fl[i] = floor_once (disk);
     }
   }
@@ -272,7 +303,49 @@ bench_boot (int rounds, const char *disk)
 #endif
 }
 
-/* ---- 3. round trip and 4. the cache modes ---------------------------- */
+/* ---- 3. KVM or TCG ----------------------------------------------------- */
+
+static void
+bench_kvm_fallback (int rounds, const char *disk)
+{
+  double first[rounds], cached[rounds], tcg[rounds], mf, mc, mt;
+  char *cache;
+  int i, fallbacks = 0;
+
+  if (asprintf (&cache, "%s/kvm-cache", dir) == -1)
+    die ("asprintf", NULL);
+  false_launch ("appliance", cache, disk);      /* builds it, untimed */
+  for (i = 0; i < rounds; ++i) {
+    if (shell ("rm -f '%s'/kvm-fails-*", cache) != 0)
+      die ("rm", NULL);
+    first[i] = launch_once (disk, "kvm:tcg", cache);
+    /* Left by a fallback only. */
+    fallbacks += shell ("ls '%s'/kvm-fails-* >/dev/null 2>&1", cache) == 0;
+    cached[i] = launch_once (disk, "kvm:tcg", cache);
+    tcg[i] = launch_once (disk, "tcg", cache);
+  }
+  if (shell ("rm -rf '%s'", cache) != 0)
+    die ("rm", NULL);
+  free (cache);
+  mf = bench_median (first, rounds);
+  mc = bench_median (cached, rounds);
+  mt = bench_median (tcg, rounds);
+  printf ("KVM or TCG: launch to ready (one drive, 256 MiB), %d rounds; "
+          "KVM %s here (%d of %d first launches fell back to TCG):\n",
+          rounds, fallbacks ? "cannot boot the appliance" : "boots it",
+          fallbacks, rounds);
+  printf ("  kvm:tcg, first launch (no verdict)  %7.1f ms\n", mf * 1000);
+  printf ("  kvm:tcg, later launch               %7.1f ms\n", mc * 1000);
+  printf ("  tcg                                 %7.1f ms\n", mt * 1000);
+  bench_table_row ("appliance", fallbacks ? "kvm:tcg, first launch (falls "
+                   "back to TCG)" : "kvm:tcg, first launch (KVM)",
+                   mf * 1000, "tcg", mt * 1000, "ms");
+  bench_table_row ("appliance", fallbacks ? "kvm:tcg, later launch (TCG "
+                   "from the verdict)" : "kvm:tcg, later launch (KVM)",
+                   mc * 1000, "tcg", mt * 1000, "ms");
+}
+
+/* ---- 4. round trip and 5. the cache modes ---------------------------- */
 
 static void
 bench_round_trip (qdrive_h *g, int n)
@@ -434,8 +507,9 @@ main (int argc, char *argv[])
 
   bench_build (quick ? 3 : 5, small);
   bench_boot (quick ? 3 : 5, small);
+  bench_kvm_fallback (quick ? 1 : 3, small);
 
-  g = appliance ("appliance", wb, unsafe);
+  g = appliance ("appliance", NULL, wb, unsafe);
   if (qdrive_launch (g) == -1)
     die ("launch", g);
   bench_round_trip (g, quick ? 20 : 50);

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-# qdrive benchmark, Python binding: the appliance (TCG).
+# qdrive benchmark, Python binding: the appliance, with TCG (a fixed
+# accelerator: the round trip's floor runs get_qemu_command_line's argv
+# as it is, without launch's fallback from KVM to TCG).
 #
 #   ./run python3 bench/bench-appliance.py [--quick]
 #
