@@ -108,8 +108,6 @@ new_handle (void)
   return g;
 }
 
-#define LAUNCH(g) OK (g, qdrive_launch (g))
-
 /* Launches g with one scratch disk and returns its qemu's pid. */
 static pid_t
 launch_scratch (qdrive_h *g, const char *tmpdir)
@@ -121,15 +119,6 @@ launch_scratch (qdrive_h *g, const char *tmpdir)
   pid = qemu_pid_of (tmpdir);
   ck_assert (pid > 0);
   return pid;
-}
-
-static double
-now (void)
-{
-  struct timespec t;
-
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 /* What block_info must say about one drive. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "qdrive.h"
@@ -20,6 +21,8 @@
 /* expr (a call returning -1 on failure) succeeds. */
 #define OK(g, expr) \
   ck_assert_msg ((expr) != -1, "%s: %s", #expr, qdrive_last_error (g))
+
+#define LAUNCH(g) OK (g, qdrive_launch (g))
 
 /* The error of the last call contains want. */
 #define ERROR_HAS(g, want) do {                                         \
@@ -129,6 +132,16 @@ run_suite (Suite *s)
 }
 
 /* ---- launched handles ------------------------------------------------ */
+
+/* Seconds on the monotonic clock. */
+static inline double
+now (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
 
 /* FNV-1a over the whole file: enough to see any byte change. */
 static inline uint64_t
