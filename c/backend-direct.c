@@ -435,7 +435,9 @@ direct_shutdown (qdrive_h *g)
     return -1;
   }
   how = direct_reap (b);
-  if (how == NULL || strcmp (how, "exited with status 0") != 0) {
+  /* With SIGCHLD ignored its status is lost, but it went when asked. */
+  if (how == NULL ||
+      (strcmp (how, "exited with status 0") != 0 && !b->status_lost)) {
     b->death = how;
     how = NULL;
     b->ready = true;

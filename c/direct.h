@@ -50,6 +50,7 @@ struct direct {
   qdrive_h *g;                  /* for verbose and errors */
 
   pid_t pid;                    /* qemu; 0 once reaped */
+  bool status_lost;             /* reaped by the kernel: SIGCHLD ignored */
   int pidfd;                    /* qemu's pidfd, -1 if unavailable */
   struct watcher watcher;       /* kills qemu if our process goes away */
 
@@ -136,7 +137,9 @@ extern int direct_wait_fd (struct direct *b, int fd, short events,
 
 /* Stops the watcher (which kills qemu if it still runs), reaps qemu
  * and describes how it ended ("exited with status 1", "was killed by
- * signal 9 (Killed)").  Malloc'd; NULL on allocation failure. */
+ * signal 9 (Killed)").  Malloc'd; NULL on allocation failure.  If the
+ * caller ignores SIGCHLD, the kernel has reaped qemu and its status is
+ * lost: b->status_lost is then set. */
 extern char *direct_reap (struct direct *b);
 
 /* Kills qemu (SIGKILL) if it is running. */

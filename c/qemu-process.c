@@ -439,8 +439,10 @@ direct_reap (struct direct *b)
   /* The pipe is at EOF now, unless qemu handed it to a child of its. */
   direct_drain_output (b);
 
-  if (r == -1)
+  if (r == -1) {
+    b->status_lost = true;
     s = strdup ("exited (its status is unknown: SIGCHLD is ignored)");
+  }
   else if (WIFEXITED (status) &&
            asprintf (&s, "exited with status %d", WEXITSTATUS (status)) == -1)
     s = NULL;

@@ -1,0 +1,94 @@
+/* qdrive: the processes and files a handle makes, whatever the
+ * program around it does: ignores SIGCHLD, uses a relative TMPDIR,
+ * changes directory, forks, exits without closing, is killed with
+ * SIGKILL, or runs qemu through a wrapper script.  Real qemu, paused.
+ *
+ * Check runs each test in a child process of its own, so "no process
+ * left behind" is "this process has no children left". */
+
+#include <config.h>
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static struct test_dir dir;
+
+static void
+setup (void)
+{
+  test_dir_init (&dir);
+}
+
+static void
+teardown (void)
+{
+  test_dir_free (&dir);
+}
+
+static qdrive_h *
+new_handle (void)
+{
+  qdrive_h *g = quiet_handle ();
+
+  OK (g, qdrive_set_memsize (g, 128));
+  OK (g, qdrive_set_launch_timeout (g, 30));
+  return g;
+}
+
+/* ---- SIGCHLD ignored -------------------------------------------------- */
+
+/* With SIGCHLD ignored the kernel reaps qemu itself, and its exit status
+ * is lost: a clean shutdown is still a success, and a qemu killed
+ * behind the handle's back is still reported. */
+START_TEST (test_sigchld_ignored)
+{
+  qdrive_h *g = new_handle ();
+  char *tmpdir = private_dir (g);
+  pid_t pid;
+
+  ck_assert (signal (SIGCHLD, SIG_IGN) != SIG_ERR);
+  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
+  LAUNCH (g);
+  OK (g, qdrive_shutdown (g));
+  assert_nothing_left (g, tmpdir);
+
+  g = new_handle ();
+  tmpdir = private_dir (g);
+  LAUNCH (g);
+  pid = qemu_pid_of (tmpdir);
+  ck_assert (pid > 0 && kill (pid, SIGKILL) == 0);
+  usleep (100000);
+  ck_assert (qdrive_shutdown (g) == -1);
+  ERROR_HAS (g, "shutdown: qemu stopped unexpectedly");
+  assert_nothing_left (g, tmpdir);
+  signal (SIGCHLD, SIG_DFL);    /* for system () in teardown */
+}
+END_TEST
+
+/* ---- the suite ---------------------------------------------------------- */
+
+int
+main (void)
+{
+  Suite *s = suite_create ("process");
+  TCase *tc;
+
+#define ADD(name, fn) do {                              \
+    tc = tcase_create (name);                           \
+    tcase_add_checked_fixture (tc, setup, teardown);    \
+    tcase_set_timeout (tc, 60);                         \
+    tcase_add_test (tc, fn);                            \
+    suite_add_tcase (s, tc);                            \
+  } while (0)
+
+  ADD ("SIGCHLD ignored", test_sigchld_ignored);
+  return run_suite (s);
+}
