@@ -14,19 +14,33 @@
 #include "internal.h"
 
 /* The handle's private temporary directory, created on first use
- * under $TMPDIR (or /tmp).  NULL, with the error set, on failure. */
+ * under $TMPDIR (or /tmp).  NULL, with the error set, on failure.
+ *
+ * Its path is absolute, whatever $TMPDIR is: the scratch disks and
+ * the QMP socket are named from it, and qemu reads a relative
+ * "nbd:..." or "ssh:..." file name as a network address; a chdir
+ * between calls must not change which directory is meant either. */
 const char *
 qdrive_int_tmpdir (qdrive_h *g)
 {
   const char *base;
-  char *path;
+  char *path, *cwd = NULL;
+  int r;
 
   if (g->tmpdir != NULL)
     return g->tmpdir;
   base = getenv ("TMPDIR");
   if (base == NULL || *base == '\0')
     base = "/tmp";
-  if (asprintf (&path, "%s/qdrive.XXXXXX", base) == -1) {
+  if (base[0] != '/' && (cwd = getcwd (NULL, 0)) == NULL) {
+    set_perror (g, "TMPDIR: \"%s\" is relative and the current directory "
+                "is unknown", base);
+    return NULL;
+  }
+  r = asprintf (&path, "%s%s%s/qdrive.XXXXXX", cwd ? cwd : "",
+                cwd ? "/" : "", base);
+  free (cwd);
+  if (r == -1) {
     set_perror (g, "asprintf");
     return NULL;
   }

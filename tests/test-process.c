@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,45 @@ START_TEST (test_sigchld_ignored)
 }
 END_TEST
 
+/* ---- a relative TMPDIR, and chdir between calls ------------------------ */
+
+/* A relative TMPDIR is taken from the directory current when the
+ * private directory is made; the directory, the scratch disk and the
+ * QMP socket are absolute (a relative "nbd:..." file name is an NBD
+ * server to qemu), so a chdir before launch changes nothing. */
+START_TEST (test_relative_tmpdir)
+{
+  qdrive_h *g;
+  char *tmpdir, *want, *scratch;
+  struct qdrive_block_info_list *l;
+
+  ck_assert (chdir (dir.path) == 0);
+  ck_assert (mkdir ("nbd:localhost:10809", 0700) == 0);
+  ck_assert (setenv ("TMPDIR", "nbd:localhost:10809", 1) == 0);
+  g = new_handle ();
+  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
+  tmpdir = private_dir (g);
+  ck_assert (asprintf (&want, "%s/nbd:localhost:10809/qdrive.", dir.path) != -1);
+  ck_assert_msg (strncmp (tmpdir, want, strlen (want)) == 0,
+                 "the private directory is %s", tmpdir);
+  ck_assert (asprintf (&scratch, "%s/scratch0.img", tmpdir) != -1);
+
+  ck_assert (chdir ("/") == 0);
+  LAUNCH (g);
+  l = qdrive_block_info (g);
+  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
+  ck_assert_uint_eq (l->len, 1);
+  ck_assert_str_eq (l->val[0].filename, scratch);
+  ck_assert_str_eq (l->val[0].protocol, "file");
+  qdrive_free_block_info_list (l);
+  OK (g, qdrive_shutdown (g));
+  assert_nothing_left (g, tmpdir);
+  unsetenv ("TMPDIR");
+  free (want);
+  free (scratch);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -90,5 +130,6 @@ main (void)
   } while (0)
 
   ADD ("SIGCHLD ignored", test_sigchld_ignored);
+  ADD ("relative TMPDIR", test_relative_tmpdir);
   return run_suite (s);
 }
