@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -86,6 +87,8 @@ static int
 check_drives (qdrive_h *g)
 {
   size_t i;
+  char what[64];
+  struct stat st;
 
   for (i = 0; i < g->ndrives; ++i) {
     const struct drive *d = &g->drives[i];
@@ -96,6 +99,10 @@ check_drives (qdrive_h *g)
                   "could when it was added)", i, d->filename);
       return -1;
     }
+    /* Replaced by a FIFO, say, which qemu would wait on. */
+    snprintf (what, sizeof what, "drive hd%zu", i);
+    if (qdrive_int_check_disk_file (g, what, d->filename, &st) == -1)
+      return -1;
   }
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -243,9 +244,11 @@ add_network_drive (qdrive_h *g, const struct drive_request *rq)
 }
 
 /* The file on this machine: made absolute, and it must be there with
- * the access the drive needs (launch may check again). */
+ * the access the drive needs, and be a file qemu can use as a disk
+ * (launch may check again); *st is filled. */
 static char *
-checked_local_path (qdrive_h *g, const char *filename, bool readonly)
+checked_local_path (qdrive_h *g, const char *filename, bool readonly,
+                    struct stat *st)
 {
   char *path = absolute_path (g, filename);
 
@@ -256,6 +259,10 @@ checked_local_path (qdrive_h *g, const char *filename, bool readonly)
                 errno == EACCES && !readonly
                 ? " (must be readable and writable unless readonly is true)"
                 : "");
+    free (path);
+    return NULL;
+  }
+  if (qdrive_int_check_disk_file (g, "filename", path, st) == -1) {
     free (path);
     return NULL;
   }
@@ -289,6 +296,7 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
   struct drive_request rq = drive_request_defaults ();
   uint64_t set = optargs->bitmask;
   struct drive_net *net;
+  struct stat st;
   char *path;
 
   rq.filename = filename;
@@ -339,7 +347,7 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
   if (qdrive_int_files_are_remote (g))
     path = remote_path (g, filename);
   else
-    path = checked_local_path (g, filename, rq.readonly);
+    path = checked_local_path (g, filename, rq.readonly, &st);
   if (path == NULL)
     return -1;
   if (append_drive (g, &rq, path, NULL) == -1) {

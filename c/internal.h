@@ -254,6 +254,14 @@ extern bool qdrive_int_files_are_remote (qdrive_h *g);
 /* drives.c: frees the drives and what they share (formats). */
 extern void qdrive_int_free_drives (qdrive_h *g);
 
+/* drive-files.c */
+struct stat;
+/* Whether path is a file qemu can use as a disk (a regular file or a
+ * block device, following symbolic links); fills *st.  The error
+ * starts with what ("filename", "drive hd3"). */
+extern int qdrive_int_check_disk_file (qdrive_h *g, const char *what,
+                                       const char *path, struct stat *st);
+
 /* What add_drive and add_drive_scratch were asked for, before it is
  * checked.  Strings are borrowed from the caller. */
 struct drive_request {

@@ -358,10 +358,12 @@ let public_calls = [
     "Add the file C<filename> as a disk of the virtual machine.  A \
      relative path is made absolute against the current directory, \
      and the file must exist and be readable (and writable, unless \
-     C<readonly> is true).  With the C<libvirt> backend and a URI that \
-     names another host, the file is that host's: the name must be \
-     absolute, and the daemon checks the file at launch (see \
-     the libvirt backend in qdrive(3)).\n\n\
+     C<readonly> is true).  It must be a regular file or a block \
+     device (after symbolic links): a directory, a FIFO, a socket or \
+     a character device is refused, saying which it is.  With the \
+     C<libvirt> backend and a URI that names another host, the file is \
+     that host's: the name must be absolute, and the daemon checks the \
+     file at launch (see the libvirt backend in qdrive(3)).\n\n\
      With C<protocol>, the disk is on a server instead: C<filename> \
      then names it there, and only the form of each value is checked \
      here; whether the server answers is known at C<launch>, which \

@@ -87,6 +87,8 @@ let bad_drives = [
   "missing_ro", step "add_drive_ro" [s "missing.img"], "No such file or directory";
   "filename_empty", add "",
   "add_drive: filename: \"\" is not valid; allowed: the path of an existing file";
+  "filename_directory", add ".",
+  "add_drive: filename: \"D/.\" is a directory; allowed: a regular file or a block device";
   "label_empty", add "disk.img" ~opts:["label", s ""], "label: \"\" " ^ label_rule;
   "label_long", add "disk.img" ~opts:["label", s "abcdefghijklmnopqrstu"], label_rule;
   "label_long2", add "disk.img" ~opts:["label", s "abcdefghij0123456789x"], label_rule;

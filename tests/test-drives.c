@@ -6,7 +6,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 
 #include "testlib.h"
 #include "api-facts.h"
@@ -412,6 +415,61 @@ START_TEST (test_bad_file)
 }
 END_TEST
 
+/* What qemu cannot use as a disk is refused, saying what it is, also
+ * through a symbolic link, and readonly or not; a block device is a
+ * disk. */
+START_TEST (test_bad_kind)
+{
+  char fifo[160], link[160], sock[160], msg[400];
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd;
+
+  snprintf (fifo, sizeof fifo, "%s/fifo", dir.path);
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  snprintf (msg, sizeof msg, "add_drive: filename: \"%s\" is a FIFO "
+            "(named pipe); allowed: a regular file or a block device", fifo);
+  BAD (qdrive_add_drive (g, fifo), msg);
+  BAD (qdrive_add_drive_opts (g, fifo, QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1),
+       msg);
+  snprintf (link, sizeof link, "%s/link-to-fifo", dir.path);
+  ck_assert_int_eq (symlink (fifo, link), 0);
+  snprintf (msg, sizeof msg, "add_drive: filename: \"%s\" is a FIFO "
+            "(named pipe); allowed: a regular file or a block device", link);
+  BAD (qdrive_add_drive (g, link), msg);
+
+  snprintf (msg, sizeof msg, "add_drive: filename: \"%s\" is a directory; "
+            "allowed: a regular file or a block device", dir.path);
+  BAD (qdrive_add_drive (g, dir.path), msg);
+  BAD (qdrive_add_drive (g, "/dev/null"), "add_drive: filename: \"/dev/null\" "
+       "is a character device; allowed: a regular file or a block device");
+
+  snprintf (sock, sizeof sock, "%s/sock", dir.path);
+  ck_assert_uint_lt (strlen (sock), sizeof addr.sun_path);
+  memcpy (addr.sun_path, sock, strlen (sock) + 1);
+  fd = socket (AF_UNIX, SOCK_STREAM, 0);
+  ck_assert_int_ge (fd, 0);
+  ck_assert_int_eq (bind (fd, (struct sockaddr *) &addr, sizeof addr), 0);
+  snprintf (msg, sizeof msg, "add_drive: filename: \"%s\" is a socket; "
+            "allowed: a regular file or a block device", sock);
+  BAD (qdrive_add_drive (g, sock), msg);
+  close (fd);
+}
+END_TEST
+
+/* A block device node (only root may make one) is a disk. */
+START_TEST (test_block_device)
+{
+  char node[160];
+
+  if (geteuid () != 0)
+    return;
+  snprintf (node, sizeof node, "%s/loop", dir.path);
+  ck_assert_int_eq (mknod (node, S_IFBLK | 0600, makedev (7, 0)), 0);
+  ck_assert_int_eq (qdrive_add_drive (g, node), 0);
+  ck_assert_uint_eq (count_drives (g), 1);
+}
+END_TEST
+
 START_TEST (test_bad_label)
 {
   BAD (qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_LABEL, "", -1),
@@ -524,6 +582,7 @@ drives_suite (void)
   tcase_add_test (tc, test_relative);
   tcase_add_test (tc, test_injection);
   tcase_add_test (tc, test_many_scsi);
+  tcase_add_test (tc, test_block_device);
   suite_add_tcase (s, tc);
 
   tcase_add_checked_fixture (bad, bad_setup, bad_teardown);
@@ -531,6 +590,7 @@ drives_suite (void)
   tcase_add_test (bad, test_bad_enums);
   tcase_add_test (bad, test_bad_null);
   tcase_add_test (bad, test_bad_file);
+  tcase_add_test (bad, test_bad_kind);
   tcase_add_test (bad, test_bad_label);
   tcase_add_test (bad, test_bad_format);
   tcase_add_test (bad, test_bad_blocksize);

@@ -557,6 +557,26 @@ START_TEST (test_drive_removed)
 }
 END_TEST
 
+/* The file was replaced by a FIFO after add_drive (which refuses one):
+ * launch says so instead of starting a qemu that would wait on it. */
+START_TEST (test_drive_replaced_by_fifo)
+{
+  qdrive_h *g = new_handle ();
+  char *tmpdir = private_dir (g), *d = make_raw ("d.img", 1 << 20, 0), *want;
+
+  OK (g, qdrive_add_drive_opts (g, d, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw", -1));
+  ck_assert (unlink (d) == 0 && mkfifo (d, 0600) == 0);
+  ck_assert (qdrive_launch (g) == -1);
+  ck_assert (asprintf (&want, "launch: drive hd0: \"%s\" is a FIFO (named "
+                       "pipe); allowed: a regular file or a block device",
+                       d) != -1);
+  ERROR_HAS (g, want);
+  assert_nothing_left (g, tmpdir);
+  free (d);
+  free (want);
+}
+END_TEST
+
 /* qemu killed behind the handle's back: the next call says so. */
 START_TEST (test_qemu_died)
 {
@@ -933,6 +953,7 @@ launch_suite (void)
   ADD ("unknown format", test_unknown_format);
   ADD ("QMP timeout", test_qmp_timeout);
   ADD ("drive removed", test_drive_removed);
+  ADD ("drive replaced by a FIFO", test_drive_replaced_by_fifo);
   ADD ("qemu died", test_qemu_died);
   ADD ("qemu died, shutdown", test_qemu_died_shutdown);
   tc = tcase_create ("no orphan");

@@ -400,10 +400,15 @@ END_TEST
 START_TEST (test_file_protocol)
 {
   struct qdrive_drive_list *l;
+  char file[] = "/tmp/qdrive-test-file.XXXXXX";
+  int fd = mkstemp (file);
 
-  ck_assert_int_eq (qdrive_add_drive_opts (g, "/dev/null",
+  ck_assert_int_ge (fd, 0);
+  close (fd);
+  ck_assert_int_eq (qdrive_add_drive_opts (g, file,
                                            QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
                                            "file", -1), 0);
+  unlink (file);
   l = qdrive_list_drives (g);
   ck_assert_str_eq (l->val[0].protocol, "file");
   ck_assert_str_eq (l->val[0].server, "");
