@@ -7,9 +7,11 @@
 #
 #   ./run python3 bench/bench-python.py
 #
-# The keyword arguments are format="raw", cachemode="unsafe" and
-# copyonread=False.  (Not readonly=True: libguestfs then runs qemu-img
-# to make an overlay in every call, which would time qemu-img.)
+# The keyword arguments are format="raw", cachemode="unsafe" and, for
+# qdrive readonly=True, for libguestfs copyonread=False.  (qdrive gives
+# one file to several drives only if all are readonly; libguestfs with
+# readonly=True runs qemu-img to make an overlay in every call, which
+# would time qemu-img.)
 #
 # Each accepted sample is one batch of BATCH calls on a fresh handle (so
 # no handle grows large; create and close are outside the timed part);
@@ -35,27 +37,27 @@ except ImportError:
 import qdrive
 
 
-def accepted_batch(new, close, disk):
+def accepted_batch(new, close, disk, third):
     """ns per accepted add_drive call, over one batch on a fresh handle."""
     clock = time.perf_counter_ns
     g = new()
     add = g.add_drive
     t0 = clock()
     for _ in range(BATCH):
-        add(disk, format="raw", cachemode="unsafe", copyonread=False)
+        add(disk, format="raw", cachemode="unsafe", **third)
     t1 = clock()
     close(g)
     return (t1 - t0) / BATCH
 
 
-def rejected_batch(g, disk, error):
+def rejected_batch(g, disk, error, third):
     """ns per add_drive call refused for cachemode="bogus", over one batch."""
     clock = time.perf_counter_ns
     add = g.add_drive
     t0 = clock()
     for _ in range(BATCH):
         try:
-            add(disk, format="raw", cachemode="bogus", copyonread=False)
+            add(disk, format="raw", cachemode="bogus", **third)
         except error:
             pass
     t1 = clock()
@@ -67,15 +69,15 @@ def measure(libs, disk):
     interleaved, so that both see the same load on a shared machine."""
     ok = {name: [] for name in libs}
     bad = {name: [] for name in libs}
-    handles = {name: new() for name, (new, close, error) in libs.items()}
+    handles = {name: new() for name, (new, close, error, _) in libs.items()}
     for i in range(WARMUP + BATCHES):
-        for name, (new, close, error) in libs.items():
-            a = accepted_batch(new, close, disk)
-            r = rejected_batch(handles[name], disk, error)
+        for name, (new, close, error, third) in libs.items():
+            a = accepted_batch(new, close, disk, third)
+            r = rejected_batch(handles[name], disk, error, third)
             if i >= WARMUP:
                 ok[name].append(a)
                 bad[name].append(r)
-    for name, (new, close, error) in libs.items():
+    for name, (new, close, error, _) in libs.items():
         close(handles[name])
     return ({n: statistics.median(v) for n, v in ok.items()},
             {n: statistics.median(v) for n, v in bad.items()})
@@ -108,7 +110,9 @@ def main():
         # The bad call must really be refused, the good one accepted.
         with qdrive.Handle() as g:
             g.add_drive(disk, format="raw", cachemode="unsafe",
-                        copyonread=False)
+                        readonly=True)
+            g.add_drive(disk, format="raw", cachemode="unsafe",
+                        readonly=True)
             try:
                 g.add_drive(disk, format="raw", cachemode="bogus")
                 sys.exit("qdrive accepted cachemode=bogus")
@@ -118,14 +122,16 @@ def main():
         print("python: %s %s" % (sys.executable, sys.version.split()[0]))
         print("qdrive module: %s" % qdrive.__file__)
         print("call: add_drive(FILE, format=\"raw\", cachemode=\"unsafe\"|"
-              "\"bogus\", copyonread=False)")
+              "\"bogus\", readonly=True (qdrive) | copyonread=False "
+              "(libguestfs))")
         print("median over %d batches of %d calls" % (BATCHES, BATCH))
 
-        libs = {"qdrive": (qdrive.Handle, qdrive.Handle.close, qdrive.Error)}
+        libs = {"qdrive": (qdrive.Handle, qdrive.Handle.close, qdrive.Error,
+                           {"readonly": True})}
         if guestfs is not None:
             libs["libguestfs"] = (
                 lambda: guestfs.GuestFS(python_return_dict=True),
-                lambda g: g.close(), RuntimeError)
+                lambda g: g.close(), RuntimeError, {"copyonread": False})
             print("libguestfs module: %s" % guestfs.__file__)
         ok, bad = measure(libs, disk)
         table_rows(ok, bad)

@@ -298,6 +298,7 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
   struct drive_net *net;
   struct stat st;
   char *path;
+  bool local;
 
   rq.filename = filename;
   /* Enum values were checked by the generated wrapper. */
@@ -344,16 +345,24 @@ qdrive_impl_add_drive (qdrive_h *g, const char *filename,
   }
   if (check_options (g, &rq) == -1)
     return -1;
-  if (qdrive_int_files_are_remote (g))
-    path = remote_path (g, filename);
-  else
+  local = !qdrive_int_files_are_remote (g);
+  if (local)
     path = checked_local_path (g, filename, rq.readonly, &st);
+  else
+    path = remote_path (g, filename);
   if (path == NULL)
     return -1;
+  /* Whether another drive has the file: only this machine's files. */
+  if (local && qdrive_int_check_shared_file (g, path, &st, rq.readonly) == -1) {
+    free (path);
+    return -1;
+  }
   if (append_drive (g, &rq, path, NULL) == -1) {
     free (path);
     return -1;
   }
+  if (local)
+    qdrive_int_note_drive_file (g, &st, g->ndrives - 1, rq.readonly);
   return 0;
 }
 
@@ -375,8 +384,9 @@ qdrive_impl_add_drive_scratch (qdrive_h *g, int64_t size,
   struct drive_request rq = drive_request_defaults ();
   uint64_t set = optargs->bitmask;
   const char *tmpdir;
+  struct stat st;
   char *path;
-  int fd;
+  int fd, r;
 
   /* A sparse raw file whose contents do not outlive the handle. */
   rq.format = "raw";
@@ -420,14 +430,22 @@ qdrive_impl_add_drive_scratch (qdrive_h *g, int64_t size,
     free (path);
     return -1;
   }
+  /* Recorded like any file, so that add_drive of its name is refused. */
+  if (fstat (fd, &st) == -1) {
+    set_perror (g, "fstat: %s", path);
+    r = -1;
+  }
+  else
+    r = qdrive_int_check_shared_file (g, path, &st, false);
   close (fd);
   rq.filename = path;
-  if (append_drive (g, &rq, path, NULL) == -1) {
+  if (r == -1 || append_drive (g, &rq, path, NULL) == -1) {
     unlink (path);
     free (path);
     return -1;
   }
   g->drives[g->ndrives - 1].scratch = true;
+  qdrive_int_note_drive_file (g, &st, g->ndrives - 1, false);
   g->nscratch++;
   return 0;
 }
@@ -448,6 +466,7 @@ qdrive_int_free_drives (qdrive_h *g)
   g->formats = NULL;
   g->nformats = 0;
   memset (g->count_by_iface, 0, sizeof g->count_by_iface);
+  qdrive_int_free_drive_files (g);
 }
 
 static char *

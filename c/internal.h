@@ -78,6 +78,7 @@ struct error_record;            /* errors.c */
 struct error_handler;           /* errors.c */
 struct event_handler;           /* events.c */
 struct backend_ops;             /* backends */
+struct drive_files;             /* drive-files.c */
 
 struct qdrive_h {
   /* Held by every call for its whole duration (see actions.c). */
@@ -112,6 +113,7 @@ struct qdrive_h {
   size_t count_by_iface[QDRIVE_INT_IFACE_COUNT];
   char **formats;               /* distinct format strings */
   size_t nformats;
+  struct drive_files *files;    /* drive-files.c: the local drives' files */
 
   char *tmpdir;                 /* created on first use, removed at close */
   size_t nscratch;
@@ -261,6 +263,15 @@ struct stat;
  * starts with what ("filename", "drive hd3"). */
 extern int qdrive_int_check_disk_file (qdrive_h *g, const char *what,
                                        const char *path, struct stat *st);
+/* Whether a drive on that file (as stat'ed) may be added beside the
+ * drives already there: no file is shared unless every drive on it is
+ * readonly.  Then qdrive_int_note_drive_file records the drive, which
+ * cannot fail once this has succeeded. */
+extern int qdrive_int_check_shared_file (qdrive_h *g, const char *path,
+                                         const struct stat *st, bool readonly);
+extern void qdrive_int_note_drive_file (qdrive_h *g, const struct stat *st,
+                                        size_t index, bool readonly);
+extern void qdrive_int_free_drive_files (qdrive_h *g);
 
 /* What add_drive and add_drive_scratch were asked for, before it is
  * checked.  Strings are borrowed from the caller. */

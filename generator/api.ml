@@ -360,10 +360,15 @@ let public_calls = [
      and the file must exist and be readable (and writable, unless \
      C<readonly> is true).  It must be a regular file or a block \
      device (after symbolic links): a directory, a FIFO, a socket or \
-     a character device is refused, saying which it is.  With the \
-     C<libvirt> backend and a URI that names another host, the file is \
-     that host's: the name must be absolute, and the daemon checks the \
-     file at launch (see the libvirt backend in qdrive(3)).\n\n\
+     a character device is refused, saying which it is.  Several \
+     drives may have the same file (by any name: hard and symbolic \
+     links are the same file, and a block device is the same whichever \
+     node names it) only if all of them are C<readonly>: qemu refuses \
+     a file another drive writes to, and C<add_drive> refuses it \
+     first, naming the drive that has it.  With the C<libvirt> backend \
+     and a URI that names another host, the file is that host's: the \
+     name must be absolute, and the daemon checks the file at launch \
+     (see the libvirt backend in qdrive(3)).\n\n\
      With C<protocol>, the disk is on a server instead: C<filename> \
      then names it there, and only the form of each value is checked \
      here; whether the server answers is known at C<launch>, which \

@@ -16,7 +16,8 @@
  * out from the values, so a case needs no tag of its own.
  *
  * File names are relative: the programs run in a directory holding
- * disk.img, disk2.img, comma,name.img and ro.img (tests/same-as-c.sh).
+ * disk.img, disk2.img, comma,name.img, ro.img and shared.img
+ * (tests/same-as-c.sh).
  * In expectations, D/ stands for that directory.
  *)
 
@@ -58,6 +59,7 @@ let refused ?has ?lacks tag steps msg =
 let repeat n st = List.init n (fun _ -> st)
 
 let raw = ["format", s "raw"]
+let ro = ("readonly", Xtest.VBool true)
 let d0 = "-drive file=D/disk.img,cache=writeback"
 let label_rule = "is not valid; allowed: 1 to 20 characters, each a letter, a digit or _"
 let format_rule = "is not valid; allowed: a non-empty name of letters, digits, _ and -"
@@ -185,17 +187,18 @@ let cases = [
   case "two_ifaces" [add "disk.img" ~opts:(raw @ ["cachemode", s "unsafe"]);
                      add "disk2.img" ~opts:["format", s "qcow2"; "iface", s "virtio"]]
     ~has:["-drive file=D/disk2.img,cache=writeback,format=qcow2,id=hd1"];
+  (* Writable drives each on a file of their own; readonly ones share. *)
   case "many" [add "disk.img" ~opts:(raw @ ["cachemode", s "unsafe"]);
-               add "disk.img" ~opts:raw;
+               add "disk2.img" ~opts:raw;
                add "comma,name.img" ~opts:raw;
-               add "disk.img" ~opts:(raw @ ["discard", s "enable"]);
-               add "disk.img" ~opts:(raw @ ["copyonread", VBool true]);
-               add "disk.img" ~opts:(raw @ ["label", s "mylabel"]);
-               add "disk.img" ~opts:(raw @ ["blocksize", int 4096]);
-               add "disk.img" ~opts:["readonly", VBool true];
-               add "disk.img" ~opts:["iface", s "virtio"; "cachemode", s "unsafe";
-                                     "discard", s "besteffort"];
-               add "disk.img" ~opts:["iface", s "ide"; "name", s "n"];
+               add "ro.img" ~opts:(raw @ ["discard", s "enable"]);
+               add "shared.img" ~opts:(raw @ ["copyonread", VBool true; ro]);
+               add "shared.img" ~opts:(raw @ ["label", s "mylabel"; ro]);
+               add "shared.img" ~opts:(raw @ ["blocksize", int 4096; ro]);
+               add "shared.img" ~opts:[ro];
+               add "shared.img" ~opts:["iface", s "virtio"; "cachemode", s "unsafe";
+                                       "discard", s "besteffort"; ro];
+               add "shared.img" ~opts:["iface", s "ide"; "name", s "n"; ro];
                step "set_memsize" [int 2048]; step "set_smp" [int 2];
                step "config" [s "-rtc"; VOptString (Some "base=utc")]]
     ~has:["file=D/comma,,name.img,cache=writeback,format=raw,id=hd2,if=none";
@@ -220,10 +223,23 @@ let cases = [
     [add "/proc/sys/kernel/ostype" ~opts:["readonly", VBool true] ~expect:Either];
 
   (* Limits. *)
-  refused "too_many_ide" (repeat 5 (add "disk.img" ~opts:["iface", s "ide"]))
+  refused "too_many_ide" (repeat 5 (add "disk.img" ~opts:["iface", s "ide"; ro]))
     "add_drive: iface: \"ide\" can hold at most 4 drives";
-  refused "too_many_virtio" (repeat 30 (add "disk.img" ~opts:["iface", s "virtio"]))
+  refused "too_many_virtio" (repeat 30 (add "disk.img" ~opts:["iface", s "virtio"; ro]))
     "add_drive: iface: \"virtio\" can hold at most 29 drives";
+
+  (* One file, several drives: only if all are readonly. *)
+  refused "shared_writable" [add "disk.img"; add "disk.img"]
+    "add_drive: filename: \"D/disk.img\" is the file of drive hd0 \
+     (\"D/disk.img\") already; qemu opens a file for several drives only \
+     if all of them are readonly";
+  refused "shared_readonly_writable"
+    [add "disk.img" ~opts:[ro]; add "disk2.img"; add "disk.img"]
+    "add_drive: filename: \"D/disk.img\" is the file of drive hd0";
+  refused "shared_writable_readonly" [add "disk.img"; step "add_drive_ro" [s "disk.img"]]
+    "add_drive_ro: filename: \"D/disk.img\" is the file of drive hd0";
+  case "shared_readonly" [add "disk.img" ~opts:[ro]; step "add_drive_ro" [s "disk.img"]]
+    ~has:["file=D/disk.img,cache=writeback,snapshot=on,id=hd1,if=none"];
   refused "scratch_zero" [scratch 0L]
     "add_drive_scratch: size: 0 is not valid; allowed: 1 or more bytes";
   refused "scratch_negative" [scratch (-1L)] "size: -1 is not valid";

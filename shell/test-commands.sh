@@ -12,20 +12,24 @@ drive () {
 }
 
 # add-drive with every optional argument, add (its alias), add-drive-ro,
-# add-drive-scratch; list-drives shows what each became.
+# add-drive-scratch; list-drives shows what each became.  (qemu gives a
+# file to several drives only if all are readonly.)
+disk2="$tmp/disk2.img"
+disk3="$tmp/disk3.img"
+truncate -s 1M "$disk2" "$disk3" || t_fail "cannot create $disk2, $disk3"
 t_ok "$(drive 0 "$disk" raw virtio unsafe false besteffort true lbl_1 "my disk" 4096)
 
-$(drive 1 "$disk" "" scsi writeback false disable false "" "" 0)
+$(drive 1 "$disk2" "" scsi writeback false disable false "" "" 0)
 
-$(drive 2 "$disk" "" scsi writeback true disable false "" "" 0)
+$(drive 2 "$disk3" "" scsi writeback true disable false "" "" 0)
 
-$(drive 3 "$disk" qcow2 ide writeback true disable false "" "" 512)" \
+$(drive 3 "$disk3" qcow2 ide writeback true disable false "" "" 512)" \
   add-drive "$disk" readonly:false format:raw iface:virtio name:"my disk" \
     label:lbl_1 cachemode:unsafe discard:besteffort copyonread:true \
     blocksize:4096 : \
-  add "$disk" : \
-  add-drive-ro "$disk" : \
-  add "$disk" blocksize:512 iface:ide readonly:yes format:qcow2 : \
+  add "$disk2" : \
+  add-drive-ro "$disk3" : \
+  add "$disk3" blocksize:512 iface:ide readonly:yes format:qcow2 : \
   list-drives
 
 t_run add-drive-scratch 1048576 name:scratch label:s1 blocksize:512 : list-drives

@@ -348,7 +348,8 @@ START_TEST (test_unreachable_uri)
   ck_assert_int_eq (count_domains (conn), before);
 
   /* Still being configured: it can be pointed elsewhere and launched. */
-  ck_assert_int_eq (qdrive_add_drive (g, path), 0);
+  ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
+                                                    "d2.img")), 0);
   ck_assert_int_eq (qdrive_set_backend (g, BACKEND), 0);
   domain_name (g, name, sizeof name);
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));

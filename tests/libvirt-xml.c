@@ -509,10 +509,14 @@ START_TEST (test_formats)
   size_t i;
 
   qdrive_set_error_handler (g, NULL, NULL);
-  for (i = 0; i < n; ++i)
-    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+  for (i = 0; i < n; ++i) {       /* one file each: they are writable */
+    char name[32];
+
+    snprintf (name, sizeof name, "f%zu.img", i);
+    ck_assert_int_eq (qdrive_add_drive_opts (g, make_file (name),
                                              QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                              formats[i][0], -1), 0);
+  }
   xml = qdrive_get_libvirt_xml (g);
   ck_assert_ptr_nonnull (xml);
   parse (&p, xml);
@@ -544,7 +548,7 @@ END_TEST
 
 /* One domain cannot hold the same file read-only twice (libvirt names
  * the overlay after the file): refused, naming both drives; other
- * files, and the same file writable, are left to qemu. */
+ * files are fine (add_drive refuses the same file writable beside). */
 START_TEST (test_same_file_readonly_twice)
 {
   qdrive_h *g = qdrive_create ();
@@ -556,7 +560,7 @@ START_TEST (test_same_file_readonly_twice)
   tmpdir_file (b, sizeof b, "b.img");
   ck_assert_int_eq (qdrive_add_drive_ro (g, a), 0);
   ck_assert_int_eq (qdrive_add_drive_ro (g, b), 0);
-  ck_assert_int_eq (qdrive_add_drive (g, a), 0);
+  ck_assert_int_eq (qdrive_add_drive (g, make_file ("c.img")), 0);
   xml = qdrive_get_libvirt_xml (g);
   ck_assert_ptr_nonnull (xml);
   free (xml);
@@ -578,14 +582,15 @@ START_TEST (test_many_scsi)
 {
   qdrive_h *g = qdrive_create ();
   struct parsed p;
-  char *xml, *s;
-  const char *path = make_file ("many.img");
+  char *xml, *s, name[32];
   int i;
 
-  for (i = 0; i < 300; ++i)
-    ck_assert_int_eq (qdrive_add_drive_opts (g, path,
+  for (i = 0; i < 300; ++i) {     /* one file each: drives share none */
+    snprintf (name, sizeof name, "many%d.img", i);
+    ck_assert_int_eq (qdrive_add_drive_opts (g, make_file (name),
                                              QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
                                              "unsafe", -1), 0);
+  }
   xml = qdrive_get_libvirt_xml (g);
   ck_assert_ptr_nonnull (xml);
   parse (&p, xml);

@@ -21,7 +21,7 @@ d="$(mktemp -d)"
 trap 'rm -rf "$d"' EXIT
 mkdir "$d/w"
 truncate -s 1M "$d/w/disk.img" "$d/w/disk2.img" "$d/w/comma,name.img" \
-  "$d/w/ro.img"
+  "$d/w/ro.img" "$d/w/shared.img"
 (cd "$d/w" && "$ref" "$lang") > "$d/c.out"
 n=$(grep -c ' argv => ' "$d/c.out")
 if [ $# -eq 0 ]; then

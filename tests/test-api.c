@@ -313,7 +313,7 @@ START_TEST (test_optargs_argv)
   struct qdrive_internal_echo_argv e = { .bitmask = 0 };
   struct qdrive_add_drive_opts_argv o = { .bitmask = 0 };
   struct qdrive_drive_list *l;
-  char *args, *r;
+  char *args, *r, disk2[128];
 
   /* NULL is no optional arguments; a field whose bit is not set is
    * not read. */
@@ -340,14 +340,16 @@ START_TEST (test_optargs_argv)
   ck_assert_ptr_null (qdrive_internal_echo_argv (ECHO_REQ, &e));
   ck_assert_error (g, "internal_echo: ostringlist: must not be NULL");
 
-  /* add_drive's _argv, through to the command line. */
+  /* add_drive's _argv, through to the command line (two files: two
+   * writable drives cannot share one). */
   ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, NULL), 0);
   o.bitmask = QDRIVE_ADD_DRIVE_OPTS_CACHEMODE_BITMASK |
     QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK;
   o.cachemode = "unsafe";
   o.format = "raw";
   o.label = "ignored";          /* its bit is not set */
-  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk, &o), 0);
+  test_file (&dir, "disk2.img", disk2, sizeof disk2);
+  ck_assert_int_eq (qdrive_add_drive_opts_argv (g, disk2, &o), 0);
   args = drive_args (g);
   ck_assert_ptr_nonnull (strstr (args, "cache=unsafe,format=raw,id=hd1,if=none -device scsi-hd,drive=hd1"));
   ck_assert_ptr_null (strstr (args, "serial"));

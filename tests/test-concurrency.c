@@ -12,7 +12,7 @@
 #define NTHREADS 8
 #define NHANDLES 1000
 
-static char disk[128];
+static char disk[128], disk2[128];  /* a writable drive and a readonly one */
 
 static void *
 work (void *arg)
@@ -30,7 +30,7 @@ work (void *arg)
     if (qdrive_add_drive_opts (g, disk,
                                QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
                                QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw", -1) == -1 ||
-        qdrive_add_drive_ro (g, disk) == -1 ||
+        qdrive_add_drive_ro (g, disk2) == -1 ||
         qdrive_add_drive_opts (g, disk,
                                QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "none", -1) != -1 ||
         qdrive_last_error (g) == NULL)
@@ -55,6 +55,7 @@ START_TEST (test_parallel_handles)
 
   test_dir_init (&dir);
   test_file (&dir, "disk.img", disk, sizeof disk);
+  test_file (&dir, "disk2.img", disk2, sizeof disk2);
   for (i = 0; i < NTHREADS; ++i)
     ck_assert_int_eq (pthread_create (&t[i], NULL, work, NULL), 0);
   for (i = 0; i < NTHREADS; ++i) {

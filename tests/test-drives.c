@@ -16,14 +16,24 @@
 
 static struct test_dir dir;
 static char disk[128];           /* DIR/disk.img */
+static char more[4][128];        /* DIR/disk2.img ... disk5.img: qemu
+                                  * gives a file to several drives only
+                                  * if all are readonly */
 static char comma[128];          /* DIR/comma,name.img */
 static qdrive_h *g;
 
 static void
 setup (void)
 {
+  char name[16];
+  size_t i;
+
   test_dir_init (&dir);
   test_file (&dir, "disk.img", disk, sizeof disk);
+  for (i = 0; i < 4; ++i) {
+    snprintf (name, sizeof name, "disk%zu.img", i + 2);
+    test_file (&dir, name, more[i], sizeof more[i]);
+  }
   test_file (&dir, "comma,name.img", comma, sizeof comma);
   g = quiet_handle ();
 }
@@ -75,13 +85,13 @@ START_TEST (test_writeback_default)
   ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[0],
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "writeback",
                                            -1), 0);
   assert_args ("-drive file=D/disk.img,cache=writeback,format=raw,id=hd0,if=none "
                "-device scsi-hd,drive=hd0 "
-               "-drive file=D/disk.img,cache=writeback,format=raw,id=hd1,if=none "
+               "-drive file=D/disk2.img,cache=writeback,format=raw,id=hd1,if=none "
                "-device scsi-hd,drive=hd1");
 }
 END_TEST
@@ -110,18 +120,18 @@ START_TEST (test_discard)
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            QDRIVE_ADD_DRIVE_OPTS_DISCARD, "enable",
                                            -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[0],
                                            QDRIVE_ADD_DRIVE_OPTS_DISCARD, "besteffort",
                                            QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
                                            -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[1],
                                            QDRIVE_ADD_DRIVE_OPTS_DISCARD, "disable",
                                            -1), 0);
   assert_args ("-drive file=D/disk.img,cache=writeback,format=raw,discard=unmap,"
                "id=hd0,if=none -device scsi-hd,drive=hd0 "
-               "-drive file=D/disk.img,cache=writeback,snapshot=on,discard=unmap,"
+               "-drive file=D/disk2.img,cache=writeback,snapshot=on,discard=unmap,"
                "id=hd1,if=none -device scsi-hd,drive=hd1 "
-               "-drive file=D/disk.img,cache=writeback,id=hd2,if=none "
+               "-drive file=D/disk3.img,cache=writeback,id=hd2,if=none "
                "-device scsi-hd,drive=hd2");
 }
 END_TEST
@@ -142,19 +152,19 @@ START_TEST (test_label_blocksize)
   ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
                                            QDRIVE_ADD_DRIVE_OPTS_LABEL, "mylabel",
                                            -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[0],
                                            QDRIVE_ADD_DRIVE_OPTS_BLOCKSIZE, 4096,
                                            -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[1],
                                            QDRIVE_ADD_DRIVE_OPTS_BLOCKSIZE, 512,
                                            QDRIVE_ADD_DRIVE_OPTS_LABEL, "L_2",
                                            -1), 0);
   assert_args ("-drive file=D/disk.img,cache=writeback,id=hd0,if=none "
                "-device scsi-hd,drive=hd0,serial=mylabel "
-               "-drive file=D/disk.img,cache=writeback,id=hd1,if=none "
+               "-drive file=D/disk2.img,cache=writeback,id=hd1,if=none "
                "-device scsi-hd,drive=hd1,physical_block_size=4096,"
                "logical_block_size=4096 "
-               "-drive file=D/disk.img,cache=writeback,id=hd2,if=none "
+               "-drive file=D/disk3.img,cache=writeback,id=hd2,if=none "
                "-device scsi-hd,drive=hd2,serial=L_2,physical_block_size=512,"
                "logical_block_size=512");
 }
@@ -167,14 +177,14 @@ START_TEST (test_readonly)
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            -1), 0);
   ck_assert_int_eq (qdrive_add_drive_ro (g, disk), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[0],
                                            QDRIVE_ADD_DRIVE_OPTS_READONLY, 0,
                                            -1), 0);
   assert_args ("-drive file=D/disk.img,cache=writeback,snapshot=on,format=raw,"
                "id=hd0,if=none -device scsi-hd,drive=hd0 "
                "-drive file=D/disk.img,cache=writeback,snapshot=on,id=hd1,if=none "
                "-device scsi-hd,drive=hd1 "
-               "-drive file=D/disk.img,cache=writeback,id=hd2,if=none "
+               "-drive file=D/disk2.img,cache=writeback,id=hd2,if=none "
                "-device scsi-hd,drive=hd2");
 }
 END_TEST
@@ -187,21 +197,21 @@ START_TEST (test_iface)
                                            QDRIVE_ADD_DRIVE_OPTS_IFACE, "virtio",
                                            -1), 0);
   for (i = 0; i < 3; ++i)
-    ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+    ck_assert_int_eq (qdrive_add_drive_opts (g, more[i],
                                              QDRIVE_ADD_DRIVE_OPTS_IFACE, "ide",
                                              -1), 0);
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, more[3],
                                            QDRIVE_ADD_DRIVE_OPTS_IFACE, "scsi",
                                            -1), 0);
   assert_args ("-drive file=D/disk.img,cache=writeback,id=hd0,if=none "
                "-device virtio-blk-pci,drive=hd0 "
-               "-drive file=D/disk.img,cache=writeback,id=hd1,if=none "
+               "-drive file=D/disk2.img,cache=writeback,id=hd1,if=none "
                "-device ide-hd,drive=hd1,bus=ide.0,unit=0 "
-               "-drive file=D/disk.img,cache=writeback,id=hd2,if=none "
+               "-drive file=D/disk3.img,cache=writeback,id=hd2,if=none "
                "-device ide-hd,drive=hd2,bus=ide.0,unit=1 "
-               "-drive file=D/disk.img,cache=writeback,id=hd3,if=none "
+               "-drive file=D/disk4.img,cache=writeback,id=hd3,if=none "
                "-device ide-hd,drive=hd3,bus=ide.1,unit=0 "
-               "-drive file=D/disk.img,cache=writeback,id=hd4,if=none "
+               "-drive file=D/disk5.img,cache=writeback,id=hd4,if=none "
                "-device scsi-hd,drive=hd4");
 }
 END_TEST
@@ -324,7 +334,7 @@ static void
 bad_setup (void)
 {
   setup ();
-  ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
+  ck_assert_int_eq (qdrive_add_drive_opts (g, comma,
                                            QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                            -1), 0);
   before = drive_args (g);
@@ -456,6 +466,67 @@ START_TEST (test_bad_kind)
 }
 END_TEST
 
+/* The message refusing a second drive on hd<index>'s file. */
+static void
+shared_message (char *buf, size_t len, const char *call, const char *path,
+                int index, const char *first)
+{
+  snprintf (buf, len, "%s: filename: \"%s\" is the file of drive hd%d "
+            "(\"%s\") already; qemu opens a file for several drives only "
+            "if all of them are readonly", call, path, index, first);
+}
+
+/* One file for several drives, which qemu refuses unless every one is
+ * readonly: by the same name, a relative name, a hard link or a
+ * symbolic link, and a scratch disk's file; readonly drives share a
+ * file.  (bad_setup added comma, writable, as hd0.) */
+START_TEST (test_bad_shared)
+{
+  char hard[160], soft[160], hard2[160], msg[600];
+  const char *names[] = { comma, "comma,name.img", hard, soft };
+  char *abs;
+  struct qdrive_drive_list *l;
+  size_t i;
+
+  snprintf (hard, sizeof hard, "%s/hard-link.img", dir.path);
+  snprintf (soft, sizeof soft, "%s/soft-link.img", dir.path);
+  ck_assert_int_eq (link (comma, hard), 0);
+  ck_assert_int_eq (symlink ("comma,name.img", soft), 0);
+  ck_assert_int_eq (chdir (dir.path), 0);
+  for (i = 0; i < sizeof names / sizeof names[0]; ++i) {
+    ck_assert_int_ne (asprintf (&abs, "%s%s%s",
+                                names[i][0] == '/' ? "" : dir.path,
+                                names[i][0] == '/' ? "" : "/", names[i]), -1);
+    shared_message (msg, sizeof msg, "add_drive", abs, 0, comma);
+    BAD (qdrive_add_drive (g, names[i]), msg);
+    shared_message (msg, sizeof msg, "add_drive_ro", abs, 0, comma);
+    BAD (qdrive_add_drive_ro (g, names[i]), msg);
+    free (abs);
+  }
+
+  /* Readonly drives share a file, but no writable one joins them. */
+  snprintf (hard2, sizeof hard2, "%s/hard-link2.img", dir.path);
+  ck_assert_int_eq (link (disk, hard2), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g, disk), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g, hard2), 0);
+  free (before);
+  before = drive_args (g);
+  shared_message (msg, sizeof msg, "add_drive", hard2, 1, disk);
+  BAD (qdrive_add_drive (g, hard2), msg);
+
+  /* A scratch disk's file is taken too. */
+  ck_assert_int_eq (qdrive_add_drive_scratch (g, 1 << 20, -1), 0);
+  free (before);
+  before = drive_args (g);
+  l = qdrive_list_drives (g);
+  ck_assert_uint_eq (l->len, 4);
+  shared_message (msg, sizeof msg, "add_drive_ro", l->val[3].filename, 3,
+                  l->val[3].filename);
+  BAD (qdrive_add_drive_ro (g, l->val[3].filename), msg);
+  qdrive_free_drive_list (l);
+}
+END_TEST
+
 /* A block device node (only root may make one) is a disk. */
 START_TEST (test_block_device)
 {
@@ -540,6 +611,7 @@ START_TEST (test_too_many)
   for (i = 0; i < 4; ++i)
     ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
                                              QDRIVE_ADD_DRIVE_OPTS_IFACE, "ide",
+                                             QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
                                              -1), 0);
   free (before);
   before = drive_args (g);
@@ -548,13 +620,14 @@ START_TEST (test_too_many)
   for (i = 0; i < 29; ++i)
     ck_assert_int_eq (qdrive_add_drive_opts (g, disk,
                                              QDRIVE_ADD_DRIVE_OPTS_IFACE, "virtio",
+                                             QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
                                              -1), 0);
   free (before);
   before = drive_args (g);
   BAD (qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_IFACE, "virtio", -1),
        "add_drive: iface: \"virtio\" can hold at most 29 drives, and the handle has that many already");
   /* Another interface still has room. */
-  ck_assert_int_eq (qdrive_add_drive (g, disk), 0);
+  ck_assert_int_eq (qdrive_add_drive_ro (g, disk), 0);
   free (before);
   before = drive_args (g);
 }
@@ -591,6 +664,7 @@ drives_suite (void)
   tcase_add_test (bad, test_bad_null);
   tcase_add_test (bad, test_bad_file);
   tcase_add_test (bad, test_bad_kind);
+  tcase_add_test (bad, test_bad_shared);
   tcase_add_test (bad, test_bad_label);
   tcase_add_test (bad, test_bad_format);
   tcase_add_test (bad, test_bad_blocksize);

@@ -10,8 +10,13 @@ open Launch_helpers
 let tmpdir =
   let d = Filename.temp_file "qdrive-ocaml" "" in
   Sys.remove d; Unix.mkdir d 0o700; d
-let disk = Filename.concat tmpdir "disk.img"
-let () = close_out (open_out disk); Unix.truncate disk 65536
+let make name =
+  let f = Filename.concat tmpdir name in
+  close_out (open_out f); Unix.truncate f 65536; f
+let disk = make "disk.img"
+(* qemu gives a file to several drives only if all are readonly. *)
+let disk2 = make "disk2.img"
+let disk3 = make "disk3.img"
 
 let () =
   (* Getters and setters. *)
@@ -46,8 +51,8 @@ let () =
     ~label:"L0" ~cachemode:`Unsafe ~discard:`Besteffort ~copyonread:true
     ~blocksize:512 disk;
   Qdrive.add_drive g ~iface:`Ide ~discard:`Disable ~cachemode:`Writeback
-    ~readonly:false ~copyonread:false ~blocksize:512 disk;
-  Qdrive.add_drive_opts g ~iface:`Scsi ~format:"raw" ~discard:`Enable disk;
+    ~readonly:false ~copyonread:false ~blocksize:512 disk2;
+  Qdrive.add_drive_opts g ~iface:`Scsi ~format:"raw" ~discard:`Enable disk3;
   Qdrive.add_drive_ro g disk;
   (match Qdrive.list_drives g with
    | [d0; d1; d2; d3] ->
@@ -56,7 +61,7 @@ let () =
                         discard = `Besteffort; copyonread = true; label = "L0";
                         name = "n0"; blocksize = 512; protocol = `File; server = "";
                         username = "" });
-     check "d1" (d1 = { Qdrive.index = 1; filename = disk; format = "";
+     check "d1" (d1 = { Qdrive.index = 1; filename = disk2; format = "";
                         iface = `Ide; cachemode = `Writeback; readonly = false;
                         discard = `Disable; copyonread = false; label = "";
                         name = ""; blocksize = 512; protocol = `File; server = "";
@@ -172,7 +177,7 @@ let () =
   let worker n () =
     let g = Qdrive.create () in
     for i = 1 to 200 do
-      Qdrive.add_drive g ~format:"raw" ~cachemode:`Unsafe disk;
+      Qdrive.add_drive g ~format:"raw" ~cachemode:`Unsafe ~readonly:true disk;
       (match Qdrive.add_drive g ~blocksize:(1000 + n) disk with
        | () -> check "thread: bad blocksize accepted" false
        | exception Qdrive.Error (m, _) ->
@@ -185,7 +190,7 @@ let () =
   let threads = List.init 4 (fun n -> Thread.create (worker n) ()) in
   List.iter Thread.join threads;
 
-  Sys.remove disk;
+  List.iter Sys.remove [disk; disk2; disk3];
   Unix.rmdir tmpdir;
   if !failures > 0 then (eprintf "%d failure(s)\n" !failures; exit 1);
   print_endline "test_handle: ok"

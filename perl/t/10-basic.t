@@ -239,8 +239,13 @@ SKIP: {
 # list_drives: one hash per drive, every field.
 {
   my $g = Sys::Qdrive->new ();
+  # Two files: qemu gives a file to several drives only if all are
+  # readonly.
+  my $disk2 = "$dir/disk2.img";
+  open my $fh, '>', $disk2 or die "$disk2: $!";
+  close $fh;
   $g->add_drive ($disk, format => 'raw', label => 'L1');
-  $g->add_drive_ro ($disk);
+  $g->add_drive_ro ($disk2);
   my @d = $g->list_drives ();
   is (scalar @d, 2, 'two drives');
   is_deeply ($d[0], { index => 0, filename => $disk, format => 'raw',

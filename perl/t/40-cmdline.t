@@ -74,8 +74,12 @@ row ('iface:virtio', [$disk, iface => 'virtio'],
   chdir $dir or die;
   my $g = Sys::Qdrive->new ();
   $g->set_hv ('/opt/qemu');
+  # Two files: qemu gives a file to several drives only if all are
+  # readonly.
+  open my $fh, '>', 'disk2.img' or die "disk2.img: $!";
+  close $fh;
   $g->add_drive ('disk.img', format => 'raw', cachemode => Sys::Qdrive::CACHEMODE_UNSAFE);
-  $g->add_drive ('disk.img', format => 'raw');
+  $g->add_drive ('disk2.img', format => 'raw');
   my @cmd = $g->get_qemu_command_line ();
   chdir $old;
   is ($cmd[0], '/opt/qemu', 'the qemu binary first');
@@ -87,7 +91,7 @@ row ('iface:virtio', [$disk, iface => 'virtio'],
              ['-device virtio-scsi-pci,id=scsi0',
               "-drive file=$disk,cache=unsafe,format=raw,id=hd0,if=none",
               '-device scsi-hd,drive=hd0',
-              "-drive file=$disk,cache=writeback,format=raw,id=hd1,if=none",
+              "-drive file=$dir/disk2.img,cache=writeback,format=raw,id=hd1,if=none",
               '-device scsi-hd,drive=hd1'],
              'two drives, the relative name made absolute');
 }

@@ -303,14 +303,15 @@ class TestBadInput(Base):
                          format="raw", discard="enable", readonly=True)
 
     def test_too_many_drives(self):
+        # Readonly: only readonly drives share a file.
         for i in range(4):
-            self.g.add_drive(self.disk, iface="ide")
+            self.g.add_drive(self.disk, iface="ide", readonly=True)
         self.assertError('add_drive: iface: "ide" can hold at most 4 drives, '
                          'and the handle has that many already',
                          self.g.add_drive, self.disk, iface="ide")
-        self.g.add_drive(self.disk)             # scsi still has room
+        self.g.add_drive(self.disk, readonly=True)  # scsi still has room
         for i in range(29):
-            self.g.add_drive(self.disk, iface="virtio")
+            self.g.add_drive(self.disk, iface="virtio", readonly=True)
         self.assertError('add_drive: iface: "virtio" can hold at most 29 '
                          'drives, and the handle has that many already',
                          self.g.add_drive, self.disk, iface="virtio")
@@ -438,16 +439,17 @@ class TestBadInput(Base):
         UTF-8: what list_drives returns can be passed back."""
         import pathlib
         g = self.g
-        g.add_drive(pathlib.Path(self.disk))
-        g.add_drive(os.fsencode(self.disk))
+        # Readonly: several drives on one file must all be.
+        g.add_drive(pathlib.Path(self.disk), readonly=True)
+        g.add_drive(os.fsencode(self.disk), readonly=True)
         g.add_drive_ro(pathlib.PurePosixPath(self.disk))
         raw = os.path.join(os.fsencode(self.dir), b"caf\xe9 \xff.img")
         with open(raw, "wb") as f:
             f.truncate(1024 * 1024)
-        g.add_drive(raw)
+        g.add_drive(raw, readonly=True)
         name = g.list_drives()[3].filename
         self.assertEqual(os.fsencode(name), raw)
-        g.add_drive(name)               # the str, with surrogate escapes
+        g.add_drive_ro(name)            # the str, with surrogate escapes
         self.assertEqual(g.list_drives()[4].filename, name)
         self.assertEqual([d.filename for d in g.list_drives()[:3]],
                          [self.disk] * 3)
@@ -516,15 +518,15 @@ class TestCommandLine(Base):
 
     def test_same_as_c_demo_shape(self):
         with qdrive.Handle() as g:
+            disk2 = self.file("disk2.img")
             g.add_drive(self.disk, format="raw", cachemode="unsafe")
-            g.add_drive(self.disk, format="raw")
+            g.add_drive(disk2, format="raw")
             args = self.drive_args(g)
             self.assertEqual(args, [
                 "virtio-scsi-pci,id=scsi0",
                 "file=%s,cache=unsafe,format=raw,id=hd0,if=none" % self.disk,
                 "scsi-hd,drive=hd0",
-                "file=%s,cache=writeback,format=raw,id=hd1,if=none"
-                % self.disk,
+                "file=%s,cache=writeback,format=raw,id=hd1,if=none" % disk2,
                 "scsi-hd,drive=hd1"])
 
 
@@ -575,7 +577,8 @@ class TestThreads(Base):
             try:
                 with qdrive.Handle() as g:
                     for _ in range(200):
-                        g.add_drive(self.disk, iface="virtio") \
+                        g.add_drive(self.disk, iface="virtio",
+                                    readonly=True) \
                             if len(g.list_drives()) < 29 else None
                         try:
                             g.add_drive(self.disk, cachemode="x")
