@@ -126,6 +126,9 @@ struct qdrive_h {
   char *kernel;                 /* the appliance's kernel; "": find one */
   char *cachedir;               /* where the appliance is cached */
 
+  uint64_t libvirt_serial;      /* libvirt-xml.c: names the domain; 0
+                                 * until first needed */
+
   enum handle_state state;
   const struct backend_ops *ops;  /* while launched */
   void *backend_data;             /* the backend's own state */

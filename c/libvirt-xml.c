@@ -32,12 +32,17 @@
 
 /* The domain name must differ between handles, also between processes
  * and hosts using one libvirt, and must not change between
- * get_libvirt_xml and launch.  The handle's address is unique among the
- * process's live handles; XORed with a random key drawn once per
- * process it stays unique, says nothing about the address, and is
- * unlikely to meet another process's names. */
+ * get_libvirt_xml and launch.  Each handle takes a serial number from a
+ * counter of the process's (its address would not do: the next handle
+ * often gets the address of the one just closed, and a domain of the
+ * same name may still be going away in libvirt), and the name is that
+ * number multiplied by an odd constant and XORed with a random key
+ * drawn once per process: distinct for distinct serials, saying
+ * nothing about how many handles the process made, and unlikely to
+ * meet another process's names. */
 static uint64_t name_key;
 static pthread_once_t name_key_once = PTHREAD_ONCE_INIT;
+static uint64_t last_serial;
 
 static void
 init_name_key (void)
@@ -50,8 +55,11 @@ void
 qdrive_int_libvirt_name (qdrive_h *g, char *buf)
 {
   pthread_once (&name_key_once, init_name_key);
+  /* The caller holds the handle's lock. */
+  if (g->libvirt_serial == 0)
+    g->libvirt_serial = __atomic_add_fetch (&last_serial, 1, __ATOMIC_RELAXED);
   snprintf (buf, QDRIVE_LIBVIRT_NAME_LEN, "qdrive-%016" PRIx64,
-            (uint64_t) (uintptr_t) g ^ name_key);
+            (g->libvirt_serial * UINT64_C(0x9e3779b97f4a7c15)) ^ name_key);
 }
 
 /* libvirt's disk names: prefix then a..z, aa..zz, aaa...: the letters

@@ -400,6 +400,48 @@ START_TEST (test_domain)
 }
 END_TEST
 
+/* The domain name of a new handle, and the handle's address. */
+static char *
+fresh_domain_name (void **address)
+{
+  qdrive_h *g = qdrive_create ();
+  struct parsed p;
+  char *xml, *name;
+
+  ck_assert_ptr_nonnull (g);
+  xml = qdrive_get_libvirt_xml (g);
+  ck_assert_ptr_nonnull (xml);
+  parse (&p, xml);
+  name = str (&p, "string(/domain/name)");
+  unparse (&p);
+  free (xml);
+  *address = g;
+  qdrive_close (g);
+  return name;
+}
+
+/* Successive handles have names of their own.  malloc places many of
+ * them where an earlier one was (not under valgrind, which holds freed
+ * memory back), so names made from addresses repeated here. */
+START_TEST (test_domain_name_reused_address)
+{
+  enum { N = 100 };
+  void *address[N];
+  char *name[N];
+  int i, j;
+
+  for (i = 0; i < N; ++i) {
+    name[i] = fresh_domain_name (&address[i]);
+    for (j = 0; j < i; ++j)
+      ck_assert_msg (strcmp (name[i], name[j]) != 0, "handles %d and %d (at "
+                     "%p and %p) are both named %s", j, i, address[j],
+                     address[i], name[i]);
+  }
+  for (i = 0; i < N; ++i)
+    free (name[i]);
+}
+END_TEST
+
 /* Extra qemu parameters go through libvirt's qemu namespace. */
 START_TEST (test_config)
 {
@@ -814,6 +856,7 @@ main (void)
   tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
   tcase_add_loop_test (tc, test_case, 0, sizeof cases / sizeof cases[0]);
   tcase_add_test (tc, test_domain);
+  tcase_add_test (tc, test_domain_name_reused_address);
   tcase_add_test (tc, test_config);
   tcase_add_test (tc, test_escaping);
   tcase_add_test (tc, test_unwritable_names);
