@@ -113,7 +113,11 @@ utf8_decode (const unsigned char *p, int *len)
 }
 
 /* XML 1.0 holds only valid UTF-8 of its Char production: tab, newline,
- * return, and U+0020 up, less U+FFFE and U+FFFF. */
+ * return, and U+0020 up, less U+FFFE and U+FFFF.  Tab, newline and
+ * return are refused too: every value goes in an attribute, and libvirt
+ * writes them raw in the domain XML it gives back, where the parser
+ * turns each into a space (block_info would report another file name,
+ * and qemu get another argument). */
 static int
 check_xml_text (qdrive_h *g, const char *what, const char *s)
 {
@@ -128,8 +132,13 @@ check_xml_text (qdrive_h *g, const char *what, const char *s)
                  "not valid UTF-8", what, s);
       return -1;
     }
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-        c == 0xfffe || c == 0xffff) {
+    if (c == '\t' || c == '\n' || c == '\r') {
+      set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
+                 "the character U+%04lX, which libvirt turns into a space",
+                 what, s, c);
+      return -1;
+    }
+    if (c < 0x20 || c == 0xfffe || c == 0xffff) {
       set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
                  "the character U+%04lX, which XML does not allow",
                  what, s, c);
@@ -152,7 +161,11 @@ check_network_drive (qdrive_h *g, const struct drive *d, size_t i)
 {
   const struct drive_net *n = d->net;
   const char *c;
+  size_t k;
 
+  for (k = 0; k < n->nservers; ++k)
+    if (check_xml_text (g, "server", n->servers[k].host) == -1)
+      return -1;
   if (n->protocol == QDRIVE_INT_PROTOCOL_SSH) {
     set_error (g, "protocol: drive hd%zu is \"ssh\", which libvirt 9.0's "
                "domain XML does not have; use the direct backend", i);

@@ -652,9 +652,11 @@ let public_calls = [
      none) and a C<username> without a C<secret> are refused.  \
      C<format> is qemu's name, as with the direct backend, written as \
      libvirt's name for the same format (C<vhdx> as C<vhd>, \
-     C<parallels> as C<ploop>).  A file name that XML cannot hold (not \
-     UTF-8, or with control characters), and a C<format> that \
-     libvirt's qemu driver does not open from a file, are refused.\n\n\
+     C<parallels> as C<ploop>).  A file name, server or C<config> \
+     value that libvirt's XML cannot carry (not UTF-8, or with control \
+     characters, tab and newline included: libvirt gives those back as \
+     spaces), and a C<format> that libvirt's qemu driver does not open \
+     from a file, are refused.\n\n\
      With C<guest> C<appliance>, C<E<lt>osE<gt>> also has the \
      appliance's C<E<lt>kernelE<gt>>, C<E<lt>initrdE<gt>> (its path in \
      the cache directory: it is not built here; C<launch> uploads both \

@@ -473,7 +473,7 @@ END_TEST
 START_TEST (test_escaping)
 {
   static const char *const names[] = {
-    "a'b\"c<d&e,f>g.img", "&amp;,,.img", "]]>.img", "sp ace\ttab.img",
+    "a'b\"c<d&e,f>g.img", "&amp;,,.img", "]]>.img", "sp ace.img",
     "caf\xc3\xa9.img",
   };
   qdrive_h *g = qdrive_create ();
@@ -517,6 +517,60 @@ START_TEST (test_unwritable_names)
                  strstr (err, "cannot be written in libvirt XML: it holds "
                          "the character U+0001, which XML does not allow") != NULL, "%s", err);
   qdrive_close (g);
+
+  /* Tab, newline and return: XML has them, but libvirt gives them
+   * back as spaces; in file names and in config's values. */
+  {
+    static const char *const names[] = { "t\tab.img", "new\nline.img",
+                                         "car\rriage.img" };
+    static const char *const codes[] = { "U+0009", "U+000A", "U+000D" };
+    char want[200];
+    size_t i;
+
+    for (i = 0; i < 3; ++i) {
+      g = qdrive_create ();
+      qdrive_set_error_handler (g, NULL, NULL);
+      strcpy (path, make_file (names[i]));
+      ck_assert_int_eq (qdrive_add_drive (g, path), 0);
+      ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+      err = qdrive_last_error (g);
+      snprintf (want, sizeof want, "cannot be written in libvirt XML: it "
+                "holds the character %s, which libvirt turns into a space",
+                codes[i]);
+      ck_assert_msg (strstr (err, "get_libvirt_xml: filename: \"") == err &&
+                     strstr (err, want) != NULL, "%s", err);
+      qdrive_close (g);
+    }
+    g = qdrive_create ();
+    qdrive_set_error_handler (g, NULL, NULL);
+    ck_assert_int_eq (qdrive_config (g, "-name", "a\tb"), 0);
+    ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+    err = qdrive_last_error (g);
+    ck_assert_msg (strstr (err, "get_libvirt_xml: config: \"") == err &&
+                   strstr (err, "cannot be written in libvirt XML: it holds "
+                           "the character U+0009, which libvirt turns into "
+                           "a space") != NULL, "%s", err);
+    qdrive_close (g);
+
+    /* A server's socket path goes in an attribute too. */
+    {
+      char *const servers[] = { (char *) "unix:/tmp/a\001b.sock", NULL };
+
+      g = qdrive_create ();
+      qdrive_set_error_handler (g, NULL, NULL);
+      ck_assert_int_eq (qdrive_add_drive_opts (g, "export",
+                                               QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
+                                               "nbd",
+                                               QDRIVE_ADD_DRIVE_OPTS_SERVER,
+                                               servers, -1), 0);
+      ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+      err = qdrive_last_error (g);
+      ck_assert_msg (strstr (err, "get_libvirt_xml: server: \"") == err &&
+                     strstr (err, "it holds the character U+0001") != NULL,
+                     "%s", err);
+      qdrive_close (g);
+    }
+  }
 
   g = qdrive_create ();
   qdrive_set_error_handler (g, NULL, NULL);
