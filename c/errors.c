@@ -190,10 +190,13 @@ qdrive_last_error (qdrive_h *g)
 
   if (g == NULL)
     return create_error[0] != '\0' ? create_error : NULL;
+  if (qdrive_int_hold (g) == -1)
+    return NULL;
   pthread_mutex_lock (&g->error_lock);
   r = find_record (g, 0);
   msg = r ? r->msg : NULL;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
   return msg;
 }
 
@@ -205,10 +208,13 @@ qdrive_last_errno (qdrive_h *g)
 
   if (g == NULL)
     return create_errno;
+  if (qdrive_int_hold (g) == -1)
+    return 0;
   pthread_mutex_lock (&g->error_lock);
   r = find_record (g, 0);
   errnum = r ? r->errnum : 0;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
   return errnum;
 }
 
@@ -232,12 +238,17 @@ qdrive_push_error_handler (qdrive_h *g, qdrive_error_handler_cb cb,
   /* Nothing to report an allocation failure to: the handler stays. */
   if (h == NULL)
     return;
+  if (qdrive_int_hold (g) == -1) {
+    free (h);
+    return;
+  }
   h->cb = cb;
   h->opaque = opaque;
   pthread_mutex_lock (&g->error_lock);
   h->next = g->handlers;
   g->handlers = h;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
 }
 
 void
@@ -245,6 +256,8 @@ qdrive_pop_error_handler (qdrive_h *g)
 {
   struct error_handler *h;
 
+  if (qdrive_int_hold (g) == -1)
+    return;
   pthread_mutex_lock (&g->error_lock);
   h = g->handlers;
   /* The bottom handler is never popped. */
@@ -253,6 +266,7 @@ qdrive_pop_error_handler (qdrive_h *g)
   else
     h = NULL;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
   free (h);
 }
 
@@ -260,10 +274,13 @@ void
 qdrive_set_error_handler (qdrive_h *g, qdrive_error_handler_cb cb,
                           void *opaque)
 {
+  if (qdrive_int_hold (g) == -1)
+    return;
   pthread_mutex_lock (&g->error_lock);
   g->handlers->cb = cb;
   g->handlers->opaque = opaque;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
 }
 
 qdrive_error_handler_cb
@@ -271,11 +288,17 @@ qdrive_get_error_handler (qdrive_h *g, void **opaque_rtn)
 {
   qdrive_error_handler_cb cb;
 
+  if (qdrive_int_hold (g) == -1) {
+    if (opaque_rtn)
+      *opaque_rtn = NULL;
+    return NULL;
+  }
   pthread_mutex_lock (&g->error_lock);
   cb = g->handlers->cb;
   if (opaque_rtn)
     *opaque_rtn = g->handlers->opaque;
   pthread_mutex_unlock (&g->error_lock);
+  qdrive_int_release (g);
   return cb;
 }
 

@@ -1,6 +1,6 @@
 /* qdrive: the handle: creation, closing, locking, state.  Closing
- * calls into the files that own each part of the handle (drives.c,
- * launch.c, tmpdir.c); none of them calls back here. */
+ * calls into the files that own each part of the handle (calls.c,
+ * drives.c, launch.c, tmpdir.c); none of them calls back here. */
 
 #include <config.h>
 
@@ -138,6 +138,7 @@ qdrive_close (qdrive_h *g)
   qdrive_int_enter (g, "close");
   if (refused_in_callback (g))
     return;
+  qdrive_int_retire (g);
   qdrive_int_shutdown_if_launched (g);
   qdrive_int_cancel_free (g);
   qdrive_int_remove_tmpdir (g);

@@ -129,6 +129,10 @@ struct qdrive_h {
   uint64_t libvirt_serial;      /* libvirt-xml.c: names the domain; 0
                                  * until first needed */
 
+  /* calls.c */
+  unsigned calls;               /* calls in progress (atomic) */
+  int closing;                  /* qdrive_close has begun (atomic) */
+
   enum handle_state state;
   const struct backend_ops *ops;  /* while launched */
   void *backend_data;             /* the backend's own state */
@@ -167,6 +171,21 @@ extern void qdrive_int_text_add (struct qdrive_int_text *t, const char *s,
 extern void qdrive_int_text_vformat (struct qdrive_int_text *t,
                                      const char *fs, va_list args)
   __attribute__((format (printf, 2, 0)));
+
+/* calls.c: calls in progress (see there). */
+/* Counts a call in progress on g: -1 if g is being closed (then
+ * nothing is counted, and g must not be touched). */
+extern int qdrive_int_hold (qdrive_h *g);
+extern void qdrive_int_release (qdrive_h *g);
+/* For qdrive_close: marks g closing, and waits for the calls in
+ * progress. */
+extern void qdrive_int_retire (qdrive_h *g);
+
+/* handles.c */
+/* What each generated call does first and last: hold, and name the
+ * call for its errors. */
+extern int qdrive_int_begin (qdrive_h *g, const char *call);
+extern void qdrive_int_end (qdrive_h *g);
 
 /* handle.c */
 /* Takes the handle for a call.  -1, with the error set (EDEADLK), if

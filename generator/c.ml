@@ -429,17 +429,19 @@ let generate_va_wrappers c =
       pr "    case %s:\n      optargs.%s = va_arg (args, %s);\n      break;\n"
         (optarg_const c o) o.oname (c_type o.otype)) c.optargs;
   pr "    default:\n";
-  pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
-  pr "      qdrive_int_error (g, EINVAL, \"unknown optional argument %%d; allowed: 0 to %d, -1 to end the list\", opt);\n"
+  pr "      if (qdrive_int_begin (g, \"%s\") == 0) {\n" c.name;
+  pr "        qdrive_int_error (g, EINVAL, \"unknown optional argument %%d; allowed: 0 to %d, -1 to end the list\", opt);\n"
     (List.length c.optargs - 1);
+  pr "        qdrive_int_end (g);\n      }\n";
   pr "      return %s;\n    }\n" (c_err_value c.ret);
   pr "    if (optargs.bitmask & (UINT64_C(1) << opt)) {\n";
   pr "      static const char *const names[] = {\n        ";
   pr_wrap (fun () ->
       pr "%s" (String.concat ", " (List.map (fun o -> c_quote o.oname) c.optargs)));
   pr "\n      };\n";
-  pr "      qdrive_int_enter (g, \"%s\");\n" c.name;
-  pr "      qdrive_int_error (g, EINVAL, \"optional argument \\\"%%s\\\" given more than once\", names[opt]);\n";
+  pr "      if (qdrive_int_begin (g, \"%s\") == 0) {\n" c.name;
+  pr "        qdrive_int_error (g, EINVAL, \"optional argument \\\"%%s\\\" given more than once\", names[opt]);\n";
+  pr "        qdrive_int_end (g);\n      }\n";
   pr "      return %s;\n    }\n" (c_err_value c.ret);
   pr "    optargs.bitmask |= UINT64_C(1) << opt;\n  }\n\n";
   pr "  return qdrive_%s_argv (%s, &optargs);\n}\n\n" base names;
@@ -475,10 +477,12 @@ let generate_wrapper c =
     List.exists (function (_, Callback _) -> true | _ -> false) c.args in
   (* Everything happens with the handle locked, the trace lines too, so
    * that event callbacks (trace's among them) run while the call holds
-   * the handle.  A call from such a callback fails here. *)
-  pr "\n  qdrive_int_enter (g, \"%s\");\n" c.name;
-  pr "  if (qdrive_int_lock (g) == -1)\n";
-  if has_callback then pr "    goto unlocked;\n" else pr "    return r;\n";
+   * the handle.  A call from such a callback fails here.  And it is
+   * counted from before it waits for the lock to after it has let go
+   * (c/calls.c), so that qdrive_close waits for it. *)
+  pr "\n  if (qdrive_int_begin (g, \"%s\") == -1)\n" c.name;
+  if has_callback then pr "    goto not_begun;\n" else pr "    return r;\n";
+  pr "  if (qdrive_int_lock (g) == -1)\n    goto unlocked;\n";
   pr "  tracing = qdrive_int_tracing (g);\n";
   pr "  if (tracing) {\n";
   pr "    FILE *tr = qdrive_int_trace_open (g, \"%s\");\n" c.name;
@@ -492,10 +496,12 @@ let generate_wrapper c =
   if needs_checks c then pr " out:\n";
   trace_ret c;
   pr "  qdrive_int_unlock (g);\n";
+  pr " unlocked:\n";
+  pr "  qdrive_int_end (g);\n";
   if has_callback then begin
     (* The opaque pointer is the library's once the call succeeds; on
      * failure it goes back to its owner at once. *)
-    pr " unlocked:\n";
+    pr " not_begun:\n";
     pr "  if (r == %s && free_opaque != NULL)\n    free_opaque (opaque);\n"
       (c_err_value c.ret)
   end;

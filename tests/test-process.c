@@ -10,7 +10,9 @@
 
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,53 @@ START_TEST (test_relative_tmpdir)
 }
 END_TEST
 
+/* ---- close while another thread is inside a call ------------------- */
+
+struct launcher {
+  qdrive_h *g;
+  int started, r;
+  double returned;              /* when launch returned */
+};
+
+static void *
+launch_and_time (void *lv)
+{
+  struct launcher *l = lv;
+
+  __atomic_store_n (&l->started, 1, __ATOMIC_SEQ_CST);
+  l->r = qdrive_launch (l->g);
+  l->returned = now ();
+  return NULL;
+}
+
+/* close waits for the launch in progress in another thread (it used to
+ * free the handle under it), then shuts the machine down. */
+START_TEST (test_close_during_launch)
+{
+  struct launcher l = { .g = new_handle () };
+  char *tmpdir = private_dir (l.g);
+  pthread_t t;
+  double closed;
+
+  OK (l.g, qdrive_add_drive_scratch (l.g, 1 << 20, -1));
+  ck_assert (pthread_create (&t, NULL, launch_and_time, &l) == 0);
+  while (!__atomic_load_n (&l.started, __ATOMIC_SEQ_CST))
+    usleep (1000);
+  usleep (50000);               /* well inside launch */
+  qdrive_close (l.g);
+  closed = now ();
+  ck_assert (pthread_join (t, NULL) == 0);
+  ck_assert_msg (closed >= l.returned, "close returned %.3f s before the "
+                 "launch it closed under", l.returned - closed);
+  ck_assert_int_eq (l.r, 0);
+  ck_assert_msg (qemu_pid_of (tmpdir) == 0, "qemu survived close");
+  ck_assert_msg (!exists_in (tmpdir, NULL), "%s was left", tmpdir);
+  errno = 0;
+  ck_assert (waitpid (-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+  free (tmpdir);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -131,5 +180,6 @@ main (void)
 
   ADD ("SIGCHLD ignored", test_sigchld_ignored);
   ADD ("relative TMPDIR", test_relative_tmpdir);
+  ADD ("close during launch", test_close_during_launch);
   return run_suite (s);
 }
