@@ -60,13 +60,38 @@ direct_new (qdrive_h *g)
   return b;
 }
 
+/* Frees what b holds in this process: its descriptors (this process's
+ * own, also in a child made by fork) and memory.  The socket files
+ * stay. */
+static void
+direct_release (struct direct *b)
+{
+  struct jsock *sockets[] = { &b->qmp, &b->qga };
+  size_t i;
+
+  for (i = 0; i < sizeof sockets / sizeof sockets[0]; ++i) {
+    jsock_close (sockets[i]);
+    free (sockets[i]->path);
+    sockets[i]->path = NULL;
+  }
+  qdrive_free_string_list (b->devices);
+  if (b->pidfd >= 0)
+    close (b->pidfd);
+  if (b->watcher.fd >= 0)       /* our copy: the owner keeps its own */
+    close (b->watcher.fd);
+  if (b->out_fd >= 0)
+    close (b->out_fd);
+  for (i = 0; i < DIRECT_LAST_LINES; ++i)
+    free (b->last[i]);
+  free (b->death);
+  free (b);
+}
+
 /* Frees b, first making sure nothing of it is left: qemu killed and
  * reaped, the watcher reaped, the socket removed. */
 static void
 direct_free (struct direct *b)
 {
-  size_t i;
-
   qmp_close (b);
   direct_appliance_free (b);
   if (b->pid != 0) {
@@ -74,12 +99,7 @@ direct_free (struct direct *b)
     free (direct_reap (b));
   }
   qdrive_int_watcher_stop (&b->watcher);
-  if (b->out_fd >= 0)
-    close (b->out_fd);
-  for (i = 0; i < DIRECT_LAST_LINES; ++i)
-    free (b->last[i]);
-  free (b->death);
-  free (b);
+  direct_release (b);
 }
 
 /* add_drive checked each file; it may have gone since. */
@@ -457,6 +477,13 @@ direct_shutdown (qdrive_h *g)
   return r;
 }
 
+static void
+direct_forget (qdrive_h *g)
+{
+  direct_release (g->backend_data);
+  g->backend_data = NULL;
+}
+
 const struct backend_ops qdrive_int_backend_direct = {
   .name = "direct",
   .launch = direct_launch,
@@ -465,4 +492,5 @@ const struct backend_ops qdrive_int_backend_direct = {
   .guest_exec = direct_guest_exec,
   .list_devices = direct_list_devices,
   .shutdown = direct_shutdown,
+  .forget = direct_forget,
 };

@@ -831,6 +831,27 @@ libvirt_block_info (qdrive_h *g)
 
 /* ---- shutdown ---- */
 
+/* The connection is shared with the owner: closing it here would close
+ * the owner's (and libvirt would destroy the domain with it), so the
+ * libvirt objects are left as they are, and only this process's memory
+ * and descriptors go. */
+static void
+libvirt_forget (qdrive_h *g)
+{
+  struct libvirt_state *s = g->backend_data;
+
+  free (s->secrets);
+  qdrive_int_libvirt_forget_volumes (&s->volumes);
+  if (s->devices != NULL)
+    qdrive_free_string_list (s->devices);
+  if (s->watcher.fd >= 0)       /* our copy: the owner keeps its own */
+    close (s->watcher.fd);
+  if (s->qemu_pidfd >= 0)
+    close (s->qemu_pidfd);
+  free (s);
+  g->backend_data = NULL;
+}
+
 static int
 libvirt_shutdown (qdrive_h *g)
 {
@@ -865,4 +886,5 @@ const struct backend_ops qdrive_int_backend_libvirt = {
   .guest_exec = qdrive_int_libvirt_guest_exec,
   .list_devices = qdrive_int_libvirt_list_devices,
   .shutdown = libvirt_shutdown,
+  .forget = libvirt_forget,
 };

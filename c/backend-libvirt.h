@@ -108,6 +108,9 @@ extern int qdrive_int_libvirt_upload_appliance (qdrive_h *g,
                                                 struct libvirt_volumes *vs);
 /* Deletes the volumes; vs is empty after. */
 extern void qdrive_int_libvirt_delete_volumes (struct libvirt_volumes *vs);
+/* Frees what vs holds in this process, leaving the volumes (in a child
+ * made by fork, they are the parent's); vs is empty after. */
+extern void qdrive_int_libvirt_forget_volumes (struct libvirt_volumes *vs);
 
 /* libvirt-guest.c */
 

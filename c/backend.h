@@ -35,6 +35,11 @@ struct backend_ops {
    * shutdown call and by qdrive_close; must leave nothing running
    * even when it reports an error. */
   int (*shutdown) (qdrive_h *g);
+
+  /* In a process that does not own the handle (a child made by fork,
+   * closing its copy): frees g->backend_data without touching the
+   * machine, its connection or its files, which are the owner's. */
+  void (*forget) (qdrive_h *g);
 };
 
 /* guest.c: a copy of the drives' devices the backend found at launch,

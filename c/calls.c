@@ -1,4 +1,5 @@
-/* qdrive: the calls in progress on a handle.
+/* qdrive: the calls in progress on a handle, and the process it
+ * belongs to.
  *
  * Every call counts itself on the handle for its whole duration (from
  * qdrive_int_begin to qdrive_int_end in the generated wrappers, and in
@@ -10,14 +11,52 @@
  * that starts after close has returned uses freed memory, as with any
  * freed pointer.
  *
+ * The owning process.  A handle belongs to the process that created
+ * it: its qemu, its watcher and its private directory are that
+ * process's.  A child made by fork has a copy of the handle; every call
+ * on the copy fails, and closing it frees the child's memory without
+ * touching the parent's machine or files.  The process id is kept in a
+ * variable that a pthread_atfork handler updates in the child, so the
+ * check costs no system call.
+ *
  * This file needs no other of the library's, so that every file may
  * use it. */
 
 #include <config.h>
 
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
+
+static pid_t this_process;
+
+/* In the child after fork: a new process id. */
+static void
+child_after_fork (void)
+{
+  this_process = getpid ();
+}
+
+static void __attribute__((constructor))
+init_process (void)
+{
+  this_process = getpid ();
+  pthread_atfork (NULL, NULL, child_after_fork);
+}
+
+void
+qdrive_int_own (qdrive_h *g)
+{
+  g->owner = this_process;
+}
+
+bool
+qdrive_int_owned (qdrive_h *g)
+{
+  return g->owner == this_process;
+}
 
 int
 qdrive_int_hold (qdrive_h *g)

@@ -44,7 +44,9 @@ qdrive_user_cancel (qdrive_h *g)
   uint64_t one = 1;
   int saved = errno;            /* a signal handler must keep errno */
 
-  if (g != NULL && g->cancel_fd >= 0 &&
+  /* The eventfd is shared with the parent in a child made by fork: the
+   * child's copy of the handle must not cancel the parent's calls. */
+  if (g != NULL && g->cancel_fd >= 0 && qdrive_int_owned (g) &&
       write (g->cancel_fd, &one, sizeof one) == -1) {
     /* Only EAGAIN is possible (the counter is full): a request is
      * pending anyway. */

@@ -106,6 +106,7 @@ qdrive_create (void)
     return NULL;
   }
   g->cancel_fd = -1;
+  qdrive_int_own (g);
   pthread_mutex_init (&g->lock, NULL);
   pthread_mutex_init (&g->error_lock, NULL);
   g->memsize = QDRIVE_MEMSIZE_DEFAULT;
@@ -139,7 +140,11 @@ qdrive_close (qdrive_h *g)
   if (refused_in_callback (g))
     return;
   qdrive_int_retire (g);
-  qdrive_int_shutdown_if_launched (g);
+  /* A child made by fork leaves its parent's machine alone. */
+  if (qdrive_int_owned (g))
+    qdrive_int_shutdown_if_launched (g);
+  else
+    qdrive_int_forget_if_launched (g);
   qdrive_int_cancel_free (g);
   qdrive_int_remove_tmpdir (g);
   qdrive_int_free_drives (g);

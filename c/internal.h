@@ -130,6 +130,7 @@ struct qdrive_h {
                                  * until first needed */
 
   /* calls.c */
+  pid_t owner;                  /* the process that created it */
   unsigned calls;               /* calls in progress (atomic) */
   int closing;                  /* qdrive_close has begun (atomic) */
 
@@ -172,7 +173,11 @@ extern void qdrive_int_text_vformat (struct qdrive_int_text *t,
                                      const char *fs, va_list args)
   __attribute__((format (printf, 2, 0)));
 
-/* calls.c: calls in progress (see there). */
+/* calls.c: calls in progress, and the owning process (see there). */
+/* Makes a new handle this process's. */
+extern void qdrive_int_own (qdrive_h *g);
+/* Whether this process created g (not a child made by fork). */
+extern bool qdrive_int_owned (qdrive_h *g);
 /* Counts a call in progress on g: -1 if g is being closed (then
  * nothing is counted, and g must not be touched). */
 extern int qdrive_int_hold (qdrive_h *g);
@@ -182,8 +187,9 @@ extern void qdrive_int_release (qdrive_h *g);
 extern void qdrive_int_retire (qdrive_h *g);
 
 /* handles.c */
-/* What each generated call does first and last: hold, and name the
- * call for its errors. */
+/* What each generated call does first and last: hold, name the call
+ * for its errors, and refuse (error set, -1) a handle this process did
+ * not create. */
 extern int qdrive_int_begin (qdrive_h *g, const char *call);
 extern void qdrive_int_end (qdrive_h *g);
 
@@ -200,6 +206,7 @@ extern int qdrive_int_check_state (qdrive_h *g, int need);
 
 /* tmpdir.c: the handle's private temporary directory. */
 extern const char *qdrive_int_tmpdir (qdrive_h *g);
+/* Removes it, in the process that owns g; forgets it in any other. */
 extern void qdrive_int_remove_tmpdir (qdrive_h *g);
 
 /* trace.c */
@@ -274,6 +281,9 @@ extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
  * may be another (the backend's URI is remote): then add_drive leaves
  * checking them to that host, at launch. */
 extern bool qdrive_int_files_are_remote (qdrive_h *g);
+/* In a process that does not own g: drops the backend's state without
+ * touching the machine. */
+extern void qdrive_int_forget_if_launched (qdrive_h *g);
 
 /* drives.c: frees the drives and what they share (formats). */
 extern void qdrive_int_free_drives (qdrive_h *g);

@@ -76,6 +76,16 @@ qdrive_impl_shutdown (qdrive_h *g)
   return r;
 }
 
+void
+qdrive_int_forget_if_launched (qdrive_h *g)
+{
+  if (g->state == STATE_LAUNCHED) {
+    g->ops->forget (g);
+    g->ops = NULL;
+    g->state = STATE_DONE;
+  }
+}
+
 /* For qdrive_close: stop a machine that is still running.  An error
  * (qemu had died, say) is reported as close's, not as the last call's. */
 void

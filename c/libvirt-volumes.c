@@ -236,6 +236,14 @@ qdrive_int_libvirt_delete_volumes (struct libvirt_volumes *vs)
     virStorageVolDelete (vs->vols[i], 0);
     virStorageVolFree (vs->vols[i]);
   }
+  qdrive_int_libvirt_forget_volumes (vs);
+}
+
+void
+qdrive_int_libvirt_forget_volumes (struct libvirt_volumes *vs)
+{
+  size_t i;
+
   free (vs->vols);
   for (i = 0; i < vs->npaths; ++i)
     free (vs->paths[i]);

@@ -63,6 +63,8 @@ qdrive_int_remove_tmpdir (qdrive_h *g)
 
   if (g->tmpdir == NULL)
     return;
+  if (!qdrive_int_owned (g))
+    goto forget;                /* the parent's, in a child made by fork */
   dir = opendir (g->tmpdir);
   if (dir != NULL) {
     while ((d = readdir (dir)) != NULL) {
@@ -75,6 +77,7 @@ qdrive_int_remove_tmpdir (qdrive_h *g)
   }
   if (rmdir (g->tmpdir) == -1)
     qdrive_int_verbose (g, "%s: %m", g->tmpdir);
+ forget:
   free (g->tmpdir);
   g->tmpdir = NULL;
 }

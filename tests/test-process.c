@@ -162,6 +162,102 @@ START_TEST (test_close_during_launch)
 }
 END_TEST
 
+/* ---- fork ----------------------------------------------------------- */
+
+/* Runs child_fn (g) in a child made by fork, which then ends with
+ * exit (0) (so that exit handlers run), and returns its exit status;
+ * the child's failures show as status 1. */
+static int
+in_child (qdrive_h *g, int (*child_fn) (qdrive_h *))
+{
+  pid_t pid = fork ();
+  int status;
+
+  ck_assert (pid >= 0);
+  if (pid == 0)
+    exit (child_fn (g) == 0 ? 0 : 1);
+  ck_assert (waitpid (pid, &status, 0) == pid);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/* In the child: every call on the parent's handle is refused. */
+static int
+child_calls (qdrive_h *g)
+{
+  struct qdrive_block_info_list *l = qdrive_block_info (g);
+  const char *e = qdrive_last_error (g);
+  char want[200];
+
+  snprintf (want, sizeof want, "block_info: the handle belongs to process %d, "
+            "and this is process %d", (int) getppid (), (int) getpid ());
+  if (l != NULL || e == NULL || strncmp (e, want, strlen (want)) != 0 ||
+      qdrive_last_errno (g) != EPERM) {
+    fprintf (stderr, "child: block_info: %s\n", e ? e : "succeeded");
+    return -1;
+  }
+  if (qdrive_shutdown (g) != -1 || qdrive_get_memsize (g) != -1 ||
+      qdrive_add_drive_scratch (g, 1 << 20, -1) != -1) {
+    fprintf (stderr, "child: a call on the parent's handle worked\n");
+    return -1;
+  }
+  qdrive_user_cancel (g);       /* would cancel the parent's next wait */
+  return 0;
+}
+
+static int
+child_closes (qdrive_h *g)
+{
+  qdrive_close (g);
+  return 0;
+}
+
+static int
+child_leaves (qdrive_h *g)
+{
+  return 0;                     /* exit's handlers meet the handle */
+}
+
+/* A child made by fork cannot use its copy of the parent's handle,
+ * and closing it, or exiting with it open, leaves the parent's qemu and
+ * private directory alone. */
+START_TEST (test_fork)
+{
+  qdrive_h *g = new_handle ();
+  char *tmpdir = private_dir (g), *scratch;
+  struct qdrive_block_info_list *l;
+  pid_t qemu;
+
+  OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
+  ck_assert (asprintf (&scratch, "%s/scratch0.img", tmpdir) != -1);
+  LAUNCH (g);
+  qemu = qemu_pid_of (tmpdir);
+  ck_assert (qemu > 0);
+
+  ck_assert_int_eq (in_child (g, child_calls), 0);
+  ck_assert_int_eq (in_child (g, child_closes), 0);
+  ck_assert_int_eq (in_child (g, child_leaves), 0);
+
+  ck_assert_msg (exists_in (scratch, NULL), "the child removed %s", scratch);
+  ck_assert_msg (exists_in (tmpdir, "qmp.sock"), "the child removed the socket");
+  ck_assert_msg (qemu_pid_of (tmpdir) == qemu, "the child stopped qemu");
+  l = qdrive_block_info (g);
+  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
+  ck_assert_uint_eq (l->len, 1);
+  qdrive_free_block_info_list (l);
+  OK (g, qdrive_shutdown (g));
+  assert_nothing_left (g, tmpdir);
+  free (scratch);
+
+  /* The child's qdrive_user_cancel did not reach this launch. */
+  g = new_handle ();
+  tmpdir = private_dir (g);
+  ck_assert_int_eq (in_child (g, child_calls), 0);
+  LAUNCH (g);
+  OK (g, qdrive_shutdown (g));
+  assert_nothing_left (g, tmpdir);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -181,5 +277,6 @@ main (void)
   ADD ("SIGCHLD ignored", test_sigchld_ignored);
   ADD ("relative TMPDIR", test_relative_tmpdir);
   ADD ("close during launch", test_close_during_launch);
+  ADD ("fork", test_fork);
   return run_suite (s);
 }

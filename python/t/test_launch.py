@@ -161,6 +161,34 @@ class TestDirect(Base):
         self.assertFalse(os.path.exists(f"/proc/{pids[0]}"),
                          "qemu not reaped after close")
 
+    def test_forked_child_leaves_the_machine_alone(self):
+        """A child made by fork cannot use the parent's handle, and its
+        copy going (here at the child's exit, by the finalizer) stops
+        nothing and removes nothing of the parent's."""
+        disk = self.raw("disk.img")
+        g = self.handle()
+        g.add_drive(disk, format="raw")
+        g.add_drive_scratch(1024 * 1024)
+        g.launch()
+        scratch = g.list_drives()[1].filename
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                g.block_info()
+                status = 1              # it worked: wrong
+            except qdrive.Error as e:
+                if e.errno != errno.EPERM:
+                    status = 2
+            g.close()
+            os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertTrue(os.path.exists(scratch), "the child removed it")
+        self.assertEqual(len(qemu_pids(disk)), 1, "the child stopped qemu")
+        self.assertEqual(len(g.block_info()), 2)
+        g.shutdown()
+
     def test_launch_releases_the_gil(self):
         """Another thread runs Python code while launch waits for qemu.
 
