@@ -141,6 +141,12 @@ qdrive_int_free_events (qdrive_h *g)
   g->event_mask = 0;
 }
 
+void
+qdrive_int_mute_events (qdrive_h *g)
+{
+  g->event_mask = 0;
+}
+
 bool
 qdrive_int_has_callback (qdrive_h *g, uint64_t event)
 {

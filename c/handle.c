@@ -126,6 +126,7 @@ qdrive_create (void)
     errno = err;
     return NULL;
   }
+  qdrive_int_register (g);
   return g;
 }
 
@@ -140,6 +141,7 @@ qdrive_close (qdrive_h *g)
   if (refused_in_callback (g))
     return;
   qdrive_int_retire (g);
+  qdrive_int_unregister (g);
   /* A child made by fork leaves its parent's machine alone. */
   if (qdrive_int_owned (g))
     qdrive_int_shutdown_if_launched (g);

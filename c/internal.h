@@ -133,6 +133,7 @@ struct qdrive_h {
   pid_t owner;                  /* the process that created it */
   unsigned calls;               /* calls in progress (atomic) */
   int closing;                  /* qdrive_close has begun (atomic) */
+  qdrive_h *next, *prev;        /* handles.c: every handle of the process */
 
   enum handle_state state;
   const struct backend_ops *ops;  /* while launched */
@@ -192,6 +193,10 @@ extern void qdrive_int_retire (qdrive_h *g);
  * not create. */
 extern int qdrive_int_begin (qdrive_h *g, const char *call);
 extern void qdrive_int_end (qdrive_h *g);
+/* Puts a new handle on the process's list of handles, which exit
+ * closes; qdrive_close takes it off. */
+extern void qdrive_int_register (qdrive_h *g);
+extern void qdrive_int_unregister (qdrive_h *g);
 
 /* handle.c */
 /* Takes the handle for a call.  -1, with the error set (EDEADLK), if
@@ -262,6 +267,10 @@ extern void qdrive_int_cancel_clear (qdrive_h *g);
  * qemu wrote; progress: launch's step of steps. */
 extern bool qdrive_int_in_callback (qdrive_h *g);
 extern bool qdrive_int_has_callback (qdrive_h *g, uint64_t event);
+/* At exit: no callback is called any more (the program's runtime, a
+ * language's interpreter say, may be gone); what they were for goes
+ * where it goes without them.  They stay, for qdrive_close to free. */
+extern void qdrive_int_mute_events (qdrive_h *g);
 extern void qdrive_int_event (qdrive_h *g, uint64_t event, const char *message,
                               const int64_t *array, size_t array_len);
 /* The event to its callbacks, or if it has none the message on stderr

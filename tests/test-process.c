@@ -258,6 +258,54 @@ START_TEST (test_fork)
 }
 END_TEST
 
+/* ---- exit without close ------------------------------------------------ */
+
+/* A child process makes a handle with a scratch disk, launches it if
+ * told to, and exits without closing it: exit closes it, so qemu is
+ * stopped and the private directory removed by the time the child is
+ * gone. */
+static void
+exit_without_close (bool launch)
+{
+  int p[2];
+  char tmpdir[4096];
+  ssize_t n;
+  pid_t child;
+  int status;
+
+  ck_assert (pipe (p) == 0);
+  child = fork ();
+  ck_assert (child >= 0);
+  if (child == 0) {
+    qdrive_h *g = qdrive_create ();
+    char *t;
+
+    close (p[0]);
+    if (g == NULL || qdrive_set_memsize (g, 128) == -1 ||
+        qdrive_add_drive_scratch (g, 1 << 20, -1) == -1 ||
+        (t = private_dir (g)) == NULL || (launch && qdrive_launch (g) == -1) ||
+        write (p[1], t, strlen (t)) == -1)
+      _exit (1);
+    exit (0);                   /* no close, no shutdown */
+  }
+  close (p[1]);
+  n = read (p[0], tmpdir, sizeof tmpdir - 1);
+  close (p[0]);
+  ck_assert (waitpid (child, &status, 0) == child);
+  ck_assert_msg (n > 0 && WIFEXITED (status) && WEXITSTATUS (status) == 0,
+                 "the child failed");
+  tmpdir[n] = '\0';
+  ck_assert_msg (qemu_pid_of (tmpdir) == 0, "qemu outlived its owner's exit");
+  ck_assert_msg (!exists_in (tmpdir, NULL), "%s was left", tmpdir);
+}
+
+START_TEST (test_exit_without_close)
+{
+  exit_without_close (false);
+  exit_without_close (true);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -278,5 +326,6 @@ main (void)
   ADD ("relative TMPDIR", test_relative_tmpdir);
   ADD ("close during launch", test_close_during_launch);
   ADD ("fork", test_fork);
+  ADD ("exit without close", test_exit_without_close);
   return run_suite (s);
 }
