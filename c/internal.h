@@ -78,7 +78,12 @@ struct error_record;            /* errors.c */
 struct error_handler;           /* errors.c */
 struct event_handler;           /* events.c */
 struct backend_ops;             /* backends */
-struct drive_files;             /* drive-files.c */
+struct drive_files;             /* config-params.c: whether config may pass param (and value, NULL
+ * for none) to qemu; the error is set if not. */
+extern int qdrive_int_check_config (qdrive_h *g, const char *param,
+                                    const char *value);
+
+/* drive-files.c */
 
 struct qdrive_h {
   /* Held by every call for its whole duration (see actions.c). */

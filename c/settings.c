@@ -211,23 +211,11 @@ qdrive_impl_get_cachedir (qdrive_h *g)
 int
 qdrive_impl_config (qdrive_h *g, const char *qemuparam, const char *qemuvalue)
 {
-  size_t i, n = qemuvalue ? 2 : 1;
+  size_t n = qemuvalue ? 2 : 1;
   char **config;
 
-  if (qemuparam[0] != '-' || qemuparam[1] == '\0') {
-    set_error (g, "qemuparam: \"%s\" is not valid; allowed: a qemu "
-               "parameter starting with -", qemuparam);
+  if (qdrive_int_check_config (g, qemuparam, qemuvalue) == -1)
     return -1;
-  }
-  /* The list is generator/api.ml's, which config's documentation
-   * shows too. */
-  for (i = 0; qdrive_int_managed_qemu_params[i] != NULL; ++i) {
-    if (strcmp (qemuparam, qdrive_int_managed_qemu_params[i]) == 0) {
-      set_error (g, "qemuparam: \"%s\" is set by qdrive itself; not "
-                 "allowed: %s", qemuparam, QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT);
-      return -1;
-    }
-  }
   config = realloc (g->config, (g->nconfig + n + 1) * sizeof (char *));
   if (config == NULL) {
     set_perror (g, "realloc");

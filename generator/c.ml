@@ -289,7 +289,19 @@ let generate_enums_h () =
   pr "extern const char *const qdrive_int_managed_qemu_params[];\n";
   pr "#define QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT %s\n\n"
     (c_quote (String.concat ", " managed_qemu_params));
-  pr "#endif /* QDRIVE_ENUMS_H */\n"
+  pr "/* What config passes to qemu (Api.config_params and the lists\n";
+  pr " * after it): tables ending with a NULL name, and texts for error\n";
+  pr " * messages. */\n";
+  pr "struct qdrive_int_config_param {\n";
+  pr "  const char *name;\n  int takes_value;\n};\n";
+  pr "extern const struct qdrive_int_config_param qdrive_int_config_params[];\n";
+  pr "#define QDRIVE_INT_CONFIG_PARAMS_TEXT %s\n"
+    (c_quote (String.concat ", " (List.map fst config_params)));
+  List.iter (fun (name, l) ->
+      pr "extern const char *const qdrive_int_config_%s[];\n" name;
+      pr "#define QDRIVE_INT_CONFIG_%s_TEXT %s\n" (upper name)
+        (c_quote (String.concat ", " l))) config_lists;
+  pr "\n#endif /* QDRIVE_ENUMS_H */\n"
 
 let generate_enums_c () =
   banner CStyle;
@@ -311,10 +323,17 @@ let generate_enums_c () =
           pr "%s, NULL" (String.concat ", "
                            (List.map (fun (v, _) -> c_quote v) f.flags_values)));
       pr "\n};\n\n") flag_sets;
-  pr "const char *const qdrive_int_managed_qemu_params[] = {\n  ";
-  pr_wrap (fun () ->
-      pr "%s, NULL" (String.concat ", " (List.map c_quote managed_qemu_params)));
-  pr "\n};\n"
+  let string_table name l =
+    pr "const char *const %s[] = {\n  " name;
+    pr_wrap (fun () -> pr "%s, NULL" (String.concat ", " (List.map c_quote l)));
+    pr "\n};\n" in
+  string_table "qdrive_int_managed_qemu_params" managed_qemu_params;
+  pr "\nconst struct qdrive_int_config_param qdrive_int_config_params[] = {\n";
+  List.iter (fun (p, v) -> pr "  { %s, %d },\n" (c_quote p) (if v then 1 else 0))
+    config_params;
+  pr "  { NULL, 0 }\n};\n";
+  List.iter (fun (name, l) ->
+      pr "\n"; string_table ("qdrive_int_config_" ^ name) l) config_lists
 
 (* ------------------------------------------------------------------ *)
 (* actions.c: one wrapper per call. *)

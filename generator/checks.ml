@@ -18,6 +18,7 @@ type model = {
   versions : string list;
   package_version : string;
   managed_qemu_params : string list;
+  config_params : (string * bool) list;
 }
 
 let errors = ref []
@@ -301,6 +302,14 @@ let problems m =
       if not (matches "-[a-zA-Z][a-zA-Z0-9-]*" p) then
         fail "Api.managed_qemu_params: %S is not a qemu parameter" p)
     m.managed_qemu_params;
+  List.iter (fun (p, _) ->
+      if not (matches "-[a-zA-Z][a-zA-Z0-9_-]*" p) then
+        fail "Api.config_params: %S is not a qemu parameter" p;
+      if List.mem p m.managed_qemu_params then
+        fail "Api.config_params: %S is managed by qdrive" p)
+    m.config_params;
+  List.iter (fail "Api.config_params: %S is there twice")
+    (duplicates (List.map fst m.config_params));
   List.rev !errors
 
 let api_model () = {
@@ -313,6 +322,7 @@ let api_model () = {
   versions = Api.versions;
   package_version = configure_ac_version ();
   managed_qemu_params = Api.managed_qemu_params;
+  config_params = Api.config_params;
 }
 
 (* Checks api.ml; on any problem, lists them all and exits. *)

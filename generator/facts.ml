@@ -36,6 +36,18 @@ let generate_c () =
       pr "/* The name of a %s flag, \"\" for none. */\n" f.flags_name;
       C.pr_flag_name_fn ~prefix:"static inline " f ("fact_" ^ f.flags_name ^ "_name"))
     flag_sets;
+  pr "/* config's parameters: one with a value, one without, and every\n";
+  pr " * one as { name, takes a value }, NULL-terminated. */\n";
+  pr "#define FACT_CONFIG_PARAMS_TEXT %s\n"
+    (c_quote (String.concat ", " (List.map fst config_params)));
+  pr "#define FACT_CONFIG_PARAMS { ";
+  List.iter (fun (p, v) -> pr "{ %s, %d }, " (c_quote p) (if v then 1 else 0))
+    config_params;
+  pr "{ NULL, 0 } }\n";
+  List.iter (fun (name, l) ->
+      pr "#define FACT_CONFIG_%s { %s, NULL }\n" (upper name)
+        (String.concat ", " (List.map c_quote l))) config_lists;
+  pr "\n";
   pr "#endif /* QDRIVE_API_FACTS_H */\n"
 
 let generate_python () =

@@ -268,6 +268,18 @@ let cases = [
     "config: qemuparam: \"cpu\" is not valid; allowed: a qemu parameter starting with -";
   refused "config_managed" [step "config" [s "-drive"; VOptString (Some "file=x")]]
     "config: qemuparam: \"-drive\" is set by qdrive itself; not allowed: ";
+  refused "config_managed_dashes" [step "config" [s "--m"; VOptString (Some "4096")]]
+    "config: qemuparam: \"--m\" is set by qdrive itself; not allowed: ";
+  refused "config_not_allowed" [step "config" [s "-blockdev"; VOptString (Some "x")]]
+    "config: qemuparam: \"-blockdev\" is not one config passes to qemu; allowed: ";
+  refused "config_flag_value"
+    [step "config" [s "-no-reboot"; VOptString (Some "/some/file")]]
+    "config: qemuvalue: \"/some/file\" is not valid for -no-reboot, which \
+     takes none (qemu would read it as a disk's file); allowed: NULL";
+  refused "config_device_storage"
+    [step "config" [s "-device"; VOptString (Some "e1000,driver=ide-cd")]]
+    "config: qemuvalue: \"e1000,driver=ide-cd\" is not valid for -device: \
+     \"ide-cd\" is a storage device";
   refused "launch_timeout_zero" [step "set_launch_timeout" [int 0]]
     "set_launch_timeout: seconds: 0 is out of range";
   refused "launch_timeout_high" [step "set_launch_timeout" [int 3601]]

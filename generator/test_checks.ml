@@ -158,4 +158,10 @@ let () =
     "E<verbar>E<sol>E<quot>E<amp>E<0x41>E<66>E<0103>", "|/\"&ABC";
     "x < y > z, a<b, C<C<nested>>", "x < y > z, a<b, nested";
   ];
+  expect "config parameter managed"
+    { api with Checks.config_params = ["-m", true] }
+    "Api.config_params: \"-m\" is managed by qdrive";
+  expect "config parameter twice"
+    { api with Checks.config_params = ["-cpu", true; "-cpu", true] }
+    "Api.config_params: \"-cpu\" is there twice";
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)

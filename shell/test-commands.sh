@@ -82,10 +82,10 @@ t_run set-trace yes : get-trace
 
 # config, with and without its optional value; the qemu command line
 # shows both, in order, after qdrive's own parameters.
-t_run config -cpu host : config -enable-kvm : config -name NULL : \
+t_run config -cpu host : config -no-reboot : config -nographic NULL : \
   get-qemu-command-line
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] &&
-  [ "$(tail -n 4 "$tmp/out")" = "$(printf -- '-cpu\nhost\n-enable-kvm\n-name')" ] ||
+  [ "$(tail -n 4 "$tmp/out")" = "$(printf -- '-cpu\nhost\n-no-reboot\n-nographic')" ] ||
   { t_show config; t_fail "config"; }
 
 # get-qemu-command-line: qemu first, one argument per line (compared

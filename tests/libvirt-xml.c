@@ -449,7 +449,7 @@ START_TEST (test_config)
   struct parsed p;
   char *xml;
 
-  ck_assert_int_eq (qdrive_config (g, "-global", "isa-debugcon.iobase=0x402"), 0);
+  ck_assert_int_eq (qdrive_config (g, "-device", "isa-debugcon,iobase=0x402"), 0);
   ck_assert_int_eq (qdrive_config (g, "-no-reboot", NULL), 0);
   xml = qdrive_get_libvirt_xml (g);
   ck_assert_ptr_nonnull (xml);
@@ -457,8 +457,8 @@ START_TEST (test_config)
   xmlXPathRegisterNs (p.ctx, BAD_CAST "q",
                       BAD_CAST "http://libvirt.org/schemas/domain/qemu/1.0");
   ck_assert_int_eq (num (&p, "count(/domain/q:commandline/q:arg)"), 3);
-  ck_assert_xstr_eq (&p, "-global", "string(/domain/q:commandline/q:arg[1]/@value)");
-  ck_assert_xstr_eq (&p, "isa-debugcon.iobase=0x402",
+  ck_assert_xstr_eq (&p, "-device", "string(/domain/q:commandline/q:arg[1]/@value)");
+  ck_assert_xstr_eq (&p, "isa-debugcon,iobase=0x402",
                      "string(/domain/q:commandline/q:arg[2]/@value)");
   ck_assert_xstr_eq (&p, "-no-reboot", "string(/domain/q:commandline/q:arg[3]/@value)");
   unparse (&p);

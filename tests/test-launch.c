@@ -271,7 +271,7 @@ END_TEST
 
 static void hmp_wait_prompt (int fd);
 
-/* An HMP monitor on a second socket (config -monitor): the test's own
+/* An HMP monitor on a second socket (qemu_with_hmp): the test's own
  * way to make qemu write to its drives.  Returns the connected fd. */
 static int
 connect_hmp (const char *path)
@@ -322,13 +322,13 @@ START_TEST (test_readonly_unchanged)
   qdrive_h *g = new_handle ();
   char *ro = make_raw ("ro.img", 1 << 20, 0x11);
   char *rw = make_raw ("rw.img", 1 << 20, 0x11);
-  char *tmpdir = private_dir (g), *hmp_path, *hmp_arg;
+  char *tmpdir = private_dir (g), *hmp_path, *hv;
   uint64_t ro_before = checksum (ro), rw_before = checksum (rw);
   int fd;
 
   ck_assert (asprintf (&hmp_path, "%s/hmp.sock", workdir) != -1);
-  ck_assert (asprintf (&hmp_arg, "unix:%s,server=on,wait=off", hmp_path) != -1);
-  OK (g, qdrive_config (g, "-monitor", hmp_arg));
+  hv = qemu_with_hmp (workdir, hmp_path);
+  OK (g, qdrive_set_hv (g, hv));
   OK (g, qdrive_add_drive_opts (g, ro, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                                 QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1));
   OK (g, qdrive_add_drive_opts (g, rw, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
@@ -348,7 +348,7 @@ START_TEST (test_readonly_unchanged)
                  "the writable file did not change: the test proves nothing");
   assert_nothing_left (g, tmpdir);
   free (hmp_path);
-  free (hmp_arg);
+  free (hv);
   free (ro);
   free (rw);
 }

@@ -4,8 +4,8 @@
  * CHAP).  Each test launches the direct backend's qemu (paused, TCG is
  * enough) and checks what block_info reports; for NBD, qemu's own
  * block layer reads the export's bytes and writes to it (qemu-io on an
- * HMP monitor the test adds with config), and the write is found in the
- * server's file.  The secret is looked for, and must be absent, in
+ * HMP monitor the test adds behind the library's back), and the write
+ * is found in the server's file.  The secret is looked for, and must be absent, in
  * qemu's /proc/PID/cmdline, the verbose output and the handle's
  * private directory once qemu runs.
  *
@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testlib.h"
 #include "netserver.h"
 #include "qdrive.h"
 
@@ -234,11 +235,12 @@ static char hmp_path[128];
 static void
 add_monitor (qdrive_h *g)
 {
-  char value[200];
+  char *hv;
 
   snprintf (hmp_path, sizeof hmp_path, "%s/hmp-%d.sock", dir, (int) getpid ());
-  snprintf (value, sizeof value, "unix:%s,server=on,wait=off", hmp_path);
-  ck_assert_int_eq (qdrive_config (g, "-monitor", value), 0);
+  hv = qemu_with_hmp (dir, hmp_path);
+  ck_assert_int_eq (qdrive_set_hv (g, hv), 0);
+  free (hv);
 }
 
 /* Reads until the "(qemu) " prompt; returns what came before it. */

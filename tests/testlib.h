@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -228,6 +229,27 @@ exists_in (const char *dir, const char *name)
   r = access (p, F_OK) == 0;
   free (p);
   return r;
+}
+
+/* The path of a qemu that also serves an HMP monitor on sock: a shell
+ * script in dir that runs qemu-system-x86_64 with the arguments it is
+ * given and -monitor.  (config refuses -monitor, with which anyone could
+ * add drives; the tests add one behind the library's back, to make
+ * qemu write to its drives.)  Malloc'd. */
+static inline char *
+qemu_with_hmp (const char *dir, const char *sock)
+{
+  char *path;
+  FILE *f;
+
+  ck_assert (asprintf (&path, "%s/qemu-with-hmp", dir) != -1);
+  f = fopen (path, "w");
+  ck_assert_msg (f != NULL, "%s: %s", path, strerror (errno));
+  fprintf (f, "#!/bin/sh\nexec qemu-system-x86_64 \"$@\" -monitor "
+           "'unix:%s,server=on,wait=off'\n", sock);
+  ck_assert (fclose (f) == 0);
+  ck_assert (chmod (path, 0700) == 0);
+  return path;
 }
 
 /* Nothing left behind by a handle that failed to launch or was shut
