@@ -428,6 +428,10 @@ direct_reap (struct direct *b)
   /* Let the watcher go first: it may kill qemu by pid (no pidfd), which
    * is only safe while qemu is not reaped. */
   qdrive_int_watcher_stop (&b->watcher);
+  /* Whatever is left in qemu's process group (what a wrapper script
+   * or qemu started) goes with it; the group's id is safe to use while
+   * its leader is not reaped. */
+  kill (-b->pid, SIGKILL);
   do
     r = waitpid (b->pid, &status, 0);
   while (r == -1 && errno == EINTR);

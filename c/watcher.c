@@ -49,9 +49,14 @@ qdrive_int_pidfd_open (pid_t pid)
 #endif
 }
 
+/* Its process group too, if it leads one (the direct backend's qemu
+ * does): the qemu that a wrapper script given as the hv runs without
+ * exec, and anything qemu or the script started.  While the leader is
+ * not reaped, its pid, and so the group's id, cannot be reused. */
 void
 qdrive_int_kill (pid_t pid, int pidfd)
 {
+  kill (-pid, SIGKILL);
 #ifdef SYS_pidfd_send_signal
   if (pidfd >= 0) {
     syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -22,7 +22,8 @@ struct watcher {
 extern int qdrive_int_pidfd_open (pid_t pid);
 
 /* SIGKILL to the process, through its pidfd if pidfd >= 0 (which
- * cannot hit a recycled pid), else by pid. */
+ * cannot hit a recycled pid), else by pid; and to its process group,
+ * if it leads one. */
 extern void qdrive_int_kill (pid_t pid, int pidfd);
 
 /* Forks a watcher for target: it kills target (through pidfd if

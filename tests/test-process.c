@@ -9,14 +9,18 @@
 #include <config.h>
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -306,6 +310,173 @@ START_TEST (test_exit_without_close)
 }
 END_TEST
 
+/* ---- qemu through a wrapper script ------------------------------------ */
+
+/* How many processes have s in their command line. */
+static int
+count_processes (const char *s)
+{
+  DIR *d = opendir ("/proc");
+  struct dirent *e;
+  char path[300], buf[8192];
+  ssize_t n, i;
+  int fd, count = 0;
+
+  ck_assert (d != NULL);
+  while ((e = readdir (d)) != NULL) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
+        atoi (e->d_name) == getpid ())
+      continue;
+    snprintf (path, sizeof path, "/proc/%s/cmdline", e->d_name);
+    fd = open (path, O_RDONLY);
+    if (fd == -1)
+      continue;
+    n = read (fd, buf, sizeof buf - 1);
+    close (fd);
+    for (i = 0; i < n; ++i)
+      if (buf[i] == '\0')
+        buf[i] = ' ';
+    if (n > 0 && (buf[n] = '\0', strstr (buf, s) != NULL))
+      count++;
+  }
+  closedir (d);
+  return count;
+}
+
+/* Waits up to 5 s for no process to have s in its command line,
+ * reaping what ends up ours. */
+static bool
+none_left (const char *s)
+{
+  double t0 = now ();
+
+  while (count_processes (s) > 0) {
+    while (waitpid (-1, NULL, WNOHANG) > 0)
+      ;
+    if (now () - t0 > 5)
+      return false;
+    usleep (10000);
+  }
+  return true;
+}
+
+/* A hv that runs qemu as its child (no exec), and, first, a process
+ * in the background that writes its pid to dir/sleeper.pid. */
+static char *
+wrapper_script (void)
+{
+  char *path;
+  FILE *f;
+
+  ck_assert (asprintf (&path, "%s/qemu-wrapper", dir.path) != -1);
+  f = fopen (path, "w");
+  ck_assert (f != NULL);
+  fprintf (f, "#!/bin/sh\n"
+           "sleep 1000 &\n"
+           "echo $! > '%s/sleeper.pid'\n"
+           "qemu-system-x86_64 \"$@\"\n", dir.path);
+  ck_assert (fclose (f) == 0);
+  ck_assert (chmod (path, 0700) == 0);
+  return path;
+}
+
+/* The background process of wrapper_script is gone (the caller has
+ * reaped it if it was made its child). */
+static void
+assert_sleeper_gone (void)
+{
+  char *path;
+  FILE *f;
+  int pid = 0;
+  double t0;
+
+  ck_assert (asprintf (&path, "%s/sleeper.pid", dir.path) != -1);
+  f = fopen (path, "r");
+  ck_assert_msg (f != NULL && fscanf (f, "%d", &pid) == 1, "no %s", path);
+  fclose (f);
+  /* Killed, it may be a zombie for a moment, until init reaps it. */
+  t0 = now ();
+  while (kill (pid, 0) == 0 && now () - t0 < 5) {
+    while (waitpid (-1, NULL, WNOHANG) > 0)
+      ;
+    usleep (10000);
+  }
+  ck_assert_msg (kill (pid, 0) == -1 && errno == ESRCH,
+                 "the wrapper's background process %d survived", pid);
+  unlink (path);
+  free (path);
+}
+
+/* A unix socket that listens and never answers: an NBD server that
+ * qemu waits on for ever, before its main loop. */
+static int
+hung_server (char *path, size_t len)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  snprintf (path, len, "%s/hung.sock", dir.path);
+  ck_assert (strlen (path) < sizeof addr.sun_path);
+  memcpy (addr.sun_path, path, strlen (path) + 1);
+  ck_assert (fd >= 0);
+  ck_assert (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0);
+  ck_assert (listen (fd, 8) == 0);
+  return fd;
+}
+
+/* Through a wrapper that does not exec qemu: a clean shutdown, a close
+ * while running, and a launch that fails (qemu hangs on a drive) leave
+ * no qemu, no wrapper and nothing the wrapper started. */
+START_TEST (test_wrapper_no_exec)
+{
+  char *hv = wrapper_script (), *tmpdir, sock[200], server[220];
+  char *servers[] = { server, NULL };
+  qdrive_h *g;
+  int fd;
+
+  /* Shut down. */
+  g = new_handle ();
+  tmpdir = private_dir (g);
+  OK (g, qdrive_set_hv (g, hv));
+  LAUNCH (g);
+  ck_assert_int_eq (count_processes (tmpdir), 2);   /* wrapper, qemu */
+  OK (g, qdrive_shutdown (g));
+  qdrive_close (g);
+  ck_assert_msg (none_left (tmpdir), "a process of the machine survived");
+  assert_sleeper_gone ();
+  free (tmpdir);
+
+  /* Closed while running. */
+  g = new_handle ();
+  tmpdir = private_dir (g);
+  OK (g, qdrive_set_hv (g, hv));
+  LAUNCH (g);
+  qdrive_close (g);
+  ck_assert_msg (none_left (tmpdir), "a process of the machine survived");
+  assert_sleeper_gone ();
+  free (tmpdir);
+
+  /* A launch that times out. */
+  fd = hung_server (sock, sizeof sock);
+  snprintf (server, sizeof server, "unix:%s", sock);
+  g = new_handle ();
+  tmpdir = private_dir (g);
+  OK (g, qdrive_set_hv (g, hv));
+  OK (g, qdrive_set_launch_timeout (g, 2));
+  OK (g, qdrive_add_drive_opts (g, "", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL, "nbd",
+                                QDRIVE_ADD_DRIVE_OPTS_SERVER, servers,
+                                QDRIVE_ADD_DRIVE_OPTS_READONLY, 1, -1));
+  ck_assert (qdrive_launch (g) == -1);
+  ERROR_HAS (g, "launch: qemu did not answer");
+  ck_assert_msg (none_left (tmpdir), "a process of the failed launch "
+                 "survived");
+  assert_sleeper_gone ();
+  close (fd);
+  assert_nothing_left (g, tmpdir);
+  free (hv);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -327,5 +498,6 @@ main (void)
   ADD ("close during launch", test_close_during_launch);
   ADD ("fork", test_fork);
   ADD ("exit without close", test_exit_without_close);
+  ADD ("wrapper without exec", test_wrapper_no_exec);
   return run_suite (s);
 }
