@@ -135,8 +135,8 @@ extern bool direct_wait_exit (struct direct *b, const struct timespec *deadline)
 extern int direct_wait_fd (struct direct *b, int fd, short events,
                            const struct timespec *deadline);
 
-/* Stops the watcher (which kills qemu if it still runs), reaps qemu
- * and describes how it ended ("exited with status 1", "was killed by
+/* Lets the watcher go, kills what is left of qemu's process group,
+ * reaps qemu and describes how it ended ("exited with status 1", "was killed by
  * signal 9 (Killed)").  Malloc'd; NULL on allocation failure.  If the
  * caller ignores SIGCHLD, the kernel has reaped qemu and its status is
  * lost: b->status_lost is then set. */

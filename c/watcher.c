@@ -5,22 +5,27 @@
  * with its parent, and PR_SET_PDEATHSIG is tied to the *thread* that
  * forked: launch called from a short-lived thread (a Python worker,
  * say) would kill qemu when that thread ends.  So each qemu gets a
- * watcher: a tiny process forked from ours (no exec) that holds only
- * the read end of a pipe whose write end only we hold, and a pidfd of
- * qemu.  When our process goes away for any reason, the kernel closes
- * the write end, the watcher reads EOF, and kills qemu through the
- * pidfd (which cannot hit a recycled pid).  It exits as well when qemu
- * exits.  It runs in its own process group, so a Ctrl-C at the
- * terminal reaches only our process; the watcher then does the
- * cleaning up.
+ * watcher: a tiny process forked from ours (no exec) that holds a pidfd
+ * of our process, a pidfd of qemu, and one end of a socket pair whose
+ * other end we hold.  When our process goes away for any reason, its
+ * pidfd becomes readable (and, unless a child we forked holds a copy of
+ * our end, the socket reads EOF); the watcher then kills qemu and its
+ * process group (through the pidfd, which cannot hit a recycled pid),
+ * waits for it to be gone, and removes the handle's private directory,
+ * with the scratch disks and sockets in it.  When we stop it (shutdown,
+ * close), we send it one byte first: it kills qemu if that still runs,
+ * and exits without removing anything.  Until then it stays, also after
+ * qemu has exited, for the directory.  It runs in its own process
+ * group, so a Ctrl-C at the terminal reaches only our process; the
+ * watcher then does the cleaning up.
  *
  * The qemu is the direct backend's own child, or the qemu that
  * libvirt's embedded driver started in our process (libvirt has no
  * auto-destroy there).
  *
  * Every descriptor we make is close-on-exec, and the watcher closes
- * every descriptor but its two, so no other qemu or watcher holds
- * another handle's pipe open.  The watcher is forked; all it does
+ * every descriptor but its own, so no other qemu or watcher holds
+ * another handle's socket open.  The watcher is forked; all it does
  * after fork is async-signal-safe, as the caller may have threads. */
 
 #include <config.h>
@@ -29,9 +34,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -115,32 +122,97 @@ child_close_all_but (int keep1, int keep2)
       close (fd);
 }
 
-/* The watcher's whole life: see the top of this file. */
-static void __attribute__((noreturn))
-watcher_main (int pipe_fd, pid_t target, int pidfd)
+/* In the watcher: removes dir and the files in it (qdrive puts no
+ * directories there), without malloc: the owner may have had threads. */
+static void
+remove_dir (const char *dir)
 {
-  struct pollfd p[2];
-  int n;
+  /* The kernel's struct linux_dirent64. */
+  struct entry {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+  };
+  char buf[4096];
+  long n, off;
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd == -1)
+    return;
+  while ((n = syscall (SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+    for (off = 0; off < n; off += ((struct entry *) (buf + off))->reclen) {
+      const char *name = ((struct entry *) (buf + off))->name;
+      if (strcmp (name, ".") != 0 && strcmp (name, "..") != 0)
+        unlinkat (fd, name, 0);
+    }
+  }
+  close (fd);
+  rmdir (dir);
+}
+
+/* How long the watcher waits for the qemu it killed to be gone before
+ * it removes the directory qemu has files open in. */
+#define WATCHER_KILL_WAIT_MS 5000
+
+/* The watcher's whole life: see the top of this file.  sock_fd is its
+ * end of the socket pair; owner the process to outlive; dir the
+ * directory to remove after it (NULL: none). */
+static void __attribute__((noreturn))
+watcher_main (int sock_fd, pid_t target, int pidfd, pid_t owner,
+              const char *dir)
+{
+  struct pollfd p[3];
+  char c;
+  int n, owner_fd;
 
   setpgid (0, 0);
   child_reset_signals ();
-  child_close_all_but (pipe_fd, pidfd);
+  child_close_all_but (sock_fd, pidfd);
   prctl (PR_SET_NAME, "qdrive-watcher", 0, 0, 0);
 
-  p[0].fd = pipe_fd;
+  owner_fd = qdrive_int_pidfd_open (owner);
+  if (getppid () != owner)
+    goto owner_gone;            /* before its pidfd could say so */
+  p[0].fd = sock_fd;
   p[0].events = POLLIN;
-  p[1].fd = pidfd;
+  p[1].fd = owner_fd;           /* -1 (ignored) without pidfds */
   p[1].events = POLLIN;
+  p[2].fd = pidfd;
+  p[2].events = POLLIN;
   for (;;) {
-    n = poll (p, pidfd >= 0 ? 2 : 1, -1);
+    n = poll (p, 3, -1);
     if (n == -1 && errno == EINTR)
       continue;
-    if (n == -1 || p[0].revents)
-      break;                    /* our owner is gone, or let go */
+    if (n == -1)
+      break;
+    if (p[0].revents) {
+      n = read (sock_fd, &c, 1);
+      if (n == 1) {             /* the owner stops us */
+        qdrive_int_kill (target, pidfd);
+        _exit (0);
+      }
+      if (n == -1 && errno == EINTR)
+        continue;
+      break;                    /* EOF: the owner is gone */
+    }
     if (p[1].revents)
-      _exit (0);                /* qemu exited: nothing to guard */
+      break;                    /* the owner is gone */
+    if (p[2].revents)
+      p[2].fd = -1;             /* qemu exited: still the directory */
   }
+
+ owner_gone:
   qdrive_int_kill (target, pidfd);
+  if (pidfd >= 0) {
+    p[0].fd = pidfd;
+    p[0].events = POLLIN;
+    while (poll (p, 1, WATCHER_KILL_WAIT_MS) == -1 && errno == EINTR)
+      ;
+  }
+  if (dir != NULL)
+    remove_dir (dir);
   _exit (0);
 }
 
@@ -150,11 +222,11 @@ qdrive_int_watcher_start (qdrive_h *g, struct watcher *w, pid_t target,
 {
   sigset_t all, old;
   int p[2];
-  pid_t pid;
+  pid_t pid, owner = getpid ();
   int saved;
 
-  if (pipe2 (p, O_CLOEXEC) == -1) {
-    set_perror (g, "pipe2");
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) == -1) {
+    set_perror (g, "socketpair");
     return -1;
   }
   /* No signal handler of the caller's may run in the child before it
@@ -163,7 +235,7 @@ qdrive_int_watcher_start (qdrive_h *g, struct watcher *w, pid_t target,
   pthread_sigmask (SIG_SETMASK, &all, &old);
   pid = fork ();
   if (pid == 0)
-    watcher_main (p[0], target, pidfd);
+    watcher_main (p[0], target, pidfd, owner, g->tmpdir);
   saved = errno;
   pthread_sigmask (SIG_SETMASK, &old, NULL);
   close (p[0]);
@@ -182,10 +254,14 @@ void
 qdrive_int_watcher_stop (struct watcher *w)
 {
   if (w->fd >= 0) {
+    /* Stop: it kills target if that still runs, and removes nothing.
+     * (MSG_NOSIGNAL: a watcher killed by someone else must not kill us
+     * with SIGPIPE.) */
+    send (w->fd, "x", 1, MSG_NOSIGNAL);
     close (w->fd);
     w->fd = -1;
   }
-  /* It exits as soon as it reads EOF. */
+  /* It exits as soon as it has read the byte. */
   if (w->pid != 0) {
     while (waitpid (w->pid, NULL, 0) == -1 && errno == EINTR)
       ;

@@ -13,7 +13,7 @@
 
 struct watcher {
   pid_t pid;                    /* the watcher process; 0: none */
-  int fd;                       /* write end of its pipe; -1: none */
+  int fd;                       /* our end of its socket pair; -1: none */
 };
 
 #define WATCHER_INIT { 0, -1 }
@@ -28,8 +28,9 @@ extern void qdrive_int_kill (pid_t pid, int pidfd);
 
 /* Forks a watcher for target: it kills target (through pidfd if
  * pidfd >= 0, else by pid) once this process goes away or
- * qdrive_int_watcher_stop is called, and exits by itself when target
- * exits (seen through pidfd only).  The descriptors stay ours. */
+ * qdrive_int_watcher_stop is called; when this process goes away, it
+ * then also removes the handle's private directory (g->tmpdir, if
+ * any).  It stays until either happens.  The descriptors stay ours. */
 extern int qdrive_int_watcher_start (qdrive_h *g, struct watcher *w,
                                      pid_t target, int pidfd);
 

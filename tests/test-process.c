@@ -477,6 +477,71 @@ START_TEST (test_wrapper_no_exec)
 }
 END_TEST
 
+/* ---- the owner killed ---------------------------------------------------- */
+
+/* A child process launches qemu through a wrapper that does not exec
+ * it, with a scratch disk, forks a process of its own that keeps
+ * running (with copies of the child's descriptors), and is killed with
+ * SIGKILL: qemu, the wrapper and what it started go, and the watcher
+ * removes the private directory. */
+START_TEST (test_owner_killed)
+{
+  char *hv = wrapper_script (), tmpdir[4096];
+  int p[2];
+  pid_t owner, grandchild = 0;
+  ssize_t n;
+
+  ck_assert (pipe (p) == 0);
+  owner = fork ();
+  ck_assert (owner >= 0);
+  if (owner == 0) {
+    qdrive_h *g = qdrive_create ();
+    char *t, msg[4200];
+    pid_t gc;
+
+    close (p[0]);
+    if (g == NULL || qdrive_set_memsize (g, 128) == -1 ||
+        qdrive_set_hv (g, hv) == -1 ||
+        qdrive_add_drive_scratch (g, 1 << 20, -1) == -1 ||
+        (t = private_dir (g)) == NULL || qdrive_launch (g) == -1)
+      _exit (1);
+    gc = fork ();
+    if (gc == 0) {
+      pause ();
+      _exit (0);
+    }
+    snprintf (msg, sizeof msg, "%d %s", (int) gc, t);
+    if (write (p[1], msg, strlen (msg)) == -1)
+      _exit (1);
+    pause ();
+    _exit (0);
+  }
+  close (p[1]);
+  n = read (p[0], tmpdir, sizeof tmpdir - 1);
+  close (p[0]);
+  ck_assert_msg (n > 0, "the child could not launch");
+  tmpdir[n] = '\0';
+  grandchild = atoi (tmpdir);
+  memmove (tmpdir, strchr (tmpdir, ' ') + 1, strlen (strchr (tmpdir, ' ')));
+  ck_assert_int_eq (count_processes (tmpdir), 2);   /* wrapper, qemu */
+
+  ck_assert (kill (owner, SIGKILL) == 0);
+  ck_assert (waitpid (owner, NULL, 0) == owner);
+  ck_assert_msg (none_left (tmpdir), "qemu or its wrapper outlived their "
+                 "owner (while a process it forked ran)");
+  assert_sleeper_gone ();
+  ck_assert (kill (grandchild, SIGKILL) == 0);
+  /* The watcher removes the directory once qemu is gone. */
+  {
+    double t0 = now ();
+    while (exists_in (tmpdir, NULL) && now () - t0 < 5)
+      usleep (10000);
+  }
+  ck_assert_msg (!exists_in (tmpdir, NULL), "%s was left", tmpdir);
+  free (hv);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 int
@@ -499,5 +564,6 @@ main (void)
   ADD ("fork", test_fork);
   ADD ("exit without close", test_exit_without_close);
   ADD ("wrapper without exec", test_wrapper_no_exec);
+  ADD ("owner killed", test_owner_killed);
   return run_suite (s);
 }
