@@ -106,7 +106,8 @@ jsock_read (struct direct *b, struct jsock *s, const struct timespec *deadline,
       *obj = json_tokener_parse_ex (s->tok, s->rbuf + s->rstart,
                                     (int) (s->rend - s->rstart));
       err = json_tokener_get_error (s->tok);
-      if (*obj != NULL) {
+      /* A complete value; NULL is JSON null. */
+      if (*obj != NULL || err == json_tokener_success) {
         s->rstart += json_tokener_get_parse_end (s->tok);
         return 1;
       }
@@ -192,6 +193,21 @@ jsock_send_command (struct jsock *s, const char *command,
   return r;
 }
 
+const char *
+jsock_type_name (int type)
+{
+  switch ((enum json_type) type) {
+  case json_type_null: return "null";
+  case json_type_boolean: return "a boolean";
+  case json_type_double: return "a number with a fraction";
+  case json_type_int: return "an integer";
+  case json_type_object: return "an object";
+  case json_type_array: return "a list";
+  case json_type_string: return "a string";
+  }
+  return "of an unknown type";
+}
+
 struct json_object *
 jsock_execute (struct direct *b, struct jsock *s, const char *command,
                struct json_object *args, const struct timespec *deadline,
@@ -227,19 +243,34 @@ jsock_execute (struct direct *b, struct jsock *s, const char *command,
       return NULL;
     }
     if (!json_object_is_type (obj, json_type_object)) {
-      set_error (g, "%s answered %s with something other than a JSON "
-                 "object", s->peer, what);
+      set_error (g, "%s's reply to \"%s\" is %s; expected an object",
+                 s->peer, command,
+                 jsock_type_name (json_object_get_type (obj)));
       json_object_put (obj);
       free (what);
       return NULL;
     }
     if (json_object_object_get_ex (obj, "return", &ret)) {
+      /* NULL is the caller's error, which no command answers with. */
+      if (ret == NULL) {
+        set_error (g, "%s's reply to \"%s\": member \"return\" is null",
+                   s->peer, command);
+        json_object_put (obj);
+        free (what);
+        return NULL;
+      }
       json_object_get (ret);
       json_object_put (obj);
       free (what);
       return ret;
     }
-    if (json_object_object_get_ex (obj, "error", &error)) {
+    if (jsock_member (b, s, command, obj, NULL, "error", json_type_object,
+                      false, &error) == -1) {
+      json_object_put (obj);
+      free (what);
+      return NULL;
+    }
+    if (error != NULL) {
       set_error (g, "%s refused %s: %s", s->peer, what,
                  json_object_object_get_ex (error, "desc", &desc) &&
                  json_object_is_type (desc, json_type_string)
@@ -259,21 +290,6 @@ jsock_execute (struct direct *b, struct jsock *s, const char *command,
   }
 }
 
-static const char *
-type_name (enum json_type t)
-{
-  switch (t) {
-  case json_type_null: return "null";
-  case json_type_boolean: return "a boolean";
-  case json_type_double: return "a number with a fraction";
-  case json_type_int: return "an integer";
-  case json_type_object: return "an object";
-  case json_type_array: return "a list";
-  case json_type_string: return "a string";
-  }
-  return "of an unknown type";
-}
-
 int
 jsock_reply_member (qdrive_h *g, const char *peer, const char *command,
                     struct json_object *o, const char *where,
@@ -286,13 +302,13 @@ jsock_reply_member (qdrive_h *g, const char *peer, const char *command,
   if (!json_object_is_type (o, json_type_object)) {
     set_error (g, "%s's reply to \"%s\": %s is %s; expected an object",
                peer, command, where ? where : "the reply",
-               type_name (json_object_get_type (o)));
+               jsock_type_name (json_object_get_type (o)));
     return -1;
   }
   if (!json_object_object_get_ex (o, key, v))
     problem = required ? "missing" : NULL;
   else if (!json_object_is_type (*v, (enum json_type) type))
-    problem = type_name (json_object_get_type (*v));
+    problem = jsock_type_name (json_object_get_type (*v));
   else
     return 1;
   if (problem == NULL)
@@ -300,7 +316,7 @@ jsock_reply_member (qdrive_h *g, const char *peer, const char *command,
   *v = NULL;
   set_error (g, "%s's reply to \"%s\": member \"%s\"%s%s is %s; "
              "expected %s", peer, command, key, where ? " of " : "",
-             where ? where : "", problem, type_name ((enum json_type) type));
+             where ? where : "", problem, jsock_type_name (type));
   return -1;
 }
 

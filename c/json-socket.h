@@ -93,6 +93,9 @@ extern int jsock_reply_member (struct qdrive_h *g, const char *peer,
                                const char *where, const char *key, int type,
                                bool required, struct json_object **v);
 
+/* The name of a JSON type, for messages: "null", "a string", ... */
+extern const char *jsock_type_name (int type);
+
 /* Closes the connection (the socket file stays). */
 extern void jsock_close (struct jsock *s);
 

@@ -51,10 +51,13 @@ reply_return (qdrive_h *g, const char *peer, const char *command,
   enum json_tokener_error jerr;
 
   reply = json_tokener_parse_verbose (text, &jerr);
-  if (reply == NULL || !json_object_is_type (reply, json_type_object))
+  /* (A NULL reply with no error is JSON null.) */
+  if (reply == NULL && jerr != json_tokener_success)
+    set_error (g, "%s's answer to %s through libvirt is not JSON: %s",
+               peer, command, json_tokener_error_desc (jerr));
+  else if (!json_object_is_type (reply, json_type_object))
     set_error (g, "%s's answer to %s through libvirt is not a JSON object: "
-               "%s", peer, command,
-               reply == NULL ? json_tokener_error_desc (jerr) : text);
+               "%s", peer, command, text);
   else if (json_object_object_get_ex (reply, "error", &err))
     set_error (g, "%s refused %s through libvirt: %s", peer, command,
                json_object_object_get_ex (err, "desc", &desc) &&
@@ -63,6 +66,9 @@ reply_return (qdrive_h *g, const char *peer, const char *command,
   else if (!json_object_object_get_ex (reply, "return", &ret))
     set_error (g, "%s's answer to %s through libvirt has no \"return\": %s",
                peer, command, text);
+  else if (ret == NULL)         /* no command answers with null */
+    set_error (g, "%s's answer to %s through libvirt: member \"return\" is "
+               "null", peer, command);
   else
     json_object_get (ret);
   json_object_put (reply);

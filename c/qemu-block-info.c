@@ -86,6 +86,33 @@ check_node (qdrive_h *g, const char *command, struct json_object *node,
   return 0;
 }
 
+/* A medium's image and the images below it, as far as qemu goes:
+ * each one's file name and format, read for the image a drive's entry
+ * describes (drive_image). */
+static int
+check_images (qdrive_h *g, struct json_object *medium, const char *where)
+{
+  struct json_object *image, *v;
+  char iwhere[128];
+  int r, depth;
+
+  r = jsock_reply_member (g, "qemu", "query-block", medium, where, "image",
+                          json_type_object, false, &image);
+  snprintf (iwhere, sizeof iwhere, "%s's image", where);
+  for (depth = 1; r == 1; ++depth) {
+    if (jsock_reply_member (g, "qemu", "query-block", image, iwhere,
+                            "filename", json_type_string, true, &v) == -1 ||
+        jsock_reply_member (g, "qemu", "query-block", image, iwhere,
+                            "format", json_type_string, true, &v) == -1)
+      return -1;
+    r = jsock_reply_member (g, "qemu", "query-block", image, iwhere,
+                            "backing-image", json_type_object, false,
+                            &image);
+    snprintf (iwhere, sizeof iwhere, "%s's backing image %d", where, depth);
+  }
+  return r;
+}
+
 /* Each query-block device: a string "device" (empty under libvirt,
  * where the string "qdev", if any, names the guest device), and if it
  * has a medium ("inserted", always for qdrive's drives), the node's
@@ -112,7 +139,8 @@ check_devices (qdrive_h *g, struct json_object *devices)
       return -1;
     if (v != NULL) {
       snprintf (where, sizeof where, "%s's medium", *id ? id : "device");
-      if (check_node (g, "query-block", v, where) == -1)
+      if (check_node (g, "query-block", v, where) == -1 ||
+          check_images (g, v, where) == -1)
         return -1;
     }
   }
@@ -151,6 +179,8 @@ qdrive_int_qemu_check_drives (qdrive_h *g, struct json_object *devices)
     set_error (g, "qemu's answer to query-block is not a list");
     return -1;
   }
+  if (check_devices (g, devices) == -1)
+    return -1;
   n = json_object_array_length (devices);
   for (i = 0; i < g->ndrives; ++i) {
     snprintf (want, sizeof want, "hd%zu", i);

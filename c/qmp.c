@@ -20,7 +20,7 @@ int
 qmp_open (struct direct *b, const struct timespec *deadline, int seconds)
 {
   qdrive_h *g = b->g;
-  struct json_object *greeting, *ret;
+  struct json_object *greeting, *ret, *v;
   int r;
 
   r = jsock_connect (b, &b->qmp, deadline);
@@ -36,9 +36,11 @@ qmp_open (struct direct *b, const struct timespec *deadline, int seconds)
   if (jsock_read (b, &b->qmp, deadline, &greeting,
                   "on its QMP socket (greeting)", seconds) != 1)
     return -1;
+  /* {"QMP": {"version": ..., "capabilities": [...]}} */
   if (!json_object_is_type (greeting, json_type_object) ||
-      !json_object_object_get_ex (greeting, "QMP", NULL)) {
-    set_error (g, "qemu's QMP socket did not greet with \"QMP\": %s",
+      !json_object_object_get_ex (greeting, "QMP", &v) ||
+      !json_object_is_type (v, json_type_object)) {
+    set_error (g, "qemu's QMP socket did not greet with {\"QMP\": {...}}: %s",
                json_object_to_json_string_ext (greeting,
                                                JSON_C_TO_STRING_PLAIN));
     json_object_put (greeting);
@@ -49,8 +51,13 @@ qmp_open (struct direct *b, const struct timespec *deadline, int seconds)
   ret = qmp_execute (b, "qmp_capabilities", NULL, deadline, seconds);
   if (ret == NULL)
     return -1;
+  r = json_object_is_type (ret, json_type_object) ? 0 : -1;
+  if (r == -1)
+    set_error (g, "qemu's reply to \"qmp_capabilities\": member \"return\" "
+               "is %s; expected an object",
+               jsock_type_name (json_object_get_type (ret)));
   json_object_put (ret);
-  return 0;
+  return r;
 }
 
 struct json_object *

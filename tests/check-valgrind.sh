@@ -44,7 +44,8 @@ run () {
 # C: each Check suite (its forked children are checked too) and the C
 # half of the cross-language test.
 for t in test-drives test-netdrives test-api test-events test-threads test-concurrency test-hostile \
-         test-launch libvirt-xml libvirt-launch test-appliance test-appliance-fail; do
+         test-launch test-qmp-replies test-config libvirt-xml libvirt-launch \
+         test-appliance test-appliance-fail; do
   run "c-$t" "$b/tests" "$b/libtool" --mode=execute "${vg[@]}" "./$t"
 done
 # The libvirt backend against the private daemon.  Only its "daemon"
