@@ -925,13 +925,7 @@ launch_suite (void)
   Suite *s = suite_create ("launch");
   TCase *tc;
 
-#define ADD(name, fn) do {                              \
-    tc = tcase_create (name);                           \
-    tcase_add_checked_fixture (tc, setup, teardown);    \
-    tcase_set_timeout (tc, 60);                         \
-    tcase_add_test (tc, fn);                            \
-    suite_add_tcase (s, tc);                            \
-  } while (0)
+#define ADD(name, fn) add_case (s, name, fn, setup, teardown, 60)
 
   ADD ("drive kinds", test_drive_kinds);
   ADD ("16 drives", test_16_drives);

@@ -312,37 +312,6 @@ END_TEST
 
 /* ---- qemu through a wrapper script ------------------------------------ */
 
-/* How many processes have s in their command line. */
-static int
-count_processes (const char *s)
-{
-  DIR *d = opendir ("/proc");
-  struct dirent *e;
-  char path[300], buf[8192];
-  ssize_t n, i;
-  int fd, count = 0;
-
-  ck_assert (d != NULL);
-  while ((e = readdir (d)) != NULL) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
-        atoi (e->d_name) == getpid ())
-      continue;
-    snprintf (path, sizeof path, "/proc/%s/cmdline", e->d_name);
-    fd = open (path, O_RDONLY);
-    if (fd == -1)
-      continue;
-    n = read (fd, buf, sizeof buf - 1);
-    close (fd);
-    for (i = 0; i < n; ++i)
-      if (buf[i] == '\0')
-        buf[i] = ' ';
-    if (n > 0 && (buf[n] = '\0', strstr (buf, s) != NULL))
-      count++;
-  }
-  closedir (d);
-  return count;
-}
-
 /* Waits up to 5 s for no process to have s in its command line,
  * reaping what ends up ours. */
 static bool
@@ -350,7 +319,7 @@ none_left (const char *s)
 {
   double t0 = now ();
 
-  while (count_processes (s) > 0) {
+  while (processes_with (s, NULL) > 0) {
     while (waitpid (-1, NULL, WNOHANG) > 0)
       ;
     if (now () - t0 > 5)
@@ -439,7 +408,7 @@ START_TEST (test_wrapper_no_exec)
   tmpdir = private_dir (g);
   OK (g, qdrive_set_hv (g, hv));
   LAUNCH (g);
-  ck_assert_int_eq (count_processes (tmpdir), 2);   /* wrapper, qemu */
+  ck_assert_int_eq (processes_with (tmpdir, NULL), 2);   /* wrapper, qemu */
   OK (g, qdrive_shutdown (g));
   qdrive_close (g);
   ck_assert_msg (none_left (tmpdir), "a process of the machine survived");
@@ -523,7 +492,7 @@ START_TEST (test_owner_killed)
   tmpdir[n] = '\0';
   grandchild = atoi (tmpdir);
   memmove (tmpdir, strchr (tmpdir, ' ') + 1, strlen (strchr (tmpdir, ' ')));
-  ck_assert_int_eq (count_processes (tmpdir), 2);   /* wrapper, qemu */
+  ck_assert_int_eq (processes_with (tmpdir, NULL), 2);   /* wrapper, qemu */
 
   ck_assert (kill (owner, SIGKILL) == 0);
   ck_assert (waitpid (owner, NULL, 0) == owner);
@@ -548,15 +517,8 @@ int
 main (void)
 {
   Suite *s = suite_create ("process");
-  TCase *tc;
 
-#define ADD(name, fn) do {                              \
-    tc = tcase_create (name);                           \
-    tcase_add_checked_fixture (tc, setup, teardown);    \
-    tcase_set_timeout (tc, 60);                         \
-    tcase_add_test (tc, fn);                            \
-    suite_add_tcase (s, tc);                            \
-  } while (0)
+#define ADD(name, fn) add_case (s, name, fn, setup, teardown, 60)
 
   ADD ("SIGCHLD ignored", test_sigchld_ignored);
   ADD ("relative TMPDIR", test_relative_tmpdir);

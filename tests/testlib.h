@@ -132,6 +132,20 @@ run_suite (Suite *s)
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* One test in a case of its own, with its fixture and timeout: each
+ * test in a process of its own, with a fresh fixture. */
+static inline void
+add_case (Suite *s, const char *name, const TTest *test, SFun setup,
+          SFun teardown, int timeout)
+{
+  TCase *tc = tcase_create (name);
+
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_set_timeout (tc, timeout);
+  tcase_add_test (tc, test);
+  suite_add_tcase (s, tc);
+}
+
 /* ---- launched handles ------------------------------------------------ */
 
 /* Seconds on the monotonic clock. */
@@ -182,21 +196,23 @@ private_dir (qdrive_h *g)
   return r;
 }
 
-/* The pid of the qemu whose QMP socket is in tmpdir, or 0. */
-static inline pid_t
-qemu_pid_of (const char *tmpdir)
+/* How many processes (this one aside) have s in their command line;
+ * *first (if not NULL) is the first found, or 0. */
+static inline int
+processes_with (const char *s, pid_t *first)
 {
   DIR *d = opendir ("/proc");
   struct dirent *e;
-  char path[300], buf[16384], *want;
-  pid_t found = 0;
+  char path[300], buf[16384];
   ssize_t n, i;
-  int fd;
+  int fd, count = 0;
 
   ck_assert (d != NULL);
-  ck_assert (asprintf (&want, "path=%s/qmp.sock", tmpdir) != -1);
-  while ((e = readdir (d)) != NULL && found == 0) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9')
+  if (first != NULL)
+    *first = 0;
+  while ((e = readdir (d)) != NULL) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
+        atoi (e->d_name) == getpid ())
       continue;
     snprintf (path, sizeof path, "/proc/%s/cmdline", e->d_name);
     fd = open (path, O_RDONLY);
@@ -210,12 +226,26 @@ qemu_pid_of (const char *tmpdir)
       if (buf[i] == '\0')
         buf[i] = ' ';
     buf[n] = '\0';
-    if (strstr (buf, want) != NULL)
-      found = atoi (e->d_name);
+    if (strstr (buf, s) == NULL)
+      continue;
+    if (count++ == 0 && first != NULL)
+      *first = atoi (e->d_name);
   }
   closedir (d);
+  return count;
+}
+
+/* The pid of the qemu whose QMP socket is in tmpdir, or 0. */
+static inline pid_t
+qemu_pid_of (const char *tmpdir)
+{
+  char *want;
+  pid_t pid;
+
+  ck_assert (asprintf (&want, "path=%s/qmp.sock", tmpdir) != -1);
+  processes_with (want, &pid);
   free (want);
-  return found;
+  return pid;
 }
 
 static inline bool
