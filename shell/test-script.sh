@@ -213,16 +213,18 @@ TMPDIR="$tmp/t" env --default-signal=INT \
   add-drive "" protocol:nbd server:"unix:$tmp/hung.sock" readonly:true : \
   set-launch-timeout 10 : launch : get-smp >"$tmp/out" 2>"$tmp/err" &
 pid=$!
+# This test's own qemu, by its socket's full path: other tests on the
+# machine may have a hung.sock of their own.
 for _ in $(seq 200); do
-  grep -qsa hung.sock /proc/[0-9]*/cmdline 2>/dev/null &&
-    grep -lsa hung.sock /proc/[0-9]*/cmdline | xargs -r grep -qsa qemu && break
+  grep -lsa "$tmp/hung.sock" /proc/[0-9]*/cmdline 2>/dev/null |
+    xargs -r grep -qsa qemu && break
   sleep 0.05
 done
 start=$SECONDS
 kill -INT "$pid"
 wait_bounded "$pid"
 took=$((SECONDS - start))
-qemu_left=$(grep -lsa hung.sock /proc/[0-9]*/cmdline | xargs -r grep -lsa qemu)
+qemu_left=$(grep -lsa "$tmp/hung.sock" /proc/[0-9]*/cmdline | xargs -r grep -lsa qemu)
 kill "$server"
 wait "$server" 2>/dev/null
 [ "$rc" -eq 1 ] && [ "$took" -le 2 ] && [ ! -s "$tmp/out" ] &&
