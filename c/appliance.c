@@ -20,7 +20,20 @@
  * them changed (a package upgrade replaces the files).  Building happens
  * under an exclusive lock on the cache directory, into a temporary file
  * renamed into place when complete, so a launch never sees half an
- * appliance and two processes building at once do not both write. */
+ * appliance and two processes building at once do not both write.
+ *
+ * Only the appliance just built is kept: each build removes the other
+ * appliance-*.img files (older packages, kernels or formats, 11 to 12 MB
+ * each), as libguestfs keeps one appliance; a rebuild costs about
+ * 0.1 s.  A launch uses its appliance from the check above until qemu
+ * has read it (qemu 7.2 reads the initramfs into memory when it starts
+ * and keeps no descriptor of it): for that time it holds the file open
+ * with a shared flock, and a build removes only files on which it gets
+ * an exclusive one at once.  A launch that opened a file just before a
+ * build removed it sees, once locked, that its name no longer leads to
+ * that file, and builds it again.  A launch by an older qdrive takes no
+ * such lock: the worst it meets is a missing file (qemu's error), since
+ * files are only ever renamed into place or removed, never rewritten. */
 
 #include <config.h>
 
@@ -57,7 +70,9 @@ qdrive_int_appliance_free (struct appliance *a)
   free (a->modroot);
   free (a->moddir);
   free (a->initrd);
-  memset (a, 0, sizeof *a);
+  if (a->initrd_fd >= 0)
+    close (a->initrd_fd);       /* and with it, its lock */
+  *a = (struct appliance) APPLIANCE_EMPTY;
 }
 
 /* ---- the kernel ------------------------------------------------------ */
@@ -300,7 +315,7 @@ initrd_path (qdrive_h *g, struct appliance *a)
 int
 qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a)
 {
-  memset (a, 0, sizeof *a);
+  *a = (struct appliance) APPLIANCE_EMPTY;
   if (choose_kernel (g, a) == -1 || initrd_path (g, a) == -1) {
     qdrive_int_appliance_free (a);
     return -1;
@@ -310,9 +325,9 @@ qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a)
 
 /* ---- is the cached one current? ------------------------------------- */
 
-/* The manifest of the archive at path, or NULL (why says why not). */
+/* The manifest of the archive open in fd, or NULL (why says why not). */
 static char *
-read_manifest (const char *path, const char **why)
+read_manifest (int fd, const char **why)
 {
   struct archive *ar = archive_read_new ();
   struct archive_entry *e;
@@ -324,10 +339,9 @@ read_manifest (const char *path, const char **why)
   if (ar == NULL)
     return NULL;
   archive_read_support_format_cpio (ar);
-  if (archive_read_open_filename (ar, path, 65536) != ARCHIVE_OK) {
-    *why = "it does not exist";
+  if (lseek (fd, 0, SEEK_SET) == -1 ||
+      archive_read_open_fd (ar, fd, 65536) != ARCHIVE_OK)
     goto out;
-  }
   if (archive_read_next_header (ar, &e) != ARCHIVE_OK ||
       strcmp (archive_entry_pathname (e), APPLIANCE_MANIFEST) != 0 ||
       !archive_entry_size_is_set (e) ||
@@ -350,12 +364,12 @@ read_manifest (const char *path, const char **why)
   return text;
 }
 
-/* 1: the appliance at path was built from the files as they are now;
- * 0: it was not, or is missing or unreadable (why says which). */
+/* 1: the appliance open in fd was built from the files as they are
+ * now; 0: it was not, or is unreadable (why says which). */
 static int
-is_current (const char *path, const char **why)
+is_current (int fd, const char **why)
 {
-  char *text = read_manifest (path, why), *line, *next, *file;
+  char *text = read_manifest (fd, why), *line, *next, *file;
   unsigned long long size, ino, dev;
   long long sec;
   long nsec;
@@ -391,6 +405,51 @@ is_current (const char *path, const char **why)
   }
   free (text);
   return r;
+}
+
+/* Is the file open in fd still the one named name in directory dirfd
+ * (AT_FDCWD: name is a path)? */
+static bool
+still_named (int fd, int dirfd, const char *name)
+{
+  struct stat opened, named;
+
+  return fstat (fd, &opened) == 0 &&
+    fstatat (dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+    opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
+}
+
+/* Opens the cached appliance a->initrd with a shared lock (see the top
+ * of this file) and keeps it open in a->initrd_fd if it is current: 1.
+ * 0 if it is missing, was removed meanwhile or is not current (why
+ * says which); nothing is left open then. */
+static int
+use_cached (struct appliance *a, const char **why)
+{
+  int fd = open (a->initrd, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd == -1) {
+    *why = errno == ENOENT ? "it does not exist" : "it cannot be opened";
+    return 0;
+  }
+  /* A build holds its exclusive lock only to remove the file. */
+  while (flock (fd, LOCK_SH) == -1)
+    if (errno != EINTR) {
+      *why = "it cannot be locked";
+      goto not_used;
+    }
+  if (!still_named (fd, AT_FDCWD, a->initrd)) {
+    *why = "a build removed it while this launch opened it";
+    goto not_used;
+  }
+  if (!is_current (fd, why))
+    goto not_used;
+  a->initrd_fd = fd;
+  return 1;
+
+ not_used:
+  close (fd);
+  return 0;
 }
 
 /* ---- the cache directory and its lock -------------------------------- */
@@ -487,13 +546,59 @@ lock_cachedir (qdrive_h *g)
   return fd;
 }
 
-/* Under the lock, a temporary appliance is left only by a builder that
- * died: remove them all.  So are a KVM verdict's, though one may be a
- * writer's at work (appliance-kvm.c, which takes no lock): that writer
- * then fails to rename it, which costs only a later fallback. */
-static void
-remove_stale_temporaries (int dirfd)
+/* Is name a temporary file that only a builder or verdict writer that
+ * died leaves under the lock?  A temporary appliance is written only
+ * under the lock; a KVM verdict's may be a writer's at work
+ * (appliance-kvm.c, which takes no lock): that writer then fails to
+ * rename it, which costs only a later fallback. */
+static bool
+is_stale_temporary (const char *name)
 {
+  return (strncmp (name, "appliance-", 10) == 0 &&
+          strstr (name, ".img.tmp-") != NULL) ||
+    (strncmp (name, APPLIANCE_KVM_VERDICT,
+              strlen (APPLIANCE_KVM_VERDICT)) == 0 &&
+     strstr (name, APPLIANCE_KVM_VERDICT_TMP) != NULL);
+}
+
+/* Is name an appliance (appliance-*.img) other than current? */
+static bool
+is_other_appliance (const char *name, const char *current)
+{
+  size_t len = strlen (name);
+
+  return strncmp (name, "appliance-", 10) == 0 && len > 14 &&
+    strcmp (name + len - 4, ".img") == 0 && strcmp (name, current) != 0;
+}
+
+/* Removes the appliance name from the cache unless a launch is using it
+ * (holds a shared lock: see the top of this file). */
+static void
+remove_unused_appliance (qdrive_h *g, int dirfd, const char *name)
+{
+  int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+                   O_NONBLOCK);
+  struct stat st;
+
+  if (fd == -1)
+    return;
+  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode))
+    ;                           /* not one the builder made */
+  else if (flock (fd, LOCK_EX | LOCK_NB) == -1)
+    qdrive_int_verbose (g, "appliance: kept %s/%s: a launch is using it",
+                        g->cachedir, name);
+  else if (still_named (fd, dirfd, name) && unlinkat (dirfd, name, 0) == 0)
+    qdrive_int_verbose (g, "appliance: removed %s/%s (not the current "
+                        "appliance)", g->cachedir, name);
+  close (fd);
+}
+
+/* After a build, under the lock: removes the temporaries left behind
+ * and every appliance but the one just built (a) that no launch uses. */
+static void
+sweep_cache (qdrive_h *g, int dirfd, const struct appliance *a)
+{
+  const char *current = strrchr (a->initrd, '/') + 1;
   DIR *dir;
   struct dirent *d;
   int fd = dup (dirfd);
@@ -503,13 +608,12 @@ remove_stale_temporaries (int dirfd)
       close (fd);
     return;
   }
-  while ((d = readdir (dir)) != NULL)
-    if ((strncmp (d->d_name, "appliance-", 10) == 0 &&
-         strstr (d->d_name, ".img.tmp-") != NULL) ||
-        (strncmp (d->d_name, APPLIANCE_KVM_VERDICT,
-                  strlen (APPLIANCE_KVM_VERDICT)) == 0 &&
-         strstr (d->d_name, APPLIANCE_KVM_VERDICT_TMP) != NULL))
+  while ((d = readdir (dir)) != NULL) {
+    if (is_stale_temporary (d->d_name))
       unlinkat (dirfd, d->d_name, 0);
+    else if (is_other_appliance (d->d_name, current))
+      remove_unused_appliance (g, dirfd, d->d_name);
+  }
   closedir (dir);
 }
 
@@ -519,7 +623,6 @@ build_into_place (qdrive_h *g, const struct appliance *a, int dirfd)
   char *tmp;
   int fd;
 
-  remove_stale_temporaries (dirfd);
   if (asprintf (&tmp, "%s.tmp-XXXXXX", a->initrd) == -1) {
     set_perror (g, "asprintf");
     return -1;
@@ -570,7 +673,7 @@ qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a)
 
   if (qdrive_int_appliance_locate (g, a) == -1)
     return -1;
-  if (is_current (a->initrd, &why)) {
+  if (use_cached (a, &why)) {
     qdrive_int_verbose (g, "appliance: %s (kernel %s) is current",
                         a->initrd, a->kernel);
     return 0;
@@ -578,7 +681,7 @@ qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a)
   if (prepare_cachedir (g) == -1 || (dirfd = lock_cachedir (g)) == -1)
     goto fail;
   /* Another process may have built it while we waited for the lock. */
-  if (is_current (a->initrd, &why))
+  if (use_cached (a, &why))
     r = 0;
   else {
     qdrive_int_verbose (g, "appliance: building %s from kernel %s (the "
@@ -587,10 +690,17 @@ qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a)
     clock_gettime (CLOCK_MONOTONIC, &t0);
     r = build_into_place (g, a, dirfd);
     clock_gettime (CLOCK_MONOTONIC, &t1);
-    if (r == 0)
+    if (r == 0) {
       qdrive_int_verbose (g, "appliance: built in %.0f ms",
                           (t1.tv_sec - t0.tv_sec) * 1e3 +
                           (t1.tv_nsec - t0.tv_nsec) / 1e6);
+      sweep_cache (g, dirfd, a);
+      if (!use_cached (a, &why)) {
+        set_error (g, "cannot use the appliance %s just built: %s",
+                   a->initrd, why);
+        r = -1;
+      }
+    }
   }
   close (dirfd);                /* releases the lock */
   if (r == 0)

@@ -23,7 +23,11 @@ struct appliance {
   char *modroot;                /* its modules are in MODROOT/lib/modules/VERSION */
   char *moddir;                 /* that directory */
   char *initrd;                 /* the initramfs in the cache directory */
+  int initrd_fd;                /* it, open with a shared lock while a
+                                   launch uses it (see appliance.c), or -1 */
 };
+
+#define APPLIANCE_EMPTY { .initrd_fd = -1 }
 
 /* The name of the guest agent's virtio-serial port. */
 #define APPLIANCE_AGENT_PORT "org.qemu.guest_agent.0"
@@ -37,7 +41,11 @@ extern int qdrive_int_appliance_locate (qdrive_h *g, struct appliance *a);
 
 /* The same, then makes sure the cached initramfs is current: builds it
  * (under a lock, into a temporary file renamed into place) if it is
- * missing or any file it was built from has changed. */
+ * missing or any file it was built from has changed, and then removes
+ * the other appliances in the cache that no launch is using.  On
+ * success the initramfs is open in initrd_fd with a shared lock, which
+ * keeps other processes' builds from removing it until
+ * qdrive_int_appliance_free: free a only once qemu has read it. */
 extern int qdrive_int_appliance_ensure (qdrive_h *g, struct appliance *a);
 
 extern void qdrive_int_appliance_free (struct appliance *a);

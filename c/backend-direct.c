@@ -261,7 +261,7 @@ direct_launch (qdrive_h *g)
   struct direct *b = NULL;
   char *path = NULL;
   struct timespec deadline;
-  struct appliance app = { NULL };
+  struct appliance app = APPLIANCE_EMPTY;
   bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
   int steps = appliance ? DIRECT_APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   int accel = g->accel, r = -1;

@@ -533,14 +533,12 @@ connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c,
   return r;
 }
 
-/* With guest "appliance": its files, current (built if need be), and
- * where the daemon is to read them. */
+/* With guest "appliance": its files, current (built if need be), in
+ * app, and where the daemon is to read them. */
 static int
-prepare_appliance (qdrive_h *g, struct libvirt_state *s, bool embedded)
+prepare_appliance (qdrive_h *g, struct libvirt_state *s, bool embedded,
+                   struct appliance *app)
 {
-  struct appliance app;
-  int r;
-
   if (!s->qemu) {
     qdrive_int_error (g, ENOTSUP, "guest \"appliance\" through libvirt "
                       "needs libvirt's qemu driver, and libvirt at %s runs "
@@ -549,14 +547,12 @@ prepare_appliance (qdrive_h *g, struct libvirt_state *s, bool embedded)
                       uri_text (g), virConnectGetType (s->conn));
     return -1;
   }
-  if (qdrive_int_appliance_ensure (g, &app) == -1)
+  if (qdrive_int_appliance_ensure (g, app) == -1)
     return -1;
   /* The embedded driver's qemu runs as us, here: it reads them where
    * they are. */
-  r = embedded ? 0 : qdrive_int_libvirt_upload_appliance (g, s->conn, &app,
-                                                            &s->volumes);
-  qdrive_int_appliance_free (&app);
-  return r;
+  return embedded ? 0 : qdrive_int_libvirt_upload_appliance (g, s->conn, app,
+                                                             &s->volumes);
 }
 
 static int
@@ -567,6 +563,8 @@ libvirt_launch (qdrive_h *g)
   int steps = appliance ? APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   struct libvirt_state *s = NULL;
   struct choice c = { NULL, NULL, NULL };
+  /* Held until qemu has read the appliance (see appliance.h). */
+  struct appliance app = APPLIANCE_EMPTY;
   struct libvirt_target t;
   char uuid[VIR_UUID_STRING_BUFLEN] = "";
   char name[QDRIVE_LIBVIRT_NAME_LEN];
@@ -598,7 +596,7 @@ libvirt_launch (qdrive_h *g)
   if (!embedded &&
       qdrive_int_libvirt_create_scratch (g, s->conn, &s->volumes) == -1)
     goto fail;
-  if (appliance && prepare_appliance (g, s, embedded) == -1)
+  if (appliance && prepare_appliance (g, s, embedded, &app) == -1)
     goto fail;
 
   t.type = c.type;
@@ -638,6 +636,7 @@ libvirt_launch (qdrive_h *g)
 
   free_choice (&c);
   free (root);
+  qdrive_int_appliance_free (&app);
   g->backend_data = s;
   qdrive_int_progress (g, steps, steps, "ready");
   return 0;
@@ -645,6 +644,7 @@ libvirt_launch (qdrive_h *g)
  fail:
   free_choice (&c);
   free (root);
+  qdrive_int_appliance_free (&app);
   free_state (s, uuid);
   return -1;
 }

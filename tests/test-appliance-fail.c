@@ -4,7 +4,8 @@
  * answers, one that panics, an unusable cache directory, the owner
  * killed with SIGKILL; and the cache itself: reused while its files are
  * unchanged, rebuilt when one changes, built once by two processes at
- * the same time.
+ * the same time, the other appliances removed by a build unless a
+ * launch is using them.
  *
  * Check runs each case in a process of its own, so "no process left"
  * is "this process has no children left".  Kernels with a module
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -467,6 +469,121 @@ START_TEST (test_cache_concurrent)
 }
 END_TEST
 
+/* Each build keeps only the appliance it built: the others (another
+ * kernel's or format's, a file that is no appliance) and temporaries
+ * left behind go, except an appliance a launch is using (holds a
+ * shared lock on), a KVM verdict and files that are not qdrive's. */
+#define OLD_APPLIANCE "appliance-9.1-aaaaaaaaaaaaaaaa.img"
+#define NOT_APPLIANCE "appliance-9.2-bbbbbbbbbbbbbbbb.img"
+#define IN_USE "appliance-9.3-cccccccccccccccc.img"
+#define LEFT_TEMPORARY "appliance-9.4-dddddddddddddddd.img.tmp-Xy12Zw"
+#define VERDICT "kvm-fails-0.1"
+#define NOT_QDRIVES "notes.txt"
+
+/* Runs cmd in the test's directory. */
+static void
+run_in_dir (const char *cmd)
+{
+  char *full;
+
+  ck_assert (asprintf (&full, "cd '%s' && %s", dir.path, cmd) != -1);
+  ck_assert_msg (system (full) == 0, "%s failed", full);
+  free (full);
+}
+
+START_TEST (test_cache_pruned)
+{
+  char *k = fake_kernel ("intact", "virtio_scsi", NULL), *current, *want;
+  char *in_use = path_in ("cache/" IN_USE), *l, *cmd;
+  int fd;
+
+  build_only (k);
+  current = cache_listing ();
+  *strchr (current, '\n') = '\0';
+  ck_assert (asprintf (&cmd, "cp cache/%s cache/" OLD_APPLIANCE " && "
+                       "cp cache/%s cache/" IN_USE " && "
+                       "echo junk > cache/" NOT_APPLIANCE " && "
+                       "echo junk > cache/" LEFT_TEMPORARY " && "
+                       "echo '# a verdict' > cache/" VERDICT " && "
+                       "echo mine > cache/" NOT_QDRIVES, current, current)
+             != -1);
+  run_in_dir (cmd);
+  fd = open (in_use, O_RDONLY | O_CLOEXEC);
+  ck_assert (fd >= 0 && flock (fd, LOCK_SH) == 0);
+
+  /* A change, so the next launch builds. */
+  run_in_dir ("touch root/lib/modules/*/modules.dep");
+  build_only (k);
+  l = cache_listing ();
+  ck_assert (asprintf (&want, "%s\n" IN_USE "\n" VERDICT "\n" NOT_QDRIVES "\n",
+                       current) != -1);
+  ck_assert_str_eq (l, want);
+  free (want);
+  free (l);
+
+  /* No longer in use: the next build removes it. */
+  close (fd);
+  run_in_dir ("touch root/lib/modules/*/modules.dep");
+  build_only (k);
+  l = cache_listing ();
+  ck_assert (asprintf (&want, "%s\n" VERDICT "\n" NOT_QDRIVES "\n", current)
+             != -1);
+  ck_assert_str_eq (l, want);
+  free (want);
+  free (l);
+  free (cmd);
+  free (in_use);
+  free (current);
+  free (k);
+}
+END_TEST
+
+/* A launch holds its appliance with a shared lock while qemu starts
+ * (here a script in qemu's place, which tries an exclusive lock as a
+ * build would), and lets it go when the launch ends. */
+START_TEST (test_cache_in_use)
+{
+  char *k = fake_kernel ("intact", "virtio_scsi", NULL);
+  char *hv = path_in ("qemu.sh"), *seen = path_in ("seen"), *cmd, *appliance;
+  char *l, said[32] = "";
+  qdrive_h *g = handle_with_drive (false);
+  FILE *f;
+  int fd;
+
+  ck_assert (asprintf (&cmd, "printf '%%s\\n' '#!/bin/sh' "
+                       "'while [ $# -gt 0 ]; do "
+                       "[ \"$1\" = -initrd ] && initrd=$2; shift; done' "
+                       "'if flock -n -x \"$initrd\" true; then echo unlocked; "
+                       "else echo locked; fi > %s' 'exit 1' > %s && "
+                       "chmod +x %s", seen, hv, hv) != -1);
+  ck_assert (system (cmd) == 0);
+  OK (g, qdrive_set_hv (g, hv));
+  OK (g, qdrive_set_kernel (g, k));
+  ck_assert_int_eq (qdrive_launch (g), -1);
+  ERROR_HAS (g, "(qemu exited with status 1)");
+  qdrive_close (g);
+  f = fopen (seen, "r");
+  ck_assert_msg (f != NULL, "the script in qemu's place did not run");
+  ck_assert (fgets (said, sizeof said, f) != NULL);
+  fclose (f);
+  ck_assert_str_eq (said, "locked\n");
+
+  l = cache_listing ();
+  *strchr (l, '\n') = '\0';
+  ck_assert (asprintf (&appliance, "%s/cache/%s", dir.path, l) != -1);
+  fd = open (appliance, O_RDONLY | O_CLOEXEC);
+  ck_assert (fd >= 0);
+  ck_assert_msg (flock (fd, LOCK_EX | LOCK_NB) == 0, "still locked");
+  close (fd);
+  free (appliance);
+  free (l);
+  free (cmd);
+  free (seen);
+  free (hv);
+  free (k);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -487,6 +604,8 @@ main (void)
   tcase_add_test (tc, test_owner_killed);
   tcase_add_test (tc, test_cache_rebuilt);
   tcase_add_test (tc, test_cache_concurrent);
+  tcase_add_test (tc, test_cache_pruned);
+  tcase_add_test (tc, test_cache_in_use);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
