@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # qdrive Python binding: guest "appliance", booted once for
-# every test here: sh, command, errors, 1 MiB of output, list_devices
-# on scsi and virtio, labels, a filesystem made and read back, a
-# read-only drive left unchanged, blockstats, and the GIL released
-# while a command runs.  Error texts are the C library's own.
+# every test here: sh, command, output that is not UTF-8, errors,
+# 1 MiB of output, list_devices on scsi and virtio, labels, a
+# filesystem made and read back, a read-only drive left unchanged,
+# blockstats, and the GIL released while a command runs.  Error texts are the C library's own.
 
 import hashlib
 import os
@@ -69,6 +69,17 @@ class TestAppliance(unittest.TestCase):
         self.assertEqual(g.command(["printf", "%s|", "a b", "$HOME", ";"]),
                          "a b|$HOME|;|")
         self.assertEqual(g.get_guest(), "appliance")
+
+    def test_output_not_utf8(self):
+        """Output that is not UTF-8 comes back as str with surrogate
+        escapes, as file names do: encoded the same way, it is the
+        bytes the command wrote."""
+        g = self.g
+        out = g.sh("printf 'a\\377\\303\\251b'")
+        self.assertEqual(out, "a\udcff\u00e9b")
+        self.assertEqual(out.encode("utf-8", "surrogateescape"),
+                         b"a\xff\xc3\xa9b")
+        self.assertEqual(g.command(["printf", "\\200\\n"]), "\udc80\n")
 
     def test_errors(self):
         g = self.g
