@@ -61,43 +61,6 @@ handle (const char *backend)
   return g;
 }
 
-/* Redirects stderr to a file between capture_start and capture_end,
- * which returns what was written (or "" ). */
-static int saved_stderr = -1;
-static char capture_path[4096];
-
-static void
-capture_start (void)
-{
-  int fd;
-
-  snprintf (capture_path, sizeof capture_path, "%s/stderr", tmpdir);
-  fd = open (capture_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ck_assert_int_ge (fd, 0);
-  fflush (stderr);
-  saved_stderr = dup (2);
-  dup2 (fd, 2);
-  close (fd);
-}
-
-static char *
-capture_end (void)
-{
-  static char text[4096];
-  ssize_t n;
-  int fd;
-
-  fflush (stderr);
-  dup2 (saved_stderr, 2);
-  close (saved_stderr);
-  fd = open (capture_path, O_RDONLY);
-  ck_assert_int_ge (fd, 0);
-  n = read (fd, text, sizeof text - 1);
-  text[n > 0 ? n : 0] = '\0';
-  close (fd);
-  return text;
-}
-
 static const struct qdrive_block_info *
 find_info (const struct qdrive_block_info_list *l, const char *id)
 {
@@ -332,10 +295,11 @@ START_TEST (test_unreachable_uri)
 
   ck_assert_int_eq (qdrive_add_drive (g, tmpdir_file (path, sizeof path,
                                                     "d.img")), 0);
-  capture_start ();
+  stderr_capture_begin ();
   ck_assert_int_eq (qdrive_launch (g), -1);
-  printed = capture_end ();
+  printed = stderr_capture_end ();
   ck_assert_msg (*printed == '\0', "printed: %s", printed);
+  free (printed);
   err = qdrive_last_error (g);
   ck_assert_msg (strncmp (err, "launch: cannot connect to libvirt at "
                           UNREACHABLE ": ",
@@ -383,10 +347,11 @@ START_TEST (test_create_refused)
   ck_assert_int_eq (virDomainGetUUIDString (other, uuid), 0);
   before = count_domains (conn);
 
-  capture_start ();
+  stderr_capture_begin ();
   ck_assert_int_eq (qdrive_launch (g), -1);
-  printed = capture_end ();
+  printed = stderr_capture_end ();
   ck_assert_msg (*printed == '\0', "printed: %s", printed);
+  free (printed);
   err = qdrive_last_error (g);
   ck_assert_msg (strstr (err, "launch: libvirt at " TEST_URI " cannot "
                          "create the domain: ") == err, "%s", err);

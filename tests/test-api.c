@@ -31,43 +31,6 @@ teardown (void)
   test_dir_free (&dir);
 }
 
-/* Runs the code between CAPTURE_BEGIN and CAPTURE_END with stderr sent
- * to a file, and leaves what was written in the buffer `captured`. */
-static char captured[8192];
-
-static int
-capture_begin (void)
-{
-  char path[160];
-  int fd, saved;
-
-  snprintf (path, sizeof path, "%s/stderr", dir.path);
-  fflush (stderr);
-  saved = dup (2);
-  fd = open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-  ck_assert_int_ge (fd, 0);
-  dup2 (fd, 2);
-  close (fd);
-  return saved;
-}
-
-static void
-capture_end (int saved)
-{
-  char path[160];
-  FILE *f;
-  size_t n;
-
-  fflush (stderr);
-  dup2 (saved, 2);
-  close (saved);
-  snprintf (path, sizeof path, "%s/stderr", dir.path);
-  f = fopen (path, "r");
-  n = fread (captured, 1, sizeof captured - 1, f);
-  captured[n] = '\0';
-  fclose (f);
-}
-
 /* Settings. */
 
 START_TEST (test_settings_defaults)
@@ -410,14 +373,15 @@ START_TEST (test_handlers)
 {
   int one = 1, hundred = 100;
   void *opaque;
-  int saved;
+  char *captured;
 
   /* The default handler prints "qdrive: error: MESSAGE". */
   qdrive_h *h = qdrive_create ();
-  saved = capture_begin ();
+  stderr_capture_begin ();
   qdrive_set_memsize (h, 1);
-  capture_end (saved);
+  captured = stderr_capture_end ();
   ck_assert_str_eq (captured, "qdrive: error: set_memsize: memsize: 1 is out of range; allowed: 128 to 1048576 (MiB)\n");
+  free (captured);
   qdrive_close (h);
 
   ck_assert_ptr_null (qdrive_get_error_handler (g, NULL));
@@ -461,11 +425,10 @@ END_TEST
 
 START_TEST (test_trace)
 {
-  int saved;
-  char want[1024];
+  char want[1024], *captured;
 
   ck_assert_int_eq (qdrive_set_trace (g, 1), 0);
-  saved = capture_begin ();
+  stderr_capture_begin ();
   qdrive_add_drive_opts (g, disk,
                          QDRIVE_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
                          QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
@@ -477,7 +440,7 @@ START_TEST (test_trace)
   qdrive_free_string_list (qdrive_internal_rstringlist (g, "2"));
   qdrive_set_trace (g, 0);
   qdrive_get_memsize (g);
-  capture_end (saved);
+  captured = stderr_capture_end ();
   snprintf (want, sizeof want,
             "qdrive: trace: add_drive \"%s\" \"readonly:true\" \"cachemode:unsafe\" \"blocksize:4096\"\n"
             "qdrive: trace: add_drive = 0\n"
@@ -493,6 +456,7 @@ START_TEST (test_trace)
             "qdrive: trace: set_trace = 0\n",
             disk, disk);
   ck_assert_str_eq (captured, want);
+  free (captured);
 }
 END_TEST
 

@@ -77,43 +77,6 @@ count_free (void *opaque)
   ((struct seen *) opaque)->freed++;
 }
 
-/* stderr to a file while a test runs: what the library prints. */
-static char errfile[] = "/tmp/qdrive-test-events.XXXXXX";
-static int saved_stderr = -1;
-
-static void
-capture_begin (void)
-{
-  int fd;
-
-  strcpy (errfile, "/tmp/qdrive-test-events.XXXXXX");
-  fd = mkstemp (errfile);
-  ck_assert_int_ge (fd, 0);
-  fflush (stderr);
-  saved_stderr = dup (2);
-  dup2 (fd, 2);
-  close (fd);
-}
-
-/* Ends the capture and returns what was written (malloc'd). */
-static char *
-capture_end (void)
-{
-  FILE *f;
-  char *text = calloc (1, 65536);
-
-  fflush (stderr);
-  dup2 (saved_stderr, 2);
-  close (saved_stderr);
-  f = fopen (errfile, "r");
-  ck_assert_ptr_nonnull (f);
-  if (fread (text, 1, 65535, f) == 0 && ferror (f))
-    ck_abort_msg ("reading %s", errfile);
-  fclose (f);
-  unlink (errfile);
-  return text;
-}
-
 /* ---- trace, registration, deletion ----------------------------------- */
 
 START_TEST (test_trace_events)
@@ -126,7 +89,7 @@ START_TEST (test_trace_events)
   seen_init (&s);
   h = qdrive_set_event_callback (g, record, &s, count_free, QDRIVE_EVENT_TRACE);
   ck_assert_int_eq (h, 0);
-  capture_begin ();
+  stderr_capture_begin ();
   ck_assert_int_eq (qdrive_set_trace (g, 1), 0);
   ck_assert_int_eq (qdrive_set_memsize (g, 512), 0);
   ck_assert_int_eq (qdrive_internal_rint (g, "x"), -1);
@@ -135,7 +98,7 @@ START_TEST (test_trace_events)
   /* Without a callback, trace lines go to stderr again. */
   ck_assert_int_eq (qdrive_get_smp (g), 1);
   qdrive_close (g);
-  err = capture_end ();
+  err = stderr_capture_end ();
   ck_assert_str_eq (seen_text (&s),
                     "0 trace set_memsize 512\n"
                     "0 trace set_memsize = 0\n"
@@ -416,15 +379,15 @@ START_TEST (test_launch_events)
                                                QDRIVE_EVENT_LIBRARY |
                                                QDRIVE_EVENT_QEMU |
                                                QDRIVE_EVENT_PROGRESS), 0);
-  capture_begin ();
+  stderr_capture_begin ();
   if (qdrive_launch (g) == -1) {
-    err = capture_end ();
+    err = stderr_capture_end ();
     ck_abort_msg ("launch: %s (is qemu-system-x86_64 installed? Debian "
                   "package qemu-system-x86)\n%s", qdrive_last_error (g), err);
   }
   ck_assert_int_eq (qdrive_shutdown (g), 0);
   qdrive_close (g);
-  err = capture_end ();
+  err = stderr_capture_end ();
   /* Verbose output went to the callback, none to stderr.  qemu's own
    * lines (warnings about the host's CPU, say) vary with the host. */
   ck_assert_str_eq (err, "");

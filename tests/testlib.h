@@ -146,6 +146,52 @@ add_case (Suite *s, const char *name, const TTest *test, SFun setup,
   suite_add_tcase (s, tc);
 }
 
+/* ---- what the library prints ---------------------------------------- */
+
+/* stderr goes to a temporary file between stderr_capture_begin and
+ * stderr_capture_end, which returns what was written (malloc'd).  One
+ * capture at a time. */
+static char stderr_capture_path[] = "/tmp/qdrive-stderr.XXXXXX";
+static int stderr_capture_saved = -1;
+
+static inline void
+stderr_capture_begin (void)
+{
+  int fd;
+
+  strcpy (stderr_capture_path, "/tmp/qdrive-stderr.XXXXXX");
+  fd = mkstemp (stderr_capture_path);
+  ck_assert_int_ge (fd, 0);
+  fflush (stderr);
+  stderr_capture_saved = dup (2);
+  ck_assert_int_ge (stderr_capture_saved, 0);
+  ck_assert_int_eq (dup2 (fd, 2), 2);
+  close (fd);
+}
+
+static inline char *
+stderr_capture_end (void)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f;
+
+  fflush (stderr);
+  dup2 (stderr_capture_saved, 2);
+  close (stderr_capture_saved);
+  stderr_capture_saved = -1;
+  f = fopen (stderr_capture_path, "re");
+  ck_assert_msg (f != NULL, "%s: %s", stderr_capture_path, strerror (errno));
+  if (getdelim (&text, &len, '\0', f) == -1) {
+    free (text);
+    text = strdup ("");
+  }
+  ck_assert_ptr_nonnull (text);
+  fclose (f);
+  unlink (stderr_capture_path);
+  return text;
+}
+
 /* ---- launched handles ------------------------------------------------ */
 
 /* Seconds on the monotonic clock. */
