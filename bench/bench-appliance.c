@@ -250,8 +250,15 @@ guestfs_once (const char *disk)
   guestfs_h *g = guestfs_create ();
   double t0, t;
 
-  if (g == NULL || guestfs_add_drive_opts (g, disk, GUESTFS_ADD_DRIVE_OPTS_FORMAT,
-                                           "raw", -1) == -1)
+  /* The same footing as qdrive's launch here: the direct backend and
+   * TCG.  libguestfs's default, KVM where /dev/kvm exists, hangs on
+   * machines whose /dev/kvm cannot boot a guest. */
+  char *settings[] = { (char *) "force_tcg", NULL };
+
+  if (g == NULL || guestfs_set_backend (g, "direct") == -1 ||
+      guestfs_set_backend_settings (g, settings) == -1 ||
+      guestfs_add_drive_opts (g, disk, GUESTFS_ADD_DRIVE_OPTS_FORMAT,
+                              "raw", -1) == -1)
     die ("guestfs", NULL);
   t0 = bench_now ();
   if (guestfs_launch (g) == -1)
