@@ -33,18 +33,18 @@ let () =
   output_to "shell/api-facts.sh" Facts.generate_shell;
 
   (* Python binding. *)
-  output_to "python/qdrive-py.c" Python.generate_c;
+  output_to "python/qdrive-py.c" Python_c.generate_c;
   output_to "python/qdrive/__init__.py" Python.generate_init_py;
   output_to "python/qdrive/__init__.pyi" Python.generate_pyi;
   output_to "python/xlang.py" Python.generate_xlang;
   output_to "python/t/same_as_c.py" Python.generate_same_as_c;
 
   (* Perl binding. *)
-  output_to "perl/Qdrive.xs" Perl.generate_xs;
+  output_to "perl/Qdrive.xs" Perl_xs.generate_xs;
   output_to "perl/lib/Sys/Qdrive.pm" Perl.generate_pm;
   output_to "perl/t/xlang.t" Perl.generate_xlang_t;
   output_to "perl/t/same_as_c.pl" Perl.generate_same_as_c;
-  output_to "perl/qdrive-escape.h" Perl.generate_escape_h;
+  output_to "perl/qdrive-escape.h" Perl_xs.generate_escape_h;
 
   (* OCaml binding. *)
   output_to "ocaml/qdrive.mli" Ocaml_emit.generate_mli;
