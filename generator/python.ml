@@ -328,6 +328,21 @@ class Handle:
     calls
 
 (* ------------------------------------------------------------------ *)
+(* The generated Python tests: xlang.py and t/same_as_c.py print each
+ * call's result or error the same way. *)
+
+let py_out_error = {|def _out(line):
+    sys.stdout.buffer.write((line + "\n").encode("utf-8", "surrogateescape"))
+
+
+def _error(e):
+    """The error as "error: MESSAGE (errno: TEXT)"; no errno if 0."""
+    if e.errno:
+        return "error: %s (errno: %s)" % (e, os.strerror(e.errno))
+    return "error: %s" % e
+|}
+
+(* ------------------------------------------------------------------ *)
 (* xlang.py: the Python half of the cross-language test. *)
 
 let py_value = function
@@ -370,15 +385,9 @@ def _fmt(v):
     return str(v)
 
 
-def _out(line):
-    sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
-
-
-def _error(e):
-    \"\"\"The error as \"error: MESSAGE (errno: TEXT)\"; no errno if 0.\"\"\"
-    if e.errno:
-        return \"error: %%s (errno: %%s)\" %% (e, os.strerror(e.errno))
-    return \"error: %%s\" %% e
+";
+  pr "%s" py_out_error;
+  pr "\
 
 
 def _run(call, f):
@@ -443,15 +452,9 @@ def _s(b):
     return b.decode(\"utf-8\")
 
 
-def _out(line):
-    sys.stdout.buffer.write((line + \"\\n\").encode(\"utf-8\", \"surrogateescape\"))
-
-
-def _error(e):
-    \"\"\"The error as \"error: MESSAGE (errno: TEXT)\"; no errno if 0.\"\"\"
-    if e.errno:
-        return \"error: %%s (errno: %%s)\" %% (e, os.strerror(e.errno))
-    return \"error: %%s\" %% e
+";
+  pr "%s" py_out_error;
+  pr "\
 
 
 def _step(tag, call, f):
