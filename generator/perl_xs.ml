@@ -91,14 +91,14 @@ let conv c (n, t) sv =
   | Flags f -> sprintf "%s_flags_of_sv (aTHX_ %s, \"%s\", \"%s\")" f.flags_name sv c.name n
   | Callback _ -> sprintf "qdrive_perl_code_ref (aTHX_ %s, \"%s\", \"%s\")" sv c.name n
 
-(* The C local a required argument is converted into. *)
-let c_local_type = function
-  | String | OptString | Enum _ | Secret -> "const char *"
-  | StringList -> "char **"
-  | Bool | Int -> "int "
-  | Int64 -> "int64_t "
-  | Flags _ -> "uint64_t "
-  | Callback _ -> "CV *"
+(* The C local a required argument is converted into: the C call's
+ * type, but for a string list (the converted copy, which the XSUB
+ * frees) and a callback (the Perl code reference it stands for). *)
+let c_local_decl t n =
+  match t with
+  | StringList -> "char **" ^ n
+  | Callback _ -> "CV *" ^ n
+  | t -> C.c_decl t n
 
 let xs_call c =
   let nargs = List.length c.args in
@@ -116,7 +116,7 @@ let xs_call c =
   if has_flag c OptsSuffix then pr "  ALIAS:\n    %s_opts = 1\n" c.name;
   pr "  PREINIT:\n";
   pr "    qdrive_h *h;\n";
-  List.iter (fun ((_, t) as a) -> pr "    %s%s;\n" (c_local_type t) (cname a)) c.args;
+  List.iter (fun ((_, t) as a) -> pr "    %s;\n" (c_local_decl t (cname a))) c.args;
   if c.optargs <> [] then begin
     pr "    struct %s optargs = { .bitmask = 0 };\n" (C.argv_struct c);
     pr "    I32 opt_i;\n"
