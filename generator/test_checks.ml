@@ -28,12 +28,14 @@ let enum ?(default = "a") values =
   { enum_name = "e"; enum_values = List.map (fun v -> v, "doc") values;
     enum_default = default }
 
-(* The model with one more enum, and a call taking it. *)
+(* The model with one more call; with one more enum, and a call taking
+ * it; with [c] in place of the call of the same name. *)
+let with_new_call c = { api with Checks.calls = api.calls @ [c] }
 let with_enum e =
   let c = { (List.hd api.calls) with
             name = "take_e"; args = ["v", Enum e]; optargs = [];
             flags = [] } in
-  { api with Checks.enums = api.enums @ [e]; calls = api.calls @ [c] }
+  { (with_new_call c) with Checks.enums = api.enums @ [e] }
 
 let add_drive = List.find (fun c -> c.name = "add_drive") api.calls
 let with_call c =
@@ -58,63 +60,67 @@ let () =
   expect "enum value taking a macro's name" (with_enum (enum ["a"; "count"]))
     "its constant QDRIVE_INT_E_COUNT is taken";
   expect "enum not listed in Api.enums"
-    { api with Checks.calls =
-                 api.calls @ [{ add_drive with name = "take_e"; flags = [];
-                                args = ["v", Enum (enum ["a"])]; optargs = [] }] }
+    (with_new_call { add_drive with name = "take_e"; flags = [];
+                                    args = ["v", Enum (enum ["a"])]; optargs = [] })
     "enum e is not listed in Api.enums";
 
   let optarg i = { oname = Printf.sprintf "o%d" i; otype = Bool; odoc = "doc" } in
-  expect "65 optional arguments"
-    (with_call { add_drive with optargs = List.init 65 optarg })
+  let cb = List.hd api.Checks.callbacks in
+  let flags = List.hd api.Checks.flag_sets in
+  (* add_drive, broken one way: what is wrong, the call, the problem. *)
+  List.iter (fun (what, c, want) -> expect what (with_call c) want) [
+    "65 optional arguments", { add_drive with optargs = List.init 65 optarg },
     "65 optional arguments; the bitmask (uint64_t) holds 64";
-  expect "unknown version" (with_call { add_drive with added = "0.9.0" })
+    "unknown version", { add_drive with added = "0.9.0" },
     "added in \"0.9.0\", which is not in Api.versions";
+    "OptString optional argument",
+    { add_drive with optargs = [{ oname = "x"; otype = OptString; odoc = "d" }] },
+    "OptString is for required arguments";
+    "argument named like a keyword", { add_drive with args = ["lambda", String] },
+    "argument \"lambda\": the name is reserved";
+    "argument given twice", { add_drive with args = ["format", String] },
+    "argument \"format\" given twice";
+    "alias taken", { add_drive with flags = [Alias "get-hv"] },
+    "shell command or alias \"get-hv\" defined twice";
+    "shortdesc with a full stop", { add_drive with shortdesc = "add a drive." },
+    "shortdesc must be one line without a full stop";
+    "POD in a shortdesc", { add_drive with shortdesc = "add a C<drive>" },
+    "shortdesc must be plain text, without POD markup";
+    "two callbacks",
+    { add_drive with args = ["a", Callback cb; "b", Callback cb]; optargs = [] },
+    "call add_drive: more than one callback argument";
+    "callback as an optional argument",
+    { add_drive with optargs = [{ oname = "f"; otype = Callback cb; odoc = "d" }] },
+    "optional argument f: a callback is a required argument";
+    "callback not listed",
+    { add_drive with args = ["f", Callback { cb with cb_name = "x" }] },
+    "callback x is not listed in Api.callbacks";
+    "argument named opaque", { add_drive with args = ["opaque", String] },
+    "argument \"opaque\": the name is reserved";
+    "unterminated POD", { add_drive with longdesc = "Add C<a drive." },
+    "call add_drive: unterminated formatting code in: Add C<a drive.";
+    "unknown POD entity", { add_drive with longdesc = "Add C<E<foo>>." },
+    "call add_drive: E<foo>: not a character POD knows";
+    "POD command in an option's text",
+    { add_drive with optargs = [{ oname = "x"; otype = Bool;
+                                  odoc = "Text.\n\n=over 4\n\n=item a" }] },
+    "optional argument x: a POD command paragraph (=over 4)";
+  ];
+  (* A call added beside the others. *)
+  List.iter (fun (what, c, want) -> expect what (with_new_call c) want) [
+    "private prefix", { add_drive with name = "impl_x" },
+    "int_ and impl_ are the library's private prefixes";
+    "public call named internal_", { add_drive with name = "internal_x"; flags = [] },
+    "internal calls, and only they, are named internal_*";
+  ];
   expect "version later than the package"
     { api with Checks.versions = ["0.1.0"; "0.2.0"] }
     "0.2.0 is later than the package's version 0.1.0";
   expect "package version not MAJOR.MINOR.RELEASE"
     { api with Checks.package_version = "1.0" }
     "the package's version \"1.0\" is not MAJOR.MINOR.RELEASE";
-  expect "OptString optional argument"
-    (with_call { add_drive with
-                 optargs = [{ oname = "x"; otype = OptString; odoc = "d" }] })
-    "OptString is for required arguments";
-  expect "argument named like a keyword"
-    (with_call { add_drive with args = ["lambda", String] })
-    "argument \"lambda\": the name is reserved";
-  expect "argument given twice"
-    (with_call { add_drive with args = ["format", String] })
-    "argument \"format\" given twice";
-  expect "private prefix"
-    { api with Checks.calls = api.calls @ [{ add_drive with name = "impl_x" }] }
-    "int_ and impl_ are the library's private prefixes";
-  expect "public call named internal_"
-    { api with Checks.calls = api.calls @ [{ add_drive with name = "internal_x";
-                                             flags = [] }] }
-    "internal calls, and only they, are named internal_*";
-  expect "alias taken" (with_call { add_drive with flags = [Alias "get-hv"] })
-    "shell command or alias \"get-hv\" defined twice";
-  expect "shortdesc with a full stop"
-    (with_call { add_drive with shortdesc = "add a drive." })
-    "shortdesc must be one line without a full stop";
-  expect "POD in a shortdesc"
-    (with_call { add_drive with shortdesc = "add a C<drive>" })
-    "shortdesc must be plain text, without POD markup";
   expect "managed parameter" { api with Checks.managed_qemu_params = ["drive"] }
     "\"drive\" is not a qemu parameter";
-  let cb = List.hd api.Checks.callbacks in
-  let flags = List.hd api.Checks.flag_sets in
-  expect "two callbacks"
-    (with_call { add_drive with args = ["a", Callback cb; "b", Callback cb];
-                                optargs = [] })
-    "call add_drive: more than one callback argument";
-  expect "callback as an optional argument"
-    (with_call { add_drive with
-                 optargs = [{ oname = "f"; otype = Callback cb; odoc = "d" }] })
-    "optional argument f: a callback is a required argument";
-  expect "callback not listed"
-    (with_call { add_drive with args = ["f", Callback { cb with cb_name = "x" }] })
-    "callback x is not listed in Api.callbacks";
   expect "flags value all"
     { api with Checks.flag_sets = [{ flags with flags_values =
                                                   flags.flags_values @ ["all", "d"] }] }
@@ -127,20 +133,6 @@ let () =
   expect "flags named like an enum"
     { api with Checks.flag_sets = [{ flags with flags_name = "cachemode" }] }
     "flags cachemode: an enum has the same name";
-  expect "argument named opaque"
-    (with_call { add_drive with args = ["opaque", String] })
-    "argument \"opaque\": the name is reserved";
-  expect "unterminated POD"
-    (with_call { add_drive with longdesc = "Add C<a drive." })
-    "call add_drive: unterminated formatting code in: Add C<a drive.";
-  expect "unknown POD entity"
-    (with_call { add_drive with longdesc = "Add C<E<foo>>." })
-    "call add_drive: E<foo>: not a character POD knows";
-  expect "POD command in an option's text"
-    (with_call { add_drive with
-                 optargs = [{ oname = "x"; otype = Bool;
-                              odoc = "Text.\n\n=over 4\n\n=item a" }] })
-    "optional argument x: a POD command paragraph (=over 4)";
 
   (* POD to text, as docstrings and help show it. *)
   List.iter (fun (pod, want) ->
