@@ -340,8 +340,10 @@ struct drive_request {
 extern int qdrive_int_check_net (qdrive_h *g, const struct drive_request *rq,
                                  struct drive_net **net);
 extern void qdrive_int_free_net (struct drive_net *net);
-/* The servers as list_drives reports them, malloc'd ("" for none). */
-extern char *qdrive_int_net_servers (const struct drive_net *net);
+/* The servers as list_drives reports them, in the order given: a
+ * malloc'd NULL-terminated list (just the NULL for none or for a local
+ * file), NULL if out of memory. */
+extern char **qdrive_int_net_servers (const struct drive_net *net);
 /* "nbd server unix:/s, \"export\"", for errors (malloc'd). */
 extern char *qdrive_int_net_describe (const struct drive *d);
 /* The direct backend's secret files, tmpdir/secret-hdN. */

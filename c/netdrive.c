@@ -475,31 +475,34 @@ qdrive_int_check_net (qdrive_h *g, const struct drive_request *rq,
   return -1;
 }
 
-char *
+/* One server as list_drives reports it: "tcp:HOST:PORT" (an IPv6
+ * address in brackets) or "unix:PATH". */
+static char *
+server_text (const struct drive_server *sv)
+{
+  char *s;
+
+  if (sv->is_unix)
+    return asprintf (&s, "unix:%s", sv->host) == -1 ? NULL : s;
+  if (strchr (sv->host, ':'))
+    return asprintf (&s, "tcp:[%s]:%u", sv->host, sv->port) == -1 ? NULL : s;
+  return asprintf (&s, "tcp:%s:%u", sv->host, sv->port) == -1 ? NULL : s;
+}
+
+char **
 qdrive_int_net_servers (const struct drive_net *net)
 {
-  char *buf = NULL;
-  size_t len = 0, i;
-  FILE *f = open_memstream (&buf, &len);
+  size_t n = net ? net->nservers : 0, i;
+  char **list = calloc (n + 1, sizeof *list);
 
-  if (f == NULL)
+  if (list == NULL)
     return NULL;
-  for (i = 0; net && i < net->nservers; ++i) {
-    const struct drive_server *sv = &net->servers[i];
-    if (i > 0)
-      putc (' ', f);
-    if (sv->is_unix)
-      fprintf (f, "unix:%s", sv->host);
-    else if (strchr (sv->host, ':'))
-      fprintf (f, "tcp:[%s]:%u", sv->host, sv->port);
-    else
-      fprintf (f, "tcp:%s:%u", sv->host, sv->port);
-  }
-  if (fclose (f) != 0) {
-    free (buf);
-    return NULL;
-  }
-  return buf;
+  for (i = 0; i < n; ++i)
+    if ((list[i] = server_text (&net->servers[i])) == NULL) {
+      qdrive_free_string_list (list);
+      return NULL;
+    }
+  return list;
 }
 
 /* The secrets' files, for the direct backend: qemu reads each one when
@@ -568,9 +571,25 @@ qdrive_int_write_secrets (qdrive_h *g, const char *tmpdir)
 char *
 qdrive_int_net_describe (const struct drive *d)
 {
-  char *servers = qdrive_int_net_servers (d->net), *s;
+  char *servers = NULL, *s = NULL;
+  size_t len = 0, i;
+  FILE *f = open_memstream (&servers, &len);
 
-  if (servers == NULL ||
+  if (f == NULL)
+    return NULL;
+  /* The servers separated by spaces: for a message, not for parsing. */
+  for (i = 0; i < d->net->nservers; ++i) {
+    char *one = server_text (&d->net->servers[i]);
+
+    if (one == NULL) {
+      fclose (f);
+      free (servers);
+      return NULL;
+    }
+    fprintf (f, "%s%s", i > 0 ? " " : "", one);
+    free (one);
+  }
+  if (fclose (f) != 0 ||
       asprintf (&s, "%s server %s, \"%s\"",
                 qdrive_int_protocol_names[d->net->protocol],
                 *servers ? servers : "from Ceph's configuration",

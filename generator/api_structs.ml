@@ -24,9 +24,9 @@ let drive_struct = {
     "name", FString, "Name, or the empty string.";
     "blocksize", FInt, "Block size, or 0 for qemu's default.";
     "protocol", FEnum protocol, "Protocol.";
-    "server", FString,
-    "The servers, each as C<tcp:HOST:PORT> (the protocol's default port \
-     filled in) or C<unix:PATH>, separated by spaces; the empty string \
+    "server", FStringList,
+    "The servers, in the order given, each as C<tcp:HOST:PORT> (the \
+     protocol's default port filled in) or C<unix:PATH>; an empty list \
      for none.";
     "username", FString, "User name, or the empty string.  (The secret \
      is never reported.)";

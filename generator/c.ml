@@ -94,6 +94,7 @@ let c_err_value = function
 
 let c_field_type = function
   | FString | FEnum _ -> "char *"
+  | FStringList -> "char **"
   | FBool | FInt -> "int "
   | FInt64 -> "int64_t "
 
@@ -567,7 +568,10 @@ qdrive_free_string_list (char **list)
   List.iter (fun s ->
       pr "static void\nfree_%s_fields (struct qdrive_%s *s)\n{\n" s.sname s.sname;
       List.iter (fun (n, t, _) ->
-          if c_field_type t = "char *" then pr "  free (s->%s);\n" n) s.sfields;
+          match t with
+          | FString | FEnum _ -> pr "  free (s->%s);\n" n
+          | FStringList -> pr "  qdrive_free_string_list (s->%s);\n" n
+          | FBool | FInt | FInt64 -> ()) s.sfields;
       pr "}\n\n";
       pr "void\nqdrive_free_%s (struct qdrive_%s *s)\n{\n" s.sname s.sname;
       pr "  if (s == NULL)\n    return;\n  free_%s_fields (s);\n  free (s);\n}\n\n"

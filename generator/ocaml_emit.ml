@@ -72,7 +72,7 @@ let ml_ret_type = function
 let ml_field_type = function
   | FEnum e -> e.enum_name
   | FString -> "string" | FBool -> "bool" | FInt -> "int"
-  | FInt64 -> "int64"
+  | FInt64 -> "int64" | FStringList -> "string list"
 
 (* A call without required args but with optional ones takes a final
  * unit, so that the optional args can be left out. *)

@@ -112,6 +112,7 @@ let gen_struct_copy s =
         pr "  fv = %s (s->%s);\n  Store_field (rv, %d, fv);\n" conv f i in
       match t with
       | FString -> boxed "caml_copy_string"
+      | FStringList -> boxed "ocaml_qdrive_copy_string_list"
       | FEnum e ->
         pr "  Store_field (rv, %d, value_of_%s (%S, s->%s));\n" i e.enum_name f f
       | FInt64 -> boxed "caml_copy_int64"

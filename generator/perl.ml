@@ -176,6 +176,7 @@ package Sys::Qdrive;
       List.iter (fun ((n, t, _) as f) ->
           let tt = match t with
             | FString | FEnum _ -> "string" | FBool -> "1 or 0"
+            | FStringList -> "array reference of strings"
             | FInt | FInt64 -> "integer" in
           pr "=item C<%s> (%s)\n\n%s\n\n" n tt (Pod.field_doc f)) s.sfields;
       pr "=back\n\n") Model.public_structs;

@@ -26,6 +26,7 @@ let xs_structs () =
       List.iter (fun (n, t, _) ->
           let v = match t with
             | FString | FEnum _ -> sprintf "newSVpv (s->%s, 0)" n
+            | FStringList -> sprintf "qdrive_perl_string_list_to_av (aTHX_ s->%s)" n
             | FBool -> sprintf "newSViv (s->%s != 0)" n
             | FInt | FInt64 -> sprintf "newSViv (s->%s)" n in
           pr "  (void) hv_stores (hv, \"%s\", %s);\n" n v) s.sfields;

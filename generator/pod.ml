@@ -145,6 +145,12 @@ let generate_structs_pod () =
       pr " };\n\n struct qdrive_%s_list {\n   size_t len;\n   struct qdrive_%s *val;\n };\n\n"
         s.sname s.sname;
       pr "=over 4\n\n";
-      List.iter (fun ((n, _, _) as f) -> pr "=item C<%s>\n\n%s\n\n" n (field_doc f))
+      List.iter (fun ((n, t, _) as f) ->
+          pr "=item C<%s>\n\n%s\n\n" n (field_doc f);
+          if t = FStringList then
+            pr "A NULL-terminated array of strings (just the NULL when \
+                there are none).  The struct owns it: \
+                C<qdrive_free_%s> and C<qdrive_free_%s_list> free it \
+                with the struct.\n\n" s.sname s.sname)
         s.sfields;
       pr "=back\n\n") Model.public_structs

@@ -259,6 +259,7 @@ class Handle(_qdrive.HandleBase):
 let py_type_of_field = function
   | FEnum e -> enum_type e
   | FString -> "str" | FBool -> "bool" | FInt | FInt64 -> "int"
+  | FStringList -> "list[str]"
 
 let generate_pyi () =
   banner HashStyle;

@@ -30,6 +30,7 @@ let generate_struct_c s =
   iteri_from 0 (fun i (f, t, _) ->
       (match t with
        | FString | FEnum _ -> pr "  v = qdrive_py_from_string (s->%s);\n" f
+       | FStringList -> pr "  v = qdrive_py_from_string_list (s->%s);\n" f
        | FBool -> pr "  v = PyBool_FromLong (s->%s);\n" f
        | FInt -> pr "  v = PyLong_FromLong (s->%s);\n" f
        | FInt64 -> pr "  v = PyLong_FromLongLong (s->%s);\n" f);

@@ -353,6 +353,7 @@ let generate_struct_printers s =
   List.iter (fun (n, t, _) ->
       match t with
       | FString | FEnum _ -> pr "  printf (\"%s: %%s\\n\", s->%s);\n" n n
+      | FStringList -> pr "  qd_print_list_field (\"%s\", s->%s);\n" n n
       | FBool -> pr "  printf (\"%s: %%s\\n\", s->%s ? \"true\" : \"false\");\n" n n
       | FInt -> pr "  printf (\"%s: %%d\\n\", s->%s);\n" n n
       | FInt64 -> pr "  printf (\"%s: %%\" PRIi64 \"\\n\", s->%s);\n" n n)

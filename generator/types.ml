@@ -76,8 +76,10 @@ type optarg = {
 }
 
 (* Fields of structs returned by calls.  An FEnum field holds one value
- * of its enum; C and the bindings see it as a string. *)
-type field_type = FString | FBool | FInt | FInt64 | FEnum of enum
+ * of its enum; C and the bindings see it as a string.  An FStringList
+ * field is C's NULL-terminated char ** (owned and freed by the struct),
+ * each binding's list of strings. *)
+type field_type = FString | FBool | FInt | FInt64 | FEnum of enum | FStringList
 
 type struct_decl = {
   sname : string;                     (* C: struct qdrive_SNAME *)

@@ -379,3 +379,14 @@ qdrive_perl_string_list (pTHX_ SV *sv, const char *call, const char *name)
   list[n] = NULL;
   return list;
 }
+
+SV *
+qdrive_perl_string_list_to_av (pTHX_ char *const *list)
+{
+  AV *av = newAV ();
+  size_t i;
+
+  for (i = 0; list[i] != NULL; ++i)
+    av_push (av, newSVpv (list[i], 0));
+  return newRV_noinc ((SV *) av);
+}

@@ -98,4 +98,8 @@ extern int64_t qdrive_perl_integer (pTHX_ SV *sv, const char *call,
 extern char **qdrive_perl_string_list (pTHX_ SV *sv, const char *call,
                                        const char *name);
 
+/* A reference to a new array of the strings of a NULL-terminated list
+ * (a struct's string list field), as the other strings are returned. */
+extern SV *qdrive_perl_string_list_to_av (pTHX_ char *const *list);
+
 #endif /* QDRIVE_PERL_H */

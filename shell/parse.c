@@ -214,6 +214,44 @@ qd_print_bool (int b)
   printf ("%s\n", b ? "true" : "false");
 }
 
+/* A word of a list as it would be typed: quoted if it is empty or
+ * holds a blank, a quote or a backslash (single quotes, a single quote
+ * inside written '\''), so that qd_parse_list reads it back. */
+static void
+print_list_word (const char *w)
+{
+  const char *p;
+
+  if (*w != '\0' && strpbrk (w, " \t\n\r'\"\\") == NULL) {
+    fputs (w, stdout);
+    return;
+  }
+  putchar ('\'');
+  for (p = w; *p; ++p) {
+    if (*p == '\'')
+      fputs ("'\\''", stdout);
+    else
+      putchar (*p);
+  }
+  putchar ('\'');
+}
+
+/* A struct's string list field, "name: a b 'c d'", in the form a list
+ * argument is typed in (an empty list: "name: "). */
+void
+qd_print_list_field (const char *name, char **l)
+{
+  size_t i;
+
+  printf ("%s: ", name);
+  for (i = 0; l[i] != NULL; ++i) {
+    if (i > 0)
+      putchar (' ');
+    print_list_word (l[i]);
+  }
+  putchar ('\n');
+}
+
 void
 qd_print_string_list (char **l)
 {

@@ -75,6 +75,8 @@ extern void qd_free_list (char **l);
 
 extern void qd_print_bool (int b);
 extern void qd_print_string_list (char **l);
+/* A struct's string list field, each word as it would be typed. */
+extern void qd_print_list_field (const char *name, char **l);
 
 /* ---- run.c: finding and running commands ---- */
 

@@ -47,6 +47,27 @@ qdrive < "$tmp/ok.qd" > "$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
   diff -u <(printf '%s\n' "$expected") "$tmp/out" ||
   t_fail "commands from standard input"
 
+# list-drives prints a string list field as a list argument is typed:
+# both RBD monitors in order, none for a file, a quote quoted; the
+# printed list, given back as the argument, lists the same.
+cat > "$tmp/servers.qd" <<'SCRIPT'
+add-drive pool/img protocol:rbd server:"mon1 tcp:[::1]:6790"
+add-drive exp protocol:nbd server:"unix:/run/it\\'s.sock"
+list-drives
+SCRIPT
+qdrive -f "$tmp/servers.qd" > "$tmp/out" 2>"$tmp/err" ||
+  t_fail "servers: $(cat "$tmp/err")"
+servers="$(grep '^server: ' "$tmp/out")"
+[ "$servers" = "server: tcp:mon1:6789 tcp:[::1]:6790
+server: 'unix:/run/it'\\''s.sock'" ] || t_fail "servers listed as: $servers"
+printed="$(sed -n 2p <<<"$servers")"
+t_run add-drive exp protocol:nbd "server:${printed#server: }" : list-drives
+[ "$rc" -eq 0 ] && [ "$(grep '^server: ' "$tmp/out")" = "$printed" ] ||
+  t_fail "the printed server list read back: $(cat "$tmp/out" "$tmp/err")"
+t_run add-drive "$disk" : list-drives
+[ "$rc" -eq 0 ] && [ "$(grep '^server: ' "$tmp/out")" = "server: " ] ||
+  t_fail "a file drive's servers: $(cat "$tmp/out" "$tmp/err")"
+
 # A failing line: its number in the error; the lines before it ran,
 # the ones after it did not.
 cat > "$tmp/bad.qd" <<SCRIPT

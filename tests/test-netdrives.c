@@ -270,75 +270,76 @@ END_TEST
  * -drive (with its -object secret) the direct backend writes. */
 struct accepted {
   struct net_case c;
-  const char *server;             /* as list_drives reports it */
+  const char *server[3];          /* as list_drives reports it */
   const char *args;               /* drive_args, T for the tmpdir */
 };
 
 static const struct accepted accepted[] = {
-  { { "exp", "nbd", S ("unix:/run/nbd,1.sock") }, "unix:/run/nbd,1.sock",
+  { { "exp", "nbd", S ("unix:/run/nbd,1.sock") },
+    { "unix:/run/nbd,1.sock", NULL },
     "-drive file.driver=nbd,file.server.type=unix,"
     "file.server.path=/run/nbd,,1.sock,file.export=exp,cache=writeback,"
     "id=hd0,if=none -device scsi-hd,drive=hd0" },
-  { { "", "nbd", S ("localhost") }, "tcp:localhost:10809",
+  { { "", "nbd", S ("localhost") }, { "tcp:localhost:10809", NULL },
     "-drive file.driver=nbd,file.server.type=inet,file.server.host=localhost,"
     "file.server.port=10809,cache=writeback,id=hd0,if=none "
     "-device scsi-hd,drive=hd0" },
   { { "a,b", "nbd", S ("tcp:[::1]:1234"), .readonly = true },
-    "tcp:[::1]:1234",
+    { "tcp:[::1]:1234", NULL },
     "-drive file.driver=nbd,file.server.type=inet,file.server.host=::1,"
     "file.server.port=1234,file.export=a,,b,cache=writeback,snapshot=on,"
     "id=hd0,if=none -device scsi-hd,drive=hd0" },
   { { "/d i,r/x?y#z%.img", "http", S ("web.example:8080"), .readonly = true },
-    "tcp:web.example:8080",
+    { "tcp:web.example:8080", NULL },
     "-drive file.driver=http,file.url=http://web.example:8080/"
     "d%20i%2Cr/x%3Fy%23z%25.img,cache=writeback,snapshot=on,id=hd0,if=none "
     "-device scsi-hd,drive=hd0" },
   { { "/x.img", "https", S ("[2001:db8::1]"), .readonly = true,
-      .username = "bob,b", .secret = "pa,ss" }, "tcp:[2001:db8::1]:443",
+      .username = "bob,b", .secret = "pa,ss" }, { "tcp:[2001:db8::1]:443", NULL },
     "-object secret,id=sec-hd0,file=T/secret-hd0,format=raw "
     "-drive file.driver=https,file.url=https://[2001:db8::1]:443/x.img,"
     "file.username=bob,,b,file.password-secret=sec-hd0,cache=writeback,"
     "snapshot=on,id=hd0,if=none -device scsi-hd,drive=hd0" },
-  { { "/x.img", "ftp", S ("f"), .readonly = true }, "tcp:f:21",
+  { { "/x.img", "ftp", S ("f"), .readonly = true }, { "tcp:f:21", NULL },
     "-drive file.driver=ftp,file.url=ftp://f:21/x.img,cache=writeback,"
     "snapshot=on,id=hd0,if=none -device scsi-hd,drive=hd0" },
-  { { "/x.img", "ftps", S ("f:2990"), .readonly = true }, "tcp:f:2990",
+  { { "/x.img", "ftps", S ("f:2990"), .readonly = true }, { "tcp:f:2990", NULL },
     "-drive file.driver=ftps,file.url=ftps://f:2990/x.img,cache=writeback,"
     "snapshot=on,id=hd0,if=none -device scsi-hd,drive=hd0" },
   { { "/home/me/a,b.img", "ssh", S ("tcp:ssh.example"), .username = "me" },
-    "tcp:ssh.example:22",
+    { "tcp:ssh.example:22", NULL },
     "-drive file.driver=ssh,file.server.host=ssh.example,file.server.port=22,"
     "file.path=/home/me/a,,b.img,file.user=me,cache=writeback,id=hd0,"
     "if=none -device scsi-hd,drive=hd0" },
   { { "iqn.2024-01.org.example:disk/3", "iscsi", S ("10.0.0.1:3261"),
-      .username = "alice", .secret = "s" }, "tcp:10.0.0.1:3261",
+      .username = "alice", .secret = "s" }, { "tcp:10.0.0.1:3261", NULL },
     "-object secret,id=sec-hd0,file=T/secret-hd0,format=raw "
     "-drive file.driver=iscsi,file.transport=tcp,file.portal=10.0.0.1:3261,"
     "file.target=iqn.2024-01.org.example:disk,file.lun=3,file.user=alice,"
     "file.password-secret=sec-hd0,cache=writeback,id=hd0,if=none "
     "-device scsi-hd,drive=hd0" },
-  { { "iqn.x:y/0", "iscsi", S ("[::1]") }, "tcp:[::1]:3260",
+  { { "iqn.x:y/0", "iscsi", S ("[::1]") }, { "tcp:[::1]:3260", NULL },
     "-drive file.driver=iscsi,file.transport=tcp,file.portal=[::1]:3260,"
     "file.target=iqn.x:y,file.lun=0,cache=writeback,id=hd0,if=none "
     "-device scsi-hd,drive=hd0" },
   { { "pool/img", "rbd", S ("mon1", "mon2:6790"), .username = "admin",
       .secret = "AQAAAAAAAAAAABAA8tFrSvzb/WuQp9VY5PZkZw==" },
-    "tcp:mon1:6789 tcp:mon2:6790",
+    { "tcp:mon1:6789", "tcp:mon2:6790", NULL },
     "-object secret,id=sec-hd0,file=T/secret-hd0,format=base64 "
     "-drive file.driver=rbd,file.pool=pool,file.image=img,"
     "file.server.0.host=mon1,file.server.0.port=6789,file.server.1.host=mon2,"
     "file.server.1.port=6790,file.user=admin,file.key-secret=sec-hd0,"
     "file.auth-client-required.0=cephx,cache=writeback,id=hd0,if=none "
     "-device scsi-hd,drive=hd0" },
-  { { "pool/img", "rbd", .server_given = false }, "",
+  { { "pool/img", "rbd", .server_given = false }, { NULL },
     "-drive file.driver=rbd,file.pool=pool,file.image=img,cache=writeback,"
     "id=hd0,if=none -device scsi-hd,drive=hd0" },
   { { "vol/dir/img", "gluster", S ("unix:/run/glusterd.sock") },
-    "unix:/run/glusterd.sock",
+    { "unix:/run/glusterd.sock", NULL },
     "-drive file.driver=gluster,file.volume=vol,file.path=dir/img,"
     "file.server.0.type=unix,file.server.0.path=/run/glusterd.sock,"
     "cache=writeback,id=hd0,if=none -device scsi-hd,drive=hd0" },
-  { { "vol/img", "gluster", S ("gl.example") }, "tcp:gl.example:24007",
+  { { "vol/img", "gluster", S ("gl.example") }, { "tcp:gl.example:24007", NULL },
     "-drive file.driver=gluster,file.volume=vol,file.path=img,"
     "file.server.0.type=inet,file.server.0.host=gl.example,"
     "file.server.0.port=24007,cache=writeback,id=hd0,if=none "
@@ -380,6 +381,7 @@ START_TEST (test_accepted)
   const struct accepted *a = &accepted[_i];
   struct qdrive_drive_list *l;
   char *args;
+  size_t i;
 
   ck_assert_msg (add (&a->c) == 0, "%s", qdrive_last_error (g));
   l = qdrive_list_drives (g);
@@ -387,7 +389,11 @@ START_TEST (test_accepted)
   ck_assert_uint_eq (l->len, 1);
   ck_assert_str_eq (l->val[0].protocol, a->c.protocol);
   ck_assert_str_eq (l->val[0].filename, a->c.filename);
-  ck_assert_str_eq (l->val[0].server, a->server);
+  for (i = 0; a->server[i] != NULL; ++i) {
+    ck_assert_ptr_nonnull (l->val[0].server[i]);
+    ck_assert_str_eq (l->val[0].server[i], a->server[i]);
+  }
+  ck_assert_ptr_null (l->val[0].server[i]);
   ck_assert_str_eq (l->val[0].username, a->c.username ? a->c.username : "");
   qdrive_free_drive_list (l);
   args = args_with_tmpdir ();
@@ -411,7 +417,8 @@ START_TEST (test_file_protocol)
   unlink (file);
   l = qdrive_list_drives (g);
   ck_assert_str_eq (l->val[0].protocol, "file");
-  ck_assert_str_eq (l->val[0].server, "");
+  ck_assert_ptr_nonnull (l->val[0].server);
+  ck_assert_ptr_null (l->val[0].server[0]);
   ck_assert_str_eq (l->val[0].username, "");
   qdrive_free_drive_list (l);
 }
@@ -423,7 +430,7 @@ START_TEST (test_secret_hidden)
 {
   static const char secret[] = "Sup3r-S3cret-Value";
   char *buf = NULL, **argv;
-  size_t len, i;
+  size_t len, i, j;
   FILE *mem;
   int saved, fds[2];
   struct qdrive_drive_list *l;
@@ -462,9 +469,13 @@ START_TEST (test_secret_hidden)
 
   l = qdrive_list_drives (g);
   mem = open_memstream (&buf, &len);
-  for (i = 0; i < l->len; ++i)
-    fprintf (mem, "%s %s %s %s %s\n", l->val[i].filename, l->val[i].server,
-             l->val[i].username, l->val[i].protocol, l->val[i].name);
+  for (i = 0; i < l->len; ++i) {
+    fprintf (mem, "%s %s %s %s", l->val[i].filename, l->val[i].username,
+             l->val[i].protocol, l->val[i].name);
+    for (j = 0; l->val[i].server[j] != NULL; ++j)
+      fprintf (mem, " %s", l->val[i].server[j]);
+    putc ('\n', mem);
+  }
   fclose (mem);
   ck_assert_ptr_null (strstr (buf, secret));
   free (buf);

@@ -59,17 +59,27 @@ let () =
      check "d0" (d0 = { Qdrive.index = 0; filename = disk; format = "qcow2";
                         iface = `Virtio; cachemode = `Unsafe; readonly = true;
                         discard = `Besteffort; copyonread = true; label = "L0";
-                        name = "n0"; blocksize = 512; protocol = `File; server = "";
+                        name = "n0"; blocksize = 512; protocol = `File; server = [];
                         username = "" });
      check "d1" (d1 = { Qdrive.index = 1; filename = disk2; format = "";
                         iface = `Ide; cachemode = `Writeback; readonly = false;
                         discard = `Disable; copyonread = false; label = "";
-                        name = ""; blocksize = 512; protocol = `File; server = "";
+                        name = ""; blocksize = 512; protocol = `File; server = [];
                         username = "" });
      check "d2" (d2.Qdrive.iface = `Scsi && d2.Qdrive.discard = `Enable
                  && d2.Qdrive.format = "raw" && d2.Qdrive.index = 2);
      check "d3 readonly" (d3.Qdrive.readonly && d3.Qdrive.cachemode = `Writeback)
    | l -> check (sprintf "list_drives: %d drives" (List.length l)) false);
+  Qdrive.close g;
+
+  (* list_drives' server: a string list, both RBD monitors in the
+   * order given (default port filled in). *)
+  let g = Qdrive.create () in
+  Qdrive.add_drive g ~protocol:`Rbd ~server:["mon1"; "tcp:[::1]:6790"] "pool/img";
+  (match Qdrive.list_drives g with
+   | [d] -> check "rbd servers"
+              (d.Qdrive.server = ["tcp:mon1:6789"; "tcp:[::1]:6790"])
+   | l -> check (sprintf "rbd: %d drives" (List.length l)) false);
   Qdrive.close g;
 
   (* Scratch disks: a file in the handle's directory, gone at close. *)

@@ -252,9 +252,20 @@ SKIP: {
                       iface => 'scsi', cachemode => 'writeback', readonly => 0,
                       discard => 'disable', copyonread => 0, label => 'L1',
                       name => '', blocksize => 0, protocol => 'file',
-                      server => '', username => '' }, 'first drive');
+                      server => [], username => '' }, 'first drive');
   is ($d[1]{readonly}, 1, 'add_drive_ro is readonly');
   is ($d[1]{index}, 1, 'second index');
+}
+
+# list_drives' server: an array reference, both RBD monitors in the
+# order given (default port filled in).
+{
+  my $g = Sys::Qdrive->new ();
+  $g->add_drive ('pool/img', protocol => 'rbd',
+                 server => ['mon1', 'tcp:[::1]:6790']);
+  my @d = $g->list_drives ();
+  is_deeply ($d[0]{server}, ['tcp:mon1:6789', 'tcp:[::1]:6790'],
+             'rbd servers, in order');
 }
 
 # Enum constants: by full name, and imported by tag or by name.

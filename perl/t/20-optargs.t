@@ -17,7 +17,7 @@ my ($dir, $disk) = empty_disk ();
 my %defaults = (format => '', iface => 'scsi', cachemode => 'writeback',
                 readonly => 0, discard => 'disable', copyonread => 0,
                 label => '', name => '', blocksize => 0, protocol => 'file',
-                server => '', username => '');
+                server => [], username => '');
 my @each = (
   [readonly => 1, readonly => 1],
   [readonly => 0, readonly => 0],

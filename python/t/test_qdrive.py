@@ -142,7 +142,7 @@ class TestAddDrive(Base):
         self.assertIsInstance(d, qdrive.Drive)
         self.assertEqual(
             d, (0, self.disk, "raw", "virtio", "unsafe", True, "besteffort",
-                True, "L_1", "n1", 4096, "file", "", ""))
+                True, "L_1", "n1", 4096, "file", [], ""))
         self.assertEqual(d.label, "L_1")
         self.assertIs(d.readonly, True)
 
@@ -186,6 +186,16 @@ class TestAddDrive(Base):
         self.assertEqual(os.path.getsize(path), 1 << 30)
         self.g.close()
         self.assertFalse(os.path.exists(path))
+
+    def test_server_list(self):
+        # list_drives' server is a list of str: both RBD monitors, in
+        # the order given (default port filled in); none for a file.
+        self.g.add_drive(self.disk)
+        self.g.add_drive("pool/img", protocol="rbd",
+                         server=["mon1", "tcp:[::1]:6790"])
+        local, rbd = self.g.list_drives()
+        self.assertEqual(local.server, [])
+        self.assertEqual(rbd.server, ["tcp:mon1:6789", "tcp:[::1]:6790"])
 
     def test_relative_filename(self):
         cwd = os.getcwd()

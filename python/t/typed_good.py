@@ -15,6 +15,8 @@ def add(g: qdrive.Handle, path: str, mode: qdrive.Cachemode) -> list[str]:
     drives: list[qdrive.Drive] = g.list_drives()
     modes: list[qdrive.Cachemode] = [d.cachemode for d in drives]
     ifaces: set[qdrive.Iface] = {d.iface for d in drives}
+    servers: list[str] = [s for d in drives for s in d.server]
+    print(servers)
     print(ifaces, [d.protocol == "nbd" or d.discard == "enable" for d in drives])
     return modes + g.get_qemu_command_line()
 
