@@ -101,6 +101,13 @@ let documented_args c =
 let field_names s =
   String.concat ", " (List.map (fun (n, _, _) -> n) (find_struct s).sfields)
 
+(* How a string list field's VALUE is printed (qd_print_list_field). *)
+let list_fields_doc s =
+  if List.exists (fun (_, t, _) -> t = FStringList) (find_struct s).sfields
+  then "  A list's VALUE is written as a list argument is typed: its \
+        strings separated by spaces, each quoted if needed."
+  else ""
+
 let ret_doc = function
   | RErr -> None
   | RBool -> Some "Prints C<true> or C<false>."
@@ -108,11 +115,12 @@ let ret_doc = function
   | RString -> Some "Prints a string."
   | RStringList -> Some "Prints one string per line."
   | RStruct s ->
-    Some (sprintf "Prints one line C<FIELD: VALUE> per field (%s)."
-            (field_names s))
+    Some (sprintf "Prints one line C<FIELD: VALUE> per field (%s).%s"
+            (field_names s) (list_fields_doc s))
   | RStructList s ->
     Some (sprintf "Prints one block of C<FIELD: VALUE> lines per entry \
-                   (%s), with a blank line between blocks." (field_names s))
+                   (%s), with a blank line between blocks.%s" (field_names s)
+            (list_fields_doc s))
 
 let state_doc c =
   Pod.state_doc ~subject:"This command fails" ~what:"the virtual machine" c
