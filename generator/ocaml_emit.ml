@@ -434,6 +434,26 @@ let ml_value ty v =
   | _, Xtest.VInt64 i ->
     if i = Int64.min_int then "Int64.min_int" else sprintf "(%LdL)" i
 
+(* show_internal_struct of t/xlang.ml: the struct's fields in order, each
+ * as NAME=VALUE (see generator/xtest.ml); an enum's value as C spells
+ * it. *)
+let gen_xlang_struct_printer s =
+  let enums =
+    List.sort_uniq compare
+      (List.filter_map (function (_, FEnum e, _) -> Some e | _ -> None) s.sfields) in
+  List.iter (fun e ->
+      pr "let show_%s = function\n" e.enum_name;
+      List.iter (fun (v, _) -> pr "  | `%s -> %S\n" (variant_name v) v) e.enum_values)
+    enums;
+  pr "let show_%s s =\n  \"{\" ^ String.concat \", \" [\n" s.sname;
+  List.iter (fun (n, t, _) ->
+      let show = match t with
+        | FString -> "show_string" | FBool -> "show_bool" | FInt -> "show_int"
+        | FInt64 -> "show_int64" | FStringList -> "show_string_list"
+        | FEnum e -> "show_" ^ e.enum_name in
+      pr "    \"%s=\" ^ %s s.Qdrive.%s;\n" n show (ml_ident n)) s.sfields;
+  pr "  ] ^ \"}\"\n"
+
 let generate_xlang () =
   banner OCamlStyle;
   pr "\
@@ -456,9 +476,9 @@ let show_int = string_of_int
 let show_int64 = Int64.to_string
 let show_string s = s
 let show_string_list l = \"[\" ^ String.concat \", \" l ^ \"]\"
-let show_internal_struct s =
-  Printf.sprintf \"{s=%%s, b=%%b, i=%%d, i64=%%Ld}\"
-    s.Qdrive.s s.Qdrive.b s.Qdrive.i s.Qdrive.i64
+";
+  gen_xlang_struct_printer Api.internal_struct;
+  pr "\
 let show_internal_struct_list l =
   \"[\" ^ String.concat \", \" (List.map show_internal_struct l) ^ \"]\"
 

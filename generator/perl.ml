@@ -280,6 +280,8 @@ sub b { $_[0] ? 'true' : 'false' }
       List.iter (fun (n, t, _) ->
           match t with
           | FBool -> pr "    '%s=' . b ($h->{%s}),\n" n n
+          | FStringList ->
+            pr "    '%s=[' . join (', ', @{$h->{%s}}) . ']',\n" n n
           | _ -> pr "    '%s=' . $h->{%s},\n" n n) s.sfields;
       pr "  ) . '}';\n}\n\n") structs;
   pr "\

@@ -8,7 +8,9 @@
  *
  * Output line: "CALL => RESULT" where RESULT is
  *   ok | true | false | 123 | the string | [a, b] |
- *   {s=..., b=true, i=1, i64=2} | [{...}, {...}] |
+ *   {s=..., b=true, i=1, ...} (a struct: each field in order as
+ *   NAME=VALUE, a list as above, an enum's value as C spells it) |
+ *   [{...}, {...}] |
  *   error: MESSAGE (errno: TEXT)
  * where TEXT is strerror's text of the errno the error carries
  * (qdrive_last_errno in C), left out if it is 0.
@@ -181,6 +183,22 @@ let c_value = function
   | VInt64 i ->
     if i = Int64.min_int then "INT64_MIN" else sprintf "INT64_C(%Ld)" i
 
+(* print_struct of xlang-print.h: the internal struct's fields in order,
+ * each as NAME=VALUE in the format above. *)
+let generate_c_struct_printer s =
+  pr "static void\nprint_struct (const struct qdrive_%s *s)\n{\n" s.sname;
+  List.iteri (fun k (n, t, _) ->
+      let label = (if k = 0 then "{" else ", ") ^ n ^ "=" in
+      match t with
+      | FString | FEnum _ -> pr "  printf (\"%s%%s\", s->%s);\n" label n
+      | FBool ->
+        pr "  printf (\"%s%%s\", s->%s ? \"true\" : \"false\");\n" label n
+      | FInt -> pr "  printf (\"%s%%d\", s->%s);\n" label n
+      | FInt64 -> pr "  printf (\"%s%%\" PRIi64, s->%s);\n" label n
+      | FStringList ->
+        pr "  printf (\"%s\");\n  print_list (s->%s);\n" label n) s.sfields;
+  pr "  printf (\"}\");\n}\n\n"
+
 let generate_c () =
   banner CStyle;
   pr "\
@@ -245,4 +263,5 @@ main (void)
       | Delete h ->
         pr "  xlang_print_err (g, \"delete_event_callback\", qdrive_delete_event_callback (g, %d));\n" h)
     event_steps;
-  pr "\n  qdrive_close (g);\n  exit (EXIT_SUCCESS);\n}\n"
+  pr "\n  qdrive_close (g);\n  exit (EXIT_SUCCESS);\n}\n\n";
+  generate_c_struct_printer Api.internal_struct

@@ -70,28 +70,34 @@ xlang_print_string (qdrive_h *g, const char *call, char *r)
   free (r);
 }
 
+/* A list of strings as "[a, b]". */
 static void
-xlang_print_string_list (qdrive_h *g, const char *call, char **r)
+print_list (char *const *l)
 {
   size_t i;
 
+  printf ("[");
+  for (i = 0; l[i] != NULL; ++i)
+    printf ("%s%s", i ? ", " : "", l[i]);
+  printf ("]");
+}
+
+static void
+xlang_print_string_list (qdrive_h *g, const char *call, char **r)
+{
   if (r == NULL) {
     xlang_print_error (g, call);
     return;
   }
-  printf ("%s => [", call);
-  for (i = 0; r[i] != NULL; ++i)
-    printf ("%s%s", i ? ", " : "", r[i]);
-  printf ("]\n");
+  printf ("%s => ", call);
+  print_list (r);
+  printf ("\n");
   qdrive_free_string_list (r);
 }
 
-static void
-print_struct (const struct qdrive_internal_struct *s)
-{
-  printf ("{s=%s, b=%s, i=%d, i64=%" PRIi64 "}",
-          s->s, s->b ? "true" : "false", s->i, s->i64);
-}
+/* The internal struct as "{NAME=VALUE, ...}": generated from its
+ * fields, after this file, in xlang-c.c. */
+static void print_struct (const struct qdrive_internal_struct *s);
 
 static void
 xlang_print_internal_struct (qdrive_h *g, const char *call,
