@@ -191,14 +191,55 @@ qdrive_impl_internal_rstringlist (qdrive_h *g, const char *val)
   return r;
 }
 
-/* The struct made from the number n: every field derived from it. */
+/* The strings of the struct made from n: its first n % 5 elements, so
+ * that the cross-language test sees an empty list, one element, several
+ * in order, and elements with spaces, quotes, a backslash, non-ASCII
+ * characters and none at all. */
+static const char *const struct_strings[] = {
+  "a b", "\"q\" \\ 'r'", "h\xc3\xa9llo \xe2\x82\xac", "",
+};
+#define STRUCT_STRINGS_COUNT (sizeof struct_strings / sizeof struct_strings[0])
+
+static char **
+make_struct_strings (int64_t n)
+{
+  size_t len = n % (STRUCT_STRINGS_COUNT + 1), i;
+  char **r = calloc (len + 1, sizeof (char *));
+
+  if (r == NULL)
+    return NULL;
+  for (i = 0; i < len; ++i) {
+    r[i] = strdup (struct_strings[i]);
+    if (r[i] == NULL) {
+      qdrive_free_string_list (r);
+      return NULL;
+    }
+  }
+  return r;
+}
+
+/* The struct made from the number n: every field derived from it.  On
+ * failure every pointer field is NULL again, so that the caller frees
+ * the struct (or the list holding it) as if it were complete. */
 static int
 fill_struct (struct qdrive_internal_struct *s, int64_t n)
 {
   s->b = n % 2 == 1;
   s->i = n;
   s->i64 = n * INT64_C(1000000000000);
-  return asprintf (&s->s, "s%" PRIi64, n);
+  s->mode = strdup (n % 2 == 1 ? "unsafe" : "writeback");
+  s->strings = make_struct_strings (n);
+  if (asprintf (&s->s, "s%" PRIi64, n) == -1)
+    s->s = NULL;
+  if (s->s == NULL || s->mode == NULL || s->strings == NULL) {
+    free (s->s);
+    free (s->mode);
+    qdrive_free_string_list (s->strings);
+    s->s = s->mode = NULL;
+    s->strings = NULL;
+    return -1;
+  }
+  return 0;
 }
 
 struct qdrive_internal_struct *
@@ -235,8 +276,7 @@ qdrive_impl_internal_rstructlist (qdrive_h *g, const char *val)
   for (i = 0; i < n; ++i) {
     l->len = i + 1;
     if (fill_struct (&l->val[i], i) == -1) {
-      l->val[i].s = NULL;
-      set_perror (g, "asprintf");
+      set_perror (g, "cannot make the struct");
       qdrive_free_internal_struct_list (l);
       return NULL;
     }

@@ -33,7 +33,10 @@ let drive_struct = {
   ];
 }
 
-(* The internal test calls return this struct and lists of it. *)
+(* The internal test calls return this struct and lists of it, so that
+ * the cross-language test carries every type of field through every
+ * binding: checks.ml fails a field type that some struct uses and this
+ * one lacks. *)
 let internal_struct = {
   sname = "internal_struct";
   sdoc = "A struct with one field of every type, for the project's tests.";
@@ -42,6 +45,8 @@ let internal_struct = {
     "b", FBool, "A boolean.";
     "i", FInt, "An int.";
     "i64", FInt64, "A 64-bit int.";
+    "mode", FEnum cachemode, "A cache mode.";
+    "strings", FStringList, "A list of strings.";
   ];
 }
 

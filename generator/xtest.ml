@@ -124,6 +124,8 @@ let cases = [
   ret "internal_rstringlist" "0";
   ret "internal_rstringlist" "error";
   ret "internal_rstruct" "7";
+  (* Every string of the struct's list, in order (c/internal-test.c). *)
+  ret "internal_rstruct" "4";
   ret "internal_rstruct" "error";
   ret "internal_rstructlist" "2";
   ret "internal_rstructlist" "0";

@@ -50,10 +50,31 @@ t_ok "-9223372036854775808" internal-rint64 -9223372036854775808
 t_ok "hello, world" internal-rstring "hello, world"
 t_ok "$(printf '0\n1\n2')" internal-rstringlist 3
 t_ok "" internal-rstringlist 0
-t_ok "$(printf 's: s7\nb: true\ni: 7\ni64: 7000000000000')" internal-rstruct 7
-t_ok "$(printf 's: s0\nb: false\ni: 0\ni64: 0\n\ns: s1\nb: true\ni: 1\ni64: 1000000000000\n\ns: s2\nb: false\ni: 2\ni64: 2000000000000')" \
-  internal-rstructlist 3
+# A list field as a list argument is typed: each string quoted if needed
+# (the struct's strings are those of c/internal-test.c).
+strings2=$(cat <<'EOF'
+strings: 'a b' '"q" \ '\''r'\'''
+EOF
+)
+t_ok "$(printf '%s\n' 's: s7' 'b: true' 'i: 7' 'i64: 7000000000000' \
+          'mode: unsafe' "$strings2")" internal-rstruct 7
+t_ok "$(printf '%s\n' 's: s0' 'b: false' 'i: 0' 'i64: 0' 'mode: writeback' \
+          'strings: ' '' \
+          's: s1' 'b: true' 'i: 1' 'i64: 1000000000000' 'mode: unsafe' \
+          "strings: 'a b'" '' \
+          's: s2' 'b: false' 'i: 2' 'i64: 2000000000000' 'mode: writeback' \
+          "$strings2")" internal-rstructlist 3
 t_ok "" internal-rstructlist 0
+
+# ... so that the printed strings of internal-rstruct 4 (spaces, quotes,
+# a backslash, UTF-8, the empty string), typed back as internal-echo's
+# list, are the same strings in the same order.
+t_run internal-rstruct 4
+strings4="$(sed -n 's/^strings: //p' "$tmp/out")"
+[ "$rc" -eq 0 ] && [ -n "$strings4" ] ||
+  { t_show internal-rstruct 4; t_fail "internal-rstruct 4: no strings"; }
+t_ok 'str="s" optstr=NULL strlist=["a b", "\"q\" \\ '"'r'"'", "h\xc3\xa9llo \xe2\x82\xac", ""] b=false i=0 i64=0 mode=writeback obool=unset oint=unset oint64=unset ostring=unset ostringlist=unset oenum=unset' \
+  internal-echo s NULL "$strings4" false 0 0 writeback
 
 # The empty string is a line of its own.
 t_run internal-rstring ""

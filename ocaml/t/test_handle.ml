@@ -138,7 +138,8 @@ let () =
   check "rstring" (Qdrive.internal_rstring g "h\xc3\xa9" = "h\xc3\xa9");
   check "rstringlist" (Qdrive.internal_rstringlist g "3" = ["0"; "1"; "2"]);
   check "rstruct" (Qdrive.internal_rstruct g "7"
-                   = { Qdrive.s = "s7"; b = true; i = 7; i64 = 7000000000000L });
+                   = { Qdrive.s = "s7"; b = true; i = 7; i64 = 7000000000000L;
+                       mode = `Unsafe; strings = ["a b"; "\"q\" \\ 'r'"] });
   check "rstructlist" (List.length (Qdrive.internal_rstructlist g "5") = 5);
   raises ~errno:Unix.EINVAL "rerr" "internal_rerr: val: \"error\" asks for an error"
     (fun () -> Qdrive.internal_rerr g "error");

@@ -227,10 +227,13 @@ SKIP: {
   is_deeply ([$g->internal_rstringlist ('3')], ['0', '1', '2'], 'RStringList');
   is_deeply ([$g->internal_rstringlist ('0')], [], 'empty RStringList');
   is_deeply ($g->internal_rstruct ('7'),
-             { s => 's7', b => 1, i => 7, i64 => 7000000000000 }, 'RStruct');
+             { s => 's7', b => 1, i => 7, i64 => 7000000000000,
+               mode => 'unsafe', strings => ['a b', q{"q" \ 'r'}] }, 'RStruct');
   is_deeply ([$g->internal_rstructlist ('2')],
-             [{ s => 's0', b => 0, i => 0, i64 => 0 },
-              { s => 's1', b => 1, i => 1, i64 => 1000000000000 }],
+             [{ s => 's0', b => 0, i => 0, i64 => 0, mode => 'writeback',
+                strings => [] },
+              { s => 's1', b => 1, i => 1, i64 => 1000000000000,
+                mode => 'unsafe', strings => ['a b'] }],
              'RStructList');
   dies_with (sub { $g->internal_rstring ('error') },
              'internal_rstring: val: "error" asks for an error', 'RString error');

@@ -551,7 +551,11 @@ class TestReturnTypes(Base):
         self.assertEqual(g.internal_rstringlist("3"), ["0", "1", "2"])
         s = g.internal_rstruct("7")
         self.assertIsInstance(s, qdrive.InternalStruct)
-        self.assertEqual((s.s, s.b, s.i, s.i64), ("s7", True, 7, 7000000000000))
+        self.assertEqual(tuple(s), ("s7", True, 7, 7000000000000, "unsafe",
+                                    ["a b", "\"q\" \\ 'r'"]))
+        # The list field's strings decoded from UTF-8, the empty one kept.
+        self.assertEqual(g.internal_rstruct("4").strings,
+                         ["a b", "\"q\" \\ 'r'", "h\u00e9llo \u20ac", ""])
         self.assertEqual(g.internal_rstructlist("0"), [])
         self.assertEqual([x.i for x in g.internal_rstructlist("3")], [0, 1, 2])
 
