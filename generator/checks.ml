@@ -282,6 +282,35 @@ let check_struct m s =
   List.iter (fail "%s: field %S given twice" what)
     (duplicates (List.map (fun (n, _, _) -> n) s.sfields))
 
+(* A field type's kind, for messages; every enum is one kind.  (No
+ * wildcard: a new field type must be named here.) *)
+let field_kind = function
+  | FString -> "FString" | FBool -> "FBool" | FInt -> "FInt"
+  | FInt64 -> "FInt64" | FEnum _ -> "FEnum" | FStringList -> "FStringList"
+
+(* Every kind of field some struct has, a struct returned by an internal
+ * call has too: the cross-language test prints those structs in every
+ * language, and so compares each binding's conversion of that kind
+ * with C's.  A new field type cannot then reach a binding untested. *)
+let check_field_coverage m =
+  let internal_ret =
+    List.filter_map (fun c ->
+        match c.ret with
+        | (RStruct s | RStructList s) when List.mem c.name m.internal -> Some s
+        | _ -> None) m.calls in
+  let kinds_of ss =
+    List.concat_map (fun s -> List.map (fun (_, t, _) -> field_kind t) s.sfields) ss in
+  let tested =
+    kinds_of (List.filter (fun s -> List.mem s.sname internal_ret) m.structs) in
+  List.iter (fun s ->
+      List.iter (fun (n, t, _) ->
+          if not (List.mem (field_kind t) tested) then
+            fail "struct %s: field %s: no struct that an internal call \
+                  returns has a field of type %s; add one to \
+                  internal_struct (api_structs.ml) so that the \
+                  cross-language test carries it" s.sname n (field_kind t))
+        s.sfields) m.structs
+
 (* Every problem of the model m, in order. *)
 let problems m =
   errors := [];
@@ -298,6 +327,7 @@ let problems m =
   List.iter (check_struct m) m.structs;
   List.iter (fail "struct %S defined twice")
     (duplicates (List.map (fun s -> s.sname) m.structs));
+  check_field_coverage m;
   List.iter (fun p ->
       if not (matches "-[a-zA-Z][a-zA-Z0-9-]*" p) then
         fail "Api.managed_qemu_params: %S is not a qemu parameter" p)

@@ -156,4 +156,12 @@ let () =
   expect "config parameter twice"
     { api with Checks.config_params = ["-cpu", true; "-cpu", true] }
     "Api.config_params: \"-cpu\" is there twice";
+  expect "field type the internal struct lacks"
+    { api with Checks.structs =
+                 List.map (fun s ->
+                     if s.sname <> "internal_struct" then s
+                     else { s with sfields = List.filter (fun (_, t, _) ->
+                         t <> FStringList) s.sfields }) api.structs }
+    "struct drive: field server: no struct that an internal call returns \
+     has a field of type FStringList";
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)
