@@ -10,6 +10,22 @@ open Utils
 open Api
 
 let with_optargs = List.filter (fun c -> c.optargs <> []) calls
+
+(* What list_drives reports for a drive added with no optional
+ * argument, but for its index and filename: an enum field its enum's
+ * default, every other field empty, false or zero.  The tests compare
+ * whole drives against this, so a new field needs no test edited. *)
+type default_value = DString of string | DBool of bool | DInt | DList
+let drive_defaults =
+  let d = find_struct "drive" in
+  List.filter_map (fun (name, t, _) ->
+      if name = "index" || name = "filename" then None
+      else Some (name, match t with
+        | FEnum e -> DString e.enum_default
+        | FString -> DString ""
+        | FBool -> DBool false
+        | FInt | FInt64 -> DInt
+        | FStringList -> DList)) d.sfields
 let optarg_names c = List.map (fun o -> o.oname) c.optargs
 let upper = String.uppercase_ascii
 
@@ -61,6 +77,13 @@ let generate_python () =
   pr "OPTARGS = {\n%s}\n\n"
     (dict (List.map (fun c -> c.name, optarg_names c) with_optargs));
   pr "ENUMS = {\n%s}\n\n" (dict (List.map (fun e -> e.enum_name, enum_names e) enums));
+  pr "# list_drives' fields of a drive added with no optional argument.\n";
+  pr "DRIVE_DEFAULTS = {\n";
+  List.iter (fun (k, v) ->
+      pr "    %s: %s,\n" (quote k) (match v with
+        | DString s -> quote s | DBool b -> if b then "True" else "False"
+        | DInt -> "0" | DList -> "[]")) drive_defaults;
+  pr "}\n\n";
   pr "\ndef allowed(enum):\n    return \", \".join(ENUMS[enum])\n"
 
 let generate_perl () =
@@ -81,6 +104,13 @@ use warnings;
     pr ");\n\n" in
   hash "OPTARGS" (List.map (fun c -> c.name, optarg_names c) with_optargs);
   hash "ENUMS" (List.map (fun e -> e.enum_name, enum_names e) enums);
+  pr "# list_drives' fields of a drive added with no optional argument.\n";
+  pr "our %%DRIVE_DEFAULTS = (\n";
+  List.iter (fun (k, v) ->
+      pr "  %s => %s,\n" k (match v with
+        | DString s -> "'" ^ s ^ "'" | DBool b -> if b then "1" else "0"
+        | DInt -> "0" | DList -> "[]")) drive_defaults;
+  pr ");\n\n";
   pr "\
 # The allowed: text of an enum's errors.
 sub allowed { join ', ', @{$ENUMS{$_[0]}} }

@@ -202,8 +202,7 @@ SKIP: {
              'a bad enum: EINVAL', POSIX::EINVAL);
   dies_with (sub { $g->add_drive ($disk, bogus => 1) },
              'add_drive: unknown optional argument "bogus"; allowed: '
-             . join (', ', qw(readonly format iface name label cachemode discard
-                              copyonread blocksize protocol server username secret)),
+             . ApiFacts::optargs ('add_drive'),
              'the binding\'s own refusal: EINVAL', POSIX::EINVAL);
   # Rethrown, it is the same object; uncaught, Perl prints its text.
   eval { eval { $g->get_memsize (0) }; die $@ if $@ };
@@ -251,11 +250,9 @@ SKIP: {
   $g->add_drive_ro ($disk2);
   my @d = $g->list_drives ();
   is (scalar @d, 2, 'two drives');
-  is_deeply ($d[0], { index => 0, filename => $disk, format => 'raw',
-                      iface => 'scsi', cachemode => 'writeback', readonly => 0,
-                      discard => 'disable', copyonread => 0, label => 'L1',
-                      name => '', blocksize => 0, protocol => 'file',
-                      server => [], username => '' }, 'first drive');
+  is_deeply ($d[0], { %ApiFacts::DRIVE_DEFAULTS, index => 0,
+                      filename => $disk, format => 'raw', label => 'L1' },
+             'first drive');
   is ($d[1]{readonly}, 1, 'add_drive_ro is readonly');
   is ($d[1]{index}, 1, 'second index');
 }

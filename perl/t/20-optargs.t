@@ -14,10 +14,7 @@ use ApiFacts;                   # generated: optional arguments, enums
 my ($dir, $disk) = empty_disk ();
 
 # add_drive: each optional argument alone, as list_drives reports it.
-my %defaults = (format => '', iface => 'scsi', cachemode => 'writeback',
-                readonly => 0, discard => 'disable', copyonread => 0,
-                label => '', name => '', blocksize => 0, protocol => 'file',
-                server => [], username => '');
+my %defaults = %ApiFacts::DRIVE_DEFAULTS;
 my @each = (
   [readonly => 1, readonly => 1],
   [readonly => 0, readonly => 0],

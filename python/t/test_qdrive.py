@@ -14,6 +14,7 @@ import unittest
 import qdrive
 
 from api_facts import allowed  # generated: each enum's values
+from api_facts import DRIVE_DEFAULTS  # generated: a drive's defaults
 
 
 class Base(unittest.TestCase):
@@ -140,9 +141,12 @@ class TestAddDrive(Base):
                          copyonread=True, blocksize=4096)
         d = self.g.list_drives()[0]
         self.assertIsInstance(d, qdrive.Drive)
-        self.assertEqual(
-            d, (0, self.disk, "raw", "virtio", "unsafe", True, "besteffort",
-                True, "L_1", "n1", 4096, "file", [], ""))
+        want = dict(DRIVE_DEFAULTS, index=0, filename=self.disk,
+                    format="raw", iface="virtio", cachemode="unsafe",
+                    readonly=True, discard="besteffort", copyonread=True,
+                    label="L_1", name="n1", blocksize=4096)
+        self.assertEqual(len(d), len(want))
+        self.assertEqual({k: getattr(d, k) for k in want}, want)
         self.assertEqual(d.label, "L_1")
         self.assertIs(d.readonly, True)
 
