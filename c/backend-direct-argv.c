@@ -123,6 +123,14 @@ arg_put_qemu_value (struct arg *x, const char *s)
   arg_puts (x, s);
 }
 
+/* key (",format=" say) and value, quoted for qemu. */
+static void
+arg_put_key_value (struct arg *x, const char *key, const char *value)
+{
+  arg_puts (x, key);
+  arg_put_qemu_value (x, value);
+}
+
 /* Hands the finished argument to the vector. */
 static void
 arg_done (struct argv *a, struct arg *x)
@@ -152,8 +160,7 @@ arg_put_server_port (struct arg *x, const char *prefix,
                      const struct drive_server *sv)
 {
   arg_puts (x, prefix);
-  arg_puts (x, "host=");
-  arg_put_qemu_value (x, sv->host);
+  arg_put_key_value (x, "host=", sv->host);
   arg_puts (x, prefix);
   arg_puts (x, "port=");
   arg_putu (x, sv->port);
@@ -168,8 +175,7 @@ arg_put_socket_address (struct arg *x, const char *prefix,
   if (sv->is_unix) {
     arg_puts (x, "type=unix");
     arg_puts (x, prefix);
-    arg_puts (x, "path=");
-    arg_put_qemu_value (x, sv->host);
+    arg_put_key_value (x, "path=", sv->host);
   }
   else {
     arg_puts (x, "type=inet");
@@ -216,18 +222,20 @@ arg_put_url (struct arg *x, const char *scheme, const struct drive_server *sv,
   free (url.s);
 }
 
-/* The part of a name before the first '/' (pool, volume), or the
- * rest after it. */
+/* A name in two parts at slash (pool/image, volume/path, target/lun):
+ * before_key and the part before it, after_key and the rest. */
 static void
-arg_put_before_slash (struct arg *x, const char *s, const char *slash)
+arg_put_split (struct arg *x, const char *name, const char *slash,
+               const char *before_key, const char *after_key)
 {
-  char *part = strndup (s, slash - s);
+  char *before = strndup (name, slash - name);
 
-  if (part == NULL)
+  if (before == NULL)
     x->failed = 1;
   else
-    arg_put_qemu_value (x, part);
-  free (part);
+    arg_put_key_value (x, before_key, before);
+  free (before);
+  arg_put_key_value (x, after_key, slash + 1);
 }
 
 static void
@@ -252,10 +260,8 @@ arg_put_network_file (struct arg *x, const struct drive *d, size_t i)
   switch (n->protocol) {
   case QDRIVE_INT_PROTOCOL_NBD:
     arg_put_socket_address (x, ",file.server.", &n->servers[0]);
-    if (d->filename[0] != '\0') {
-      arg_puts (x, ",file.export=");
-      arg_put_qemu_value (x, d->filename);
-    }
+    if (d->filename[0] != '\0')
+      arg_put_key_value (x, ",file.export=", d->filename);
     break;
   case QDRIVE_INT_PROTOCOL_HTTP:
   case QDRIVE_INT_PROTOCOL_HTTPS:
@@ -264,21 +270,16 @@ arg_put_network_file (struct arg *x, const struct drive *d, size_t i)
     arg_puts (x, ",file.url=");
     arg_put_url (x, qdrive_int_protocol_names[n->protocol], &n->servers[0],
                  d->filename);
-    if (n->username) {
-      arg_puts (x, ",file.username=");
-      arg_put_qemu_value (x, n->username);
-    }
+    if (n->username)
+      arg_put_key_value (x, ",file.username=", n->username);
     if (n->secret)
       arg_put_secret_ref (x, ",file.password-secret", i);
     break;
   case QDRIVE_INT_PROTOCOL_SSH:
     arg_put_server_port (x, ",file.server.", &n->servers[0]);
-    arg_puts (x, ",file.path=");
-    arg_put_qemu_value (x, d->filename);
-    if (n->username) {
-      arg_puts (x, ",file.user=");
-      arg_put_qemu_value (x, n->username);
-    }
+    arg_put_key_value (x, ",file.path=", d->filename);
+    if (n->username)
+      arg_put_key_value (x, ",file.user=", n->username);
     break;
   case QDRIVE_INT_PROTOCOL_ISCSI:
     slash = strrchr (d->filename, '/');
@@ -292,30 +293,21 @@ arg_put_network_file (struct arg *x, const struct drive *d, size_t i)
       arg_put_qemu_value (x, n->servers[0].host);
     arg_puts (x, ":");
     arg_putu (x, n->servers[0].port);
-    arg_puts (x, ",file.target=");
-    arg_put_before_slash (x, d->filename, slash);
-    arg_puts (x, ",file.lun=");
-    arg_puts (x, slash + 1);
+    arg_put_split (x, d->filename, slash, ",file.target=", ",file.lun=");
     if (n->username) {
-      arg_puts (x, ",file.user=");
-      arg_put_qemu_value (x, n->username);
+      arg_put_key_value (x, ",file.user=", n->username);
       arg_put_secret_ref (x, ",file.password-secret", i);
     }
     break;
   case QDRIVE_INT_PROTOCOL_RBD:
     slash = strchr (d->filename, '/');
-    arg_puts (x, ",file.pool=");
-    arg_put_before_slash (x, d->filename, slash);
-    arg_puts (x, ",file.image=");
-    arg_put_qemu_value (x, slash + 1);
+    arg_put_split (x, d->filename, slash, ",file.pool=", ",file.image=");
     for (k = 0; k < n->nservers; ++k) {
       snprintf (prefix, sizeof prefix, ",file.server.%zu.", k);
       arg_put_server_port (x, prefix, &n->servers[k]);
     }
-    if (n->username) {
-      arg_puts (x, ",file.user=");
-      arg_put_qemu_value (x, n->username);
-    }
+    if (n->username)
+      arg_put_key_value (x, ",file.user=", n->username);
     if (n->secret) {
       arg_put_secret_ref (x, ",file.key-secret", i);
       arg_puts (x, ",file.auth-client-required.0=cephx");
@@ -323,10 +315,7 @@ arg_put_network_file (struct arg *x, const struct drive *d, size_t i)
     break;
   case QDRIVE_INT_PROTOCOL_GLUSTER:
     slash = strchr (d->filename, '/');
-    arg_puts (x, ",file.volume=");
-    arg_put_before_slash (x, d->filename, slash);
-    arg_puts (x, ",file.path=");
-    arg_put_qemu_value (x, slash + 1);
+    arg_put_split (x, d->filename, slash, ",file.volume=", ",file.path=");
     arg_put_socket_address (x, ",file.server.0.", &n->servers[0]);
     break;
   default:
@@ -348,8 +337,7 @@ add_secret_arg (struct argv *a, const char *tmpdir, const struct drive *d,
   argv_add (a, "-object");
   arg_puts (&x, "secret,id=sec-hd");
   arg_putu (&x, i);
-  arg_puts (&x, ",file=");
-  arg_put_qemu_value (&x, tmpdir);
+  arg_put_key_value (&x, ",file=", tmpdir);
   arg_puts (&x, "/secret-hd");
   arg_putu (&x, i);
   arg_puts (&x, d->net->protocol == QDRIVE_INT_PROTOCOL_RBD
@@ -366,18 +354,14 @@ add_drive_arg (struct argv *a, const struct drive *d, size_t i)
   argv_add (a, "-drive");
   if (d->net)
     arg_put_network_file (&x, d, i);
-  else {
-    arg_puts (&x, "file=");
-    arg_put_qemu_value (&x, d->filename);
-  }
+  else
+    arg_put_key_value (&x, "file=", d->filename);
   arg_puts (&x, ",cache=");
   arg_puts (&x, qdrive_int_cachemode_names[d->cachemode]);
   if (d->readonly)
     arg_puts (&x, ",snapshot=on");
-  if (d->format) {
-    arg_puts (&x, ",format=");
-    arg_put_qemu_value (&x, d->format);
-  }
+  if (d->format)
+    arg_put_key_value (&x, ",format=", d->format);
   if (d->discard != QDRIVE_INT_DISCARD_DISABLE)
     arg_puts (&x, ",discard=unmap");
   if (d->copyonread)
@@ -419,10 +403,8 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
     arg_puts (&x, ",unit=");
     arg_putu (&x, n % 2);
   }
-  if (d->label) {
-    arg_puts (&x, ",serial=");
-    arg_put_qemu_value (&x, d->label);
-  }
+  if (d->label)
+    arg_put_key_value (&x, ",serial=", d->label);
   if (d->blocksize) {
     arg_puts (&x, ",physical_block_size=");
     arg_putu (&x, d->blocksize);
@@ -461,8 +443,7 @@ add_appliance_agent_args (struct argv *a, const char *tmpdir)
   argv_add (a, "-device");
   argv_add (a, "virtio-serial-pci,id=vser0");
   argv_add (a, "-chardev");
-  arg_puts (&x, "socket,id=qga,path=");
-  arg_put_qemu_value (&x, tmpdir);
+  arg_put_key_value (&x, "socket,id=qga,path=", tmpdir);
   arg_puts (&x, "/" DIRECT_QGA_SOCKET ",server=on,wait=off");
   arg_done (a, &x);
   argv_add (a, "-device");
@@ -504,8 +485,7 @@ direct_argv (qdrive_h *g, const struct appliance *app, int accel)
 
   /* QMP on a socket in the private directory. */
   argv_add (&a, "-chardev");
-  arg_puts (&x, "socket,id=qmp,path=");
-  arg_put_qemu_value (&x, tmpdir);
+  arg_put_key_value (&x, "socket,id=qmp,path=", tmpdir);
   arg_puts (&x, "/" DIRECT_QMP_SOCKET ",server=on,wait=off");
   arg_done (&a, &x);
   argv_add (&a, "-mon");
