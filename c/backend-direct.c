@@ -387,12 +387,8 @@ direct_blockstats (qdrive_h *g)
     return NULL;
   }
   n = json_object_array_length (all);
-  list = calloc (1, sizeof *list);
-  if (list == NULL ||
-      (list->val = calloc (g->ndrives ? g->ndrives : 1,
-                           sizeof *list->val)) == NULL) {
-    set_perror (g, "calloc");
-    free (list);
+  list = qdrive_int_new_blockstats_list (g);
+  if (list == NULL) {
     json_object_put (all);
     return NULL;
   }

@@ -45,6 +45,11 @@ struct backend_ops {
 /* guest.c: a copy of the drives' devices the backend found at launch,
  * for its list_devices. */
 extern char **qdrive_int_copy_devices (qdrive_h *g, char *const *devices);
+/* guest.c: an empty list for the blockstats operation, with room for
+ * one entry a drive.  len is 0: the backend raises it as it fills each
+ * entry, so that freeing the list on a failure frees what was filled. */
+extern struct qdrive_blockstats_list *qdrive_int_new_blockstats_list
+  (qdrive_h *g);
 
 extern const struct backend_ops qdrive_int_backend_direct;
 extern const struct backend_ops qdrive_int_backend_libvirt;

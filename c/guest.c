@@ -1,7 +1,8 @@
 /* qdrive: the calls that work inside the appliance (sh, command,
  * list_devices), whatever backend runs it: each checks that the handle
  * was launched with guest "appliance", asks the backend, and turns how
- * the command ended into a result or an error. */
+ * the command ended into a result or an error.  Also what both backends
+ * use to answer list_devices and blockstats. */
 
 #include <config.h>
 
@@ -157,4 +158,20 @@ qdrive_int_copy_devices (qdrive_h *g, char *const *devices)
       return NULL;
     }
   return copy;
+}
+
+struct qdrive_blockstats_list *
+qdrive_int_new_blockstats_list (qdrive_h *g)
+{
+  struct qdrive_blockstats_list *list = calloc (1, sizeof *list);
+
+  /* calloc (0) may return NULL: room for one entry at least. */
+  if (list == NULL ||
+      (list->val = calloc (g->ndrives ? g->ndrives : 1,
+                           sizeof *list->val)) == NULL) {
+    set_perror (g, "calloc");
+    free (list);
+    return NULL;
+  }
+  return list;
 }

@@ -223,14 +223,9 @@ qdrive_int_libvirt_blockstats (qdrive_h *g)
   char dev[32];
   int n = 0;
 
-  list = calloc (1, sizeof *list);
-  if (list == NULL ||
-      (list->val = calloc (g->ndrives ? g->ndrives : 1,
-                           sizeof *list->val)) == NULL) {
-    set_perror (g, "calloc");
-    free (list);
+  list = qdrive_int_new_blockstats_list (g);
+  if (list == NULL)
     return NULL;
-  }
   for (i = 0; i < g->ndrives; ++i) {
     const struct drive *d = &g->drives[i];
 
