@@ -26,6 +26,21 @@ replace_string (qdrive_h *g, char **field, const char *value)
   return 0;
 }
 
+/* Sets *field to value if it is within min..max; else the error names
+ * the argument, the value and the range (then unit, if not ""). */
+static int
+set_in_range (qdrive_h *g, const char *arg, int value, int min, int max,
+              const char *unit, int *field)
+{
+  if (value < min || value > max) {
+    set_error (g, "%s: %d is out of range; allowed: %d to %d%s",
+               arg, value, min, max, unit);
+    return -1;
+  }
+  *field = value;
+  return 0;
+}
+
 static char *
 copy_string (qdrive_h *g, const char *value)
 {
@@ -56,13 +71,8 @@ qdrive_impl_get_hv (qdrive_h *g)
 int
 qdrive_impl_set_memsize (qdrive_h *g, int memsize)
 {
-  if (memsize < QDRIVE_MEMSIZE_MIN || memsize > QDRIVE_MEMSIZE_MAX) {
-    set_error (g, "memsize: %d is out of range; allowed: %d to %d (MiB)",
-               memsize, QDRIVE_MEMSIZE_MIN, QDRIVE_MEMSIZE_MAX);
-    return -1;
-  }
-  g->memsize = memsize;
-  return 0;
+  return set_in_range (g, "memsize", memsize, QDRIVE_MEMSIZE_MIN,
+                       QDRIVE_MEMSIZE_MAX, " (MiB)", &g->memsize);
 }
 
 int
@@ -74,13 +84,7 @@ qdrive_impl_get_memsize (qdrive_h *g)
 int
 qdrive_impl_set_smp (qdrive_h *g, int smp)
 {
-  if (smp < 1 || smp > QDRIVE_SMP_MAX) {
-    set_error (g, "smp: %d is out of range; allowed: 1 to %d",
-               smp, QDRIVE_SMP_MAX);
-    return -1;
-  }
-  g->smp = smp;
-  return 0;
+  return set_in_range (g, "smp", smp, 1, QDRIVE_SMP_MAX, "", &g->smp);
 }
 
 int
@@ -149,13 +153,8 @@ qdrive_impl_get_verbose (qdrive_h *g)
 int
 qdrive_impl_set_launch_timeout (qdrive_h *g, int seconds)
 {
-  if (seconds < 1 || seconds > QDRIVE_LAUNCH_TIMEOUT_MAX) {
-    set_error (g, "seconds: %d is out of range; allowed: 1 to %d",
-               seconds, QDRIVE_LAUNCH_TIMEOUT_MAX);
-    return -1;
-  }
-  g->launch_timeout = seconds;
-  return 0;
+  return set_in_range (g, "seconds", seconds, 1, QDRIVE_LAUNCH_TIMEOUT_MAX,
+                       "", &g->launch_timeout);
 }
 
 int
