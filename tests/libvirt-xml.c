@@ -501,85 +501,66 @@ START_TEST (test_escaping)
 }
 END_TEST
 
-/* What XML cannot hold is refused with a clear error. */
+/* get_libvirt_xml fails on g: its error (g's until its next call). */
+static const char *
+refused_error (qdrive_h *g)
+{
+  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
+  return qdrive_last_error (g);
+}
+
+/* get_libvirt_xml fails on g with an error that starts with start and
+ * says says; closes g. */
+static void
+assert_refused (qdrive_h *g, const char *start, const char *says)
+{
+  const char *err = refused_error (g);
+
+  ck_assert_msg (strncmp (err, start, strlen (start)) == 0 &&
+                 strstr (err, says) != NULL, "%s", err);
+  qdrive_close (g);
+}
+
+/* What XML cannot hold is refused with a clear error.  Tab, newline
+ * and return: XML has them, but libvirt gives them back as spaces; in
+ * file names and in config's values. */
 START_TEST (test_unwritable_names)
 {
-  qdrive_h *g = qdrive_create ();
-  char path[4096];
-  const char *err;
+  static const struct {
+    const char *name, *says;
+  } files[] = {
+    { "bad\001name.img", "cannot be written in libvirt XML: it holds the "
+      "character U+0001, which XML does not allow" },
+    { "t\tab.img", "cannot be written in libvirt XML: it holds the "
+      "character U+0009, which libvirt turns into a space" },
+    { "new\nline.img", "cannot be written in libvirt XML: it holds the "
+      "character U+000A, which libvirt turns into a space" },
+    { "car\rriage.img", "cannot be written in libvirt XML: it holds the "
+      "character U+000D, which libvirt turns into a space" },
+    { "latin1-\xe9.img", "it is not valid UTF-8" },
+  };
+  /* A server's socket path goes in an attribute too. */
+  char *const servers[] = { (char *) "unix:/tmp/a\001b.sock", NULL };
+  qdrive_h *g;
+  size_t i;
 
-  qdrive_set_error_handler (g, NULL, NULL);
-  strcpy (path, make_file ("bad\001name.img"));
-  ck_assert_int_eq (qdrive_add_drive (g, path), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  err = qdrive_last_error (g);
-  ck_assert_msg (strstr (err, "get_libvirt_xml: filename: \"") == err &&
-                 strstr (err, "cannot be written in libvirt XML: it holds "
-                         "the character U+0001, which XML does not allow") != NULL, "%s", err);
-  qdrive_close (g);
-
-  /* Tab, newline and return: XML has them, but libvirt gives them
-   * back as spaces; in file names and in config's values. */
-  {
-    static const char *const names[] = { "t\tab.img", "new\nline.img",
-                                         "car\rriage.img" };
-    static const char *const codes[] = { "U+0009", "U+000A", "U+000D" };
-    char want[200];
-    size_t i;
-
-    for (i = 0; i < 3; ++i) {
-      g = qdrive_create ();
-      qdrive_set_error_handler (g, NULL, NULL);
-      strcpy (path, make_file (names[i]));
-      ck_assert_int_eq (qdrive_add_drive (g, path), 0);
-      ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-      err = qdrive_last_error (g);
-      snprintf (want, sizeof want, "cannot be written in libvirt XML: it "
-                "holds the character %s, which libvirt turns into a space",
-                codes[i]);
-      ck_assert_msg (strstr (err, "get_libvirt_xml: filename: \"") == err &&
-                     strstr (err, want) != NULL, "%s", err);
-      qdrive_close (g);
-    }
-    g = qdrive_create ();
-    qdrive_set_error_handler (g, NULL, NULL);
-    ck_assert_int_eq (qdrive_config (g, "-name", "a\tb"), 0);
-    ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-    err = qdrive_last_error (g);
-    ck_assert_msg (strstr (err, "get_libvirt_xml: config: \"") == err &&
-                   strstr (err, "cannot be written in libvirt XML: it holds "
-                           "the character U+0009, which libvirt turns into "
-                           "a space") != NULL, "%s", err);
-    qdrive_close (g);
-
-    /* A server's socket path goes in an attribute too. */
-    {
-      char *const servers[] = { (char *) "unix:/tmp/a\001b.sock", NULL };
-
-      g = qdrive_create ();
-      qdrive_set_error_handler (g, NULL, NULL);
-      ck_assert_int_eq (qdrive_add_drive_opts (g, "export",
-                                               QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
-                                               "nbd",
-                                               QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                               servers, -1), 0);
-      ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-      err = qdrive_last_error (g);
-      ck_assert_msg (strstr (err, "get_libvirt_xml: server: \"") == err &&
-                     strstr (err, "it holds the character U+0001") != NULL,
-                     "%s", err);
-      qdrive_close (g);
-    }
+  for (i = 0; i < sizeof files / sizeof files[0]; ++i) {
+    g = quiet_handle ();
+    ck_assert_int_eq (qdrive_add_drive (g, make_file (files[i].name)), 0);
+    assert_refused (g, "get_libvirt_xml: filename: \"", files[i].says);
   }
-
-  g = qdrive_create ();
-  qdrive_set_error_handler (g, NULL, NULL);
-  strcpy (path, make_file ("latin1-\xe9.img"));
-  ck_assert_int_eq (qdrive_add_drive (g, path), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  err = qdrive_last_error (g);
-  ck_assert_msg (strstr (err, "it is not valid UTF-8") != NULL, "%s", err);
-  qdrive_close (g);
+  g = quiet_handle ();
+  ck_assert_int_eq (qdrive_config (g, "-name", "a\tb"), 0);
+  assert_refused (g, "get_libvirt_xml: config: \"", "cannot be written in "
+                  "libvirt XML: it holds the character U+0009, which libvirt "
+                  "turns into a space");
+  g = quiet_handle ();
+  ck_assert_int_eq (qdrive_add_drive_opts (g, "export",
+                                           QDRIVE_ADD_DRIVE_OPTS_PROTOCOL, "nbd",
+                                           QDRIVE_ADD_DRIVE_OPTS_SERVER, servers,
+                                           -1), 0);
+  assert_refused (g, "get_libvirt_xml: server: \"",
+                  "it holds the character U+0001");
 }
 END_TEST
 
@@ -601,7 +582,7 @@ START_TEST (test_formats)
   qdrive_h *g = qdrive_create ();
   struct parsed p;
   char *xml, want[512];
-  const char *path = make_file ("f.img"), *err;
+  const char *path = make_file ("f.img");
   size_t i;
 
   qdrive_set_error_handler (g, NULL, NULL);
@@ -625,18 +606,15 @@ START_TEST (test_formats)
   qdrive_close (g);
 
   for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
-    g = qdrive_create ();
-    qdrive_set_error_handler (g, NULL, NULL);
+    g = quiet_handle ();
     ck_assert_int_eq (qdrive_add_drive_opts (g, path,
                                              QDRIVE_ADD_DRIVE_OPTS_FORMAT,
                                              refused[i], -1), 0);
-    ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-    err = qdrive_last_error (g);
     snprintf (want, sizeof want, "get_libvirt_xml: format: \"%s\" is not "
               "valid with the libvirt backend; allowed: raw, qcow2, qcow, "
               "qed, vmdk, vdi, vpc, vhdx, parallels, bochs, cloop, dmg",
               refused[i]);
-    ck_assert_str_eq (err, want);
+    ck_assert_str_eq (refused_error (g), want);
     qdrive_close (g);
   }
 }
@@ -661,13 +639,12 @@ START_TEST (test_same_file_readonly_twice)
   ck_assert_ptr_nonnull (xml);
   free (xml);
   ck_assert_int_eq (qdrive_add_drive_ro (g, a), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
   snprintf (want, sizeof want, "get_libvirt_xml: readonly: drives hd0 and "
             "hd3 are the same file \"%s\" read-only, which the libvirt "
             "backend cannot do (libvirt names the overlay of a read-only "
             "drive after its file); add the file once, or use the direct "
             "backend", a);
-  ck_assert_str_eq (qdrive_last_error (g), want);
+  ck_assert_str_eq (refused_error (g), want);
   qdrive_close (g);
 }
 END_TEST
@@ -811,40 +788,35 @@ END_TEST
 /* What libvirt 9.0's XML cannot hold is refused by name. */
 START_TEST (test_network_unwritable)
 {
-  qdrive_h *g = qdrive_create ();
+  char *const servers[] = { (char *) "h", NULL };
+  qdrive_h *g = quiet_handle ();
 
-  qdrive_set_error_handler (g, NULL, NULL);
   ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
                                            "ssh", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           (char *[]) { "h", NULL }, -1), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: protocol: drive "
+                                           servers, -1), 0);
+  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: protocol: drive "
                     "hd0 is \"ssh\", which libvirt 9.0's domain XML does not "
                     "have; use the direct backend");
   qdrive_close (g);
-  g = qdrive_create ();
-  qdrive_set_error_handler (g, NULL, NULL);
+  g = quiet_handle ();
   ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
                                            "http", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           (char *[]) { "h", NULL },
+                                           servers,
                                            QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
                                            QDRIVE_ADD_DRIVE_OPTS_USERNAME, "u",
                                            -1), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: username: drive "
+  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: username: drive "
                     "hd0 has a username and no secret, which libvirt's <auth> "
                     "cannot hold; give secret too, or use the direct backend");
   qdrive_close (g);
-  g = qdrive_create ();
-  qdrive_set_error_handler (g, NULL, NULL);
+  g = quiet_handle ();
   ck_assert_int_eq (qdrive_add_drive_opts (g, "i/0", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
                                            "iscsi", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           (char *[]) { "h", NULL },
+                                           servers,
                                            QDRIVE_ADD_DRIVE_OPTS_USERNAME, "a b",
                                            QDRIVE_ADD_DRIVE_OPTS_SECRET, "s",
                                            -1), 0);
-  ck_assert_ptr_null (qdrive_get_libvirt_xml (g));
-  ck_assert_str_eq (qdrive_last_error (g), "get_libvirt_xml: username: \"a b\" "
+  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: username: \"a b\" "
                     "cannot be written in libvirt XML; allowed with the "
                     "libvirt backend: letters, digits, _, + and -");
   qdrive_close (g);
