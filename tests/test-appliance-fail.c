@@ -31,19 +31,7 @@
 #include "qdrive.h"
 #include "appliance-testlib.h"
 
-static struct test_dir dir;
-
-static void
-setup (void)
-{
-  test_dir_init (&dir);
-}
-
-static void
-teardown (void)
-{
-  test_dir_free (&dir);
-}
+TEST_DIR_FIXTURE
 
 static char *
 path_in (const char *name)
@@ -589,11 +577,9 @@ main (void)
 {
   Suite *s = suite_create ("appliance-fail");
   TCase *tc = tcase_create ("failures");
-  SRunner *sr;
-  int failed;
 
   require_appliance_tools ("test-appliance-fail");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, dir_setup, dir_teardown);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_no_kernel);
   tcase_add_test (tc, test_module_missing);
@@ -607,9 +593,5 @@ main (void)
   tcase_add_test (tc, test_cache_pruned);
   tcase_add_test (tc, test_cache_in_use);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (s);
 }

@@ -467,8 +467,6 @@ main (void)
 {
   Suite *s = suite_create ("appliance-kvm");
   TCase *tc = tcase_create ("kvm");
-  SRunner *sr;
-  int failed;
 
   require_appliance_tools ("test-appliance-kvm");
   tcase_add_unchecked_fixture (tc, setup, teardown);
@@ -478,10 +476,5 @@ main (void)
   tcase_add_test (tc, test_kvm_alone);
   tcase_add_test (tc, test_verdicts);
   suite_add_tcase (s, tc);
-  sr = srunner_create (s);
-  srunner_set_fork_status (sr, CK_NOFORK);
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite_in_one_process (s);
 }

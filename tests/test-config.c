@@ -285,9 +285,7 @@ START_TEST (test_launch)
   for (i = 0; i < sizeof params / sizeof params[0]; ++i)
     OK (g, qdrive_config (g, params[i][0], params[i][1]));
   LAUNCH (g);
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 1);
+  l = block_info_of (g, 1);
   ck_assert_str_eq (l->val[0].filename, disk);
   qdrive_free_block_info_list (l);
   OK (g, qdrive_shutdown (g));

@@ -57,10 +57,8 @@ START_TEST (test_hostile_filenames)
                    "add_drive %s: %s", names[i], qdrive_last_error (g));
   }
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "block_info: %s", qdrive_last_error (g));
   /* One drive per name, each the file of that name, unchanged. */
-  ck_assert_uint_eq (l->len, NNAMES);
+  l = block_info_of (g, NNAMES);
   for (i = 0; i < NNAMES; ++i) {
     char id[16];
 
@@ -139,9 +137,7 @@ START_TEST (test_hostile_non_utf8_names)
                    "add_drive: %s", qdrive_last_error (g));
   }
   ck_assert_msg (qdrive_launch (g) == 0, "launch: %s", qdrive_last_error (g));
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "block_info: %s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 6);
+  l = block_info_of (g, 6);
   for (i = 0; i < 6; ++i)
     ck_assert_str_eq (l->val[i].filename, paths[i]);
   qdrive_free_block_info_list (l);

@@ -26,19 +26,7 @@
 
 #include "testlib.h"
 
-static struct test_dir dir;
-
-static void
-setup (void)
-{
-  test_dir_init (&dir);
-}
-
-static void
-teardown (void)
-{
-  test_dir_free (&dir);
-}
+TEST_DIR_FIXTURE
 
 static qdrive_h *
 new_handle (void)
@@ -105,9 +93,7 @@ START_TEST (test_relative_tmpdir)
 
   ck_assert (chdir ("/") == 0);
   LAUNCH (g);
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 1);
+  l = block_info_of (g, 1);
   ck_assert_str_eq (l->val[0].filename, scratch);
   ck_assert_str_eq (l->val[0].protocol, "file");
   qdrive_free_block_info_list (l);
@@ -228,7 +214,6 @@ START_TEST (test_fork)
 {
   qdrive_h *g = new_handle ();
   char *tmpdir = private_dir (g), *scratch;
-  struct qdrive_block_info_list *l;
   pid_t qemu;
 
   OK (g, qdrive_add_drive_scratch (g, 1 << 20, -1));
@@ -244,10 +229,7 @@ START_TEST (test_fork)
   ck_assert_msg (exists_in (scratch, NULL), "the child removed %s", scratch);
   ck_assert_msg (exists_in (tmpdir, "qmp.sock"), "the child removed the socket");
   ck_assert_msg (qemu_pid_of (tmpdir) == qemu, "the child stopped qemu");
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 1);
-  qdrive_free_block_info_list (l);
+  qdrive_free_block_info_list (block_info_of (g, 1));
   OK (g, qdrive_shutdown (g));
   assert_nothing_left (g, tmpdir);
   free (scratch);
@@ -518,7 +500,7 @@ main (void)
 {
   Suite *s = suite_create ("process");
 
-#define ADD(name, fn) add_case (s, name, fn, setup, teardown, 60)
+#define ADD(name, fn) add_case (s, name, fn, dir_setup, dir_teardown, 60)
 
   ADD ("SIGCHLD ignored", test_sigchld_ignored);
   ADD ("relative TMPDIR", test_relative_tmpdir);

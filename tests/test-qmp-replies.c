@@ -11,19 +11,7 @@
 
 #include "testlib.h"
 
-static struct test_dir dir;
-
-static void
-setup (void)
-{
-  test_dir_init (&dir);
-}
-
-static void
-teardown (void)
-{
-  test_dir_free (&dir);
-}
+TEST_DIR_FIXTURE
 
 /* A handle whose qemu is fake-qemu answering as script says (lines of
  * "COMMAND REPLY", see fake-qemu.c). */
@@ -236,9 +224,7 @@ START_TEST (test_block_info_good)
   struct qdrive_block_info_list *l;
 
   LAUNCH (g);
-  l = qdrive_block_info (g);
-  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, 1);
+  l = block_info_of (g, 1);
   ck_assert_str_eq (l->val[0].id, "hd0");
   ck_assert_str_eq (l->val[0].filename, "/d.img");
   ck_assert_int_eq (l->val[0].cache_writeback, 1);
@@ -254,7 +240,7 @@ main (void)
   Suite *s = suite_create ("qmp replies");
   TCase *tc = tcase_create ("qmp replies");
 
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, dir_setup, dir_teardown);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_greeting);
   tcase_add_test (tc, test_reply);

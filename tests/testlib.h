@@ -69,6 +69,14 @@ test_dir_free (struct test_dir *d)
   ck_assert_int_eq (system (cmd), 0);
 }
 
+/* For a suite whose every test wants a fresh private directory: the
+ * directory, dir, and dir_setup and dir_teardown, the checked fixture
+ * that makes and removes it around each test. */
+#define TEST_DIR_FIXTURE                                        \
+  static struct test_dir dir;                                   \
+  static void dir_setup (void) { test_dir_init (&dir); }        \
+  static void dir_teardown (void) { test_dir_free (&dir); }
+
 /* A handle that reports errors only through qdrive_last_error. */
 static inline qdrive_h *
 quiet_handle (void)
@@ -115,21 +123,50 @@ count_drives (qdrive_h *g)
   return n;
 }
 
+/* The launched handle's block_info, which must succeed and list n
+ * drives.  Free with qdrive_free_block_info_list. */
+static inline struct qdrive_block_info_list *
+block_info_of (qdrive_h *g, size_t n)
+{
+  struct qdrive_block_info_list *l = qdrive_block_info (g);
+
+  ck_assert_msg (l != NULL, "block_info: %s", qdrive_last_error (g));
+  ck_assert_uint_eq (l->len, n);
+  return l;
+}
+
 /* Asserts that the last error on g is exactly msg. */
 #define ck_assert_error(g, msg) \
   ck_assert_str_eq (qdrive_last_error (g), (msg))
 
-/* Runs one suite and returns the exit status for the test driver. */
+/* Runs one suite and returns the exit status for the test driver;
+ * each test in a process of its own unless in_one_process. */
 static inline int
-run_suite (Suite *s)
+run_suite_forking (Suite *s, bool in_one_process)
 {
   SRunner *sr = srunner_create (s);
   int failed;
 
+  if (in_one_process)
+    srunner_set_fork_status (sr, CK_NOFORK);
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);
   srunner_free (sr);
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static inline int
+run_suite (Suite *s)
+{
+  return run_suite_forking (s, false);
+}
+
+/* Every test in this process: for a suite whose tests share what an
+ * unchecked fixture made once (a launched handle, a booted guest). */
+static inline int
+run_suite_in_one_process (Suite *s)
+{
+  return run_suite_forking (s, true);
 }
 
 /* One test in a case of its own, with its fixture and timeout: each
