@@ -98,6 +98,21 @@ handle_with_drive (bool shared_cache)
   return g;
 }
 
+/* handle_with_drive, with its own cache, and the kernel fake_kernel
+ * makes; *tmp is the handle's private directory. */
+static qdrive_h *
+handle_with_fake_kernel (const char *how, const char *module,
+                         const char *other, char **tmp)
+{
+  qdrive_h *g = handle_with_drive (false);
+  char *k = fake_kernel (how, module, other);
+
+  *tmp = private_dir (g);
+  OK (g, qdrive_set_kernel (g, k));
+  free (k);
+  return g;
+}
+
 /* The names in the cache directory, one per line, sorted. */
 static char *
 cache_listing (void)
@@ -130,17 +145,26 @@ assert_one_appliance (void)
   free (l);
 }
 
-static ino_t
-appliance_inode (void)
+/* The path of the first file in the cache (malloc'd). */
+static char *
+first_in_cache (void)
 {
   char *l = cache_listing (), *p;
-  struct stat st;
 
   *strchr (l, '\n') = '\0';
   ck_assert (asprintf (&p, "%s/cache/%s", dir.path, l) != -1);
+  free (l);
+  return p;
+}
+
+static ino_t
+appliance_inode (void)
+{
+  char *p = first_in_cache ();
+  struct stat st;
+
   ck_assert (stat (p, &st) == 0);
   free (p);
-  free (l);
   return st.st_ino;
 }
 
@@ -184,11 +208,9 @@ END_TEST
  * build fails naming it, and leaves no file in the cache. */
 START_TEST (test_module_missing)
 {
-  qdrive_h *g = handle_with_drive (false);
-  char *tmp = private_dir (g), *k = fake_kernel ("missing", "virtio_scsi",
-                                                 NULL);
+  char *tmp;
+  qdrive_h *g = handle_with_fake_kernel ("missing", "virtio_scsi", NULL, &tmp);
 
-  OK (g, qdrive_set_kernel (g, k));
   ck_assert_int_eq (qdrive_launch (g), -1);
   ERROR_HAS (g, "launch: appliance: kernel ");
   ERROR_HAS (g, " has no module virtio_scsi in ");
@@ -201,7 +223,6 @@ START_TEST (test_module_missing)
     free (l);
   }
   assert_nothing_left (g, tmp);
-  free (k);
 }
 END_TEST
 
@@ -209,18 +230,16 @@ END_TEST
  * error has its console's lines saying which. */
 START_TEST (test_module_broken)
 {
-  qdrive_h *g = handle_with_drive (false);
-  char *tmp = private_dir (g), *k = fake_kernel ("broken", "virtio_console",
-                                                 NULL);
+  char *tmp;
+  qdrive_h *g = handle_with_fake_kernel ("broken", "virtio_console", NULL,
+                                         &tmp);
 
-  OK (g, qdrive_set_kernel (g, k));
   ck_assert_int_eq (qdrive_launch (g), -1);
   ERROR_HAS (g, "launch: the appliance stopped before it was ready (qemu "
              "exited with status 0); the last lines of its console:\\n");
   ERROR_HAS (g, "qdrive: cannot load the kernel module /lib/modules/");
   ERROR_HAS (g, "/virtio_console.ko; stopping");
   assert_nothing_left (g, tmp);
-  free (k);
 }
 END_TEST
 
@@ -229,12 +248,11 @@ END_TEST
  * was waiting for. */
 START_TEST (test_never_answers)
 {
-  qdrive_h *g = handle_with_drive (false);
-  char *tmp = private_dir (g), *k = fake_kernel ("replaced", "virtio_console",
-                                                 "virtio-rng");
+  char *tmp;
+  qdrive_h *g = handle_with_fake_kernel ("replaced", "virtio_console",
+                                         "virtio-rng", &tmp);
   time_t t0 = time (NULL);
 
-  OK (g, qdrive_set_kernel (g, k));
   OK (g, qdrive_set_launch_timeout (g, 20));
   ck_assert_int_eq (qdrive_launch (g), -1);
   ck_assert_int_le (time (NULL) - t0, 30);
@@ -243,7 +261,6 @@ START_TEST (test_never_answers)
   ERROR_HAS (g, "qdrive: waiting: 1 of 1 disks, agent port: missing");
   ck_assert_int_eq (qdrive_last_errno (g), ETIMEDOUT);
   assert_nothing_left (g, tmp);
-  free (k);
 }
 END_TEST
 
@@ -533,7 +550,7 @@ START_TEST (test_cache_in_use)
 {
   char *k = fake_kernel ("intact", "virtio_scsi", NULL);
   char *hv = path_in ("qemu.sh"), *seen = path_in ("seen"), *cmd, *appliance;
-  char *l, said[32] = "";
+  char said[32] = "";
   qdrive_h *g = handle_with_drive (false);
   FILE *f;
   int fd;
@@ -556,15 +573,12 @@ START_TEST (test_cache_in_use)
   fclose (f);
   ck_assert_str_eq (said, "locked\n");
 
-  l = cache_listing ();
-  *strchr (l, '\n') = '\0';
-  ck_assert (asprintf (&appliance, "%s/cache/%s", dir.path, l) != -1);
+  appliance = first_in_cache ();
   fd = open (appliance, O_RDONLY | O_CLOEXEC);
   ck_assert (fd >= 0);
   ck_assert_msg (flock (fd, LOCK_EX | LOCK_NB) == 0, "still locked");
   close (fd);
   free (appliance);
-  free (l);
   free (cmd);
   free (seen);
   free (hv);
