@@ -785,41 +785,45 @@ START_TEST (test_network)
 }
 END_TEST
 
-/* What libvirt 9.0's XML cannot hold is refused by name. */
+/* What libvirt 9.0's XML cannot hold is refused by name.  Each case's
+ * optional arguments as the _argv form holds them, so that one call
+ * serves every row. */
 START_TEST (test_network_unwritable)
 {
-  char *const servers[] = { (char *) "h", NULL };
-  qdrive_h *g = quiet_handle ();
+#define NET (QDRIVE_ADD_DRIVE_OPTS_PROTOCOL_BITMASK | \
+             QDRIVE_ADD_DRIVE_OPTS_SERVER_BITMASK)
+  static char *const servers[] = { (char *) "h", NULL };
+  static const struct {
+    const char *filename;
+    struct qdrive_add_drive_opts_argv opts;
+    const char *error;
+  } refused[] = {
+    { "/x", { .bitmask = NET, .protocol = "ssh", .server = servers },
+      "get_libvirt_xml: protocol: drive hd0 is \"ssh\", which libvirt 9.0's "
+      "domain XML does not have; use the direct backend" },
+    { "/x", { .bitmask = NET | QDRIVE_ADD_DRIVE_OPTS_READONLY_BITMASK |
+              QDRIVE_ADD_DRIVE_OPTS_USERNAME_BITMASK, .protocol = "http",
+              .server = servers, .readonly = 1, .username = "u" },
+      "get_libvirt_xml: username: drive hd0 has a username and no secret, "
+      "which libvirt's <auth> cannot hold; give secret too, or use the "
+      "direct backend" },
+    { "i/0", { .bitmask = NET | QDRIVE_ADD_DRIVE_OPTS_USERNAME_BITMASK |
+               QDRIVE_ADD_DRIVE_OPTS_SECRET_BITMASK, .protocol = "iscsi",
+               .server = servers, .username = "a b", .secret = "s" },
+      "get_libvirt_xml: username: \"a b\" cannot be written in libvirt XML; "
+      "allowed with the libvirt backend: letters, digits, _, + and -" },
+  };
+#undef NET
+  qdrive_h *g;
+  size_t i;
 
-  ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
-                                           "ssh", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           servers, -1), 0);
-  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: protocol: drive "
-                    "hd0 is \"ssh\", which libvirt 9.0's domain XML does not "
-                    "have; use the direct backend");
-  qdrive_close (g);
-  g = quiet_handle ();
-  ck_assert_int_eq (qdrive_add_drive_opts (g, "/x", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
-                                           "http", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           servers,
-                                           QDRIVE_ADD_DRIVE_OPTS_READONLY, 1,
-                                           QDRIVE_ADD_DRIVE_OPTS_USERNAME, "u",
-                                           -1), 0);
-  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: username: drive "
-                    "hd0 has a username and no secret, which libvirt's <auth> "
-                    "cannot hold; give secret too, or use the direct backend");
-  qdrive_close (g);
-  g = quiet_handle ();
-  ck_assert_int_eq (qdrive_add_drive_opts (g, "i/0", QDRIVE_ADD_DRIVE_OPTS_PROTOCOL,
-                                           "iscsi", QDRIVE_ADD_DRIVE_OPTS_SERVER,
-                                           servers,
-                                           QDRIVE_ADD_DRIVE_OPTS_USERNAME, "a b",
-                                           QDRIVE_ADD_DRIVE_OPTS_SECRET, "s",
-                                           -1), 0);
-  ck_assert_str_eq (refused_error (g), "get_libvirt_xml: username: \"a b\" "
-                    "cannot be written in libvirt XML; allowed with the "
-                    "libvirt backend: letters, digits, _, + and -");
-  qdrive_close (g);
+  for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+    g = quiet_handle ();
+    ck_assert_int_eq (qdrive_add_drive_opts_argv (g, refused[i].filename,
+                                                  &refused[i].opts), 0);
+    ck_assert_str_eq (refused_error (g), refused[i].error);
+    qdrive_close (g);
+  }
 }
 END_TEST
 
