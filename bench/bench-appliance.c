@@ -49,19 +49,12 @@
 #endif
 
 #include "qdrive.h"
+#define BENCH_NAME "bench-appliance"
 #include "table.h"
 
 extern char **environ;
 
 static char dir[] = "/tmp/qdrive-bench-appliance.XXXXXX";
-
-static void
-die (const char *what, qdrive_h *g)
-{
-  fprintf (stderr, "bench-appliance: %s: %s\n", what,
-           g ? qdrive_last_error (g) : strerror (errno));
-  exit (EXIT_FAILURE);
-}
 
 static char *
 file_of (const char *name, size_t mib)
@@ -70,11 +63,11 @@ file_of (const char *name, size_t mib)
   FILE *f;
 
   if (asprintf (&p, "%s/%s", dir, name) == -1)
-    die ("asprintf", NULL);
+    bench_die ("asprintf", NULL);
   f = fopen (p, "w");
   if (f == NULL || ftruncate (fileno (f), (off_t) mib << 20) == -1 ||
       fclose (f) != 0)
-    die (p, NULL);
+    bench_die (p, NULL);
   return p;
 }
 
@@ -84,11 +77,8 @@ static qdrive_h *
 appliance (const char *guest, const char *accel, const char *wb,
            const char *unsafe)
 {
-  qdrive_h *g = qdrive_create ();
+  qdrive_h *g = bench_handle ();
 
-  if (g == NULL)
-    die ("qdrive_create", NULL);
-  qdrive_set_error_handler (g, NULL, NULL);
   if (qdrive_set_guest (g, guest) == -1 ||
       (accel != NULL && qdrive_set_accel (g, accel) == -1) ||
       qdrive_add_drive_opts (g, wb, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
@@ -98,7 +88,7 @@ appliance (const char *guest, const char *accel, const char *wb,
                                         QDRIVE_ADD_DRIVE_OPTS_LABEL, "UNSAFE",
                                         QDRIVE_ADD_DRIVE_OPTS_CACHEMODE,
                                         "unsafe", -1) == -1))
-    die ("configuring the handle", g);
+    bench_die ("configuring the handle", g);
   /* The private directory now, outside the timed part. */
   qdrive_free_string_list (qdrive_get_qemu_command_line (g));
   return g;
@@ -116,7 +106,7 @@ shell (const char *fmt, ...)
   r = vasprintf (&cmd, fmt, args);
   va_end (args);
   if (r == -1)
-    die ("vasprintf", NULL);
+    bench_die ("vasprintf", NULL);
   r = system (cmd);
   free (cmd);
   return r;
@@ -134,13 +124,13 @@ false_launch (const char *guest, const char *cachedir, const char *disk)
 
   if (qdrive_set_hv (g, "/bin/false") == -1 ||
       (cachedir && qdrive_set_cachedir (g, cachedir) == -1))
-    die ("configuring the handle", g);
+    bench_die ("configuring the handle", g);
   t0 = bench_now ();
   if (qdrive_launch (g) != -1)
-    die ("launch with /bin/false succeeded", NULL);
+    bench_die ("launch with /bin/false succeeded", NULL);
   t = bench_now () - t0;
   if (strstr (qdrive_last_error (g), "exited with status 1") == NULL)
-    die ("launch with /bin/false", g);
+    bench_die ("launch with /bin/false", g);
   qdrive_close (g);
   return t;
 }
@@ -154,12 +144,12 @@ bench_build (int rounds, const char *disk)
 
   for (i = 0; i < rounds; ++i) {
     if (asprintf (&cache, "%s/cache%d", dir, i) == -1)
-      die ("asprintf", NULL);
+      bench_die ("asprintf", NULL);
     build[i] = false_launch ("appliance", cache, disk);
     cached[i] = false_launch ("appliance", cache, disk);
     stopped[i] = false_launch ("stopped", NULL, disk);
     if (shell ("rm -rf '%s'", cache) != 0)
-      die ("rm", NULL);
+      bench_die ("rm", NULL);
     free (cache);
   }
   mb = bench_median (build, rounds);
@@ -194,9 +184,9 @@ floor_once (const char *disk)
   pid_t pid;
 
   if (argv == NULL)
-    die ("get_qemu_command_line", g);
+    bench_die ("get_qemu_command_line", g);
   if (pipe (out) == -1)
-    die ("pipe", NULL);
+    bench_die ("pipe", NULL);
   posix_spawn_file_actions_init (&fa);
   posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2 (&fa, out[1], 1);
@@ -204,7 +194,7 @@ floor_once (const char *disk)
   posix_spawn_file_actions_addclose (&fa, out[0]);
   t0 = bench_now ();
   if (posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ) != 0)
-    die ("posix_spawnp", NULL);
+    bench_die ("posix_spawnp", NULL);
   close (out[1]);
   while (t < 0 && len < sizeof buf - 1 &&
          (n = read (out[0], buf + len, sizeof buf - 1 - len)) > 0) {
@@ -217,7 +207,7 @@ floor_once (const char *disk)
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   if (t < 0)
-    die ("bare qemu never reached /init", NULL);
+    bench_die ("bare qemu never reached /init", NULL);
   posix_spawn_file_actions_destroy (&fa);
   qdrive_free_string_list (argv);
   qdrive_close (g);
@@ -232,13 +222,13 @@ launch_once (const char *disk, const char *accel, const char *cachedir)
   double t0, t;
 
   if (cachedir != NULL && qdrive_set_cachedir (g, cachedir) == -1)
-    die ("set_cachedir", g);
+    bench_die ("set_cachedir", g);
   t0 = bench_now ();
   if (qdrive_launch (g) == -1)
-    die ("launch", g);
+    bench_die ("launch", g);
   t = bench_now () - t0;
   if (qdrive_shutdown (g) == -1)
-    die ("shutdown", g);
+    bench_die ("shutdown", g);
   qdrive_close (g);
   return t;
 }
@@ -259,10 +249,10 @@ guestfs_once (const char *disk)
       guestfs_set_backend_settings (g, settings) == -1 ||
       guestfs_add_drive_opts (g, disk, GUESTFS_ADD_DRIVE_OPTS_FORMAT,
                               "raw", -1) == -1)
-    die ("guestfs", NULL);
+    bench_die ("guestfs", NULL);
   t0 = bench_now ();
   if (guestfs_launch (g) == -1)
-    die ("guestfs_launch", NULL);
+    bench_die ("guestfs_launch", NULL);
   t = bench_now () - t0;
   guestfs_close (g);
   return t;
@@ -320,11 +310,11 @@ bench_kvm_fallback (int rounds, const char *disk)
   int i, fallbacks = 0;
 
   if (asprintf (&cache, "%s/kvm-cache", dir) == -1)
-    die ("asprintf", NULL);
+    bench_die ("asprintf", NULL);
   false_launch ("appliance", cache, disk);      /* builds it, untimed */
   for (i = 0; i < rounds; ++i) {
     if (shell ("rm -f '%s'/kvm-fails-*", cache) != 0)
-      die ("rm", NULL);
+      bench_die ("rm", NULL);
     first[i] = launch_once (disk, "kvm:tcg", cache);
     /* Left by a fallback only. */
     fallbacks += shell ("ls '%s'/kvm-fails-* >/dev/null 2>&1", cache) == 0;
@@ -332,7 +322,7 @@ bench_kvm_fallback (int rounds, const char *disk)
     tcg[i] = launch_once (disk, "tcg", cache);
   }
   if (shell ("rm -rf '%s'", cache) != 0)
-    die ("rm", NULL);
+    bench_die ("rm", NULL);
   free (cache);
   mf = bench_median (first, rounds);
   mc = bench_median (cached, rounds);
@@ -365,12 +355,12 @@ bench_round_trip (qdrive_h *g, int n)
   for (i = 0; i < n; ++i) {
     t0 = bench_now ();
     if ((out = qdrive_sh (g, "true")) == NULL)
-      die ("sh", g);
+      bench_die ("sh", g);
     sh[i] = bench_now () - t0;
     free (out);
     t0 = bench_now ();
     if ((out = qdrive_command (g, argv)) == NULL)
-      die ("command", g);
+      bench_die ("command", g);
     cmd[i] = bench_now () - t0;
     free (out);
   }
@@ -390,7 +380,7 @@ read_job (void)
   size_t n;
 
   if (f == NULL)
-    die (FSYNC_JOB, NULL);
+    bench_die (FSYNC_JOB, NULL);
   n = fread (text, 1, sizeof text - 1, f);
   fclose (f);
   text[n] = '\0';
@@ -410,7 +400,7 @@ stats (qdrive_h *g, size_t i)
   struct qdrive_blockstats r;
 
   if (l == NULL || l->len <= i)
-    die ("blockstats", g);
+    bench_die ("blockstats", g);
   r = l->val[i];
   r.drive_id = NULL;
   qdrive_free_blockstats_list (l);
@@ -431,24 +421,24 @@ run_job (qdrive_h *g, size_t i, const char *label, const char *appends)
                 "&& mount -o commit=600 /dev/disk/qdrive/%s /mnt/%s",
                 label, label, label, label) == -1 ||
       asprintf (&file, "/mnt/%s/job", label) == -1)
-    die ("asprintf", NULL);
+    bench_die ("asprintf", NULL);
   if ((out = qdrive_sh (g, cmd)) == NULL)
-    die ("mke2fs", g);
+    bench_die ("mke2fs", g);
   free (out);
   free (cmd);
   argv[5] = file;
   before = stats (g, i);
   if ((out = qdrive_command (g, argv)) == NULL)
-    die ("the job", g);
+    bench_die ("the job", g);
   after = stats (g, i);
   j.guest_s = atof (out);
   j.flushes = after.flush_operations - before.flush_operations;
   j.flush_ms = (after.flush_total_time_ns - before.flush_total_time_ns) / 1e6;
   free (out);
   if (asprintf (&cmd, "umount /mnt/%s", label) == -1)
-    die ("asprintf", NULL);
+    bench_die ("asprintf", NULL);
   if ((out = qdrive_sh (g, cmd)) == NULL)
-    die ("umount", g);
+    bench_die ("umount", g);
   free (out);
   free (cmd);
   free (file);
@@ -507,7 +497,7 @@ main (int argc, char *argv[])
   qdrive_h *g;
 
   if (mkdtemp (dir) == NULL)
-    die ("mkdtemp", NULL);
+    bench_die ("mkdtemp", NULL);
   small = file_of ("small.img", 16);
   wb = file_of ("wb.img", 256);
   unsafe = file_of ("unsafe.img", 256);
@@ -518,11 +508,11 @@ main (int argc, char *argv[])
 
   g = appliance ("appliance", NULL, wb, unsafe);
   if (qdrive_launch (g) == -1)
-    die ("launch", g);
+    bench_die ("launch", g);
   bench_round_trip (g, quick ? 20 : 50);
   bench_cache_modes (g, quick ? 1 : 3, quick ? "500" : "4000");
   if (qdrive_shutdown (g) == -1)
-    die ("shutdown", g);
+    bench_die ("shutdown", g);
   qdrive_close (g);
 
   unlink (small);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#define BENCH_NAME "bench-core"
 #include "table.h"
 
 #ifdef HAVE_GUESTFS_H
@@ -40,20 +41,6 @@ now_ns (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, size_t n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* One sample: the time per call of `calls` calls of fn on a fresh
@@ -86,7 +73,7 @@ median_of (make_fn make, drop_fn drop, call_fn fn, int calls, int samples)
   sample (make, drop, fn, calls);       /* warm-up */
   for (i = 0; i < samples; ++i)
     v[i] = sample (make, drop, fn, calls);
-  return median (v, samples);
+  return bench_median (v, samples);
 }
 
 /* qdrive */
@@ -94,14 +81,7 @@ median_of (make_fn make, drop_fn drop, call_fn fn, int calls, int samples)
 static void *
 qd_make (void)
 {
-  qdrive_h *g = qdrive_create ();
-
-  if (g == NULL) {
-    perror ("qdrive_create");
-    exit (EXIT_FAILURE);
-  }
-  qdrive_set_error_handler (g, NULL, NULL);
-  return g;
+  return bench_handle ();
 }
 
 static void qd_drop (void *g) { qdrive_close (g); }
@@ -262,7 +242,7 @@ cmdline_per_drive (int n, int samples)
     v[i] = (now_ns () - t0) / n;
   }
   qdrive_close (g);
-  return median (v, samples);
+  return bench_median (v, samples);
 }
 
 static void

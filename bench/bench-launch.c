@@ -39,30 +39,20 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#define BENCH_NAME "bench-launch"
 #include "table.h"
 
 extern char **environ;
 
-static void
-die (const char *what, qdrive_h *g)
-{
-  fprintf (stderr, "bench-launch: %s: %s\n", what,
-           g ? qdrive_last_error (g) : strerror (errno));
-  exit (EXIT_FAILURE);
-}
-
 static qdrive_h *
 make_handle (const char *disk)
 {
-  qdrive_h *g = qdrive_create ();
+  qdrive_h *g = bench_handle ();
 
-  if (g == NULL)
-    die ("qdrive_create", NULL);
-  qdrive_set_error_handler (g, NULL, NULL);
   if (qdrive_set_memsize (g, 128) == -1 ||
       qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                              -1) == -1)
-    die ("configuring the handle", g);
+    bench_die ("configuring the handle", g);
   return g;
 }
 
@@ -74,7 +64,7 @@ read_line (int fd)
 
   do
     if (read (fd, &c, 1) != 1)
-      die ("reading from qemu's QMP socket", NULL);
+      bench_die ("reading from qemu's QMP socket", NULL);
   while (c != '\n');
 }
 
@@ -82,7 +72,7 @@ static void
 send_line (int fd, const char *s)
 {
   if (write (fd, s, strlen (s)) != (ssize_t) strlen (s))
-    die ("writing to qemu's QMP socket", NULL);
+    bench_die ("writing to qemu's QMP socket", NULL);
 }
 
 /* The floors: bare qemu with the handle's argv, until its greeting
@@ -101,12 +91,12 @@ floor_once (const char *disk, double *greet, double *ready)
   int fd;
 
   if (argv == NULL)
-    die ("get_qemu_command_line", g);
+    bench_die ("get_qemu_command_line", g);
   for (i = 0; argv[i] != NULL; ++i)
     if (strncmp (argv[i], "socket,id=qmp,path=", 19) == 0)
       path = argv[i] + 19;
   if (path == NULL)
-    die ("no QMP socket in the command line", NULL);
+    bench_die ("no QMP socket in the command line", NULL);
   snprintf (addr.sun_path, sizeof addr.sun_path, "%.*s",
             (int) (strstr (path, ",server") - path), path);
 
@@ -117,14 +107,14 @@ floor_once (const char *disk, double *greet, double *ready)
 
   t0 = bench_now ();
   if (posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ) != 0)
-    die ("posix_spawnp", NULL);
+    bench_die ("posix_spawnp", NULL);
   for (;;) {
     fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0)
       break;
     close (fd);
     if (waitpid (pid, NULL, WNOHANG) == pid)
-      die ("qemu exited (run the demo to see why)", NULL);
+      bench_die ("qemu exited (run the demo to see why)", NULL);
     usleep (1000);
   }
   read_line (fd);
@@ -154,11 +144,11 @@ qdrive_once (const char *disk, double *launch, double *shutdown)
   qdrive_free_string_list (qdrive_get_qemu_command_line (g));
   t0 = bench_now ();
   if (qdrive_launch (g) == -1)
-    die ("launch", g);
+    bench_die ("launch", g);
   *launch = bench_now () - t0;
   t0 = bench_now ();
   if (qdrive_shutdown (g) == -1)
-    die ("shutdown", g);
+    bench_die ("shutdown", g);
   *shutdown = bench_now () - t0;
   qdrive_close (g);
 }
@@ -177,11 +167,11 @@ main (int argc, char *argv[])
     exit (EXIT_FAILURE);
   }
   if (mkdtemp (dir) == NULL)
-    die ("mkdtemp", NULL);
+    bench_die ("mkdtemp", NULL);
   snprintf (disk, sizeof disk, "%s/disk.img", dir);
   f = fopen (disk, "w");
   if (f == NULL || ftruncate (fileno (f), 1 << 20) == -1 || fclose (f) != 0)
-    die (disk, NULL);
+    bench_die (disk, NULL);
 
   g = make_handle (disk);
   accel = qdrive_get_accel (g);

@@ -39,19 +39,12 @@
 #include <unistd.h>
 
 #include "qdrive.h"
+#define BENCH_NAME "bench-libvirt"
 #include "table.h"
 
 #define N_WAYS 3
 
 static const char *const way_names[N_WAYS] = { "direct", "unix", "tcp" };
-
-static void
-die (const char *what, qdrive_h *g)
-{
-  fprintf (stderr, "bench-libvirt: %s: %s\n", what,
-           g ? qdrive_last_error (g) : strerror (errno));
-  exit (EXIT_FAILURE);
-}
 
 static const char *
 need_env (const char *name)
@@ -74,13 +67,10 @@ static void
 once (const char *backend, bool appliance, const char *disk,
       struct sample *s)
 {
-  qdrive_h *g = qdrive_create ();
+  qdrive_h *g = bench_handle ();
   struct qdrive_block_info_list *l;
   double t0;
 
-  if (g == NULL)
-    die ("qdrive_create", NULL);
-  qdrive_set_error_handler (g, NULL, NULL);
   if (qdrive_set_backend (g, backend) == -1 ||
       qdrive_set_memsize (g, appliance ? 256 : 128) == -1 ||
       (appliance && (qdrive_set_guest (g, "appliance") == -1 ||
@@ -88,20 +78,20 @@ once (const char *backend, bool appliance, const char *disk,
                      qdrive_set_launch_timeout (g, 120) == -1)) ||
       qdrive_add_drive_opts (g, disk, QDRIVE_ADD_DRIVE_OPTS_FORMAT, "raw",
                              -1) == -1)
-    die ("configuring the handle", g);
+    bench_die ("configuring the handle", g);
   t0 = bench_now ();
   if (qdrive_launch (g) == -1)
-    die ("launch", g);
+    bench_die ("launch", g);
   s->launch = bench_now () - t0;
   t0 = bench_now ();
   l = qdrive_block_info (g);
   if (l == NULL || l->len != 1 || !l->val[0].cache_writeback)
-    die ("block_info", g);
+    bench_die ("block_info", g);
   s->info = bench_now () - t0;
   qdrive_free_block_info_list (l);
   t0 = bench_now ();
   if (qdrive_shutdown (g) == -1)
-    die ("shutdown", g);
+    bench_die ("shutdown", g);
   s->shutdown = bench_now () - t0;
   qdrive_close (g);
 }
@@ -121,7 +111,7 @@ measure (char **backends, const char *disk, bool appliance, int rounds,
   for (w = 0; w < N_WAYS; ++w) {
     s[w] = calloc (rounds, sizeof *s[w]);
     if (s[w] == NULL)
-      die ("calloc", NULL);
+      bench_die ("calloc", NULL);
     once (backends[w], appliance, disk, &warm); /* unmeasured: caches */
   }
   for (i = 0; i < rounds; ++i)
@@ -132,7 +122,7 @@ measure (char **backends, const char *disk, bool appliance, int rounds,
 
   v = calloc (rounds, sizeof *v);
   if (v == NULL)
-    die ("calloc", NULL);
+    bench_die ("calloc", NULL);
   printf ("%s, %d rounds:\n", title, rounds);
   for (w = 0; w < N_WAYS; ++w) {
     static const char *const parts[3] = { "launch", "block_info", "shutdown" };
@@ -179,7 +169,7 @@ main (int argc, char *argv[])
                 need_env ("QDRIVE_TEST_LIBVIRTD_UNIX")) == -1 ||
       asprintf (&backends[2], "libvirt:%s",
                 need_env ("QDRIVE_TEST_LIBVIRTD_TCP")) == -1)
-    die ("asprintf", NULL);
+    bench_die ("asprintf", NULL);
   /* In the daemon's image directory, readable and writable by its
    * qemu. */
   snprintf (disk, sizeof disk, "%s/bench-libvirt.%d.img", images,
@@ -187,7 +177,7 @@ main (int argc, char *argv[])
   fd = open (disk, O_WRONLY | O_CREAT | O_EXCL, 0666);
   if (fd == -1 || fchmod (fd, 0666) == -1 || ftruncate (fd, 1 << 20) == -1 ||
       close (fd) == -1)
-    die (disk, NULL);
+    bench_die (disk, NULL);
 
   measure (backends, disk, false, rounds,
            "qemu paused, one raw drive, 128 MiB", "launch to ready");

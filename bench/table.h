@@ -1,16 +1,24 @@
-/* qdrive benchmarks: one row of bench/run's summary table, and the
- * median of samples.  When
+/* qdrive benchmarks: one row of bench/run's summary table, the median
+ * of samples, and what the C benchmarks share besides (stopping on a
+ * failure, a handle).  When
  * $BENCH_TABLE names a file, each benchmark appends its key figures
  * there, one markdown row each:
  *   | benchmark | what | qdrive | compared with | that | ratio |
- * (the Python, Perl and OCaml benchmarks write the same rows). */
+ * (the Python, Perl and OCaml benchmarks write the same rows).
+ *
+ * A program defines BENCH_NAME (its name, for its messages) before
+ * including this. */
 
 #ifndef QDRIVE_BENCH_TABLE_H
 #define QDRIVE_BENCH_TABLE_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "qdrive.h"
 
 static inline void
 bench_table_row (const char *bench, const char *what, double qdrive,
@@ -66,6 +74,28 @@ bench_report_ms (const char *what, double *v, int n)
   printf ("  %-32s median %7.1f ms   min %7.1f   max %7.1f\n",
           what, m * 1000, v[0] * 1000, v[n - 1] * 1000);
   return m;
+}
+
+/* Stops the benchmark: what failed, and g's error (or errno's if g is
+ * NULL). */
+static inline void __attribute__ ((noreturn))
+bench_die (const char *what, qdrive_h *g)
+{
+  fprintf (stderr, "%s: %s: %s\n", BENCH_NAME, what,
+           g ? qdrive_last_error (g) : strerror (errno));
+  exit (EXIT_FAILURE);
+}
+
+/* A new handle whose errors go only to qdrive_last_error. */
+static inline qdrive_h *
+bench_handle (void)
+{
+  qdrive_h *g = qdrive_create ();
+
+  if (g == NULL)
+    bench_die ("qdrive_create", NULL);
+  qdrive_set_error_handler (g, NULL, NULL);
+  return g;
 }
 
 #endif /* QDRIVE_BENCH_TABLE_H */
