@@ -46,8 +46,8 @@ for group; do
   done < "/qdrive/modules.$group"
 done
 
-# Disks probe asynchronously: wait for all of them, saying after two
-# seconds, then every five, what is missing (the library bounds the
+# Disks probe asynchronously: wait for all of them, saying after half a
+# second of waiting, then about every five, what is missing (the library bounds the
 # wait: launch fails after its launch_timeout, with these lines in its
 # message).
 count_disks () {
@@ -73,7 +73,7 @@ while :; do
   link_ports
   [ "$n" -ge "$disks" ] && [ -e "$agent_port" ] && break
   tries=$((tries + 1))
-  [ $((tries % 500)) -eq 200 ] &&
+  [ $((tries % 500)) -eq 50 ] &&
     echo "qdrive: waiting: $n of $disks disks, agent port:" \
       "$([ -e "$agent_port" ] && echo present || echo missing)"
   usleep 10000
