@@ -131,6 +131,14 @@ let generate_shell () =
   List.iter (fun e ->
       pr "allowed_%s=%s\n" (enum_ident e.enum_name) (Filename.quote (enum_allowed e)))
     enums;
+  pr "# list-drives' fields in order, and how it prints each of a drive\n";
+  pr "# added with no optional argument (test-lib.sh's drive_text).\n";
+  pr "drive_fields=%s\n" (Filename.quote (String.concat " "
+    (List.map (fun (n, _, _) -> n) (find_struct "drive").sfields)));
+  List.iter (fun (k, v) ->
+      pr "drive_default_%s=%s\n" k (Filename.quote (match v with
+        | DString s -> s | DBool b -> if b then "true" else "false"
+        | DInt -> "0" | DList -> ""))) drive_defaults;
   pr "package_version=%s\n" (Filename.quote (Checks.configure_ac_version ()))
 
 (* tests/fuzz-optargs.h: add_drive's optional arguments filled from the

@@ -4,26 +4,22 @@
 # that no command is left out of the tests.
 . "$srcdir/test-lib.sh"
 
-# The drive as list-drives prints it, with the fields that vary.
-drive () {
-  # drive INDEX FILE FORMAT IFACE CACHEMODE READONLY DISCARD COPYONREAD LABEL NAME BLOCKSIZE
-  # (all local files: protocol file, no server, no username)
-  printf 'index: %s\nfilename: %s\nformat: %s\niface: %s\ncachemode: %s\nreadonly: %s\ndiscard: %s\ncopyonread: %s\nlabel: %s\nname: %s\nblocksize: %s\nprotocol: file\nserver: \nusername: ' "$@"
-}
-
 # add-drive with every optional argument, add (its alias), add-drive-ro,
 # add-drive-scratch; list-drives shows what each became.  (qemu gives a
 # file to several drives only if all are readonly.)
 disk2="$tmp/disk2.img"
 disk3="$tmp/disk3.img"
 truncate -s 1M "$disk2" "$disk3" || t_fail "cannot create $disk2, $disk3"
-t_ok "$(drive 0 "$disk" raw virtio unsafe false besteffort true lbl_1 "my disk" 4096)
+t_ok "$(drive_text index=0 filename="$disk" format=raw iface=virtio \
+           cachemode=unsafe discard=besteffort copyonread=true label=lbl_1 \
+           name="my disk" blocksize=4096)
 
-$(drive 1 "$disk2" "" scsi writeback false disable false "" "" 0)
+$(drive_text index=1 filename="$disk2")
 
-$(drive 2 "$disk3" "" scsi writeback true disable false "" "" 0)
+$(drive_text index=2 filename="$disk3" readonly=true)
 
-$(drive 3 "$disk3" qcow2 ide writeback true disable false "" "" 512)" \
+$(drive_text index=3 filename="$disk3" format=qcow2 iface=ide readonly=true \
+   blocksize=512)" \
   add-drive "$disk" readonly:false format:raw iface:virtio name:"my disk" \
     label:lbl_1 cachemode:unsafe discard:besteffort copyonread:true \
     blocksize:4096 : \

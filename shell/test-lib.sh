@@ -8,6 +8,9 @@
 #   t_err EXPECTED ARGS...   qdrive ARGS exits 1, prints nothing on
 #                            stdout and exactly the line EXPECTED on stderr
 #   t_fail MESSAGE           fail the test
+#   drive_text FIELD=VALUE...
+#                            a drive as list-drives prints it: the
+#                            given fields, the others at their defaults
 
 set -u
 
@@ -47,6 +50,19 @@ t_show () {
     echo "---- stdout ----"; cat "$tmp/out"
     echo "---- stderr ----"; cat "$tmp/err"
   } >&2
+}
+
+drive_text () {
+  local field value arg text="" sep=""
+  for field in $drive_fields; do
+    eval "value=\${drive_default_$field-}"
+    for arg; do
+      case "$arg" in "$field="*) value="${arg#*=}" ;; esac
+    done
+    text+="$sep$field: $value"
+    sep=$'\n'
+  done
+  printf '%s' "$text"
 }
 
 t_ok () {

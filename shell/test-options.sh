@@ -30,21 +30,13 @@ done
 
 # -a with --ro, --format and --cachemode, which apply to every -a
 # drive wherever they are given.
-drive="filename: $disk
-format: qcow2
-iface: scsi
-cachemode: unsafe
-readonly: true"
-t_run -a "$disk" --ro --format qcow2 --cachemode unsafe -a "$disk" list-drives
-[ "$rc" -eq 0 ] && [ "$(grep -c '^index: ' "$tmp/out")" -eq 2 ] &&
-  [ "$(grep -A5 -x 'index: 1' "$tmp/out" | tail -n 5)" = "$drive" ] &&
-  [ "$(grep -A5 -x 'index: 0' "$tmp/out" | tail -n 5)" = "$drive" ] ||
-  { t_show -a; t_fail "-a with --ro --format --cachemode"; }
+t_ok "$(drive_text index=0 filename="$disk" format=qcow2 cachemode=unsafe readonly=true)
+
+$(drive_text index=1 filename="$disk" format=qcow2 cachemode=unsafe readonly=true)" \
+  -a "$disk" --ro --format qcow2 --cachemode unsafe -a "$disk" list-drives
 # (quit stops before get-memsize.)
-t_run --add "$disk" list-drives : quit : get-memsize
-[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 14 ] &&
-  [ "$(head -n 6 "$tmp/out")" = "$(printf 'index: 0\nfilename: %s\nformat: \niface: scsi\ncachemode: writeback\nreadonly: false' "$disk")" ] ||
-  { t_show --add; t_fail "--add"; }
+t_ok "$(drive_text index=0 filename="$disk")" \
+  --add "$disk" list-drives : quit : get-memsize
 
 # Their errors: the library's text for bad values and missing files.
 t_err "qdrive: error: add_drive: cachemode: \"fast\" is not valid; allowed: $allowed_cachemode" \

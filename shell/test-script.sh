@@ -22,20 +22,7 @@ expected="1024
 2
 tab	and \"quotes\" and \\ and #hash
 a b:c
-index: 0
-filename: $tmp/a dir/disk 2.img
-format: raw
-iface: scsi
-cachemode: writeback
-readonly: false
-discard: disable
-copyonread: false
-label: 
-name: two words
-blocksize: 0
-protocol: file
-server: 
-username: "
+$(drive_text index=0 filename="$tmp/a dir/disk 2.img" format=raw name="two words")"
 t_ok "$expected" -f "$tmp/ok.qd"
 t_ok "$expected" --file "$tmp/ok.qd"
 
