@@ -350,12 +350,22 @@ void
 netserver_nbdkit (struct netserver *s, const char *dir, const char *image,
                   bool tcp, bool readonly)
 {
-  char port[16], file[300];
-  char *argv[12];
+  netserver_nbdkit_logged (s, dir, image, tcp, readonly, NULL);
+}
+
+void
+netserver_nbdkit_logged (struct netserver *s, const char *dir,
+                         const char *image, bool tcp, bool readonly,
+                         const char *request_log)
+{
+  char port[16], file[300], logfile[300];
+  char *argv[14];
   int i, n;
 
   need_program ("/usr/bin/nbdkit", "nbdkit");
   snprintf (file, sizeof file, "file=%s", image);
+  if (request_log)
+    snprintf (logfile, sizeof logfile, "logfile=%s", request_log);
   for (i = 0; i < PORT_TRIES; ++i) {
     init (s, "nbdkit", dir);
     n = 0;
@@ -377,8 +387,12 @@ netserver_nbdkit (struct netserver *s, const char *dir, const char *image,
       argv[n++] = "--unix";
       argv[n++] = s->socket;
     }
+    if (request_log)
+      argv[n++] = "--filter=log";
     argv[n++] = "file";
     argv[n++] = file;
+    if (request_log)
+      argv[n++] = logfile;
     argv[n] = NULL;
     if (start (s, argv, NULL))
       return;

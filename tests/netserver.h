@@ -73,6 +73,11 @@ extern void netserver_qemu_nbd (struct netserver *s, const char *dir,
                                 bool tcp, bool readonly);
 extern void netserver_nbdkit (struct netserver *s, const char *dir,
                               const char *image, bool tcp, bool readonly);
+/* nbdkit as above, with its log filter writing every request the
+ * server gets (Write, Flush, ...: one line each) to request_log. */
+extern void netserver_nbdkit_logged (struct netserver *s, const char *dir,
+                                     const char *image, bool tcp,
+                                     bool readonly, const char *request_log);
 
 /* HTTP on s->port and HTTPS on s->tls_port, serving docroot; the HTTPS
  * certificate is made for 127.0.0.1 and localhost by a CA made here,
