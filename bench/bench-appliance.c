@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive benchmark: the appliance (guest "appliance").
  *
  *   ./run bench/bench-appliance [--quick]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive benchmark, Python binding: the appliance, with TCG (a fixed
 # accelerator: the round trip's floor runs get_qemu_command_line's argv
 # as it is, without launch's fallback from KVM to TCG).

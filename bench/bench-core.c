@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive benchmark: the C library's own costs, beside libguestfs's
  * where it was found at configure time (Debian's libguestfs-dev, which
  * the benchmark alone uses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive benchmark: launch-to-ready time against its floor.
  *
  *   ./run bench/bench-launch [ROUNDS]      (default 20)

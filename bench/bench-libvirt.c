@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive benchmark: launch-to-ready through a libvirt daemon, next to
  * the direct backend's.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive benchmark, Perl binding: median nanoseconds per call of
 #
 #   add_drive   an existing regular file with 3 optional arguments

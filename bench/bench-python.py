@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive benchmark, Python binding: median ns per add_drive call with
 # three keyword arguments on an existing regular file, and per call
 # rejected for a bad cachemode, beside libguestfs's Python binding

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive benchmark, OCaml binding, native code.
  *
  * The median time of one add_drive call with 3 optional arguments

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive benchmark, OCaml: libguestfs's OCaml binding making the same
  * calls: add_drive_opts with the same 3 optional arguments on the same
  * file, and get_memsize.  Linked in only where libguestfs-ocaml-dev is

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive benchmark, OCaml: what bench_ocaml.ml and the optional
  * libguestfs side (bench_ocaml_guestfs.ml) share.  Linked first. *)
 

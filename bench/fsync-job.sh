@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive: the fsync-heavy job of the cache-mode test and benchmark, run
 # in the appliance by busybox's sh (whose printf and sync run without
 # starting a program):  busybox sh -c "$(cat fsync-job.sh)" job FILE N

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive benchmarks: one row of bench/run's summary table, the median
  * of samples, and what the C benchmarks share besides (stopping on a
  * failure, a handle).  When

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: building the appliance's initramfs from host files.
  *
  * The archive (cpio "newc", written with libarchive, uncompressed:

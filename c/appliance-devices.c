@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: finding each drive inside the running appliance, whatever
  * backend runs it: qemu is asked over QMP (the direct backend's socket,
  * or libvirt's pass-through) and the guest through its agent.

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # qdrive: /init of the appliance (run by busybox's sh as process 1).
 #
 # The library builds this file into the appliance's initramfs (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: whether KVM can boot the appliance on this host, as learnt by
  * an earlier launch (see appliance.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the appliance's kernel, its cached initramfs, and the kernel
  * command line (see appliance.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the appliance, the small Linux guest that guest "appliance"
  * boots: the host's kernel and an initramfs qdrive builds from host
  * files and keeps in its cache directory.

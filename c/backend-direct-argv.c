@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the direct backend's qemu argument vector, which
  * get_qemu_command_line returns too.
  *

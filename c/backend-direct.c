@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the direct backend: runs qemu itself and talks QMP to it.
  *
  * launch: checks the drives are still there (with guest "appliance",

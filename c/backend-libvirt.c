@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the libvirt backend: runs the machine through libvirt.
  *
  * launch connects to the URI of the backend setting ("libvirt:URI",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the libvirt backend's files and what they share:
  *
  *   backend-libvirt.c  launch, block_info, shutdown; the domain type,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the backends behind launch, block_info and shutdown.
  *
  * Each backend is one table of operations.  The table is chosen at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the calls in progress on a handle, and the process it
  * belongs to.
  *

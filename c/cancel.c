@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: cancelling a wait (qdrive_user_cancel).
  *
  * A call that waits for something outside the process (qemu starting,

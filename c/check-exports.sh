@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # qdrive: libqdrive.so exports exactly the functions qdrive.h declares:
 # none missing, none of the library's own (qdrive_int_*, qdrive_impl_*)
 # let out; each at its version node of the version script (make-syms.sh):

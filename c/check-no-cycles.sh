@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # qdrive: the files of the C library depend on each other without a
 # cycle, at the level of the linker's symbols.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: what config passes to qemu.
  *
  * An allow-list (Api.config_params, with the reasons there): a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the direct backend with guest "appliance": after qemu has
  * started, wait for the appliance's guest agent, then find each drive
  * inside the guest (appliance-devices.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the direct backend's state, shared by its files:
  *
  *   backend-direct.c       launch, block_info, shutdown

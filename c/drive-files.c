@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the local files of a handle's drives, as add_drive checks
  * them: what kind of file each is, and which drives share one.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the drives a handle holds: add_drive, add_drive_ro,
  * add_drive_scratch, list_drives, and freeing them.  This file alone
  * changes g->drives and what goes with them (count_by_iface, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the text of an error message.
  *
  * An error's format is the library's own, but its string arguments

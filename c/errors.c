@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: errors.
  *
  * The last error is kept per handle and per thread: each thread that

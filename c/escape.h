@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: how a string of a caller's is written inside a message.
  *
  * Shared, as static functions, by the library's error messages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: events: the callbacks registered with set_event_callback,
  * and what the rest of the library tells them.
  *

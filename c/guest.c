@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the calls that work inside the appliance (sh, command,
  * list_devices), whatever backend runs it: each checks that the handle
  * was launched with guest "appliance", asks the backend, and turns how

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the handle: creation, closing, locking, state.  Closing
  * calls into the files that own each part of the handle (calls.c,
  * drives.c, launch.c, tmpdir.c); none of them calls back here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the life of handles beyond one call: what every generated
  * call does first and last (see calls.c for why it counts itself, and
  * why a process uses only the handles it created), and the handles

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the internal test calls.  They exist so that the generated
  * cross-language test can drive every argument type and every return
  * type through each binding, and compare the results. */

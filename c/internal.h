@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the library's internal interface, shared by the hand-written
  * implementation files and the generated wrappers (actions.c). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: JSON messages over a unix socket, shared by the QMP client
  * (qmp.c) and the guest agent client (qga.c); see json-socket.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: JSON messages over a unix socket, as both of qemu's
  * protocols use them: QMP (qmp.c) and the guest agent's (qga.c).
  *

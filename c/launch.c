@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: launch, block_info and shutdown, dispatched to the backend
  * the handle's setting names (see backend.h). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: libvirt's embedded qemu driver (qemu:///embed?root=DIR),
  * which runs inside our process instead of in a daemon.
  *

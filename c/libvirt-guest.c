@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the running guest through libvirt: the appliance's start
  * (its guest agent, then its drives), sh and command, list_devices,
  * and blockstats.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: asking the qemu behind libvirt, through libvirt's QMP
  * pass-through (virDomainQemuMonitorCommand, from libvirt-qemu), and
  * the guest agent in the appliance, through libvirt's agent API

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: what the libvirt backend reads from a libvirt URI without
  * connecting: whether the daemon may be on another host, and the root
  * directory of the embedded qemu driver (qemu:///embed?root=DIR).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the files a launch through libvirt needs on the daemon's
  * host, as volumes of its storage: scratch drives, and the appliance's
  * kernel and initramfs.

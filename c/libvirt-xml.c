@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the libvirt domain XML of the drives (get_libvirt_xml, and
  * the libvirt backend's launch).
  *

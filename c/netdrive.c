@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: network drives: add_drive's protocol, server, username and
  * secret, checked once here; the backends only render what was
  * accepted (command-line.c, libvirt-xml.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: what qemu made of each drive, from its answer to QMP
  * query-block (see qemu-block-info.h). */
 

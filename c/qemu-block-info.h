@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: what qemu made of each drive, read from its QMP answers.
  * Shared by the direct backend (its own QMP socket) and the libvirt
  * backend (libvirt's QMP pass-through), so that both report a drive

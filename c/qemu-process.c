@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the qemu process of the direct backend: starting it, its
  * output, waiting for it with a deadline, killing and reaping it.
  *

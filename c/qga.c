@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the client of qemu's guest agent (qemu-ga) in the appliance:
  * running a command (qga_run), through any way of reaching the agent
  * (struct qga_runner); and the direct backend's way, over the

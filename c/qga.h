@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the guest agent client (qga.c), used with guest "appliance":
  * over the direct backend's socket, or through libvirt. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: QMP, the qemu machine protocol, over the unix socket qemu
  * listens on in the handle's private directory.
  *

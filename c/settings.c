@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the handle's settings: qemu binary, memory, CPUs,
  * accelerator, backend, trace, verbose, guest mode, the appliance's
  * kernel and cache directory, extra qemu parameters. */

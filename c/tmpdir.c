@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the handle's private temporary directory: created on first
  * use (for the QMP socket and scratch disks), removed with everything
  * in it when the handle is closed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: tracing.  With trace on, the generated wrapper of every call
  * makes one line with the call and its arguments, and one with its
  * result: "trace" events, or without a callback for them lines on

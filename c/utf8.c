@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the file names qemu reports, when they are not UTF-8.
  *
  * qemu's JSON is UTF-8: a file name that is not (Latin-1, say) comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the version of the library, qdrive_version.  The numbers are
  * the macros of qdrive.h as this file was compiled with them, which
  * the generator made from configure.ac's version: one source. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the watcher: no qemu outlives the process owning its handle.
  *
  * qemu must not outlive the process that owns the handle, however that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive: the watcher, a tiny process that kills a qemu when the
  * process owning the handle goes away, however it ends (see
  * watcher.c).  Used by the direct backend for the qemu it starts, and

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the API description.
  *
  * Every call of the library, with the enums, structs and constants the

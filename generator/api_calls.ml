@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the API's calls, public and internal (part of the
  * API description: see api.ml). *)
 

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: what the [config] call lets through to qemu and
  * what it refuses (part of the API description: see api.ml).  The C
  * check and the documentation both come from these lists. *)

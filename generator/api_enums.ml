@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the API's enums, flag sets and callback types,
  * each written down once (part of the API description: see api.ml). *)
 

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the structs the API's calls return (part of the
  * API description: see api.ml). *)
 

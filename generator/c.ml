@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the C library's generated files: the public header,
  * the call wrappers, the internal header with the implementation
  * prototypes, the enum tables, and the struct free functions. *)

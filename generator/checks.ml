@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the checks on api.ml, run before anything is
  * emitted.  Each rule here is one that some emitter relies on; a
  * description that breaks one fails with every problem listed, rather

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: what the tests need to know about the API, so that
  * no test keeps a copy of it: for each call with optional arguments,
  * their number, names and the mask of all their bits; for each enum,

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the driver.  Every generated file, and the
  * function that writes it.  Run from the top of the source tree. *)
 

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: facts derived from api.ml, computed once here for
  * every emitter. *)
 

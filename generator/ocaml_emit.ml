@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the OCaml binding.
  *
  * Writes ocaml/qdrive.mli (with the documentation), ocaml/qdrive.ml and

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the OCaml binding's C stubs, ocaml/qdrive-c-actions.c.
  *
  * One stub per call.  The fixed frame the stubs use (the handle's

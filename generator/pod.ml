@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the generated part of qdrive(3), in POD, and the
  * POD pieces that the Perl module's and the shell's pages share with
  * it. *)

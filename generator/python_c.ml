@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the Python binding's C extension,
  * python/qdrive-py.c: one C wrapper per call, the method table and the
  * struct types.  The handle, the exception and the conversions are

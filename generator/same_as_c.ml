@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the "same as C" comparison of the public calls.
  *
  * One list of cases, each a few calls on a fresh handle.  The C

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the qdrive shell.
  *
  * shell/cmds.h and shell/cmds.c: the command table.  Every call of

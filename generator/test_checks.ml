@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: tests of checks.ml.  The API description passes
  * every check; each rule, broken on purpose in a copy of it, is
  * reported with a message naming what is wrong. *)

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the model of the API.
  *
  * Everything the generator emits is derived from values of these types,

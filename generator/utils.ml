@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: helpers shared by every emitter: the printer,
  * the banner, names, and text. *)
 

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive generator: the cross-language test.
  *
  * One list of calls on the internal test calls, good and bad.  Each

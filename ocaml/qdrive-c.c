@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive OCaml binding: the fixed frame.
  *
  * The handle is a custom block holding the C handle and a count of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive OCaml binding: the fixed frame the generated stubs
  * (qdrive-c-actions.c) are built on.  See qdrive-c.c. */
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # qdrive Perl binding: the handle's life cycle, included by the
 # generated Qdrive.xs (INCLUDE: handle.xsh).  The helpers it calls are
 # in qdrive-perl.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive Perl binding: the hand-written helpers of the generated XS
  * (perl/Qdrive.xs): finding the handle in a Sys::Qdrive object, and
  * converting Perl values to C with the error texts every binding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive Perl binding: what the generated XS (perl/Qdrive.xs) and the
  * hand-written frame (qdrive-perl.c, handle.xsh) share. */
 

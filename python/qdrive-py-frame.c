@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive Python binding: the hand-written frame.
  *
  * The handle type (the C base of qdrive.Handle), the exception

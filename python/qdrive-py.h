@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* qdrive Python binding: the fixed frame shared by the hand-written
  * part (qdrive-py-frame.c: handle type, exception, conversions, module
  * init) and the generated part (qdrive-py.c: one wrapper per call,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The extension module qdrive._qdrive for pip install ./python, built
 # against an installed libqdrive found with pkg-config
 # (PKG_CONFIG_PATH=PREFIX/lib/pkgconfig for one under a private prefix).

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive demo, through the shell: a disk whose data matters (cache mode
 # writeback, the default) and a scratch disk (unsafe), the qemu command
 # line they become, the same as a script, then a real qemu launched

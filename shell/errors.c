@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: error messages.
  *
  * Every error, the shell's own or the library's, is one line on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: the interactive prompt, with line editing, history
  * and tab completion from libedit's readline-compatible interface.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: turning words into argument values, and printing
  * results.  The generated run functions (cmds.c) call these; each
  * parser prints its own error, naming the command, the argument, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: the main program.
  *
  * Options, then commands from one of three places: the command line

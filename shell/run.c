@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: finding commands, running them, help, and scripts. */
 
 #include <config.h>

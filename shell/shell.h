@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: what the hand-written files and the generated command
  * table (cmds.c) share. */
 

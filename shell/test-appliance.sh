@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: the appliance, booted once: set-guest,
 # launch, list-devices, sh, command, blockstats, and a failing command,
 # whose error ends the script after the output of the commands before.

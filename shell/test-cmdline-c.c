@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell test: the qemu command line as the C library gives it,
  * one argument per line, for the drives test-cmdline.sh also adds
  * through the shell.  The two outputs must be equal.

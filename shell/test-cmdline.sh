@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: get-qemu-command-line prints exactly what the C
 # library returns, one argument per line.  test-cmdline-c makes the
 # same calls in C.  Only the handle's private temporary directory

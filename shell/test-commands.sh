@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: every public command runs, with its arguments
 # parsed from words and its result printed.  test-coverage.sh checks
 # that no command is left out of the tests.

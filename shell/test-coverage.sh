@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: no public command is left untested or
 # undocumented.  Every command that help lists must be run by one of
 # the test scripts (as a word of its own), have its own help text,

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: the demo that ./quickstart demo runs works, and
 # prints exactly the commands it runs: each "$ qdrive ..." line, read
 # as a shell reads it, has the words qdrive was given (a wrapper in

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: every error path exits with status 1 and prints
 # one line "qdrive: error: ..." naming what was wrong; the library's
 # messages are printed unchanged and once.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: the prompt, driven through a pseudo-terminal.
 #
 # qdrive only shows its prompt (libedit) when standard input is a

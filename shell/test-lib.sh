@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell tests: what every test script shares.  Sourced; runs
 # shellcheck shell=bash
 # under ./run, so "qdrive" is the one just built.

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: every argument type parsed from words and every
 # return type printed, through the internal test commands.  The
 # internal-echo results are those of tests/xlang.expected, which every

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: scripts (-f, and standard input that is not a
 # terminal): comments, blank lines, quoting, several commands on a
 # line, and a failing line named in the error, after which nothing

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive shell test: commands separated by a lone ":", and quoted
 # arguments that hold ":" and spaces, on the command line and in
 # scripts.

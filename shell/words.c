@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive shell: splitting a line into words.
  *
  * Script and prompt lines are split the way a POSIX shell splits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: helpers of the tests that boot the appliance. */
 
 #ifndef QDRIVE_APPLIANCE_TESTLIB_H

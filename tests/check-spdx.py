@@ -8,9 +8,8 @@
 #   c/, python/, perl/, ocaml/ (but not t/)    LGPL-2.1-or-later
 #   everything else                            GPL-2.0-or-later
 #
-#   check-spdx.py           fail on a line naming the wrong licence (or
-#                           two lines); list the files that have none
-#   check-spdx.py --strict  fail on those too
+#   check-spdx.py           fail on a file without the line, or with a
+#                           line naming the wrong licence (or two lines)
 #   check-spdx.py --add     add the line, in the file's comment syntax,
 #                           to each file that has none
 #
@@ -78,8 +77,8 @@ def add(path, ident):
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    if mode not in ("", "--strict", "--add"):
-        sys.exit("usage: check-spdx.py [--strict|--add]")
+    if mode not in ("", "--add"):
+        sys.exit("usage: check-spdx.py [--add]")
     top = os.path.abspath(os.environ.get("QDRIVE_TOP_SRCDIR") or
                           os.path.join(os.path.dirname(__file__), ".."))
     if not os.path.exists(os.path.join(top, ".git")):
@@ -125,7 +124,7 @@ def main():
     print("check-spdx: %d files and %d generated ones: %d without the "
           "line, %d with a wrong one"
           % (len(files), generated, len(missing), len(wrong)))
-    if wrong or (mode == "--strict" and missing):
+    if wrong or missing:
         sys.exit(1)
 
 

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive: make check-valgrind.  The C tests and each binding's own tests
 # under valgrind memcheck, and the threaded C tests under helgrind, run
 # against the build tree through ./run.

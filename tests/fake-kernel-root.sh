@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive tests: a kernel installed under a directory of its own, as an
 # unpacked kernel package is (ROOT/boot/vmlinuz-VERSION and
 # ROOT/lib/modules/VERSION), made from the host's kernel, with one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive tests: a program posing as qemu that speaks QMP as a script
  * tells it, for the one kind of test where a real qemu cannot serve: a
  * peer that misbehaves (replies of the wrong JSON type, no greeting,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: libFuzzer target over the optional-argument path, the qemu
  * argument builder and the libvirt XML builder.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: every combination of add_drive's options, as the libvirt
  * backend writes it (the XML of get_libvirt_xml), against libvirt's
  * test driver (test:///default, which only parses the XML) and the

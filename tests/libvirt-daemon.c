@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: the libvirt backend against a real libvirt daemon with the
  * real qemu driver, started for this suite by tests/private-libvirtd.sh
  * (Makefile: libvirt-daemon.sh), reached through its unix socket

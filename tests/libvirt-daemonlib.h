@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: what the suites against the private libvirt daemon
  * of tests/private-libvirtd.sh share (libvirt-daemon.c,
  * libvirt-combinations.c): its URIs and directories, a directory of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: watching the domains a handle makes, through the
  * test's own libvirt connection (libvirt-launch.c against the test
  * driver, libvirt-daemon.c against a private daemon). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: tests of the libvirt backend against libvirt's built-in test
  * driver (test:///default), which runs inside the client library: no
  * daemon, and libvirt's own XML parser.

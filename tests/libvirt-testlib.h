@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: helpers shared by the libvirt backend's suites
  * (libvirt-xml.c, libvirt-launch.c), on top of testlib.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: tests of get_libvirt_xml.
  *
  * Every add_drive option, alone and combined, is rendered as libvirt

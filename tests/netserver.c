@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive tests: real network-block servers (see netserver.h). */
 
 #define _GNU_SOURCE 1

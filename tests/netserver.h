@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive tests: real network-block servers for the network-drive tests.
  *
  * Each server is Debian's own program, run from a private config in a

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive tests: run a command beside a private libvirt daemon.
 #
 #   tests/private-libvirtd.sh COMMAND [ARGS...]

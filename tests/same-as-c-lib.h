@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive "same as C" comparison: the C reference's printing and
  * checking (the reference itself, same-as-c.c, is generated from
  * generator/same_as_c.ml).

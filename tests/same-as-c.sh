@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The "same as C" comparison (the cases are in generator/same_as_c.ml):
 #
 #   same-as-c.sh LANGUAGE PROGRAM [ARGS...]

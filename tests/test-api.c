@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: the handle's settings, optional-argument plumbing
  * (_va, _argv), errors and their handlers, tracing, scratch drives,
  * the version. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: guest "appliance" when things go wrong, each a clear error
  * with nothing left behind (no qemu, no socket, no temporary file):
  * no kernel, a kernel module missing or broken, an appliance that never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: the appliance with accel kvm:tcg, kvm and tcg: launch runs it
  * with KVM where KVM boots it, and falls back to TCG where KVM is
  * present but cannot boot it, keeping that verdict for later launches

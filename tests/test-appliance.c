@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: guest "appliance" against real qemu and the real guest
  * agent in the booted appliance.
  *

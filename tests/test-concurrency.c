@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: 8 threads, each creating, filling and closing 1,000
  * handles in parallel, with errors along the way.  Run by make check,
  * and under helgrind by make check-valgrind, which is where data races

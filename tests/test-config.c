@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: config, the allow-list of qemu parameters.  Every
  * parameter qemu 7.2 lists in -help (and those it takes without
  * listing them) is refused unless it is on the list, in both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: add_drive and friends, what each drive becomes on
  * the qemu command line, and every bad input refused with the handle
  * unchanged. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: events (set_event_callback, delete_event_callback).
  *
  * What each event class carries, that a class with a callback no

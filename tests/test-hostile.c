@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: hostile input.  File names that try to inject qemu
  * options or confuse its parsing reach qemu as exactly one file each
  * (checked with a real launch and block_info), labels and formats

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: launch, block_info and shutdown against real qemu.
  *
  * Every test starts qemu-system-x86_64 paused (-S, small memory) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: network drives without a server: every refusal of
  * add_drive's protocol, server, username and secret (with the handle
  * unchanged), what list_drives reports, the exact qemu -drive of each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: the network-server harness (netserver.c) against qemu's own
  * block layer.
  *

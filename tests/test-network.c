@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: network drives launched against real servers (netserver.c):
  * qemu-nbd and nbdkit over a unix socket and TCP, lighttpd over HTTP
  * and HTTPS (with basic authentication), sshd, and tgtd (iSCSI with

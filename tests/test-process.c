@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive: the processes and files a handle makes, whatever the
  * program around it does: ignores SIGCHLD, uses a relative TMPDIR,
  * changes directory, forks, exits without closing, is killed with

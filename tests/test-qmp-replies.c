@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: QMP replies of the wrong shape, from a program posing
  * as qemu (fake-qemu.c: a real qemu does not send them).  Each is a
  * clear error naming the command and the member, never a crash or

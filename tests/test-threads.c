@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: threads.  Eight threads, each with its own handle,
  * add drives in parallel; eight threads share one handle and each sees
  * only its own errors. */

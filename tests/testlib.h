@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive C tests: small helpers shared by the Check suites. */
 
 #ifndef QDRIVE_TESTLIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qdrive cross-language test, C half: print each result in the one
  * format every language's half uses (see generator/xtest.ml). */
 

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Enums are polymorphic variants: a value outside the enum must not
 # compile.  Compiled through findlib against the build tree (./run puts
 # ocaml/findlib in OCAMLPATH), as a user's program would be.

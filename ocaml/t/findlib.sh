@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A user's program built with ocamlfind -package qdrive against the
 # build tree (./run sets OCAMLPATH and CAML_LD_LIBRARY_PATH), native
 # and bytecode, and run.

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install DESTDIR=... installs the findlib package (without
 # touching ld.conf) and a program builds against the installed copy;
 # make uninstall removes it.

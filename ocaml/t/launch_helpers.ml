@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* Helpers shared by the OCaml binding's tests (test_handle, test_launch,
  * test_hostile): failure counting, expected errors, a temporary
  * directory removed at exit, sparse images, and the check that qemu is

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* Helpers shared by the OCaml binding's tests; see launch_helpers.ml. *)
 
 (* Failures counted so far by [check] and [raises]. *)

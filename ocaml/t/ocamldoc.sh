@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ocamldoc makes HTML from qdrive.mli without a warning, documents the
 # calls and the enums' variants, leaves the internal calls out, and
 # shows no POD markup (C<...>, E<lt>...: the generator renders it;

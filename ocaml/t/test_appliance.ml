@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding: guest `Appliance, booted once for
  * the whole program: sh, command, errors, 1 MiB of output, list_devices
  * on scsi and virtio, labels, a filesystem made and read back, a

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding: events (set_event_callback).  What a callback
  * is given; that an exception it raises is printed and ignored, the
  * call and the handle as they were; that calls on the same handle from

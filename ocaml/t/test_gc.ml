@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding tests: the garbage collector frees handles that
  * were never closed (the custom block's finalizer closes them), frees
  * closed ones without closing them twice, and removes what an

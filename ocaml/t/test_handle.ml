@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding tests: what only the binding does (closed
  * handles, NUL bytes, the int range, records, lists, threads), and
  * every optional argument and enum value read back with list_drives.

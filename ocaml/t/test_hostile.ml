@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding: hostile input.
  *
  * 1. File names that would inject qemu -drive options (a comma starts a

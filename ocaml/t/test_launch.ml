@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: GPL-2.0-or-later *)
 (* qdrive OCaml binding: launch, block_info and shutdown for real.
  *
  * 1. Direct backend (real qemu, paused, 128 MB): what qemu made of a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive basics: the handle's life cycle, settings, return types,
 # enum constants.
 

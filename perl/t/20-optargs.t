@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive optional arguments: every one of every call, the
 # conversions of each type, and odd, unknown and repeated keys.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive and Perl's magic: tied and overloaded arguments, forged
 # objects, NUL bytes, and numbers written as strings.
 #

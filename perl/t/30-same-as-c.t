@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive against C itself: the generated t/same_as_c.pl makes the
 # calls of generator/same_as_c.ml that Perl can express (NULL strings
 # as undef included), and tests/same-as-c.sh compares its output with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The -drive and -device strings for the rows of the core issue's
 # table, written out here as libguestfs 1.48's direct backend writes
 # them (t/30-same-as-c.t checks Perl against C; this checks both

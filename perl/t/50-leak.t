@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # No leak: 1,000,000 rejected calls and 100,000 new/close cycles grow
 # the resident set by less than 1 MB, measured after a warm-up.
 

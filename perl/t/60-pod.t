@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The generated POD: valid (Test::Pod), every public method and
 # constant documented (Test::Pod::Coverage), podchecker clean, the man
 # page built, and the internal test calls kept out of it.

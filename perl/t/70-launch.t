@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive against real qemu (direct backend) and libvirt's built-in
 # test driver (libvirt backend): launch, block_info, shutdown, and what
 # a launched handle refuses.  Each qemu is started paused (the library

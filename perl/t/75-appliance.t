@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive with guest "appliance", booted once for the
 # whole script: sh, command, errors, 1 MiB of output, list_devices on
 # scsi and virtio, labels, a filesystem made and read back, a read-only

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sys::Qdrive events (set_event_callback): what a callback is given,
 # that a die in it becomes a warning and leaves the call, the handle and
 # $@ as they were, that calls on the same handle from a callback die

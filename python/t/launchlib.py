@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers shared by test_launch.py and test_hostile.py: a scratch
 # directory per test with sparse raw images, the qemu-is-installed
 # check, and a handle set up like every launching test's.

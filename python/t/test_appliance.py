@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: guest "appliance", booted once for
 # every test here: sh, command, output that is not UTF-8, errors,
 # 1 MiB of output, list_devices on scsi and virtio, labels, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: events (set_event_callback).
 #
 # What a callback receives, that an exception it raises goes to

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: hostile input.
 #
 # 1. File names that would inject qemu -drive options (a comma starts a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: launch, block_info and shutdown for real.
 #
 # The direct backend starts qemu-system-x86_64 (paused, 128 MiB) and

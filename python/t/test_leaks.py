@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: reference counting and memory.  A million
 # rejected add_drive calls and 100,000 create/close cycles must grow
 # the process by less than 1 MB: a leak of even one byte per call, or

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: the libvirt backend against a real libvirt
 # daemon with the qemu driver, the one tests/private-libvirtd.sh starts
 # for this test (t/libvirt-daemon.sh runs it so): block_info through

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qdrive Python binding: the calls, their arguments and their errors.
 #
 # Every error text below is the C library's own text (the same literals

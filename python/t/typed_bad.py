@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mypy --strict must refuse this: "bogus" is not a cache mode, a
 # drive's cachemode is a Cachemode, not an Iface, and "bogus" is no
 # event.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A small typed program: mypy --strict must accept it.
 import pathlib
 

@@ -1,4 +1,5 @@
 #!/bin/bash -
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Cross-language test, Python half: the generated xlang.py must print
 # exactly tests/xlang.expected, the file every language's half is
 # compared with.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers shared by Sys::Qdrive's tests (t/*.t); not installed.  A test
 # loads it with:
 #   use FindBin;
