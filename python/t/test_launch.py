@@ -305,6 +305,10 @@ class TestWaiting(Base):
         """Ctrl-C (SIGINT) during launch: KeyboardInterrupt at once, not
         after the launch timeout, and nothing left: no qemu, no socket,
         and after close no private directory."""
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            self.fail("SIGINT is ignored in this process (a background job "
+                      "of a non-interactive shell ignores it): run the "
+                      "test in the foreground")
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)
         old = os.environ.get("TMPDIR")
@@ -339,6 +343,10 @@ class TestWaiting(Base):
     def test_launch_from_a_thread_is_not_cancelled(self):
         """Ctrl-C is for the main thread: a launch in another thread
         goes on (here to its timeout)."""
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            self.fail("SIGINT is ignored in this process (a background job "
+                      "of a non-interactive shell ignores it): run the "
+                      "test in the foreground")
         g = self.hung_handle(2)
         errors = []
 
