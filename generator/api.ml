@@ -24,3 +24,5 @@ include Api_config
 include Api_calls
 
 let calls = public_calls @ internal_calls
+
+let find_call name = List.find (fun (c : Types.call) -> c.name = name) calls

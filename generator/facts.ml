@@ -147,7 +147,7 @@ let generate_shell () =
  * included. *)
 let generate_fuzz () =
   banner CStyle;
-  let c = List.find (fun c -> c.name = "add_drive") calls in
+  let c = find_call "add_drive" in
   let field o = "o->" ^ o.oname in
   pr "\
 /* Fills add_drive's optional arguments from the fuzzer's input: the

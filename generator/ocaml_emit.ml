@@ -487,9 +487,9 @@ let () =
   let g = Qdrive.create () in
 ";
   List.iter (fun (case : Xtest.case) ->
-      let c = Xtest.find_call case.call in
+      let c = Api.find_call case.call in
       let opts = List.map (fun (n, v) ->
-          let o = List.find (fun o -> o.oname = n) c.optargs in
+          let o = find_optarg c n in
           sprintf "~%s:%s" (ml_ident n) (ml_value o.otype v)) case.opts in
       let args = List.map2 (fun (_, t) v -> ml_value t v) c.args case.args in
       let show = match c.ret with
@@ -523,7 +523,7 @@ let () =
         pr "    (fun () -> Qdrive.set_event_callback g event_%s [%s]);\n" f
           (String.concat "; " (List.map (fun v -> "`" ^ variant_name v) evs))
       | Xtest.Call case ->
-        let c = Xtest.find_call case.call in
+        let c = Api.find_call case.call in
         let args = List.map2 (fun (_, t) v -> ml_value t v) c.args case.args in
         let show = match c.ret with
           | RErr -> "show_unit" | RInt -> "show_int"
@@ -576,10 +576,10 @@ let () =
   List.iter (fun (case : Same_as_c.case) ->
       pr "  (let g = Qdrive.create () in\n";
       List.iter (fun (st : Same_as_c.step) ->
-          let c = Same_as_c.find_call st.call in
+          let c = Api.find_call st.call in
           let name = if st.opts_name then st.call ^ "_opts" else st.call in
           let opts = List.map (fun (n, v) ->
-              let o = List.find (fun o -> o.oname = n) c.optargs in
+              let o = find_optarg c n in
               sprintf "~%s:%s" (ml_ident n) (ml_value o.otype v)) st.opts in
           let args = List.map2 (fun (_, t) v -> ml_value t v) c.args st.args in
           pr "   step %S %S (fun () -> ignore (" case.tag st.call;

@@ -249,7 +249,7 @@ let gen_stub c =
       if p.opt then begin
         pr "  if (Is_block (%s)) {\n" (vname p);
         pr "    optargs.bitmask |= %s_BITMASK;\n"
-          (C.optarg_const c (List.find (fun o -> o.oname = p.n) c.optargs));
+          (C.optarg_const c (find_optarg c p.n));
         pr "    %s = %s;\n  }\n" (dest p) (convert p.t (inner p))
       end
       else if boxed p then

@@ -314,7 +314,7 @@ sub run {
 
 ";
   List.iter (fun case ->
-      let c = Xtest.find_call case.Xtest.call in
+      let c = Api.find_call case.Xtest.call in
       let fmt = match c.ret with
         | RErr -> "sub { 'ok' }"
         | RBool -> "sub { b ($_[0]) }"
@@ -355,7 +355,7 @@ sub event_reenter {
         pr "     sub { $g->set_event_callback (\\&event_%s, [%s]) });\n" f
           (String.concat ", " (List.map (fun v -> "'" ^ v ^ "'") evs))
       | Xtest.Call case ->
-        let c = Xtest.find_call case.call in
+        let c = Api.find_call case.call in
         let fmt = match c.ret with
           | RErr -> "sub { 'ok' }"
           | RInt -> "sub { $_[0] }"

@@ -300,8 +300,6 @@ let cases = [
        ~has:[d0 ^ ",format=raw,id=hd0,if=none -device scsi-hd,drive=hd0"]
        ~lacks:["hd1"]]
 
-let find_call name = List.find (fun c -> c.name = name) Api.calls
-
 (* ------------------------------------------------------------------ *)
 (* Which languages can express a case. *)
 
@@ -311,10 +309,10 @@ let lang_name = function
   | C -> "c" | Python -> "python" | Perl -> "perl" | OCaml -> "ocaml"
 
 let step_params st =
-  let c = find_call st.call in
+  let c = Api.find_call st.call in
   List.combine (List.map snd c.args) st.args
   @ List.map (fun (n, v) ->
-      ((List.find (fun o -> o.oname = n) c.optargs).otype, v)) st.opts
+      ((find_optarg c n).otype, v)) st.opts
 
 let is_null = function Xtest.VNull -> true | _ -> false
 let bad_enum = function
@@ -349,7 +347,7 @@ let c_strings l = sprintf "(const char *[]) { %s }"
     (String.concat ", " (List.map c_quote l @ ["NULL"]))
 
 let generate_c_step case st =
-  let c = find_call st.call in
+  let c = Api.find_call st.call in
   let args = List.map2 (fun (_, t) v -> c_value t v) c.args st.args in
   (* The plain function where there is one: a call without optional
    * arguments, or add_drive (OptsSuffix) when none is given. *)
@@ -360,7 +358,7 @@ let generate_c_step case st =
       sprintf "qdrive_%s (%s)" c.name (String.concat ", " ("g" :: args))
     else begin
       let opts = List.concat_map (fun (n, v) ->
-          let o = List.find (fun o -> o.oname = n) c.optargs in
+          let o = find_optarg c n in
           [C.optarg_const c o; c_value o.otype v]) st.opts in
       sprintf "qdrive_%s (%s)" (c_opts_name c)
         (String.concat ", " (("g" :: args) @ opts @ ["-1"]))

@@ -173,6 +173,9 @@ let arg_name ((n, _) : arg) = n
  * code that treats both alike. *)
 let optarg_param o = (o.oname, o.otype)
 
+(* The optional argument [name] of call [c]. *)
+let find_optarg c name = List.find (fun o -> o.oname = name) c.optargs
+
 let has_flag c f = List.mem f c.flags
 let is_blocking c = has_flag c Blocking
 

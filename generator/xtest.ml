@@ -133,7 +133,6 @@ let cases = [
   ret "internal_rstructlist" "error";
 ]
 
-let find_call name = List.find (fun c -> c.name = name) Api.calls
 
 (* ------------------------------------------------------------------ *)
 (* Events, after the calls above.  Each language registers its own
@@ -228,7 +227,7 @@ main (void)
 
 ";
   List.iter (fun case ->
-      let c = find_call case.call in
+      let c = Api.find_call case.call in
       let args = String.concat ", " ("g" :: List.map c_value case.args) in
       pr "  {\n";
       let call_expr =
@@ -236,7 +235,7 @@ main (void)
         else begin
           pr "    struct %s o = { .bitmask = 0 };\n" (C.argv_struct c);
           List.iter (fun (n, v) ->
-              let o = List.find (fun o -> o.oname = n) c.optargs in
+              let o = find_optarg c n in
               pr "    o.bitmask |= %s_BITMASK;\n" (C.optarg_const c o);
               pr "    o.%s = %s;\n" n (c_value v)) case.opts;
           sprintf "qdrive_%s_argv (%s, &o)" (c_opts_name c) args
@@ -256,7 +255,7 @@ main (void)
         pr "          qdrive_set_event_callback (g, xlang_%s, NULL, NULL, %s));\n" f
           (String.concat " | " (List.map (C.flag_const event_flags) evs))
       | Call case ->
-        let c = find_call case.call in
+        let c = Api.find_call case.call in
         let args = String.concat ", " ("g" :: List.map c_value case.args) in
         let printer = match c.ret with
           | RErr -> "err" | RInt -> "int" | RString -> "string"
