@@ -435,6 +435,13 @@ let ml_value ty v =
   | _, Xtest.VInt64 i ->
     if i = Int64.min_int then "Int64.min_int" else sprintf "(%LdL)" i
 
+(* A test's call of c, after the handle: the labelled optional
+ * arguments, then the required ones. *)
+let ml_call_args c ~opts args =
+  List.map (fun (n, v) ->
+      sprintf "~%s:%s" (ml_ident n) (ml_value (find_optarg c n).otype v)) opts
+  @ List.map2 (fun (_, t) v -> ml_value t v) c.args args
+
 (* show_internal_struct of t/xlang.ml: the struct's fields in order, each
  * as NAME=VALUE (see generator/xtest.ml); an enum's value as C spells
  * it. *)
@@ -488,10 +495,6 @@ let () =
 ";
   List.iter (fun (case : Xtest.case) ->
       let c = Api.find_call case.call in
-      let opts = List.map (fun (n, v) ->
-          let o = find_optarg c n in
-          sprintf "~%s:%s" (ml_ident n) (ml_value o.otype v)) case.opts in
-      let args = List.map2 (fun (_, t) v -> ml_value t v) c.args case.args in
       let show = match c.ret with
         | RErr -> "show_unit" | RBool -> "show_bool" | RInt -> "show_int"
         | RInt64 -> "show_int64" | RString -> "show_string"
@@ -499,7 +502,7 @@ let () =
         | RStruct s -> "show_" ^ s
         | RStructList s -> sprintf "show_%s_list" s in
       pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name show (ml_ident c.name)
-        (String.concat " " (("g" :: opts) @ args
+        (String.concat " " (("g" :: ml_call_args c ~opts:case.opts case.args)
                             @ (if needs_unit c then ["()"] else []))))
     Xtest.cases;
   pr "  (* Events (see generator/xtest.ml). *)\n";
@@ -524,13 +527,12 @@ let () =
           (String.concat "; " (List.map (fun v -> "`" ^ variant_name v) evs))
       | Xtest.Call case ->
         let c = Api.find_call case.call in
-        let args = List.map2 (fun (_, t) v -> ml_value t v) c.args case.args in
         let show = match c.ret with
           | RErr -> "show_unit" | RInt -> "show_int"
           | RString -> "show_string" | RStringList -> "show_string_list"
           | _ -> invalid_arg "xlang: an event step's return type" in
         pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name show (ml_ident c.name)
-          (String.concat " " ("g" :: args))
+          (String.concat " " ("g" :: ml_call_args c ~opts:[] case.args))
       | Xtest.Delete h ->
         pr "  run \"delete_event_callback\" show_unit (fun () -> Qdrive.delete_event_callback g %d);\n" h)
     Xtest.event_steps;
@@ -577,14 +579,11 @@ let () =
       pr "  (let g = Qdrive.create () in\n";
       List.iter (fun (st : Same_as_c.step) ->
           let c = Api.find_call st.call in
-          let name = if st.opts_name then st.call ^ "_opts" else st.call in
-          let opts = List.map (fun (n, v) ->
-              let o = find_optarg c n in
-              sprintf "~%s:%s" (ml_ident n) (ml_value o.otype v)) st.opts in
-          let args = List.map2 (fun (_, t) v -> ml_value t v) c.args st.args in
+          let args = ml_call_args c ~opts:st.opts st.args in
           pr "   step %S %S (fun () -> ignore (" case.tag st.call;
           pr_wrap ~sep:" " (fun () ->
-              pr "Qdrive.%s %s));" (ml_ident name) (String.concat " " (("g" :: opts) @ args)));
+              pr "Qdrive.%s %s));" (ml_ident (Same_as_c.binding_name st))
+                (String.concat " " ("g" :: args)));
           pr "\n") case.steps;
       pr "   argv g %S;\n   Qdrive.close g);\n" case.tag)
     (Same_as_c.cases_for Same_as_c.OCaml);

@@ -246,6 +246,12 @@ let perl_value = function
     if i = Int64.min_int then "(-9223372036854775807 - 1)"
     else Int64.to_string i
 
+(* A test's call, after the handle: the required arguments, then the
+ * optional ones as NAME => VALUE. *)
+let perl_call_args args opts =
+  List.map perl_value args
+  @ List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v)) opts
+
 let generate_xlang_t () =
   banner HashStyle;
   pr "\
@@ -323,11 +329,9 @@ sub run {
         | RStruct s -> sprintf "sub { fmt_%s ($_[0]) }" s
         | RStructList s ->
           sprintf "sub { '[' . join (', ', map { fmt_%s ($_) } @_) . ']' }" s in
-      let args = List.map perl_value case.Xtest.args @
-                 List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v))
-                   case.Xtest.opts in
       pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
-        (String.concat ", " args)) Xtest.cases;
+        (String.concat ", " (perl_call_args case.Xtest.args case.Xtest.opts)))
+    Xtest.cases;
   pr "\
 # Events (see generator/xtest.ml).  \"reenter\"'s die becomes a warning,
 # which here is only counted.
@@ -363,7 +367,7 @@ sub event_reenter {
           | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
           | _ -> invalid_arg "xlang.t: an event step's return type" in
         pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
-          (String.concat ", " (List.map perl_value case.args))
+          (String.concat ", " (perl_call_args case.args []))
       | Xtest.Delete h ->
         pr "run ('delete_event_callback', sub { 'ok' },\n     sub { $g->delete_event_callback (%d) });\n" h)
     Xtest.event_steps;
@@ -444,11 +448,9 @@ sub argv {
   List.iter (fun (case : Same_as_c.case) ->
       pr "{\n  my $g = Sys::Qdrive->new ();\n";
       List.iter (fun (st : Same_as_c.step) ->
-          let name = if st.opts_name then st.call ^ "_opts" else st.call in
-          let args = List.map perl_value st.args
-                     @ List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v))
-                       st.opts in
-          pr "  step ('%s', '%s', sub { $g->%s (" case.tag st.call name;
+          pr "  step ('%s', '%s', sub { $g->%s (" case.tag st.call
+            (Same_as_c.binding_name st);
+          let args = perl_call_args st.args st.opts in
           pr_wrap (fun () -> pr "%s) });" (String.concat ", " args));
           pr "\n") case.steps;
       pr "  argv ($g, '%s');\n  $g->close ();\n}\n" case.tag)

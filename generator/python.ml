@@ -357,6 +357,12 @@ let py_value = function
   | Xtest.VInt i -> string_of_int i
   | Xtest.VInt64 i -> Int64.to_string i
 
+(* A test's call, after the handle: the required arguments, then the
+ * optional ones as NAME=VALUE. *)
+let py_call_args args opts =
+  List.map py_value args
+  @ List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) opts
+
 let generate_xlang () =
   banner HashStyle;
   pr "\
@@ -403,10 +409,8 @@ def _run(call, f):
 with qdrive.Handle() as g:
 ";
   List.iter (fun (case : Xtest.case) ->
-      let args = List.map py_value case.args in
-      let opts = List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) case.opts in
       pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
-        (String.concat ", " (args @ opts))) Xtest.cases;
+        (String.concat ", " (py_call_args case.args case.opts))) Xtest.cases;
   pr "\
     # Events (see generator/xtest.ml).  \"reenter\"'s exception goes to
     # sys.unraisablehook, which here only counts it.
@@ -429,7 +433,7 @@ with qdrive.Handle() as g:
           f (String.concat ", " (List.map py_quote evs))
       | Xtest.Call case ->
         pr "    _run(%s, lambda: g.%s(%s))\n" (py_quote case.call) case.call
-          (String.concat ", " (List.map py_value case.args))
+          (String.concat ", " (py_call_args case.args []))
       | Xtest.Delete h ->
         pr "    _run(\"delete_event_callback\", lambda: g.delete_event_callback(%d))\n" h)
     Xtest.event_steps;
@@ -486,11 +490,9 @@ with qdrive.Handle() as g:
   List.iter (fun (case : Same_as_c.case) ->
       pr "\nwith qdrive.Handle() as g:\n";
       List.iter (fun (st : Same_as_c.step) ->
-          let name = if st.opts_name then st.call ^ "_opts" else st.call in
-          let args = List.map py_value st.args
-                     @ List.map (fun (n, v) -> sprintf "%s=%s" n (py_value v)) st.opts in
           pr "    _step(%s, %s,\n          lambda: " (py_quote case.tag) (py_quote st.call);
-          pr_py_call ("g." ^ name) args;
+          pr_py_call ("g." ^ Same_as_c.binding_name st)
+            (py_call_args st.args st.opts);
           pr ")\n") case.steps;
       pr "    _argv(g, %s)\n" (py_quote case.tag))
     (Same_as_c.cases_for Same_as_c.Python);

@@ -48,6 +48,10 @@ type case = {
 let step ?(opts = []) ?(opts_name = false) ?(expect = Succeeds) call args =
   { call; opts_name; args; opts; expect }
 
+(* The function a binding's step calls: add_drive_opts where the case
+ * asks for the _opts name, the call's own name otherwise. *)
+let binding_name st = if st.opts_name then st.call ^ "_opts" else st.call
+
 let s x = Xtest.VString x
 let add ?opts ?opts_name ?expect file = step ?opts ?opts_name ?expect "add_drive" [s file]
 let fails msg st = { st with expect = Fails msg }
