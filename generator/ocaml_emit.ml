@@ -462,6 +462,14 @@ let gen_xlang_struct_printer s =
       pr "    \"%s=\" ^ %s s.Qdrive.%s;\n" n show (ml_ident n)) s.sfields;
   pr "  ] ^ \"}\"\n"
 
+(* The function of t/xlang.ml that prints a result of type ret. *)
+let ml_show = function
+  | RErr -> "show_unit" | RBool -> "show_bool" | RInt -> "show_int"
+  | RInt64 -> "show_int64" | RString -> "show_string"
+  | RStringList -> "show_string_list"
+  | RStruct s -> "show_" ^ s
+  | RStructList s -> sprintf "show_%s_list" s
+
 let generate_xlang () =
   banner OCamlStyle;
   pr "\
@@ -495,13 +503,8 @@ let () =
 ";
   List.iter (fun (case : Xtest.case) ->
       let c = Api.find_call case.call in
-      let show = match c.ret with
-        | RErr -> "show_unit" | RBool -> "show_bool" | RInt -> "show_int"
-        | RInt64 -> "show_int64" | RString -> "show_string"
-        | RStringList -> "show_string_list"
-        | RStruct s -> "show_" ^ s
-        | RStructList s -> sprintf "show_%s_list" s in
-      pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name show (ml_ident c.name)
+      pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name (ml_show c.ret)
+        (ml_ident c.name)
         (String.concat " " (("g" :: ml_call_args c ~opts:case.opts case.args)
                             @ (if needs_unit c then ["()"] else []))))
     Xtest.cases;
@@ -527,11 +530,8 @@ let () =
           (String.concat "; " (List.map (fun v -> "`" ^ variant_name v) evs))
       | Xtest.Call case ->
         let c = Api.find_call case.call in
-        let show = match c.ret with
-          | RErr -> "show_unit" | RInt -> "show_int"
-          | RString -> "show_string" | RStringList -> "show_string_list"
-          | _ -> invalid_arg "xlang: an event step's return type" in
-        pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name show (ml_ident c.name)
+        pr "  run %S %s (fun () -> Qdrive.%s %s);\n" c.name (ml_show c.ret)
+          (ml_ident c.name)
           (String.concat " " ("g" :: ml_call_args c ~opts:[] case.args))
       | Xtest.Delete h ->
         pr "  run \"delete_event_callback\" show_unit (fun () -> Qdrive.delete_event_callback g %d);\n" h)

@@ -252,6 +252,16 @@ let perl_call_args args opts =
   List.map perl_value args
   @ List.map (fun (n, v) -> sprintf "%s => %s" n (perl_value v)) opts
 
+(* The sub of t/xlang.t that formats a result of type ret. *)
+let perl_format = function
+  | RErr -> "sub { 'ok' }"
+  | RBool -> "sub { b ($_[0]) }"
+  | RInt | RInt64 | RString -> "sub { $_[0] }"
+  | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
+  | RStruct s -> sprintf "sub { fmt_%s ($_[0]) }" s
+  | RStructList s ->
+    sprintf "sub { '[' . join (', ', map { fmt_%s ($_) } @_) . ']' }" s
+
 let generate_xlang_t () =
   banner HashStyle;
   pr "\
@@ -321,15 +331,8 @@ sub run {
 ";
   List.iter (fun case ->
       let c = Api.find_call case.Xtest.call in
-      let fmt = match c.ret with
-        | RErr -> "sub { 'ok' }"
-        | RBool -> "sub { b ($_[0]) }"
-        | RInt | RInt64 | RString -> "sub { $_[0] }"
-        | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
-        | RStruct s -> sprintf "sub { fmt_%s ($_[0]) }" s
-        | RStructList s ->
-          sprintf "sub { '[' . join (', ', map { fmt_%s ($_) } @_) . ']' }" s in
-      pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
+      pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name
+        (perl_format c.ret) c.name
         (String.concat ", " (perl_call_args case.Xtest.args case.Xtest.opts)))
     Xtest.cases;
   pr "\
@@ -360,13 +363,8 @@ sub event_reenter {
           (String.concat ", " (List.map (fun v -> "'" ^ v ^ "'") evs))
       | Xtest.Call case ->
         let c = Api.find_call case.call in
-        let fmt = match c.ret with
-          | RErr -> "sub { 'ok' }"
-          | RInt -> "sub { $_[0] }"
-          | RString -> "sub { $_[0] }"
-          | RStringList -> "sub { '[' . join (', ', @_) . ']' }"
-          | _ -> invalid_arg "xlang.t: an event step's return type" in
-        pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name fmt c.name
+        pr "run ('%s', %s,\n     sub { $g->%s (%s) });\n" c.name
+          (perl_format c.ret) c.name
           (String.concat ", " (perl_call_args case.args []))
       | Xtest.Delete h ->
         pr "run ('delete_event_callback', sub { 'ok' },\n     sub { $g->delete_event_callback (%d) });\n" h)

@@ -201,6 +201,15 @@ let generate_c_struct_printer s =
         pr "  printf (\"%s\");\n  print_list (s->%s);\n" label n) s.sfields;
   pr "  printf (\"}\");\n}\n\n"
 
+(* The xlang_print_* function of tests/xlang-c.c for a result of type
+ * ret (the internal calls return only internal_struct). *)
+let c_printer = function
+  | RErr -> "err" | RBool -> "bool" | RInt -> "int"
+  | RInt64 -> "int64" | RString -> "string"
+  | RStringList -> "string_list"
+  | RStruct _ -> "internal_struct"
+  | RStructList _ -> "internal_struct_list"
+
 let generate_c () =
   banner CStyle;
   pr "\
@@ -240,13 +249,8 @@ main (void)
               pr "    o.%s = %s;\n" n (c_value v)) case.opts;
           sprintf "qdrive_%s_argv (%s, &o)" (c_opts_name c) args
         end in
-      let printer = match c.ret with
-        | RErr -> "err" | RBool -> "bool" | RInt -> "int"
-        | RInt64 -> "int64" | RString -> "string"
-        | RStringList -> "string_list"
-        | RStruct _ -> "internal_struct"
-        | RStructList _ -> "internal_struct_list" in
-      pr "    xlang_print_%s (g, \"%s\", %s);\n  }\n" printer c.name call_expr)
+      pr "    xlang_print_%s (g, \"%s\", %s);\n  }\n" (c_printer c.ret) c.name
+        call_expr)
     cases;
   pr "\n";
   List.iter (function
@@ -257,11 +261,8 @@ main (void)
       | Call case ->
         let c = Api.find_call case.call in
         let args = String.concat ", " ("g" :: List.map c_value case.args) in
-        let printer = match c.ret with
-          | RErr -> "err" | RInt -> "int" | RString -> "string"
-          | RStringList -> "string_list"
-          | _ -> invalid_arg "xtest: an event step's return type" in
-        pr "  xlang_print_%s (g, \"%s\", qdrive_%s (%s));\n" printer c.name c.name args
+        pr "  xlang_print_%s (g, \"%s\", qdrive_%s (%s));\n" (c_printer c.ret)
+          c.name c.name args
       | Delete h ->
         pr "  xlang_print_err (g, \"delete_event_callback\", qdrive_delete_event_callback (g, %d));\n" h)
     event_steps;
