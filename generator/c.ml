@@ -43,8 +43,7 @@ let c_arg_c_names (n, t) =
 (* "QDRIVE_EVENT_LIBRARY", the bit of a flag; "QDRIVE_EVENT_ALL". *)
 let flag_const f v = sprintf "QDRIVE_%s_%s" (upper f.flags_name) (upper v)
 let flags_all f = flag_const f "all"
-let flags_mask f =
-  Int64.pred (Int64.shift_left 1L (List.length f.flags_values))
+let flags_mask f = Model.low_bits (List.length f.flags_values)
 
 (* C statements or'ing into [dst] the bit of the flag named by the
  * string [v]; [unknown] is the statement for a name that is none.

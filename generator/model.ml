@@ -48,10 +48,12 @@ let enums_taken =
           List.exists (fun e' -> e'.enum_name = e.enum_name) (call_enums c))
         calls) enums
 
+(* The mask of the n low bits of a uint64_t, n from 0 to 64 (OCaml's
+ * shift by 64 does not give 0, hence the test). *)
+let low_bits n = if n >= 64 then -1L else Int64.pred (Int64.shift_left 1L n)
+
 (* The mask with one bit per optional argument of c (at most 64). *)
-let all_optargs_mask c =
-  let n = List.length c.optargs in
-  if n >= 64 then -1L else Int64.pred (Int64.shift_left 1L n)
+let all_optargs_mask c = low_bits (List.length c.optargs)
 
 (* How many of a call's last required arguments may be left out: its
  * trailing OptStrings (NULL when left out, as the documentation says),
