@@ -462,6 +462,14 @@ let gen_xlang_struct_printer s =
       pr "    \"%s=\" ^ %s s.Qdrive.%s;\n" n show (ml_ident n)) s.sfields;
   pr "  ] ^ \"}\"\n"
 
+(* The error text of t/xlang.ml and t/same_as_c.ml, as C prints it. *)
+let ml_error_fn = {|(* "error: MESSAGE (errno: TEXT)", without the errno if there is none. *)
+let error msg = function
+  | None -> "error: " ^ msg
+  | Some e -> Printf.sprintf "error: %s (errno: %s)" msg (Unix.error_message e)
+
+|}
+
 (* The function of t/xlang.ml that prints a result of type ret. *)
 let ml_show = function
   | RErr -> "show_unit" | RBool -> "show_bool" | RInt -> "show_int"
@@ -476,11 +484,9 @@ let generate_xlang () =
 (* Cross-language test, OCaml half: each call's result in the format of
  * tests/xlang.expected (see generator/xtest.ml). *)
 
-(* \"error: MESSAGE (errno: TEXT)\", without the errno if there is none. *)
-let error msg = function
-  | None -> \"error: \" ^ msg
-  | Some e -> Printf.sprintf \"error: %%s (errno: %%s)\" msg (Unix.error_message e)
-
+";
+  pr "%s" ml_error_fn;
+  pr "\
 let run call show f =
   match f () with
   | v -> Printf.printf \"%%s => %%s\\n\" call (show v)
@@ -547,11 +553,9 @@ let generate_same_as_c () =
 (* The calls of generator/same_as_c.ml that OCaml can express, printed
  * as tests/same-as-c prints them in C: t/same-as-c.sh diffs the two. *)
 
-(* \"error: MESSAGE (errno: TEXT)\", without the errno if there is none. *)
-let error msg = function
-  | None -> \"error: \" ^ msg
-  | Some e -> Printf.sprintf \"error: %%s (errno: %%s)\" msg (Unix.error_message e)
-
+";
+  pr "%s" ml_error_fn;
+  pr "\
 let step tag call f =
   match f () with
   | () -> Printf.printf \"%%s %%s => ok\\n\" tag call
