@@ -95,9 +95,11 @@ extern char **direct_argv (qdrive_h *g, const struct appliance *app,
 
 /* qemu-process.c */
 
-/* Absolute deadline "seconds from now" on CLOCK_MONOTONIC, and the
- * milliseconds left until it (0 when passed). */
+/* Absolute deadline "seconds from now" (or ms milliseconds from now)
+ * on CLOCK_MONOTONIC, and the milliseconds left until it (0 when
+ * passed). */
 extern struct timespec direct_deadline (int seconds);
+extern struct timespec direct_deadline_ms (int ms);
 extern int direct_ms_left (const struct timespec *deadline);
 
 /* argv shell-quoted on one line, malloc'd (NULL if out of memory). */

@@ -369,12 +369,7 @@ jsock_connect (struct direct *b, struct jsock *s,
       return -1;
     }
     /* Wait a little, watching qemu's output and exit. */
-    clock_gettime (CLOCK_MONOTONIC, &nap);
-    nap.tv_nsec += CONNECT_RETRY_MS * 1000000L;
-    if (nap.tv_nsec >= 1000000000L) {
-      nap.tv_sec++;
-      nap.tv_nsec -= 1000000000L;
-    }
+    nap = direct_deadline_ms (CONNECT_RETRY_MS);
     if (nap.tv_sec > deadline->tv_sec ||
         (nap.tv_sec == deadline->tv_sec && nap.tv_nsec > deadline->tv_nsec))
       nap = *deadline;

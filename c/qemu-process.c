@@ -41,6 +41,21 @@ direct_deadline (int seconds)
   return t;
 }
 
+struct timespec
+direct_deadline_ms (int ms)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  return t;
+}
+
 int
 direct_ms_left (const struct timespec *deadline)
 {

@@ -219,14 +219,8 @@ static int
 nap (void *opaque, int ms)
 {
   struct direct *b = opaque;
-  struct timespec until;
+  struct timespec until = direct_deadline_ms (ms);
 
-  clock_gettime (CLOCK_MONOTONIC, &until);
-  until.tv_nsec += ms * 1000000L;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
   if (direct_wait_fd (b, -1, 0, &until) == -2) {
     direct_note_death (b);
     direct_report_death (b);
