@@ -289,16 +289,6 @@ find_program (struct build *b, const char *name, const char *package)
   return NULL;
 }
 
-static int
-elapsed (const struct timespec *deadline)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  return now.tv_sec > deadline->tv_sec ||
-    (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 /* Runs argv (argv[0] a path) with stdout and stderr into *out (NUL-
  * terminated, malloc'd), and returns its exit status (256 if it was
  * killed), or -1 with the error set. */
@@ -346,7 +336,7 @@ run_program (struct build *b, char *const *argv, char **out)
     clock_gettime (CLOCK_MONOTONIC, &now);
     ms = (int) ((b->deadline.tv_sec - now.tv_sec) * 1000 +
                 (b->deadline.tv_nsec - now.tv_nsec) / 1000000);
-    if (ms <= 0 || elapsed (&b->deadline)) {
+    if (ms <= 0) {
       timed_out = true;
       break;
     }
