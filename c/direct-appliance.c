@@ -74,7 +74,7 @@ static int
 watch_kvm_boot (struct direct *b, const struct timespec *deadline)
 {
   qdrive_h *g = b->g;
-  struct timespec bound = direct_deadline (0);
+  struct timespec bound;
   long long ms = g->launch_timeout * 1000LL / 4;
   int r = 1, left;
   bool capped;
@@ -88,12 +88,7 @@ watch_kvm_boot (struct direct *b, const struct timespec *deadline)
   }
   if (ms > KVM_SIGN_OF_LIFE_MS)
     ms = KVM_SIGN_OF_LIFE_MS;
-  bound.tv_sec += ms / 1000;
-  bound.tv_nsec += ms % 1000 * 1000000;
-  if (bound.tv_nsec >= 1000000000) {
-    bound.tv_sec++;
-    bound.tv_nsec -= 1000000000;
-  }
+  bound = direct_deadline_ms ((int) ms);
   /* When the launch's own deadline comes first, falling back would
    * leave TCG no time: the wait for the agent reports the timeout. */
   capped = direct_ms_left (deadline) <= direct_ms_left (&bound);
