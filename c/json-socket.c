@@ -215,9 +215,8 @@ jsock_execute (struct direct *b, struct jsock *s, const char *command,
                int seconds)
 {
   qdrive_h *g = b->g;
-  struct json_object *obj, *ret, *error, *desc;
+  struct json_object *obj, *ret = NULL, *v, *error, *desc;
   char *what;
-  int r;
 
   if (direct_exited (b)) {
     error_exited (b);
@@ -237,9 +236,9 @@ jsock_execute (struct direct *b, struct jsock *s, const char *command,
     set_perror (g, "asprintf");
     return NULL;
   }
+  /* Skips events until the reply: ret is set (owned) or the error is. */
   for (;;) {
-    r = jsock_read (b, s, deadline, &obj, what, seconds);
-    if (r != 1) {
+    if (jsock_read (b, s, deadline, &obj, what, seconds) != 1) {
       free (what);
       return NULL;
     }
@@ -247,48 +246,37 @@ jsock_execute (struct direct *b, struct jsock *s, const char *command,
       set_error (g, "%s's reply to \"%s\" is %s; expected an object",
                  s->peer, command,
                  jsock_type_name (json_object_get_type (obj)));
-      json_object_put (obj);
-      free (what);
-      return NULL;
+      break;
     }
-    if (json_object_object_get_ex (obj, "return", &ret)) {
+    if (json_object_object_get_ex (obj, "return", &v)) {
       /* NULL is the caller's error, which no command answers with. */
-      if (ret == NULL) {
+      if (v == NULL)
         set_error (g, "%s's reply to \"%s\": member \"return\" is null",
                    s->peer, command);
-        json_object_put (obj);
-        free (what);
-        return NULL;
-      }
-      json_object_get (ret);
-      json_object_put (obj);
-      free (what);
-      return ret;
+      else
+        ret = json_object_get (v);
+      break;
     }
     if (jsock_member (b, s, command, obj, NULL, "error", json_type_object,
-                      false, &error) == -1) {
-      json_object_put (obj);
-      free (what);
-      return NULL;
-    }
+                      false, &error) == -1)
+      break;
     if (error != NULL) {
       set_error (g, "%s refused %s: %s", s->peer, what,
                  json_object_object_get_ex (error, "desc", &desc) &&
                  json_object_is_type (desc, json_type_string)
                  ? json_object_get_string (desc) : "(no description)");
-      json_object_put (obj);
-      free (what);
-      return NULL;
+      break;
     }
     if (!json_object_object_get_ex (obj, "event", NULL)) {
       set_error (g, "%s answered %s with neither \"return\" nor \"error\"",
                  s->peer, what);
-      json_object_put (obj);
-      free (what);
-      return NULL;
+      break;
     }
     json_object_put (obj);      /* an event: not ours to act on */
   }
+  json_object_put (obj);
+  free (what);
+  return ret;
 }
 
 int
