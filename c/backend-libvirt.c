@@ -513,7 +513,7 @@ connect_and_choose (qdrive_h *g, struct libvirt_state *s, struct choice *c,
 
   qdrive_int_verbose (g, "connecting to libvirt at %s", uri_text (g));
   qdrive_int_progress (g, 1, steps, "connecting to libvirt");
-  s->conn = virConnectOpen (uri_of (g));
+  s->conn = virConnectOpen (qdrive_int_backend_uri (g));
   if (s->conn == NULL) {
     set_error (g, "cannot connect to libvirt at %s: %s",
                uri_text (g), libvirt_message ());
@@ -559,7 +559,7 @@ prepare_appliance (qdrive_h *g, struct libvirt_state *s, bool embedded,
 static int
 libvirt_launch (qdrive_h *g)
 {
-  const char *uri = uri_of (g);
+  const char *uri = qdrive_int_backend_uri (g);
   bool appliance = g->guest == QDRIVE_INT_GUEST_APPLIANCE;
   int steps = appliance ? APPLIANCE_LAUNCH_STEPS : LAUNCH_STEPS;
   struct libvirt_state *s = NULL;

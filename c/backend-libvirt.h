@@ -54,18 +54,11 @@ struct libvirt_state {
 /* Used by each file; inline, so that no file depends on another for
  * them (check-no-cycles.sh). */
 
-/* The URI of the backend setting, NULL for libvirt's default. */
-static inline const char *
-uri_of (qdrive_h *g)
-{
-  return g->backend[7] == ':' ? g->backend + 8 : NULL;
-}
-
 /* The URI for messages ("the default URI" for NULL). */
 static inline const char *
 uri_text (qdrive_h *g)
 {
-  const char *uri = uri_of (g);
+  const char *uri = qdrive_int_backend_uri (g);
   return uri ? uri : "the default URI";
 }
 

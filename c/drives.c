@@ -281,7 +281,7 @@ remote_path (qdrive_h *g, const char *filename)
   if (filename[0] != '/') {
     set_error (g, "filename: \"%s\" is relative; allowed with the remote "
                "libvirt URI %s: an absolute path on the daemon's host",
-               filename, g->backend + 8);
+               filename, qdrive_int_backend_uri (g));
     return NULL;
   }
   path = strdup (filename);

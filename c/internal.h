@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "qdrive.h"
 #include "actions.h"
@@ -292,6 +293,14 @@ extern void qdrive_int_free_events (qdrive_h *g);
 
 /* launch.c */
 extern void qdrive_int_shutdown_if_launched (qdrive_h *g);
+/* The libvirt URI the backend setting names ("libvirt:URI"), or NULL
+ * ("direct", or "libvirt": libvirt's default).  Inline: the libvirt
+ * backend's files use it, and launch.c uses them. */
+static inline const char *
+qdrive_int_backend_uri (qdrive_h *g)
+{
+  return strncmp (g->backend, "libvirt:", 8) == 0 ? g->backend + 8 : NULL;
+}
 /* Whether the drives' files are on the host of a libvirt daemon that
  * may be another (the backend's URI is remote): then add_drive leaves
  * checking them to that host, at launch. */

@@ -20,8 +20,9 @@ backend_of (qdrive_h *g)
 bool
 qdrive_int_files_are_remote (qdrive_h *g)
 {
-  return strncmp (g->backend, "libvirt:", 8) == 0 &&
-    qdrive_int_libvirt_uri_is_remote (g->backend + 8);
+  const char *uri = qdrive_int_backend_uri (g);
+
+  return uri != NULL && qdrive_int_libvirt_uri_is_remote (uri);
 }
 
 int
