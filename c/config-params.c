@@ -41,19 +41,6 @@ find_param (const char *param)
   return NULL;
 }
 
-/* Whether param is one qdrive sets itself, in either spelling. */
-static bool
-is_managed (const char *param)
-{
-  const char *name = param[1] == '-' ? param + 1 : param;
-  size_t i;
-
-  for (i = 0; qdrive_int_managed_qemu_params[i] != NULL; ++i)
-    if (strcmp (name, qdrive_int_managed_qemu_params[i]) == 0)
-      return true;
-  return false;
-}
-
 static bool
 in_list (const char *const *list, const char *s)
 {
@@ -63,10 +50,30 @@ in_list (const char *const *list, const char *s)
   return false;
 }
 
+/* Whether param is one qdrive sets itself, in either spelling. */
+static bool
+is_managed (const char *param)
+{
+  return in_list (qdrive_int_managed_qemu_params,
+                  param[1] == '-' ? param + 1 : param);
+}
+
 /* One KEY=VALUE of a qemu option list. */
 struct option {
   char *key, *value;
 };
+
+static void
+free_options (struct option *opts, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; ++i) {
+    free (opts[i].key);
+    free (opts[i].value);
+  }
+  free (opts);
+}
 
 /* Splits qemu's "A,KEY=VALUE,KEY,..." into options, ",," standing for
  * a comma: the first element without '=' is the value of implied, a
@@ -121,25 +128,9 @@ split_options (const char *s, const char *implied, size_t *n)
     }
     ++p;                        /* the separating comma */
   }
-  for (i = 0; i < *n; ++i) {
-    free (opts[i].key);
-    free (opts[i].value);
-  }
-  free (opts);
+  free_options (opts, *n);
   free (buf);
   return NULL;
-}
-
-static void
-free_options (struct option *opts, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; ++i) {
-    free (opts[i].key);
-    free (opts[i].value);
-  }
-  free (opts);
 }
 
 /* Checks the options of a -device, -object, -netdev or -nic value: each
