@@ -29,6 +29,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "appliance.h"
+#include "escape.h"
 #include "libvirt-xml.h"
 
 /* The domain name must differ between handles, also between processes
@@ -81,35 +82,19 @@ disk_name (char *buf, size_t len, const char *prefix, size_t index)
   snprintf (buf, len, "%s%s", prefix, &letters[n]);
 }
 
-/* Decodes one UTF-8 sequence strictly (no overlong forms, no
- * surrogates, nothing past U+10FFFF): the code point and its length,
- * or -1.  libxml2's xmlCheckUTF8 lets overlong forms through, which
- * the parser then refuses; the fuzzer found that. */
+/* The code point of the valid UTF-8 sequence of len bytes at p (as
+ * qdrive_utf8_length checks it: strictly, where libxml2's xmlCheckUTF8
+ * lets overlong forms through, which the parser then refuses; the
+ * fuzzer found that). */
 static long
-utf8_decode (const unsigned char *p, int *len)
+code_point (const unsigned char *p, size_t len)
 {
-  static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-  long c;
-  int n, i;
+  static const unsigned char lead_bits[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+  long c = p[0] & lead_bits[len];
+  size_t i;
 
-  if (p[0] < 0x80)
-    n = 1, c = p[0];
-  else if ((p[0] & 0xe0) == 0xc0)
-    n = 2, c = p[0] & 0x1f;
-  else if ((p[0] & 0xf0) == 0xe0)
-    n = 3, c = p[0] & 0x0f;
-  else if ((p[0] & 0xf8) == 0xf0)
-    n = 4, c = p[0] & 0x07;
-  else
-    return -1;
-  for (i = 1; i < n; ++i) {
-    if ((p[i] & 0xc0) != 0x80)
-      return -1;
+  for (i = 1; i < len; ++i)
     c = (c << 6) | (p[i] & 0x3f);
-  }
-  if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-    return -1;
-  *len = n;
   return c;
 }
 
@@ -123,16 +108,17 @@ static int
 check_xml_text (qdrive_h *g, const char *what, const char *s)
 {
   const unsigned char *p = (const unsigned char *) s;
+  size_t left = strlen (s), len;
   long c;
-  int len;
 
-  while (*p) {
-    c = utf8_decode (p, &len);
-    if (c == -1) {
+  while (left > 0) {
+    len = qdrive_utf8_length (p, left);
+    if (len == 0) {
       set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it is "
                  "not valid UTF-8", what, s);
       return -1;
     }
+    c = code_point (p, len);
     if (c == '\t' || c == '\n' || c == '\r') {
       set_error (g, "%s: \"%s\" cannot be written in libvirt XML: it holds "
                  "the character U+%04lX, which libvirt turns into a space",
@@ -146,6 +132,7 @@ check_xml_text (qdrive_h *g, const char *what, const char *s)
       return -1;
     }
     p += len;
+    left -= len;
   }
   return 0;
 }
