@@ -371,19 +371,13 @@ static PyTypeObject handle_type = {
 /* ------------------------------------------------------------------ */
 /* Conversions. */
 
-static int
-type_error (PyObject *o, const char *call, const char *arg, const char *want)
-{
-  PyErr_Format (PyExc_TypeError, "%s() argument '%s' must be %s, not %.200s",
-                call, arg, want, Py_TYPE (o)->tp_name);
-  return -1;
-}
-
 int
 qdrive_py_type_error (PyObject *o, const char *call, const char *arg,
                       const char *want)
 {
-  return type_error (o, call, arg, want);
+  PyErr_Format (PyExc_TypeError, "%s() argument '%s' must be %s, not %.200s",
+                call, arg, want, Py_TYPE (o)->tp_name);
+  return -1;
 }
 
 /* The text every binding uses for a NUL inside a string. */
@@ -414,7 +408,7 @@ qdrive_py_string (PyObject *o, const char *call, const char *arg,
                   const char **r)
 {
   if (!PyUnicode_Check (o))
-    return type_error (o, call, arg, "str");
+    return qdrive_py_type_error (o, call, arg, "str");
   return utf8_of (o, call, arg, r);
 }
 
@@ -427,7 +421,7 @@ qdrive_py_optstring (PyObject *o, const char *call, const char *arg,
     return 0;
   }
   if (!PyUnicode_Check (o))
-    return type_error (o, call, arg, "str or None");
+    return qdrive_py_type_error (o, call, arg, "str or None");
   return utf8_of (o, call, arg, r);
 }
 
@@ -443,7 +437,7 @@ qdrive_py_filename (PyObject *o, const char *call, const char *arg,
 
   if (!PyUnicode_Check (o) && !PyBytes_Check (o) &&
       !PyObject_HasAttrString ((PyObject *) Py_TYPE (o), "__fspath__"))
-    return type_error (o, call, arg, "str, bytes or os.PathLike");
+    return qdrive_py_type_error (o, call, arg, "str, bytes or os.PathLike");
   p = PyOS_FSPath (o);
   if (p == NULL)
     return -1;
@@ -473,7 +467,7 @@ qdrive_py_string_list (PyObject *o, const char *call, const char *arg,
   char **l;
 
   if (!PyList_Check (o) && !PyTuple_Check (o))
-    return type_error (o, call, arg, "a list of str");
+    return qdrive_py_type_error (o, call, arg, "a list of str");
   /* A tuple copy holds the strings even if the list changes. */
   t = PySequence_Tuple (o);
   if (t == NULL)
@@ -525,7 +519,7 @@ qdrive_py_bool (PyObject *o, const char *call, const char *arg, int *r)
   else if (PyLong_Check (o))
     *r = PyObject_IsTrue (o);
   else
-    return type_error (o, call, arg, "bool");
+    return qdrive_py_type_error (o, call, arg, "bool");
   return 0;
 }
 
@@ -536,7 +530,7 @@ qdrive_py_int (PyObject *o, const char *call, const char *arg, int *r)
   int overflow;
 
   if (!PyLong_Check (o))
-    return type_error (o, call, arg, "int");
+    return qdrive_py_type_error (o, call, arg, "int");
   v = PyLong_AsLongAndOverflow (o, &overflow);
   if (v == -1 && PyErr_Occurred ())
     return -1;
@@ -557,7 +551,7 @@ qdrive_py_int64 (PyObject *o, const char *call, const char *arg, int64_t *r)
   int overflow;
 
   if (!PyLong_Check (o))
-    return type_error (o, call, arg, "int");
+    return qdrive_py_type_error (o, call, arg, "int");
   v = PyLong_AsLongLongAndOverflow (o, &overflow);
   if (v == -1 && PyErr_Occurred ())
     return -1;
