@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* qdrive "same as C" comparison: the C reference's printing and
- * checking (the reference itself, same-as-c.c, is generated from
- * generator/same_as_c.ml).
+/* Hand-written, not generated: support code for the "same as C"
+ * comparison, included by same-as-c.c (which is the generated file,
+ * written by generator/same_as_c.ml).  It holds the C reference's
+ * printing and checking.
  *
  * The first line is "version => MAJOR.MINOR.RELEASE (package VERSION)":
  * the library's version, and the one the program knows its package by
