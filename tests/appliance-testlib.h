@@ -54,6 +54,34 @@ make_file (struct test_dir *d, const char *name, size_t mib, int fill)
   return p;
 }
 
+/* The names in directory path but "." and "..", dot files included,
+ * sorted, one a line (malloc'd); NULL if path does not exist. */
+static inline char *
+dir_listing (const char *path)
+{
+  struct dirent **names;
+  char *s = NULL;
+  size_t len = 0;
+  FILE *f;
+  int n, i;
+
+  n = scandir (path, &names, NULL, alphasort);
+  if (n == -1 && errno == ENOENT)
+    return NULL;
+  ck_assert_msg (n >= 0, "%s: %s", path, strerror (errno));
+  f = open_memstream (&s, &len);
+  ck_assert_ptr_nonnull (f);
+  for (i = 0; i < n; ++i) {
+    if (strcmp (names[i]->d_name, ".") != 0 &&
+        strcmp (names[i]->d_name, "..") != 0)
+      fprintf (f, "%s\n", names[i]->d_name);
+    free (names[i]);
+  }
+  free (names);
+  ck_assert (fclose (f) == 0);
+  return s;
+}
+
 /* Exits, failing, if something the appliance needs is missing, naming
  * the Debian packages to install. */
 static inline void

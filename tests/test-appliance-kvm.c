@@ -129,23 +129,10 @@ nth_accel (int n)
 static char *
 cache_listing (void)
 {
-  struct dirent **names;
-  char *s = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&s, &len);
-  int n, i;
+  char *l = dir_listing (cache);
 
-  ck_assert_ptr_nonnull (f);
-  n = scandir (cache, &names, NULL, alphasort);
-  ck_assert_int_ge (n, 0);
-  for (i = 0; i < n; ++i) {
-    if (names[i]->d_name[0] != '.')
-      fprintf (f, "%s\n", names[i]->d_name);
-    free (names[i]);
-  }
-  free (names);
-  ck_assert (fclose (f) == 0);
-  return s;
+  ck_assert_msg (l != NULL, "no cache %s", cache);
+  return l;
 }
 
 /* cache/kvm-fails-VERSION, VERSION from the appliance's name there
