@@ -840,25 +840,11 @@ END_TEST
 static char *
 launch_capturing (qdrive_h *g, int *launch_r)
 {
-  char *log = path_of ("stderr.log"), *text;
-  int fd = open (log, O_RDWR | O_CREAT | O_TRUNC, 0600), saved = dup (2);
-  struct stat st;
-
-  ck_assert (fd >= 0 && saved >= 0);
-  fflush (stderr);
-  ck_assert (dup2 (fd, 2) == 2);
+  stderr_capture_begin ();
   *launch_r = qdrive_launch (g);
   if (*launch_r == 0)
     qdrive_shutdown (g);
-  fflush (stderr);
-  ck_assert (dup2 (saved, 2) == 2);
-  close (saved);
-  ck_assert (fstat (fd, &st) == 0);
-  text = calloc (1, st.st_size + 1);
-  ck_assert (pread (fd, text, st.st_size, 0) == st.st_size);
-  close (fd);
-  free (log);
-  return text;
+  return stderr_capture_end ();
 }
 
 START_TEST (test_verbose)
