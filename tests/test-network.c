@@ -284,45 +284,14 @@ qemu_io (const char *cmd)
   close (fd);
 }
 
-/* Standard error to a file while qemu runs verbose (a pipe could fill
- * and stop the handle, which writes to it in this process). */
-static int saved_stderr = -1;
-static char capture_path[128];
-
+/* Standard error to a file (testlib's capture: a pipe could fill and
+ * stop the handle, which writes to it in this process) while qemu runs
+ * verbose; stderr_capture_end returns what was written. */
 static void
 capture_begin (qdrive_h *g)
 {
-  int fd;
-
-  snprintf (capture_path, sizeof capture_path, "%s/stderr-%d", dir,
-            (int) getpid ());
-  fd = open (capture_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  ck_assert_int_ge (fd, 0);
-  fflush (stderr);
-  saved_stderr = dup (2);
-  dup2 (fd, 2);
-  close (fd);
+  stderr_capture_begin ();
   qdrive_set_verbose (g, 1);
-}
-
-/* What was written meanwhile (static buffer). */
-static const char *
-capture_end (void)
-{
-  static char buf[65536];
-  int fd;
-  ssize_t n;
-
-  fflush (stderr);
-  dup2 (saved_stderr, 2);
-  close (saved_stderr);
-  fd = open (capture_path, O_RDONLY | O_CLOEXEC);
-  ck_assert_int_ge (fd, 0);
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  unlink (capture_path);
-  buf[n > 0 ? n : 0] = '\0';
-  return buf;
 }
 
 /* qemu's block layer read the image's first byte, 'q' (0x71). */
@@ -358,7 +327,7 @@ nbd_roundtrip (const struct netserver *s, const char *export, long off,
 {
   qdrive_h *g = new_handle ();
   char *server = server_string (s), want[300], cmd[64];
-  const char *out;
+  char *out;
   struct qdrive_add_drive_opts_argv o = {
     .bitmask = QDRIVE_ADD_DRIVE_OPTS_PROTOCOL_BITMASK |
     QDRIVE_ADD_DRIVE_OPTS_SERVER_BITMASK | QDRIVE_ADD_DRIVE_OPTS_FORMAT_BITMASK |
@@ -377,11 +346,12 @@ nbd_roundtrip (const struct netserver *s, const char *export, long off,
   snprintf (cmd, sizeof cmd, "write -P 0x5a %ld 512", off);
   qemu_io (cmd);
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  out = capture_end ();
+  out = stderr_capture_end ();
   check_read_magic (out);
   ck_assert_msg (strstr (out, "wrote 512/512 bytes") != NULL, "%s", out);
   ck_assert_int_eq (byte_of_image (off), readonly ? 0 : 0x5a);
   ck_assert_int_eq (byte_of_image (off + 511), readonly ? 0 : 0x5a);
+  free (out);
   qdrive_close (g);
   free (server);
   assert_no_children ();
@@ -420,7 +390,7 @@ web_launch (const char *protocol, int port, const char *path,
 {
   qdrive_h *g = new_handle ();
   char server[64], want[128];
-  const char *out;
+  char *out;
 
   snprintf (server, sizeof server, "127.0.0.1:%d", port);
   ck_assert_int_eq (add_net (g, protocol, path, server, user, secret), 0);
@@ -435,10 +405,11 @@ web_launch (const char *protocol, int port, const char *path,
     assert_no_secret_files (g);
   }
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  out = capture_end ();
+  out = stderr_capture_end ();
   check_read_magic (out);
   if (secret)
     ck_assert_msg (strstr (out, secret) == NULL, "%s", out);
+  free (out);
   qdrive_close (g);
   assert_no_children ();
 }
@@ -528,7 +499,7 @@ END_TEST
 START_TEST (test_ssh)
 {
   qdrive_h *g = new_handle ();
-  char server[64], want[128];
+  char server[64], want[128], *out;
 
   /* qemu's libssh logs in with the agent's key. */
   setenv ("SSH_AUTH_SOCK", ssh.agent_socket, 1);
@@ -541,7 +512,9 @@ START_TEST (test_ssh)
   check_block_info (g, "ssh", want, 0);
   qemu_io ("read -P 0x71 0 1");
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  check_read_magic (capture_end ());
+  out = stderr_capture_end ();
+  check_read_magic (out);
+  free (out);
   qdrive_close (g);
   assert_no_children ();
 }
@@ -572,7 +545,7 @@ START_TEST (test_iscsi_chap)
 {
   qdrive_h *g = new_handle ();
   char server[64];
-  const char *out;
+  char *out;
 
   snprintf (server, sizeof server, "127.0.0.1:%d", tgt.port);
   ck_assert_int_eq (add_net (g, "iscsi", IQN "/1", server, CHAP_USER,
@@ -585,9 +558,10 @@ START_TEST (test_iscsi_chap)
   assert_not_in_cmdline (CHAP_SECRET);
   assert_no_secret_files (g);
   ck_assert_int_eq (qdrive_shutdown (g), 0);
-  out = capture_end ();
+  out = stderr_capture_end ();
   check_read_magic (out);
   ck_assert_msg (strstr (out, CHAP_SECRET) == NULL, "%s", out);
+  free (out);
   qdrive_close (g);
   assert_no_children ();
 }
