@@ -54,6 +54,25 @@ make_file (struct test_dir *d, const char *name, size_t mib, int fill)
   return p;
 }
 
+/* The launched handle's blockstats of drive i, hd<i>, of n drives.
+ * drive_id is NULL in what is returned (freed with the list). */
+static inline struct qdrive_blockstats
+blockstats_of (qdrive_h *g, size_t n, size_t i)
+{
+  struct qdrive_blockstats_list *l = qdrive_blockstats (g);
+  struct qdrive_blockstats r;
+  char id[32];
+
+  ck_assert_msg (l != NULL, "blockstats: %s", qdrive_last_error (g));
+  ck_assert_uint_eq (l->len, n);
+  snprintf (id, sizeof id, "hd%zu", i);
+  ck_assert_str_eq (l->val[i].drive_id, id);
+  r = l->val[i];
+  r.drive_id = NULL;
+  qdrive_free_blockstats_list (l);
+  return r;
+}
+
 /* The names in directory path but "." and "..", dot files included,
  * sorted, one a line (malloc'd); NULL if path does not exist. */
 static inline char *

@@ -194,20 +194,6 @@ guest_hex (size_t i, long off, size_t len)
              off / 64, len / 64);
 }
 
-static struct qdrive_blockstats
-stats_of (size_t i)
-{
-  struct qdrive_blockstats_list *l = qdrive_blockstats (g);
-  struct qdrive_blockstats r;
-
-  ck_assert_msg (l != NULL, "%s", qdrive_last_error (g));
-  ck_assert_uint_eq (l->len, NDRIVES);
-  r = l->val[i];
-  r.drive_id = NULL;            /* freed with the list */
-  qdrive_free_blockstats_list (l);
-  return r;
-}
-
 /* The guest writes 4 KiB of its own random bytes at off of drive i,
  * then flushes the drive (dd conv=fsync) if flush, or else writes with
  * O_DIRECT, so that the write reaches qemu at once with no flush; their
@@ -501,7 +487,7 @@ START_TEST (test_write)
               host_hex (drives[i].file, off - 64, 64));
     snprintf (after, sizeof after, "%s", host_hex (drives[i].file, off + 4096,
                                                    64));
-    flushes = stats_of (i).flush_operations;
+    flushes = blockstats_of (g, NDRIVES, i).flush_operations;
     hex = guest_write (i, off, true);
     ck_assert_uint_eq (strlen (hex), 2 * 4096);
     ck_assert_msg (strcmp (hex, host_hex (drives[i].file, off, 4096)) == 0,
@@ -509,7 +495,8 @@ START_TEST (test_write)
                    drives[i].label);
     ck_assert_str_eq (before, host_hex (drives[i].file, off - 64, 64));
     ck_assert_str_eq (after, host_hex (drives[i].file, off + 4096, 64));
-    ck_assert_int_gt (stats_of (i).flush_operations, flushes);
+    ck_assert_int_gt (blockstats_of (g, NDRIVES, i).flush_operations,
+                      flushes);
     free (hex);
   }
   ck_assert_msg (strstr (requests_after (kit_log, seen), "WF") != NULL,
@@ -546,18 +533,20 @@ START_TEST (test_unsafe_flushes)
   int seen = request_count (unsafe_log), flushes;
   char *hex;
 
-  flushes = stats_of (UNSAFE).flush_operations;
+  flushes = blockstats_of (g, NDRIVES, UNSAFE).flush_operations;
   hex = guest_write (UNSAFE, 1 << 20, false);
   ck_assert_str_eq (hex, host_hex (drives[UNSAFE].file, 1 << 20, 4096));
   ck_assert_str_eq (requests_after (unsafe_log, seen), "W");
-  ck_assert_int_eq (stats_of (UNSAFE).flush_operations, flushes);
+  ck_assert_int_eq (blockstats_of (g, NDRIVES, UNSAFE).flush_operations,
+                    flushes);
   free (hex);
 
   /* An fsync of the device and nothing else: one flush. */
   seen = request_count (unsafe_log);
   free (sh ("dd if=/dev/null of=/dev/disk/qdrive/UNSAFE conv=notrunc,fsync "
             "2>/dev/null"));
-  ck_assert_int_eq (stats_of (UNSAFE).flush_operations, flushes + 1);
+  ck_assert_int_eq (blockstats_of (g, NDRIVES, UNSAFE).flush_operations,
+                    flushes + 1);
   ck_assert_str_eq (requests_after (unsafe_log, seen), "F");
 }
 END_TEST
@@ -574,7 +563,7 @@ START_TEST (test_shutdown_flushes)
 
   ck_assert_str_eq (requests_after (unsafe_log, seen), "W");
   for (i = 0; i < NDRIVES; ++i) {
-    s = stats_of (i);
+    s = blockstats_of (g, NDRIVES, i);
     rd += s.rd_bytes;
     wr += s.wr_bytes;
   }
