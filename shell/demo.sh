@@ -14,9 +14,16 @@
 #   ./run shell/demo.sh [DIR]     (DIR: work there and keep it)
 set -euo pipefail
 
+# The demo works in its own directory: a relative TMPDIR, which names
+# a directory from here, is made absolute first (so are the names below).
+if [ -n "${TMPDIR-}" ] && [ -d "$TMPDIR" ]; then
+  TMPDIR="$(cd "$TMPDIR" && pwd)"
+  export TMPDIR
+fi
 if [ $# -ge 1 ]; then
   dir="$1"
   mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
 else
   dir="$(mktemp -d)"
   trap 'rm -rf "$dir"' EXIT

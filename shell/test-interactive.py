@@ -18,7 +18,7 @@ import sys
 import termios
 import time
 
-TIMEOUT = 20  # seconds for each expected text; generous for busy CI
+TIMEOUT = 60  # seconds for each expected text: a busy 2-core CI machine
 # What libedit writes to move the cursor and ring the bell.
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|[\x07\r]")
 
@@ -81,15 +81,37 @@ class Session:
         os.write(self.fd, text.encode())
 
     def fail(self, msg):
+        # The terminal's last output, then the reason: the reason is
+        # last so that it shows in a log's tail (CI shows only that).
+        sys.stderr.write("---- terminal output so far (its end) ----\n"
+                         "%s\n----\n" % repr(self.log[-3000:]))
+        sys.stderr.write("qdrive (pid %d): %s\n" % (self.pid, self.state()))
         sys.stderr.write("test-interactive: FAIL: %s\n" % msg)
-        sys.stderr.write("---- terminal output so far ----\n%s\n----\n"
-                         % repr(self.log))
         try:
             os.kill(self.pid, 9)
             os.waitpid(self.pid, 0)
         except OSError:
             pass
         sys.exit(1)
+
+    def state(self):
+        """What qdrive is doing, for a failure report: its process state
+        and kernel wait channel, and the terminal's mode."""
+        facts = []
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                facts.append("state %s" % f.read().rsplit(")", 1)[1].split()[0])
+            with open("/proc/%d/wchan" % self.pid) as f:
+                facts.append("waiting in %s" % (f.read() or "-"))
+        except (OSError, IndexError):
+            facts.append("no longer running")
+        try:
+            lflag = termios.tcgetattr(self.fd)[3]
+            facts.append("terminal %s" % ("canonical" if lflag & termios.ICANON
+                                          else "raw"))
+        except termios.error:
+            facts.append("terminal closed")
+        return ", ".join(facts)
 
     def wait(self):
         """Waits for qdrive to exit, reading what it still writes."""

@@ -27,7 +27,10 @@ if [ -x .libs/qdrive ]; then
   PATH="$PWD/.libs:$PATH"
 fi
 
+# Absolute, whatever TMPDIR is: tests change directory and pass $tmp on
+# (HOME=$tmp), and a relative name would then point elsewhere.
 tmp="$(mktemp -d)"
+case "$tmp" in /*) ;; *) tmp="$PWD/$tmp" ;; esac
 trap 'rm -rf "$tmp"' EXIT
 ntests=0
 
