@@ -15,6 +15,8 @@
 
 #include <config.h>
 
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,10 +230,21 @@ qd_interactive (qdrive_h *g)
 {
   char *histfile = history_file ();
 
+  /* Characters beyond ASCII, as the terminal sends them: libedit
+   * decodes what is typed by the locale, and in the C locale would drop
+   * every such byte (a file name "café.img" typed would lose its "é").
+   * The C locale's terminal is taken to send UTF-8, as Python does. */
+  if (setlocale (LC_CTYPE, "") == NULL ||
+      strcmp (nl_langinfo (CODESET), "ANSI_X3.4-1968") == 0)
+    setlocale (LC_CTYPE, "C.UTF-8");
+
   rl_readline_name = "qdrive";
   /* Signals are qdrive's (see catch_signals): libedit must not send
-   * them on after restoring the terminal. */
+   * them on after restoring the terminal.  It reads through
+   * qd_readline_getc, which a signal interrupts at any moment (see
+   * input.c); set before libedit starts, which is when it looks. */
   rl_catch_signals = 0;
+  rl_getc_function = qd_readline_getc;
   rl_attempted_completion_function = complete;
   /* Only blanks end a word: "cachemode:un" is one word to complete.
    * libedit reads the first, GNU readline the second. */
@@ -295,6 +308,7 @@ qd_interactive (qdrive_h *g)
       break;
   }
   clear_cands ();
+  qd_readline_end ();
   if (histfile != NULL)
     save_history (histfile);
   free (histfile);

@@ -142,21 +142,24 @@ on_signal (int sig)
  * and qdrive stops between commands and closes the handle.  That is
  * also done for SIGQUIT (whose default would leave a core and the
  * files) and SIGPIPE (a reader of the output that went away: the
- * writes fail, and qdrive stops after the command).  No SA_RESTART,
- * so that a read waiting for input (the prompt, a script on a pipe)
- * returns. */
+ * writes fail, and qdrive stops after the command).  What waits ends
+ * on a signal without failing a system call: input.c's waits for input
+ * by ppoll (never restarted), the library's by qdrive_user_cancel.  So
+ * SA_RESTART: a write to the terminal that the signal came during must
+ * not fail (stdio would keep the error, and qdrive would end with
+ * status 1 for it). */
 static void
 catch_signals (void)
 {
-  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
   struct sigaction sa;
   size_t i;
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
   sigemptyset (&sa.sa_mask);
-  for (i = 0; i < sizeof sigs / sizeof sigs[0]; ++i)
-    sigaction (sigs[i], &sa, NULL);
+  for (i = 0; qd_stop_signals[i] != 0; ++i)
+    sigaction (qd_stop_signals[i], &sa, NULL);
 }
 
 static int

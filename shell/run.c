@@ -166,10 +166,11 @@ qd_run_sequence (qdrive_h *g, size_t argc, char **argv, const int *quoted)
  * joins to it.  *lineno is the number of the last line read, first the
  * first one's.  Returns 1, 0 at the end of the file, or -1 after
  * printing an error (a NUL byte: a script is text, and C would see the
- * line end there). */
+ * line end there; a read error), or -2 when a signal stopped the wait
+ * (the caller reports it). */
 static int
-read_command_line (FILE *f, const char *name, char **line, size_t *size,
-                   unsigned long *lineno, unsigned long *first)
+read_command_line (struct qd_input *in, const char *name, char **line,
+                   size_t *size, unsigned long *lineno, unsigned long *first)
 {
   struct qd_line_state st = { 0, 0 };
   char *part = NULL;
@@ -178,9 +179,18 @@ read_command_line (FILE *f, const char *name, char **line, size_t *size,
   int r = 0;
 
   for (;;) {
-    n = getline (&part, &psize, f);
+    n = qd_input_getline (in, &part, &psize);
     if (n == -1)
       break;                    /* the end, after a joining backslash too */
+    if (n == -3) {
+      r = -2;
+      break;
+    }
+    if (n == -2) {
+      qd_error ("%s: %s", name, strerror (errno));
+      r = -1;
+      break;
+    }
     ++*lineno;
     if (len == 0)
       *first = *lineno;
@@ -224,14 +234,21 @@ qd_run_script (qdrive_h *g, FILE *f, const char *name)
   char *line = NULL;
   size_t size = 0;
   unsigned long lineno = 0, first = 0;
+  struct qd_input *in = malloc (sizeof *in);
   int r = QD_OK, got;
 
-  while (r == QD_OK && qd_check_signal () == 0) {
+  if (in == NULL) {
+    qd_error ("%s", strerror (errno));
+    return QD_ERROR;
+  }
+  /* f is read through its descriptor from here on (see input.c). */
+  qd_input_init (in, fileno (f));
+  while (r == QD_OK && qd_signal == 0) {
     char location[1024];
     struct qd_words w;
     const char *errmsg;
 
-    got = read_command_line (f, name, &line, &size, &lineno, &first);
+    got = read_command_line (in, name, &line, &size, &lineno, &first);
     if (got != 1) {
       if (got == -1)
         r = QD_ERROR;
@@ -250,12 +267,11 @@ qd_run_script (qdrive_h *g, FILE *f, const char *name)
     }
     qd_location = NULL;
   }
+  /* A signal between commands, or during the wait for the next line
+   * (a command it stopped has said so). */
   if (r == QD_OK && qd_check_signal () == -1)
     r = QD_ERROR;
-  else if (r == QD_OK && ferror (f)) {
-    qd_error ("%s: %s", name, strerror (errno));
-    r = QD_ERROR;
-  }
+  free (in);
   free (line);
   return r;
 }

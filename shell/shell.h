@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "qdrive.h"
 #include "cmds.h"
@@ -78,6 +79,41 @@ extern void qd_print_bool (int b);
 extern void qd_print_string_list (char **l);
 /* A struct's string list field, each word as it would be typed. */
 extern void qd_print_list_field (const char *name, char **l);
+
+/* ---- input.c: reading input without missing a signal ---- */
+
+/* The signals that stop qdrive (0 ends the list): caught by qdrive.c,
+ * blocked by qd_wait_input except while it waits. */
+extern const int qd_stop_signals[];
+
+/* Waits until fd can be read (or is at its end, or in error), or a
+ * signal has set qd_signal: 1 or 0.  Race-free: a signal that comes
+ * at any moment ends the wait. */
+extern int qd_wait_input (int fd);
+
+/* readline's rl_getc_function: the next character typed, decoded
+ * from the locale's multibyte encoding, or EOF at the end of the input
+ * or when a signal stops qdrive (readline then returns NULL). */
+extern int qd_readline_getc (FILE *f);
+/* Closes what qd_readline_getc opened, at the end of the prompt. */
+extern void qd_readline_end (void);
+
+/* A script's input, read in lines without stdio's buffering, so that
+ * every wait goes through qd_wait_input. */
+struct qd_input {
+  int fd;
+  size_t start, end;            /* the unread bytes of buf */
+  char buf[4096];
+};
+
+extern void qd_input_init (struct qd_input *in, int fd);
+
+/* Like getline: the next line with its newline (the last may have
+ * none) into *line (malloc'd, *size bytes), NUL-terminated; its length.
+ * -1 at the end of the input, -2 on a read error or out of memory
+ * (errno set), -3 if a signal stops qdrive. */
+extern ssize_t qd_input_getline (struct qd_input *in, char **line,
+                                 size_t *size);
 
 /* ---- run.c: finding and running commands ---- */
 

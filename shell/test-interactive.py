@@ -178,6 +178,15 @@ def main():
     s.expect(r"\n1\n", "get-smp printing 1 (set-smp 7 was dropped)")
     s.expect(prompt, "the prompt after get-smp")
 
+    # Control-C at the end of a burst of typing: the terminal discards
+    # what qdrive has not read yet, so qdrive must not wait for more
+    # (it did when the signal came while it was not blocked reading).
+    s.send("set-smp 7 : " + "x" * 3000 + "\x03")
+    s.expect(r"\n" + prompt, "the prompt after Control-C ending a burst of typing")
+    s.send("get-smp\r")
+    s.expect(r"\n1\n", "get-smp printing 1 (the burst was dropped)")
+    s.expect(prompt, "the prompt after get-smp")
+
     s.send("help add-drive\r")
     s.expect(r"add-drive - add a disk image", "help add-drive")
     s.expect(prompt, "the prompt after help")
@@ -206,13 +215,22 @@ def main():
     # The next session has it: Up twice recalls "help add-drive" (the
     # line before "quit"), which Enter runs.  Then end of input
     # (Control-D) leaves.
-    s = Session(["qdrive"], env)
+    disk_dir = os.path.dirname(os.path.abspath(disk))
+    s = Session(["qdrive"], env, cwd=disk_dir)
     s.expect(prompt, "the first prompt")
     s.send("\x1b[A\x1b[A")
     s.expect(r"help add-drive", "the line recalled from the last session")
     s.send("\r")
     s.expect(r"add-drive - add a disk image", "the recalled line run")
     s.expect(prompt, "the prompt after the recalled line")
+
+    # A name beyond ASCII typed at the prompt arrives whole, whatever
+    # the locale (UTF-8, as the terminal sends it).
+    with open(os.path.join(disk_dir, "caf\u00e9.img"), "wb") as f:
+        f.truncate(1 << 20)
+    s.send("add-drive caf\u00e9.img format:raw : list-drives\r")
+    s.expect(r"filename: [^\n]*/caf\u00e9\.img\n", "the drive named caf\u00e9.img")
+    s.expect(prompt, "the prompt after list-drives")
     s.send("\x04")
     status = s.wait()
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
@@ -230,6 +248,9 @@ def main():
         s.fail("no temporary directory in %s" % tmpdir)
     s.send("get-s")
     s.expect(r"get-s", "the start of a line")
+    # SIGTERM while qdrive is still taking in a burst of typing, not
+    # waiting for a key: it must not wait for the next one to stop.
+    s.send("x" * 3000)
     os.kill(s.pid, signal.SIGTERM)
     status = s.wait()
     s.expect(r"qdrive: error: stopped by a signal: Terminated", "the signal")
