@@ -335,10 +335,9 @@ fill_stats (struct direct *b, struct json_object *entry, const char *id,
     const char *key;
     size_t offset;
   } fields[] = {
-#define F(name) { #name, offsetof (struct qdrive_blockstats, name) }
-    F (rd_bytes), F (wr_bytes), F (rd_operations), F (wr_operations),
-    F (flush_operations), F (rd_total_time_ns), F (wr_total_time_ns),
-    F (flush_total_time_ns),
+#define F(field, qmp, libvirt) \
+    { qmp, offsetof (struct qdrive_blockstats, field) },
+    QDRIVE_INT_BLOCKSTATS_COUNTERS (F)
 #undef F
   };
   struct json_object *stats, *v;

@@ -181,15 +181,9 @@ fill_stats (qdrive_h *g, const char *dev, size_t i,
     const char *field;
     size_t offset;
   } fields[] = {
-#define F(field, name) { field, offsetof (struct qdrive_blockstats, name) }
-    F (VIR_DOMAIN_BLOCK_STATS_READ_BYTES, rd_bytes),
-    F (VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES, wr_bytes),
-    F (VIR_DOMAIN_BLOCK_STATS_READ_REQ, rd_operations),
-    F (VIR_DOMAIN_BLOCK_STATS_WRITE_REQ, wr_operations),
-    F (VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ, flush_operations),
-    F (VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES, rd_total_time_ns),
-    F (VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES, wr_total_time_ns),
-    F (VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES, flush_total_time_ns),
+#define F(name, qmp, libvirt) \
+    { libvirt, offsetof (struct qdrive_blockstats, name) },
+    QDRIVE_INT_BLOCKSTATS_COUNTERS (F)
 #undef F
   };
   size_t k;

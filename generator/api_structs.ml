@@ -94,6 +94,26 @@ let blockstats_struct = {
   ];
 }
 
+(* Where each counter of blockstats comes from: the member of QMP's
+ * query-blockstats "stats" object (the direct backend), and the typed
+ * parameter of libvirt's virDomainBlockStatsFlags, by its macro in
+ * libvirt's header (the libvirt backend).  Every FInt64 field of
+ * blockstats_struct is here once (checks.ml), and both backends read
+ * them from the table generated from this (enums.h), so a counter added
+ * to the struct is one line here. *)
+let blockstats_sources = [
+  "rd_bytes", "rd_bytes", "VIR_DOMAIN_BLOCK_STATS_READ_BYTES";
+  "wr_bytes", "wr_bytes", "VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES";
+  "rd_operations", "rd_operations", "VIR_DOMAIN_BLOCK_STATS_READ_REQ";
+  "wr_operations", "wr_operations", "VIR_DOMAIN_BLOCK_STATS_WRITE_REQ";
+  "flush_operations", "flush_operations", "VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ";
+  "rd_total_time_ns", "rd_total_time_ns",
+  "VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES";
+  "wr_total_time_ns", "wr_total_time_ns",
+  "VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES";
+  "flush_total_time_ns", "flush_total_time_ns",
+  "VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES";
+]
 
 let version_struct = {
   sname = "version";

@@ -290,6 +290,15 @@ let generate_enums_h () =
   pr "extern const char *const qdrive_int_managed_qemu_params[];\n";
   pr "#define QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT %s\n\n"
     (c_quote (String.concat ", " managed_qemu_params));
+  pr "/* blockstats' counters (Api.blockstats_sources), as\n";
+  pr " * F (FIELD, QMP_MEMBER, LIBVIRT_PARAMETER) for a macro F of the\n";
+  pr " * backend's: each reads every one, so none is forgotten. */\n";
+  pr "#define QDRIVE_INT_BLOCKSTATS_COUNTERS(F) \\\n";
+  pr "%s\n\n"
+    (String.concat " \\\n"
+       (List.map (fun (f, qmp, virt) ->
+            sprintf "  F (%s, %s, %s)" f (c_quote qmp) virt)
+           blockstats_sources));
   pr "/* What config passes to qemu (Api.config_params and the lists\n";
   pr " * after it): tables ending with a NULL name, and texts for error\n";
   pr " * messages. */\n";

@@ -20,6 +20,7 @@ type model = {
   package_version : string;
   managed_qemu_params : string list;
   config_params : (string * bool) list;
+  blockstats_sources : (string * string * string) list;
 }
 
 let errors = ref []
@@ -312,6 +313,36 @@ let check_field_coverage m =
                   cross-language test carries it" s.sname n (field_kind t))
         s.sfields) m.structs
 
+(* blockstats' counters and where the backends read them: each FInt64
+ * field once, nothing else, and no QMP member or libvirt parameter
+ * read for two fields. *)
+let check_blockstats_sources m =
+  let what = "Api.blockstats_sources" in
+  match List.find_opt (fun s -> s.sname = "blockstats") m.structs with
+  | None ->
+    if m.blockstats_sources <> [] then fail "%s: no struct blockstats" what
+  | Some s ->
+    let counters =
+      List.filter_map (fun (n, t, _) -> if t = FInt64 then Some n else None)
+        s.sfields in
+    let named = List.map (fun (f, _, _) -> f) m.blockstats_sources in
+    List.iter (fun n ->
+        if not (List.mem n named) then
+          fail "%s: field %s of struct blockstats has no source" what n)
+      counters;
+    List.iter (fun (f, qmp, virt) ->
+        if not (List.mem f counters) then
+          fail "%s: %S is not an FInt64 field of struct blockstats" what f;
+        if not (matches "[a-z][a-z0-9_]*" qmp) then
+          fail "%s: %s: %S is not a QMP member name" what f qmp;
+        if not (matches "VIR_DOMAIN_BLOCK_STATS_[A-Z_]+" virt) then
+          fail "%s: %s: %S is not a VIR_DOMAIN_BLOCK_STATS_ macro" what f virt)
+      m.blockstats_sources;
+    List.iter (fail "%s: %S is there twice" what)
+      (duplicates named
+       @ duplicates (List.map (fun (_, q, _) -> q) m.blockstats_sources)
+       @ duplicates (List.map (fun (_, _, v) -> v) m.blockstats_sources))
+
 (* Every problem of the model m, in order. *)
 let problems m =
   errors := [];
@@ -329,6 +360,7 @@ let problems m =
   List.iter (fail "struct %S defined twice")
     (duplicates (List.map (fun s -> s.sname) m.structs));
   check_field_coverage m;
+  check_blockstats_sources m;
   List.iter (fun p ->
       if not (matches "-[a-zA-Z][a-zA-Z0-9-]*" p) then
         fail "Api.managed_qemu_params: %S is not a qemu parameter" p)
@@ -354,6 +386,7 @@ let api_model () = {
   package_version = configure_ac_version ();
   managed_qemu_params = Api.managed_qemu_params;
   config_params = Api.config_params;
+  blockstats_sources = Api.blockstats_sources;
 }
 
 (* Checks api.ml; on any problem, lists them all and exits. *)

@@ -165,4 +165,24 @@ let () =
                          t <> FStringList) s.sfields }) api.structs }
     "struct drive: field server: no struct that an internal call returns \
      has a field of type FStringList";
+  expect "blockstats counter without a source"
+    { api with Checks.blockstats_sources =
+                 List.filter (fun (f, _, _) -> f <> "wr_bytes")
+                   api.blockstats_sources }
+    "Api.blockstats_sources: field wr_bytes of struct blockstats has no \
+     source";
+  expect "blockstats source that is no counter"
+    { api with Checks.blockstats_sources =
+                 ("drive_id", "id", "VIR_DOMAIN_BLOCK_STATS_ID")
+                 :: api.blockstats_sources }
+    "Api.blockstats_sources: \"drive_id\" is not an FInt64 field of \
+     struct blockstats";
+  expect "blockstats parameter read twice"
+    { api with Checks.blockstats_sources =
+                 List.map (fun (f, q, v) ->
+                     if f = "wr_bytes" then
+                       (f, q, "VIR_DOMAIN_BLOCK_STATS_READ_BYTES")
+                     else (f, q, v)) api.blockstats_sources }
+    "Api.blockstats_sources: \"VIR_DOMAIN_BLOCK_STATS_READ_BYTES\" is \
+     there twice";
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)
