@@ -110,9 +110,9 @@ qdrive_create (void)
   qdrive_int_own (g);
   pthread_mutex_init (&g->lock, NULL);
   pthread_mutex_init (&g->error_lock, NULL);
-  g->memsize = QDRIVE_MEMSIZE_DEFAULT;
-  g->smp = 1;
-  g->launch_timeout = QDRIVE_LAUNCH_TIMEOUT_DEFAULT;
+  g->memsize = QDRIVE_INT_MEMSIZE_DEFAULT;
+  g->smp = QDRIVE_INT_SMP_DEFAULT;
+  g->launch_timeout = QDRIVE_INT_LAUNCH_TIMEOUT_DEFAULT;
   g->state = STATE_CONFIG;
   g->backend = strdup ("direct");
   g->config = calloc (1, sizeof (char *));

@@ -29,12 +29,6 @@
 #define QDRIVE_MAX_IDE_DRIVES 4
 
 #define QDRIVE_LABEL_MAX 20
-#define QDRIVE_MEMSIZE_MIN 128
-#define QDRIVE_MEMSIZE_MAX 1048576
-#define QDRIVE_MEMSIZE_DEFAULT 256
-#define QDRIVE_SMP_MAX 255
-#define QDRIVE_LAUNCH_TIMEOUT_DEFAULT 60
-#define QDRIVE_LAUNCH_TIMEOUT_MAX 3600
 
 /* One server of a network drive (netdrive.c). */
 struct drive_server {

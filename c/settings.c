@@ -72,8 +72,8 @@ qdrive_impl_get_hv (qdrive_h *g)
 int
 qdrive_impl_set_memsize (qdrive_h *g, int memsize)
 {
-  return set_in_range (g, "memsize", memsize, QDRIVE_MEMSIZE_MIN,
-                       QDRIVE_MEMSIZE_MAX, " (MiB)", &g->memsize);
+  return set_in_range (g, "memsize", memsize, QDRIVE_INT_MEMSIZE_MIN,
+                       QDRIVE_INT_MEMSIZE_MAX, " (MiB)", &g->memsize);
 }
 
 int
@@ -85,7 +85,8 @@ qdrive_impl_get_memsize (qdrive_h *g)
 int
 qdrive_impl_set_smp (qdrive_h *g, int smp)
 {
-  return set_in_range (g, "smp", smp, 1, QDRIVE_SMP_MAX, "", &g->smp);
+  return set_in_range (g, "smp", smp, QDRIVE_INT_SMP_MIN, QDRIVE_INT_SMP_MAX,
+                       "", &g->smp);
 }
 
 int
@@ -154,7 +155,8 @@ qdrive_impl_get_verbose (qdrive_h *g)
 int
 qdrive_impl_set_launch_timeout (qdrive_h *g, int seconds)
 {
-  return set_in_range (g, "seconds", seconds, 1, QDRIVE_LAUNCH_TIMEOUT_MAX,
+  return set_in_range (g, "seconds", seconds, QDRIVE_INT_LAUNCH_TIMEOUT_MIN,
+                       QDRIVE_INT_LAUNCH_TIMEOUT_MAX,
                        "", &g->launch_timeout);
 }
 

@@ -16,6 +16,22 @@ let call ?(optargs = []) ?(state = AnyState) ?(flags = [])
     ?(added = "0.1.0") ~name ~ret ~args ~shortdesc longdesc =
   { name; ret; args; optargs; state; flags; added; shortdesc; longdesc }
 
+(* The integer settings: the range set_NAME takes and the handle's
+ * default.  The C library checks against the constants emitted from
+ * this (QDRIVE_INT_NAME_MIN, _MAX, _DEFAULT in enums.h), and each
+ * setter's documentation says the same through [range_text]. *)
+type int_setting = { setting : string; min : int; max : int; default : int }
+
+let int_settings = [
+  { setting = "memsize"; min = 128; max = 1048576; default = 256 };
+  { setting = "smp"; min = 1; max = 255; default = 1 };
+  { setting = "launch_timeout"; min = 1; max = 3600; default = 60 };
+]
+
+let range_text name =
+  let r = List.find (fun r -> r.setting = name) int_settings in
+  Printf.sprintf "from %d to %d.  The default is %d." r.min r.max r.default
+
 (* Optional arguments shared by several calls. *)
 
 let name_optarg = {
@@ -144,15 +160,15 @@ let public_calls = [
 
   call ~name:"set_memsize" ~ret:RErr ~args:["memsize", Int] ~state:ConfigOnly
     ~shortdesc:"set the guest's memory in MiB"
-    "Set the memory of the virtual machine in MiB, from 128 to \
-     1048576.  The default is 256.";
+    ("Set the memory of the virtual machine in MiB, " ^
+     range_text "memsize");
   call ~name:"get_memsize" ~ret:RInt ~args:[]
     ~shortdesc:"get the guest's memory in MiB"
     "Return the memory of the virtual machine in MiB.";
 
   call ~name:"set_smp" ~ret:RErr ~args:["smp", Int] ~state:ConfigOnly
     ~shortdesc:"set the number of virtual CPUs"
-    "Set the number of virtual CPUs, from 1 to 255.  The default is 1.";
+    ("Set the number of virtual CPUs, " ^ range_text "smp");
   call ~name:"get_smp" ~ret:RInt ~args:[]
     ~shortdesc:"get the number of virtual CPUs"
     "Return the number of virtual CPUs.";
@@ -241,10 +257,10 @@ let public_calls = [
   call ~name:"set_launch_timeout" ~ret:RErr ~args:["seconds", Int]
     ~state:ConfigOnly
     ~shortdesc:"set how long launch waits for qemu"
-    "Set how many seconds C<launch> waits for qemu to answer on its \
-     QMP socket (and with C<guest> C<appliance>, for the appliance to \
-     be built and to boot) before it kills qemu and fails, from 1 to \
-     3600.  The default is 60.";
+    ("Set how many seconds C<launch> waits for qemu to answer on its \
+      QMP socket (and with C<guest> C<appliance>, for the appliance to \
+      be built and to boot) before it kills qemu and fails, " ^
+     range_text "launch_timeout");
   call ~name:"get_launch_timeout" ~ret:RInt ~args:[]
     ~shortdesc:"get how long launch waits for qemu"
     "Return how many seconds C<launch> waits for qemu.";

@@ -290,6 +290,12 @@ let generate_enums_h () =
   pr "extern const char *const qdrive_int_managed_qemu_params[];\n";
   pr "#define QDRIVE_INT_MANAGED_QEMU_PARAMS_TEXT %s\n\n"
     (c_quote (String.concat ", " managed_qemu_params));
+  pr "/* The integer settings' ranges and defaults (Api.int_settings). */\n";
+  List.iter (fun r ->
+      let m = "QDRIVE_INT_" ^ upper r.setting in
+      pr "#define %s_MIN %d\n#define %s_MAX %d\n#define %s_DEFAULT %d\n"
+        m r.min m r.max m r.default) int_settings;
+  pr "\n";
   pr "/* blockstats' counters (Api.blockstats_sources), as\n";
   pr " * F (FIELD, QMP_MEMBER, LIBVIRT_PARAMETER) for a macro F of the\n";
   pr " * backend's: each reads every one, so none is forgotten. */\n";

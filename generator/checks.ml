@@ -21,6 +21,7 @@ type model = {
   managed_qemu_params : string list;
   config_params : (string * bool) list;
   blockstats_sources : (string * string * string) list;
+  int_settings : Api.int_setting list;
 }
 
 let errors = ref []
@@ -343,6 +344,28 @@ let check_blockstats_sources m =
        @ duplicates (List.map (fun (_, q, _) -> q) m.blockstats_sources)
        @ duplicates (List.map (fun (_, _, v) -> v) m.blockstats_sources))
 
+(* Each integer setting: its default in its range, a set_NAME call
+ * taking one Int and a get_NAME returning RInt (the range is theirs),
+ * and a name no enum has (both emit QDRIVE_INT_NAME_DEFAULT). *)
+let check_int_settings m =
+  List.iter (fun (r : Api.int_setting) ->
+      let what = sprintf "Api.int_settings: %s" r.setting in
+      if not (r.min <= r.default && r.default <= r.max) then
+        fail "%s: the default %d is not in %d to %d" what r.default r.min
+          r.max;
+      let find n = List.find_opt (fun c -> c.name = n) m.calls in
+      (match find ("set_" ^ r.setting) with
+       | Some { args = [ _, Int ]; _ } -> ()
+       | _ -> fail "%s: no call set_%s taking one Int" what r.setting);
+      (match find ("get_" ^ r.setting) with
+       | Some { ret = RInt; args = []; _ } -> ()
+       | _ -> fail "%s: no call get_%s returning RInt" what r.setting);
+      if List.exists (fun e -> e.enum_name = r.setting) m.enums then
+        fail "%s: an enum has that name too" what) m.int_settings;
+  List.iter (fail "Api.int_settings: %S is there twice")
+    (duplicates (List.map (fun (r : Api.int_setting) -> r.setting)
+                   m.int_settings))
+
 (* Every problem of the model m, in order. *)
 let problems m =
   errors := [];
@@ -361,6 +384,7 @@ let problems m =
     (duplicates (List.map (fun s -> s.sname) m.structs));
   check_field_coverage m;
   check_blockstats_sources m;
+  check_int_settings m;
   List.iter (fun p ->
       if not (matches "-[a-zA-Z][a-zA-Z0-9-]*" p) then
         fail "Api.managed_qemu_params: %S is not a qemu parameter" p)
@@ -387,6 +411,7 @@ let api_model () = {
   managed_qemu_params = Api.managed_qemu_params;
   config_params = Api.config_params;
   blockstats_sources = Api.blockstats_sources;
+  int_settings = Api.int_settings;
 }
 
 (* Checks api.ml; on any problem, lists them all and exits. *)

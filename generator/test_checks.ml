@@ -185,4 +185,15 @@ let () =
                      else (f, q, v)) api.blockstats_sources }
     "Api.blockstats_sources: \"VIR_DOMAIN_BLOCK_STATS_READ_BYTES\" is \
      there twice";
+  expect "setting default out of range"
+    { api with Checks.int_settings =
+                 List.map (fun (r : Api.int_setting) ->
+                     if r.setting = "smp" then { r with default = 0 } else r)
+                   api.int_settings }
+    "Api.int_settings: smp: the default 0 is not in 1 to 255";
+  expect "setting without its call"
+    { api with Checks.int_settings =
+                 { Api.setting = "speed"; min = 1; max = 2; default = 1 }
+                 :: api.int_settings }
+    "Api.int_settings: speed: no call set_speed taking one Int";
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)
