@@ -374,6 +374,10 @@ let problems m =
   List.iter (check_callback m) m.callbacks;
   List.iter (fail "enum %S defined twice")
     (duplicates (List.map (fun e -> e.enum_name) m.enums));
+  List.iter (fail "flags %S defined twice")
+    (duplicates (List.map (fun f -> f.flags_name) m.flag_sets));
+  List.iter (fail "callback %S defined twice")
+    (duplicates (List.map (fun cb -> cb.cb_name) m.callbacks));
   check_versions m;
   List.iter (check_call m) m.calls;
   List.iter (fail "call %S defined twice")

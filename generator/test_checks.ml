@@ -185,6 +185,14 @@ let () =
                      else (f, q, v)) api.blockstats_sources }
     "Api.blockstats_sources: \"VIR_DOMAIN_BLOCK_STATS_READ_BYTES\" is \
      there twice";
+  expect "flags defined twice"
+    { api with Checks.flag_sets = api.flag_sets @ [ List.hd api.flag_sets ] }
+    (Printf.sprintf "flags %S defined twice"
+       (List.hd api.flag_sets).flags_name);
+  expect "callback defined twice"
+    { api with Checks.callbacks = api.callbacks @ [ List.hd api.callbacks ] }
+    (Printf.sprintf "callback %S defined twice"
+       (List.hd api.callbacks).cb_name);
   expect "setting default out of range"
     { api with Checks.int_settings =
                  List.map (fun (r : Api.int_setting) ->
