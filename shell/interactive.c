@@ -225,6 +225,55 @@ save_history (const char *file)
              file, strerror (err));
 }
 
+/* Whether the physical line typed (without its newline) asks for the
+ * next one: it ends in a backslash outside single quotes and comments.
+ * st carries where it ends (inside double quotes...) to the next. */
+static int
+asks_for_more (const char *typed, struct qd_line_state *st)
+{
+  char *physical;
+  int r;
+
+  if (asprintf (&physical, "%s\n", typed) == -1)
+    return 0;                   /* run what there is */
+  r = qd_line_continues (physical, 1, st);
+  free (physical);
+  return r;
+}
+
+/* A line that ends in a backslash goes on on the next, read with the
+ * prompt "> ", as in a POSIX shell; the lines are joined with their
+ * newline, which splitting then drops with the backslash, as in a
+ * script.  Returns the whole line (line is taken), or NULL if a signal
+ * came (qd_signal says which).  At the end of the input, what was
+ * typed is run, as a script's last line would be. */
+static char *
+read_continued (char *line)
+{
+  struct qd_line_state st = { 0, 0 };
+  char *more = NULL, *joined;
+  const char *last = line;
+
+  while (asks_for_more (last, &st)) {
+    free (more);
+    more = readline ("> ");
+    if (qd_signal != 0) {
+      free (more);
+      free (line);
+      return NULL;
+    }
+    if (more == NULL)
+      break;
+    if (asprintf (&joined, "%s\n%s", line, more) == -1)
+      break;
+    free (line);
+    line = joined;
+    last = more;
+  }
+  free (more);
+  return line;
+}
+
 int
 qd_interactive (qdrive_h *g)
 {
@@ -272,6 +321,8 @@ qd_interactive (qdrive_h *g)
     int r;
 
     line = readline ("qdrive> ");
+    if (line != NULL && qd_signal == 0)
+      line = read_continued (line);     /* NULL: a signal came */
     if (qd_signal == SIGINT) {
       /* Control-C: the line typed so far is dropped, as in a shell. */
       qd_signal = 0;

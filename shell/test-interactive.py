@@ -168,6 +168,21 @@ def main():
     s.expect(r"/opt/my qemu\n", "the value set with a quoted argument")
     s.expect(prompt, "the prompt after get-hv")
 
+    # A backslash at the end of a line goes on on the next, read with
+    # the prompt "> "; Control-C there drops the whole command.
+    s.send("set-memsize \\\r")
+    s.expect(r"\n> ", "the prompt for more")
+    s.send("512 : get-memsize\r")
+    s.expect(r"\n512\n", "get-memsize printing 512 (the lines were joined)")
+    s.expect(prompt, "the prompt after the joined line")
+    s.send("set-memsize 1024 \\\r")
+    s.expect(r"\n> ", "the prompt for more")
+    s.send("\x03")
+    s.expect(prompt, "the prompt after Control-C at the prompt for more")
+    s.send("get-memsize\r")
+    s.expect(r"\n512\n", "get-memsize printing 512 (set-memsize 1024 dropped)")
+    s.expect(prompt, "the prompt after get-memsize")
+
     # Control-C drops the line being typed (set-smp does not run) and
     # gives a new prompt.
     s.send("set-smp 7 : get-smp")
