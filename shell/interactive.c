@@ -262,12 +262,13 @@ read_continued (char *line)
       free (line);
       return NULL;
     }
-    if (more == NULL)
-      break;
-    if (asprintf (&joined, "%s\n%s", line, more) == -1)
+    /* At the end of the input, the newline the backslash asked for. */
+    if (asprintf (&joined, "%s\n%s", line, more ? more : "") == -1)
       break;
     free (line);
     line = joined;
+    if (more == NULL)
+      break;
     last = more;
   }
   free (more);
