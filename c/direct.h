@@ -72,6 +72,9 @@ struct direct {
                                    (APPLIANCE_INIT_LINE) */
   struct jsock qga;             /* the guest agent (qga.c) */
   bool qga_sync_needed;         /* a reply may be pending: sync first */
+  bool cancel_held;             /* waits leave qdrive_user_cancel's
+                                   request pending (qga.c: the agent's
+                                   reply to guest-exec, with the pid) */
   char **devices;               /* each drive's device in the guest */
 
   /* Set once qemu is found to have exited without being asked to: how
@@ -132,9 +135,10 @@ extern bool direct_exited (struct direct *b);
 extern bool direct_wait_exit (struct direct *b, const struct timespec *deadline);
 
 /* Waits until fd is readable (or hung up), qemu exits, the deadline
- * passes or qdrive_user_cancel is called, draining qemu's output
- * meanwhile.  1: fd readable; 0: deadline passed; -2: qemu exited;
- * -1: cancelled, or poll failed (the error is set). */
+ * passes or qdrive_user_cancel is called (unless b->cancel_held),
+ * draining qemu's output meanwhile.  1: fd readable; 0: deadline
+ * passed; -2: qemu exited; -1: cancelled, or poll failed (the error is
+ * set). */
 extern int direct_wait_fd (struct direct *b, int fd, short events,
                            const struct timespec *deadline);
 

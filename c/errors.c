@@ -37,6 +37,9 @@ struct error_handler {
 /* The call being made by this thread. */
 static __thread const char *current_call;
 
+/* Whether this thread's errors skip the handler (qdrive_int_mute_errors). */
+static __thread bool muted;
+
 void
 qdrive_int_enter (qdrive_h *g, const char *call)
 {
@@ -48,6 +51,12 @@ const char *
 qdrive_int_current_call (void)
 {
   return current_call;
+}
+
+void
+qdrive_int_mute_errors (bool mute)
+{
+  muted = mute;
 }
 
 static struct error_record *
@@ -95,7 +104,7 @@ record_error (qdrive_h *g, int errnum, const char *msg, size_t len)
     r->errnum = errnum;
     stored = r->msg;
   }
-  if (g->handlers != NULL) {
+  if (g->handlers != NULL && !muted) {
     cb = g->handlers->cb;
     opaque = g->handlers->opaque;
   }
@@ -103,6 +112,21 @@ record_error (qdrive_h *g, int errnum, const char *msg, size_t len)
 
   if (cb != NULL)
     cb (g, opaque, stored);
+}
+
+int
+qdrive_int_last_error (qdrive_h *g, const char **msg)
+{
+  struct error_record *r;
+  int errnum;
+
+  pthread_mutex_lock (&g->error_lock);
+  r = find_record (g, 0);
+  errnum = r ? r->errnum : 0;
+  if (msg != NULL)
+    *msg = r != NULL && r->msg != NULL ? r->msg : "";
+  pthread_mutex_unlock (&g->error_lock);
+  return errnum;
 }
 
 /* Formats "CALL: MESSAGE[: SUFFIX]" into a stack buffer, or the heap

@@ -151,6 +151,12 @@ extern void qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
 extern void qdrive_int_perror (qdrive_h *g, const char *fs, ...)
   __attribute__((format (printf, 2, 3)));
 extern int qdrive_int_init_errors (qdrive_h *g);
+/* This thread's last error on g, inside a call: its errno (0: none)
+ * and, if msg is not NULL, its message (valid until the next error). */
+extern int qdrive_int_last_error (qdrive_h *g, const char **msg);
+/* While muted, this thread's errors are recorded but not passed to the
+ * error handler: for clean-up whose failure is not the call's error. */
+extern void qdrive_int_mute_errors (bool mute);
 /* qdrive_create's error ("create: " is put in front) and its success,
  * for qdrive_last_error (NULL). */
 extern void qdrive_int_create_error (int errnum, const char *fs, ...)

@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,15 @@ run_qmp (void *opaque, const char *command, struct json_object *args)
   return qdrive_int_libvirt_qmp (r->g, r->s->dom, command, args);
 }
 
+/* libvirt's agent call cannot be interrupted: cancellable or not, a
+ * cancel waits for its end (guest-exec-status answers at once). */
 static struct json_object *
 run_agent (void *opaque, const char *command, struct json_object *args,
-           int seconds)
+           int seconds, bool cancellable)
 {
   struct libvirt_runner *r = opaque;
+
+  (void) cancellable;
 
   return qdrive_int_libvirt_agent (r->g, r->s->dom, command, args, seconds);
 }
@@ -75,14 +80,23 @@ still_running (qdrive_h *g, struct libvirt_state *s)
   return false;
 }
 
+/* Waits ms milliseconds, or until qdrive_user_cancel if cancellable
+ * (-1, error set); then -1 (error set) if the domain has stopped. */
 static int
-nap (void *opaque, int ms)
+nap (void *opaque, int ms, bool cancellable)
 {
   struct libvirt_runner *r = opaque;
-  struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+  /* A negative fd is not polled: a plain sleep. */
+  struct pollfd p = { .fd = cancellable ? qdrive_int_cancel_fd (r->g) : -1,
+                      .events = POLLIN };
+  int n;
 
-  while (nanosleep (&t, &t) == -1 && errno == EINTR)
+  /* A signal (Ctrl-C's handler) makes the request and interrupts
+   * poll: the next poll sees it at once. */
+  while ((n = poll (&p, 1, ms)) == -1 && errno == EINTR)
     ;
+  if (n > 0 && qdrive_int_cancelled (r->g))
+    return -1;
   return still_running (r->g, r->s) ? 0 : -1;
 }
 
@@ -116,7 +130,7 @@ wait_for_agent (qdrive_h *g, struct libvirt_state *s)
 
   clock_gettime (CLOCK_MONOTONIC, &start);
   while (!agent_answers (s, last, sizeof last)) {
-    if (qdrive_int_cancelled (g) || nap (&r, AGENT_RETRY_MS) == -1)
+    if (nap (&r, AGENT_RETRY_MS, true) == -1)
       return -1;
     clock_gettime (CLOCK_MONOTONIC, &now);
     if (now.tv_sec - start.tv_sec >= g->launch_timeout) {

@@ -420,7 +420,7 @@ int
 direct_wait_fd (struct direct *b, int fd, short events,
                 const struct timespec *deadline)
 {
-  return wait_fd (b, fd, events, deadline, true);
+  return wait_fd (b, fd, events, deadline, !b->cancel_held);
 }
 
 /* Not cancellable: it is how qemu is cleaned up after. */

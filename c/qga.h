@@ -32,7 +32,9 @@ extern int qga_open (struct direct *b, const struct timespec *deadline,
 /* Runs argv (argv[0] searched in the guest's PATH) in the guest and
  * waits for it to exit, however long it runs; each reply of the agent
  * must come within seconds.  0 with r filled (free it with
- * qga_result_free), or -1 with the error set. */
+ * qga_result_free), or -1 with the error set.  qdrive_user_cancel
+ * makes it fail (ECANCELED) once it has killed the command and its
+ * descendants in the guest (see qga.c). */
 extern int qga_exec (struct direct *b, char *const *argv, int seconds,
                      struct qga_result *r);
 
@@ -42,12 +44,15 @@ struct qga_runner {
   struct qdrive_h *g;
   /* Runs one agent command (args may be NULL; not consumed): its
    * "return" value, owned by the caller, or NULL with the error set.
-   * Each reply must come within seconds. */
+   * Each reply must come within seconds.  Unless cancellable, a
+   * qdrive_user_cancel meanwhile stays pending for the next wait. */
   struct json_object *(*execute) (void *opaque, const char *command,
-                                  struct json_object *args, int seconds);
+                                  struct json_object *args, int seconds,
+                                  bool cancellable);
   /* Waits ms milliseconds between polls; -1 with the error set if the
-   * guest has gone meanwhile. */
-  int (*nap) (void *opaque, int ms);
+   * guest has gone meanwhile or, if cancellable, qdrive_user_cancel
+   * was called (ECANCELED; if not, the request stays pending). */
+  int (*nap) (void *opaque, int ms, bool cancellable);
   void *opaque;
 };
 

@@ -376,7 +376,11 @@ let public_calls = [
      message gives the status and the last lines of its standard \
      error; one killed by a signal is an error naming the signal.  The \
      output must be text: output holding a NUL byte is an error, and so \
-     is output longer than the guest agent passes on (16 MiB).";
+     is output longer than the guest agent passes on (16 MiB).\n\n\
+     C<qdrive_user_cancel> (Ctrl-C, in the bindings and C<qdrive(1)>) \
+     stops the wait: the command is killed in the appliance, with the \
+     processes it started, and the call fails with C<cancelled> (see \
+     \"Cancelling a call\" in C<qdrive(3)>).";
 
   call ~name:"command" ~ret:RString ~args:["arguments", StringList]
     ~state:LaunchedOnly ~flags:[Blocking]
@@ -384,8 +388,8 @@ let public_calls = [
     "Run the program C<arguments[0]> (searched in the appliance's \
      C<PATH> if it has no slash) with the rest of C<arguments> as its \
      arguments, without a shell, and return its standard output.  \
-     Errors are as for C<sh>; a program that does not exist is an \
-     error saying so.";
+     Errors and cancelling are as for C<sh>; a program that does not \
+     exist is an error saying so.";
 
   call ~name:"list_devices" ~ret:RStringList ~args:[]
     ~state:LaunchedOnly

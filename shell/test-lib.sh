@@ -9,6 +9,8 @@
 #   t_err EXPECTED ARGS...   qdrive ARGS exits 1, prints nothing on
 #                            stdout and exactly the line EXPECTED on stderr
 #   t_fail MESSAGE           fail the test
+#   wait_bounded PID         wait for background PID (at most 20 s),
+#                            its status in rc
 #   drive_text FIELD=VALUE...
 #                            a drive as list-drives prints it: the
 #                            given fields, the others at their defaults
@@ -94,6 +96,19 @@ t_err () {
 # A disk image to add.
 disk="$tmp/disk.img"
 truncate -s 1M "$disk" || t_fail "cannot create $disk"
+
+# Waits at most 20 s for background process $1 to end, killing it
+# after; its status in rc (137 if it had to be killed).
+wait_bounded () {
+  local i
+  for i in $(seq 400); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1"
+  rc=$?
+}
 
 t_done () {
   echo "$0: ok, after $ntests runs of qdrive"

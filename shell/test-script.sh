@@ -159,19 +159,6 @@ printf '#!/usr/bin/env -S qdrive -f\nset-smp 4 : get-smp\n' > "$tmp/prog"
 chmod +x "$tmp/prog"
 [ "$("$tmp/prog")" = 4 ] || t_fail "#! script"
 
-# Waits at most 20 s for background process $1 to end, killing it
-# after; its status in rc (137 if it had to be killed).
-wait_bounded () {
-  local i
-  for i in $(seq 400); do
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -KILL "$1" 2>/dev/null
-  wait "$1"
-  rc=$?
-}
-
 # A signal stops a script between commands, and qdrive still closes
 # its handle: the temporary directory with the scratch disk goes.  So
 # for SIGTERM, SIGQUIT (by default a core dump) and SIGPIPE (the reader

@@ -26,12 +26,15 @@
 
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "qdrive.h"
@@ -571,6 +574,104 @@ START_TEST (test_stopped_guest)
 }
 END_TEST
 
+/* ---- cancelling a command in the guest ------------------------------ */
+
+/* qdrive_user_cancel from another thread: once after delay_ms, or, with
+ * repeat_ms, again every repeat_ms until stopped. */
+struct canceller {
+  pthread_t thread;
+  int delay_ms, repeat_ms;
+  volatile bool stop;
+};
+
+static void
+sleep_ms (int ms)
+{
+  struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+  while (nanosleep (&t, &t) == -1 && errno == EINTR)
+    ;
+}
+
+static void *
+cancel_thread (void *arg)
+{
+  struct canceller *c = arg;
+
+  sleep_ms (c->delay_ms);
+  do {
+    qdrive_user_cancel (g);
+    if (c->repeat_ms)
+      sleep_ms (c->repeat_ms);
+  } while (c->repeat_ms && !c->stop);
+  return NULL;
+}
+
+/* Runs sh command while c cancels it: it must fail with "sh: cancelled"
+ * well before the command would end. */
+static void
+cancelled_sh (const char *command, struct canceller *c)
+{
+  struct timespec t0, t1;
+  char *out;
+  double s;
+
+  c->stop = false;
+  ck_assert_int_eq (pthread_create (&c->thread, NULL, cancel_thread, c), 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  out = qdrive_sh (g, command);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  c->stop = true;
+  ck_assert_int_eq (pthread_join (c->thread, NULL), 0);
+  ck_assert_msg (out == NULL, "the cancelled command returned \"%s\"", out);
+  ck_assert_str_eq (qdrive_last_error (g), "sh: cancelled");
+  ck_assert_int_eq (qdrive_last_errno (g), ECANCELED);
+  s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+  fprintf (stderr, "test-appliance: sh \"%s\" cancelled at %d ms, "
+           "returned at %.0f ms\n", command, c->delay_ms, s * 1000);
+  ck_assert_msg (s < 5, "sh took %.1f s to be cancelled", s);
+}
+
+/* No process in the guest has what in its command line (ps). */
+static void
+assert_not_running (const char *what)
+{
+  char *ps = sh ("ps");
+
+  ck_assert_msg (strstr (ps, what) == NULL, "%s still runs in the guest:\n%s",
+                 what, ps);
+  free (ps);
+}
+
+/* A cancel stops the command at once, kills it and what it started in
+ * the guest (children and grandchildren: the subshell's background
+ * sleep), and the handle goes on working. */
+START_TEST (test_cancel_sh)
+{
+  struct canceller c = { .delay_ms = 1000 };
+
+  cancelled_sh ("(sleep 30 & sleep 30) & sleep 30; echo not cancelled", &c);
+  assert_not_running ("sleep 30");
+  SH_IS ("echo ok", "ok\n");
+}
+END_TEST
+
+/* Cancels that keep coming, during the clean-up too: the clean-up
+ * still kills the command, and the call fails promptly with
+ * "cancelled". */
+START_TEST (test_cancel_again)
+{
+  struct canceller c = { .delay_ms = 1000, .repeat_ms = 2 };
+
+  cancelled_sh ("sleep 29", &c);
+  /* The thread may have cancelled once more after the call returned:
+   * that request is pending (as documented) and stops this call. */
+  free (qdrive_sh (g, "true"));
+  assert_not_running ("sleep 29");
+  SH_IS ("echo ok", "ok\n");
+}
+END_TEST
+
 /* ---- the suite ------------------------------------------------------- */
 
 static Suite *
@@ -593,6 +694,8 @@ appliance_suite (void)
   tcase_add_test (tc, test_readonly_unchanged);
   tcase_add_test (tc, test_blockstats);
   tcase_add_test (tc, test_cache_modes);
+  tcase_add_test (tc, test_cancel_sh);
+  tcase_add_test (tc, test_cancel_again);
   suite_add_tcase (s, tc);
   /* After the appliance is gone (the cases run in order). */
   tc = tcase_create ("stopped");

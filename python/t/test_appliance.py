@@ -4,11 +4,13 @@
 # every test here: sh, command, output that is not UTF-8, errors,
 # 1 MiB of output, list_devices on scsi and virtio, labels, a
 # filesystem made and read back, a read-only drive left unchanged,
-# blockstats, and the GIL released while a command runs.  Error texts are the C library's own.
+# blockstats, the GIL released while a command runs, and Ctrl-C
+# during one.  Error texts are the C library's own.
 
 import hashlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -167,6 +169,26 @@ class TestAppliance(unittest.TestCase):
             done.set()
             t.join()
         self.assertGreater(len([x for x in ticks if start < x < end]), 20)
+
+    def test_ctrl_c_cancels_sh(self):
+        """Ctrl-C (SIGINT) while sh waits for a command: KeyboardInterrupt
+        at once, not when the command ends; the command is killed in
+        the guest, and the handle still works."""
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            self.fail("SIGINT is ignored in this process (a background job "
+                      "of a non-interactive shell ignores it): run the "
+                      "test in the foreground")
+        g = self.g
+        timer = threading.Timer(1, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        t0 = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            g.sh("sleep 30; echo not cancelled")
+        elapsed = time.monotonic() - t0
+        timer.join()
+        self.assertLess(elapsed, 5, f"sh took {elapsed:.1f} s")
+        self.assertNotIn("sleep 30", g.sh("ps"))
+        self.assertEqual(g.sh("echo ok"), "ok\n")
 
 
 if __name__ == "__main__":
