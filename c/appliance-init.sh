@@ -4,8 +4,9 @@
 #
 # The library builds this file into the appliance's initramfs (see
 # appliance-build.c); the kernel command line tells it which module
-# groups to load (qdrive.modules=base,scsi,...) and how many disks to
-# wait for (qdrive.disks=N).  Everything it prints goes to the serial
+# groups to load (qdrive.modules=base,scsi,...), how many disks to wait
+# for (qdrive.disks=N) and how many of them are on the virtio-scsi
+# controller (qdrive.scsi=N).  Everything it prints goes to the serial
 # console, which the library keeps for its error messages.
 #
 # There is no udev: this script makes what the library and the guest
@@ -21,17 +22,20 @@ mount -t devtmpfs devtmpfs /dev
 
 groups=base
 disks=0
+scsi=0
 for word in $(cat /proc/cmdline); do
   case "$word" in
     qdrive.modules=*) groups=${word#*=} ;;
     qdrive.disks=*) disks=${word#*=} ;;
+    qdrive.scsi=*) scsi=${word#*=} ;;
   esac
 done
 
 # Each group lists its modules in load order, dependencies first (from
 # the host's modprobe --show-depends).  A module another group loaded
 # already is skipped.  One that cannot be loaded ends the boot at once:
-# without it a drive or the agent's port would never appear.
+# without it a drive or the agent's port would never appear.  scsi_mod
+# scans no host by itself (scan=manual): see below.
 IFS=,
 set -- $groups
 unset IFS
@@ -40,12 +44,33 @@ for group; do
     name=${module##*/}
     name=${name%.ko}
     name=${name//-/_}
-    [ -d "/sys/module/$name" ] || insmod "$module" || {
+    options=
+    [ "$name" = scsi_mod ] && options=scan=manual
+    [ -d "/sys/module/$name" ] || insmod "$module" $options || {
       echo "qdrive: cannot load the kernel module $module; stopping"
       reboot -f
     }
   done < "/qdrive/modules.$group"
 done
+
+# The library puts the Nth SCSI disk (from 0) of the virtio-scsi
+# controller on target N, and the disks after the controller's last
+# target (255 with qemu, 99 with libvirt) on the next LUN of target N
+# modulo that: the targets in use are 0 to min(disks, 256) - 1 at most.
+# Scanning just those, each for all its LUNs, spares the kernel's scan
+# of all 256 targets, which costs about 0.13 s under TCG.  (libata
+# finds an ATA disk itself, whatever scsi_mod's scan mode.)
+if [ "$scsi" -gt 0 ]; then
+  for host in /sys/class/scsi_host/host*; do
+    read -r driver < "$host/proc_name"
+    [ "$driver" = virtio_scsi ] || continue
+    target=0
+    while [ "$target" -lt "$scsi" ] && [ "$target" -lt 256 ]; do
+      echo "0 $target -" > "$host/scan"
+      target=$((target + 1))
+    done
+  done
+fi
 
 # Disks probe asynchronously: wait for all of them, saying after half a
 # second of waiting, then about every five, what is missing (the library bounds the
