@@ -123,6 +123,10 @@ for d in /sys/block/sd* /sys/block/vd*; do
   esac
 done
 
+# What the library reads through the agent to find each drive
+# (appliance-devices.c), complete before the agent can answer.
+ls -l /sys/block /sys/class/ata_port /dev/disk/qdrive \
+  > /run/qdrive-drives 2>/dev/null
 mkdir -p /run /var /tmp
 ln -s ../run /var/run
 echo "qdrive: starting the guest agent"
