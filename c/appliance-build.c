@@ -17,6 +17,7 @@
  *                        first, uncompressed and unsigned (see
  *                        strip_signature); qdrive/modules.GROUP lists
  *                        the order
+ *   /var/run             a link to ../run
  *
  * Every file keeps its host path, so the dynamic loader finds the
  * libraries where ldd found them.  The host programs run here (ldd,
@@ -1034,7 +1035,9 @@ collect (struct build *b)
     set_perror (b->g, "strdup");
     goto out;
   }
+  /* /var/run for the agent, as a link made here costs /init nothing. */
   if (add_data (b, "init", path, strlen (path), 0755) == -1 ||
+      add_link (b, "var/run", "../run") == -1 ||
       add_member (b, "dev/console", M_CONSOLE, 0600) == NULL ||
       add_directories (b) == -1)
     goto out;

@@ -19,11 +19,13 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/virtio-ports /dev/disk/qdrive
 
 groups=base
 disks=0
 scsi=0
-for word in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline
+for word in $cmdline; do
   case "$word" in
     qdrive.modules=*) groups=${word#*=} ;;
     qdrive.disks=*) disks=${word#*=} ;;
@@ -85,7 +87,6 @@ count_disks () {
 # The guest agent's port: /dev/virtio-ports/NAME, as udev would make it.
 agent_port=/dev/virtio-ports/org.qemu.guest_agent.0
 link_ports () {
-  mkdir -p /dev/virtio-ports
   for p in /sys/class/virtio-ports/vport*; do
     [ -r "$p/name" ] || continue
     read -r port_name < "$p/name"
@@ -108,7 +109,6 @@ done
 # /dev/disk/qdrive/LABEL for each disk with a serial number: virtio-blk
 # shows it in sysfs; SCSI and ATA disks in VPD page 0x80 (4 bytes of
 # header, then the serial, which ATA pads with spaces).
-mkdir -p /dev/disk/qdrive
 for d in /sys/block/sd* /sys/block/vd*; do
   [ -e "$d" ] || continue
   serial=
@@ -127,8 +127,6 @@ done
 # (appliance-devices.c), complete before the agent can answer.
 ls -l /sys/block /sys/class/ata_port /dev/disk/qdrive \
   > /run/qdrive-drives 2>/dev/null
-mkdir -p /run /var /tmp
-ln -s ../run /var/run
 echo "qdrive: starting the guest agent"
 # Run as a child, not exec'd: this shell, as process 1, reaps the
 # orphans of commands the agent runs.

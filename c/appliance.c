@@ -57,7 +57,7 @@
 
 /* Bumped whenever the builder puts something else in the appliance, so
  * that older cached ones are not used. */
-#define APPLIANCE_FORMAT "qdrive-appliance-2"
+#define APPLIANCE_FORMAT "qdrive-appliance-3"
 
 /* How often a launch waiting for another process's build retries the
  * lock. */
