@@ -34,14 +34,24 @@ for word in $cmdline; do
 done
 
 # Each group lists its modules in load order, dependencies first (from
-# the host's modprobe --show-depends).  A module another group loaded
-# already is skipped.  One that cannot be loaded ends the boot at once:
-# without it a drive or the agent's port would never appear.  scsi_mod
-# scans no host by itself (scan=manual): see below.
+# the host's modprobe --show-depends).  busybox's modprobe loads them
+# all in one process (modules.dep and modprobe.d/qdrive.conf come from
+# the library), skipping those loaded already; scsi_mod scans no host by
+# itself (scan=manual): see below.  If it fails (its message goes to
+# the console), they are loaded one by one with insmod, to say which one
+# cannot be: that ends the boot at once, since without it a drive or
+# the agent's port would never appear.
 IFS=,
 set -- $groups
 unset IFS
+names=
 for group; do
+  while read -r module; do
+    name=${module##*/}
+    names="$names ${name%.ko}"
+  done < "/qdrive/modules.$group"
+done
+[ -z "$names" ] || modprobe -a $names || for group; do
   while read -r module; do
     name=${module##*/}
     name=${name%.ko}
