@@ -68,7 +68,7 @@ done
 # The library puts the Nth SCSI disk (from 0) of the virtio-scsi
 # controller on target N, and the disks after the controller's last
 # target (255 with qemu, 99 with libvirt) on the next LUN of target N
-# modulo that: the targets in use are 0 to min(disks, 256) - 1 at most.
+# modulo that: the targets in use are 0 to min(scsi, 256) - 1 at most.
 # Scanning just those, each for all its LUNs, spares the kernel's scan
 # of all 256 targets, which costs about 0.13 s under TCG.  (libata
 # finds an ATA disk itself, whatever scsi_mod's scan mode.)
