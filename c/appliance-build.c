@@ -670,13 +670,6 @@ list_has (const char *list, const char *item)
   return false;
 }
 
-/* The guest's modules.dep, for busybox's modprobe, with which /init
- * loads all the modules in one process (each insmod is a fork and exec
- * of busybox, 4.5 ms under TCG): a line for each module, relative to
- * /lib/modules/VERSION, followed by the modules modprobe --show-depends
- * listed before it, last first as depmod writes them.  Those are all
- * the modules it can need, and all in the appliance.  A module met
- * again (in another group) keeps its first line. */
 static void
 free_strings (char **v, size_t n)
 {
@@ -684,7 +677,15 @@ free_strings (char **v, size_t n)
     free (v[--n]);
 }
 
-/* module: the name in modules.dep; before: guest paths, whose first
+/* The guest's modules.dep, for busybox's modprobe, with which /init
+ * loads all the modules in one process (each insmod is a fork and exec
+ * of busybox, 4.5 ms under TCG): a line for each module, relative to
+ * /lib/modules/VERSION, followed by the modules modprobe --show-depends
+ * listed before it, last first as depmod writes them.  Those are all
+ * the modules it can need, and all in the appliance.  A module met
+ * again (in another group) keeps its first line.
+ *
+ * module: the name in modules.dep; before: guest paths, whose first
  * skip bytes are /lib/modules/VERSION/. */
 static int
 add_dep_line (struct build *b, const char *module, char *const *before,
