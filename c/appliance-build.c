@@ -16,7 +16,10 @@
  *                        them for the appliance's kernel, dependencies
  *                        first, uncompressed and unsigned (see
  *                        strip_signature); qdrive/modules.GROUP lists
- *                        the order
+ *                        the order, and modules.dep and
+ *                        /etc/modprobe.d/qdrive.conf are for busybox's
+ *                        modprobe (add_dep_line)
+ *   /var/run             a link to ../run
  *
  * Every file keeps its host path, so the dynamic loader finds the
  * libraries where ldd found them.  The host programs run here (ldd,
@@ -111,6 +114,8 @@ struct build {
   struct timespec deadline;     /* for the host programs */
   char *program_path[NPROGRAMS]; /* each program's path in the appliance */
   bool strip_signatures;        /* see strip_signature */
+  char *moddep;                 /* modules.dep: see add_dep_line */
+  size_t moddep_len;
 };
 
 /* ---- members --------------------------------------------------------- */
@@ -665,8 +670,81 @@ list_has (const char *list, const char *item)
   return false;
 }
 
+static void
+free_strings (char **v, size_t n)
+{
+  while (n > 0)
+    free (v[--n]);
+}
+
+/* The guest's modules.dep, for busybox's modprobe, with which /init
+ * loads all the modules in one process (each insmod is a fork and exec
+ * of busybox, 4.5 ms under TCG): a line for each module, relative to
+ * /lib/modules/VERSION, followed by the modules modprobe --show-depends
+ * listed before it, last first as depmod writes them.  Those are all
+ * the modules it can need, and all in the appliance.  A module met
+ * again (in another group) keeps its first line.
+ *
+ * module: the name in modules.dep; before: guest paths, whose first
+ * skip bytes are /lib/modules/VERSION/. */
+static int
+add_dep_line (struct build *b, const char *module, char *const *before,
+              size_t n, size_t skip)
+{
+  size_t mlen = strlen (module), len = mlen + 2, i;
+  const char *p;
+  char *q;
+
+  for (p = b->moddep; p != NULL && *p; p = strchr (p, '\n') + 1)
+    if (strncmp (p, module, mlen) == 0 && p[mlen] == ':')
+      return 0;
+  for (i = 0; i < n; ++i)
+    len += strlen (before[i] + skip) + 1;
+  q = realloc (b->moddep, b->moddep_len + len + 1);
+  if (q == NULL) {
+    set_perror (b->g, "realloc");
+    return -1;
+  }
+  b->moddep = q;
+  q += b->moddep_len;
+  q += sprintf (q, "%s:", module);
+  for (i = n; i > 0; --i)
+    q += sprintf (q, " %s", before[i - 1] + skip);
+  strcpy (q, "\n");
+  b->moddep_len += len;
+  return 0;
+}
+
+/* What busybox's modprobe reads in the guest: modules.dep (above), and
+ * scsi_mod's option: /init scans the SCSI targets itself
+ * (appliance-init.sh). */
+static int
+add_modprobe_files (struct build *b)
+{
+  char *name, *conf = strdup ("options scsi_mod scan=manual\n");
+  int r;
+
+  if (conf == NULL ||
+      (b->moddep == NULL && (b->moddep = strdup ("")) == NULL)) {
+    free (conf);
+    set_perror (b->g, "strdup");
+    return -1;
+  }
+  if (add_data (b, "etc/modprobe.d/qdrive.conf", conf, strlen (conf),
+                0644) == -1)
+    return -1;
+  if (asprintf (&name, "lib/modules/%s/modules.dep", b->a->version) == -1) {
+    set_perror (b->g, "asprintf");
+    return -1;
+  }
+  r = add_data (b, name, b->moddep, b->moddep_len, 0644);
+  b->moddep = NULL;             /* taken over */
+  free (name);
+  return r;
+}
+
 /* Adds the modules of one group, and qdrive/modules.GROUP listing them
- * in load order. */
+ * in load order; and their lines in modules.dep. */
 static int
 add_module_group (struct build *b, size_t gi, const char *modprobe)
 {
@@ -674,6 +752,9 @@ add_module_group (struct build *b, size_t gi, const char *modprobe)
   bool rooted = strcmp (a->modroot, "/") != 0;
   size_t moddir_len = strlen (a->moddir), j, len;
   char *list = NULL, *out, *line, *next, *path, *guest, *name;
+  char *before[32];             /* of one module asked for */
+  size_t nbefore = 0, deproot_len = strlen ("/lib/modules/") +
+    strlen (a->version) + 1;
   const char *rel, *ko;
   FILE *f = open_memstream (&list, &len);
   int status;
@@ -723,8 +804,7 @@ add_module_group (struct build *b, size_t gi, const char *modprobe)
       if (strncmp (line, "insmod ", 7) != 0) {
         set_error (b->g, "appliance: unexpected line from modprobe "
                    "--show-depends %s: %s", module, line);
-        free (out);
-        goto error;
+        goto error_out;
       }
       path = line + 7;
       *strchrnul (path, ' ') = '\0';  /* no options, with -C /dev/null */
@@ -736,26 +816,31 @@ add_module_group (struct build *b, size_t gi, const char *modprobe)
         set_error (b->g, "appliance: modprobe --show-depends %s names %s, "
                    "which is not a module file in %s", module, path,
                    a->moddir);
-        free (out);
-        goto error;
+        goto error_out;
       }
       /* In the guest: /lib/modules/VERSION/..., always uncompressed. */
       if (asprintf (&guest, "/lib/modules/%s%.*s.ko", a->version,
                     (int) (ko - rel), rel) == -1) {
         set_perror (b->g, "asprintf");
-        free (out);
-        goto error;
+        goto error_out;
       }
-      if (add_module_file (b, guest, path) == -1) {
+      if (nbefore == sizeof before / sizeof before[0]) {
+        set_error (b->g, "appliance: module %s needs more than %zu others",
+                   module, nbefore);
         free (guest);
-        free (out);
-        goto error;
+        goto error_out;
       }
+      before[nbefore++] = guest;
+      if (add_module_file (b, guest, path) == -1 ||
+          add_dep_line (b, guest + deproot_len, before, nbefore - 1,
+                        deproot_len) == -1)
+        goto error_out;
       fflush (f);
       if (!list_has (list, guest))
         fprintf (f, "%s\n", guest);
-      free (guest);
     }
+    free_strings (before, nbefore);
+    nbefore = 0;
     free (out);
   }
   if (fclose (f) != 0) {
@@ -772,6 +857,9 @@ add_module_group (struct build *b, size_t gi, const char *modprobe)
   free (name);
   return status;
 
+ error_out:
+  free_strings (before, nbefore);
+  free (out);
  error:
   fclose (f);
   free (list);
@@ -1029,12 +1117,16 @@ collect (struct build *b)
   for (i = 0; i < sizeof module_groups / sizeof module_groups[0]; ++i)
     if (add_module_group (b, i, modprobe) == -1)
       goto out;
+  if (add_modprobe_files (b) == -1)
+    goto out;
   path = strdup (qdrive_int_appliance_init);
   if (path == NULL) {
     set_perror (b->g, "strdup");
     goto out;
   }
+  /* /var/run for the agent, as a link made here costs /init nothing. */
   if (add_data (b, "init", path, strlen (path), 0755) == -1 ||
+      add_link (b, "var/run", "../run") == -1 ||
       add_member (b, "dev/console", M_CONSOLE, 0600) == NULL ||
       add_directories (b) == -1)
     goto out;
@@ -1070,6 +1162,7 @@ qdrive_int_appliance_build (qdrive_h *g, const struct appliance *a, int fd)
   r = write_archive (&b, fd);
  out:
   free (b.manifest_text);
+  free (b.moddep);
   free_members (&b);
   for (i = 0; i < NPROGRAMS; ++i)
     free (b.program_path[i]);

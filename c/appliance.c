@@ -57,7 +57,7 @@
 
 /* Bumped whenever the builder puts something else in the appliance, so
  * that older cached ones are not used. */
-#define APPLIANCE_FORMAT "qdrive-appliance-2"
+#define APPLIANCE_FORMAT "qdrive-appliance-3"
 
 /* How often a launch waiting for another process's build retries the
  * lock. */
@@ -722,14 +722,16 @@ qdrive_int_appliance_cmdline (qdrive_h *g)
    * under TCG) unless the caller wants to see the boot; panic=1 with
    * qemu's -no-reboot makes a panic end qemu; acpi=off skips ACPI,
    * whose interpreter costs 0.3 to 0.5 s of boot under TCG and which
-   * the appliance does not need (qemu is stopped over QMP). */
+   * the appliance does not need (qemu is stopped over QMP).  /init
+   * scans only the SCSI targets qdrive.scsi disks occupy (each backend
+   * numbers them from target 0: appliance-init.sh). */
   if (asprintf (&s, "console=ttyS0 panic=1 acpi=off%s "
-                "qdrive.modules=base%s%s%s qdrive.disks=%zu",
+                "qdrive.modules=base%s%s%s qdrive.disks=%zu qdrive.scsi=%zu",
                 g->verbose ? "" : " quiet",
                 g->count_by_iface[QDRIVE_INT_IFACE_SCSI] ? ",scsi" : "",
                 g->count_by_iface[QDRIVE_INT_IFACE_VIRTIO] ? ",virtio" : "",
                 g->count_by_iface[QDRIVE_INT_IFACE_IDE] ? ",ide" : "",
-                g->ndrives) == -1) {
+                g->ndrives, g->count_by_iface[QDRIVE_INT_IFACE_SCSI]) == -1) {
     set_perror (g, "asprintf");
     return NULL;
   }

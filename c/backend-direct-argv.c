@@ -390,7 +390,8 @@ add_device_arg (struct argv *a, const struct drive *d, size_t i, size_t n)
   arg_puts (&x, ",drive=hd");
   arg_putu (&x, i);
   /* qemu numbers the first 256 SCSI disks itself, as targets 0-255
-   * on LUN 0; the ones after need an explicit target and LUN. */
+   * on LUN 0; the ones after need an explicit target and LUN.  (The
+   * appliance's /init scans only the targets this uses.) */
   if (d->iface == QDRIVE_INT_IFACE_SCSI && n >= QDRIVE_SCSI_TARGETS) {
     arg_puts (&x, ",scsi-id=");
     arg_putu (&x, n % QDRIVE_SCSI_TARGETS);

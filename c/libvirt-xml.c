@@ -418,8 +418,9 @@ write_disk (xmlTextWriterPtr w, const struct drive *d, const char *source,
    * on LUN 0 (as the direct backend places its first 100), then the
    * next LUN.  libvirt's schema allows two-digit targets only.
    * (Without addresses libvirt would put 16 disks per controller and
-   * add controllers of its default model.)  IDE disks are placed by
-   * their names, hda-hdd. */
+   * add controllers of its default model; and the appliance's /init
+   * scans only targets from 0 up.)  IDE disks are placed by their
+   * names, hda-hdd. */
   if (d->iface == QDRIVE_INT_IFACE_SCSI) {
     START (w, "address");
     ATTR (w, "type", "drive");
