@@ -205,7 +205,7 @@ file_command (qdrive_h *g, const struct qga_runner *qga, const char *command,
   json_object_object_add (args, "handle", json_object_new_int64 (fh));
   if (count > 0)
     json_object_object_add (args, "count", json_object_new_int (count));
-  reply = qga->execute (qga->opaque, command, args, g->launch_timeout);
+  reply = qga->execute (qga->opaque, command, args, g->launch_timeout, true);
   json_object_put (args);
   return reply;
 }
@@ -255,7 +255,7 @@ read_guest_file (qdrive_h *g, const struct qga_runner *qga, const char *path,
   }
   json_object_object_add (args, "path", json_object_new_string (path));
   reply = qga->execute (qga->opaque, "guest-file-open", args,
-                        g->launch_timeout);
+                        g->launch_timeout, true);
   json_object_put (args);
   if (reply == NULL)
     return -1;
