@@ -124,6 +124,8 @@ let xs_call c =
     pr "    I32 opt_i;\n"
   end;
   pr "    %s;\n" (C.c_ret_decl c);
+  let blocking = has_flag c Blocking in
+  if blocking then pr "    struct qdrive_perl_wait qwait;\n";
   pr "  PPCODE:\n";
   if has_flag c OptsSuffix then pr "    PERL_UNUSED_VAR (ix);\n";
   List.iteri (fun i a ->
@@ -190,11 +192,14 @@ let xs_call c =
     pr "      }\n";
     pr "    }\n";
     pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
+    if blocking then pr "    qdrive_perl_wait_begin (h, &qwait);\n";
     pr "    r = qdrive_%s_argv (%s, &optargs);\n" (c_opts_name c) call_args
   end else begin
     pr "    h = qdrive_perl_handle (aTHX_ g, \"%s\");\n" c.name;
+    if blocking then pr "    qdrive_perl_wait_begin (h, &qwait);\n";
     pr "    r = qdrive_%s (%s);\n" c.name call_args
   end;
+  if blocking then pr "    qdrive_perl_wait_end (&qwait);\n";
   pr "    if (r == %s)\n      qdrive_perl_croak (aTHX_ h);\n" (C.c_err_value c.ret);
   (match c.ret with
    | RErr -> ()

@@ -130,13 +130,77 @@ qdrive_perl_error (pTHX_ int errnum, const char *fs, ...)
 }
 
 /* The C library's message and errno for the call that just failed. */
+/* A call cancelled by Control-C: the program's $SIG{INT}, which Perl
+ * runs at its next safe point, runs first, here, so that what it does
+ * (die, say) is what the program sees; if it returns, the call's
+ * error follows. */
 void
 qdrive_perl_croak (pTHX_ qdrive_h *g)
 {
   const char *msg = qdrive_last_error (g);
+  int err = qdrive_last_errno (g);
+  SV *text = sv_2mortal (newSVpv (msg != NULL ? msg : "unknown error", 0));
 
-  qdrive_perl_error (aTHX_ qdrive_last_errno (g), "%s",
-                     msg != NULL ? msg : "unknown error");
+  if (err == ECANCELED)
+    PERL_ASYNC_CHECK ();
+  qdrive_perl_error (aTHX_ err, "%s", SvPV_nolen (text));
+}
+
+/* ---- waiting calls and Control-C ----------------------------------
+
+   Perl's SIGINT handler (for a $SIG{INT} sub) only notes the signal;
+   the sub runs between Perl's operations, so not while the library
+   waits.  So while a call waits, SIGINT goes to this handler first,
+   which cancels the call and passes the signal on to the handler it
+   replaced.  One waiting call at a time: another thread's waits keep
+   Perl's handler. */
+
+static qdrive_h *volatile sigint_g;
+static struct sigaction sigint_old;
+
+static void
+sigint_cancel (int sig, siginfo_t *info, void *context)
+{
+  qdrive_h *g = sigint_g;
+
+  if (g != NULL)
+    qdrive_user_cancel (g);     /* async-signal-safe */
+  if (sigint_old.sa_flags & SA_SIGINFO)
+    sigint_old.sa_sigaction (sig, info, context);
+  else if (sigint_old.sa_handler != SIG_DFL &&
+           sigint_old.sa_handler != SIG_IGN)
+    sigint_old.sa_handler (sig);
+}
+
+void
+qdrive_perl_wait_begin (qdrive_h *g, struct qdrive_perl_wait *w)
+{
+  struct sigaction sa;
+
+  w->sigint = 0;
+  if (g == NULL || sigint_g != NULL ||
+      sigaction (SIGINT, NULL, &w->old) == -1 ||
+      (!(w->old.sa_flags & SA_SIGINFO) &&
+       (w->old.sa_handler == SIG_DFL || w->old.sa_handler == SIG_IGN)))
+    return;
+  sigint_old = w->old;
+  sigint_g = g;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_sigaction = sigint_cancel;
+  sa.sa_flags = SA_SIGINFO | (w->old.sa_flags & SA_RESTART);
+  sigemptyset (&sa.sa_mask);
+  w->sigint = sigaction (SIGINT, &sa, NULL) == 0;
+  if (!w->sigint)
+    sigint_g = NULL;
+}
+
+void
+qdrive_perl_wait_end (struct qdrive_perl_wait *w)
+{
+  if (!w->sigint)
+    return;
+  sigaction (SIGINT, &w->old, NULL);
+  sigint_g = NULL;
 }
 
 /* A caller's string for an error message, written as the C library

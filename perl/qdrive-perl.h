@@ -11,6 +11,7 @@
 #include "XSUB.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -29,6 +30,19 @@ struct perl_handle {
 /* The class's stash, looked up once at boot: the fast path of
  * qdrive_perl_handle. */
 extern HV *qdrive_perl_stash;
+
+/* Around a call that waits (launch, shutdown, sh...): while it waits,
+ * SIGINT first cancels it (qdrive_user_cancel), then goes on to Perl's
+ * handler, which runs the program's $SIG{INT} once the call has
+ * returned (see qdrive-perl.c).  Nothing changes when SIGINT has its
+ * default action (the process dies, and qemu's watcher cleans up) or
+ * is ignored. */
+struct qdrive_perl_wait {
+  int sigint;                   /* our handler was installed */
+  struct sigaction old;
+};
+extern void qdrive_perl_wait_begin (qdrive_h *g, struct qdrive_perl_wait *w);
+extern void qdrive_perl_wait_end (struct qdrive_perl_wait *w);
 
 /* A new object of the class for ph (new). */
 extern SV *qdrive_perl_new_object (pTHX_ struct perl_handle *ph,
