@@ -14,7 +14,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <resolv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,31 +209,6 @@ file_command (qdrive_h *g, const struct qga_runner *qga, const char *command,
   return reply;
 }
 
-/* Appends the base64 text to *data (*len bytes so far, NUL-terminated). */
-static int
-append_base64 (qdrive_h *g, const char *text, char **data, size_t *len)
-{
-  size_t tlen = strlen (text);
-  char *p = realloc (*data, *len + tlen / 4 * 3 + 4);
-  int n;
-
-  if (p == NULL) {
-    set_perror (g, "realloc");
-    return -1;
-  }
-  *data = p;
-  n = tlen == 0 ? 0 : b64_pton (text, (unsigned char *) p + *len,
-                                tlen / 4 * 3 + 3);
-  if (n < 0) {
-    set_error (g, "the guest agent's reply to \"guest-file-read\": member "
-               "\"buf-b64\" is not valid base64");
-    return -1;
-  }
-  *len += (size_t) n;
-  p[*len] = '\0';
-  return 0;
-}
-
 /* The contents of the guest's file path (NUL-terminated, malloc'd, also
  * on failure), read through the agent. */
 static int
@@ -279,7 +253,8 @@ read_guest_file (qdrive_h *g, const struct qga_runner *qga, const char *path,
          jsock_reply_member (g, "the guest agent", "guest-file-read", reply,
                              NULL, "buf-b64", json_type_string, true,
                              &v) == -1) ||
-        append_base64 (g, json_object_get_string (v), data, len) == -1) {
+        qga_append_base64 (g, "guest-file-read", "buf-b64",
+                           json_object_get_string (v), data, len) == -1) {
       json_object_put (reply);
       goto close;
     }

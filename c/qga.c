@@ -187,15 +187,38 @@ qga_result_free (struct qga_result *r)
   memset (r, 0, sizeof *r);
 }
 
+int
+qga_append_base64 (qdrive_h *g, const char *command, const char *key,
+                   const char *text, char **data, size_t *len)
+{
+  size_t tlen = strlen (text);
+  char *p = realloc (*data, *len + tlen / 4 * 3 + 4);
+  int n;
+
+  if (p == NULL) {
+    set_perror (g, "realloc");
+    return -1;
+  }
+  *data = p;
+  n = tlen == 0 ? 0 : b64_pton (text, (unsigned char *) p + *len,
+                                tlen / 4 * 3 + 3);
+  if (n < 0) {
+    set_error (g, "the guest agent's reply to \"%s\": member \"%s\" is "
+               "not valid base64", command, key);
+    return -1;
+  }
+  *len += (size_t) n;
+  p[*len] = '\0';
+  return 0;
+}
+
 /* Decodes an optional base64 member of the status into *data. */
 static int
 decode_output (qdrive_h *g, struct json_object *status,
                const char *key, char **data, size_t *len)
 {
   struct json_object *v;
-  const char *text;
-  size_t tlen;
-  int n, r;
+  int r;
 
   *data = NULL;
   *len = 0;
@@ -203,24 +226,14 @@ decode_output (qdrive_h *g, struct json_object *status,
                           json_type_string, false, &v);
   if (r == -1)
     return -1;
-  text = r == 1 ? json_object_get_string (v) : "";
-  tlen = strlen (text);
-  *data = malloc (tlen / 4 * 3 + 4);
-  if (*data == NULL) {
-    set_perror (g, "malloc");
-    return -1;
-  }
-  n = tlen == 0 ? 0 : b64_pton (text, (unsigned char *) *data,
-                                tlen / 4 * 3 + 3);
-  if (n < 0) {
-    set_error (g, "the guest agent's reply to \"guest-exec-status\": "
-               "member \"%s\" is not valid base64", key);
+  if (qga_append_base64 (g, "guest-exec-status", key,
+                         r == 1 ? json_object_get_string (v) : "",
+                         data, len) == -1) {
     free (*data);
     *data = NULL;
+    *len = 0;
     return -1;
   }
-  (*data)[n] = '\0';
-  *len = (size_t) n;
   return 0;
 }
 

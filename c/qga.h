@@ -65,6 +65,13 @@ extern int qga_run (const struct qga_runner *run, char *const *argv,
 
 extern void qga_result_free (struct qga_result *r);
 
+/* Decodes text, the base64 member key of the agent's reply to command,
+ * onto the end of *data (*len bytes so far, NUL-terminated after them;
+ * *data may be NULL).  -1 with the error set if it is not base64. */
+extern int qga_append_base64 (struct qdrive_h *g, const char *command,
+                              const char *key, const char *text,
+                              char **data, size_t *len);
+
 /* Closes the connection and removes the socket. */
 extern void qga_close (struct direct *b);
 
