@@ -151,6 +151,10 @@ extern void qdrive_int_error (qdrive_h *g, int errnum, const char *fs, ...)
 extern void qdrive_int_perror (qdrive_h *g, const char *fs, ...)
   __attribute__((format (printf, 2, 3)));
 extern int qdrive_int_init_errors (qdrive_h *g);
+/* settings.c: what the integer settings' generated set_ calls do. */
+extern int qdrive_int_set_in_range (qdrive_h *g, const char *arg, int value,
+                                    int min, int max, const char *unit,
+                                    int *field);
 /* This thread's last error on g, inside a call: its errno (0: none)
  * and, if msg is not NULL, its message (valid until the next error). */
 extern int qdrive_int_last_error (qdrive_h *g, const char **msg);

@@ -28,10 +28,11 @@ replace_string (qdrive_h *g, char **field, const char *value)
 }
 
 /* Sets *field to value if it is within min..max; else the error names
- * the argument, the value and the range (then unit, if not ""). */
-static int
-set_in_range (qdrive_h *g, const char *arg, int value, int min, int max,
-              const char *unit, int *field)
+ * the argument, the value and the range (then unit, if not "").  The
+ * integer settings' generated calls use it (actions.c). */
+int
+qdrive_int_set_in_range (qdrive_h *g, const char *arg, int value, int min,
+                         int max, const char *unit, int *field)
 {
   if (value < min || value > max) {
     set_error (g, "%s: %d is out of range; allowed: %d to %d%s",
@@ -67,32 +68,6 @@ char *
 qdrive_impl_get_hv (qdrive_h *g)
 {
   return copy_string (g, g->hv);
-}
-
-int
-qdrive_impl_set_memsize (qdrive_h *g, int memsize)
-{
-  return set_in_range (g, "memsize", memsize, QDRIVE_INT_MEMSIZE_MIN,
-                       QDRIVE_INT_MEMSIZE_MAX, " (MiB)", &g->memsize);
-}
-
-int
-qdrive_impl_get_memsize (qdrive_h *g)
-{
-  return g->memsize;
-}
-
-int
-qdrive_impl_set_smp (qdrive_h *g, int smp)
-{
-  return set_in_range (g, "smp", smp, QDRIVE_INT_SMP_MIN, QDRIVE_INT_SMP_MAX,
-                       "", &g->smp);
-}
-
-int
-qdrive_impl_get_smp (qdrive_h *g)
-{
-  return g->smp;
 }
 
 int
@@ -150,20 +125,6 @@ int
 qdrive_impl_get_verbose (qdrive_h *g)
 {
   return g->verbose;
-}
-
-int
-qdrive_impl_set_launch_timeout (qdrive_h *g, int seconds)
-{
-  return set_in_range (g, "seconds", seconds, QDRIVE_INT_LAUNCH_TIMEOUT_MIN,
-                       QDRIVE_INT_LAUNCH_TIMEOUT_MAX,
-                       "", &g->launch_timeout);
-}
-
-int
-qdrive_impl_get_launch_timeout (qdrive_h *g)
-{
-  return g->launch_timeout;
 }
 
 int

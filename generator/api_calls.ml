@@ -16,21 +16,39 @@ let call ?(optargs = []) ?(state = AnyState) ?(flags = [])
     ?(added = "0.1.0") ~name ~ret ~args ~shortdesc longdesc =
   { name; ret; args; optargs; state; flags; added; shortdesc; longdesc }
 
-(* The integer settings: the range set_NAME takes and the handle's
- * default.  The C library checks against the constants emitted from
- * this (QDRIVE_INT_NAME_MIN, _MAX, _DEFAULT in enums.h), and each
- * setter's documentation says the same through [range_text]. *)
-type int_setting = { setting : string; min : int; max : int; default : int }
+(* The integer settings: the argument set_NAME takes, its range (and
+ * unit, for the error), and the handle's default.  set_NAME and
+ * get_NAME are made from this (set_int_call, get_int_call), and so is
+ * their C: the generator emits the constants QDRIVE_INT_NAME_MIN, _MAX
+ * and _DEFAULT (enums.h) and both calls' implementations, a range
+ * check and the handle's field g->NAME (actions.c). *)
+type int_setting = {
+  setting : string; arg : string; unit : string;
+  min : int; max : int; default : int;
+}
 
 let int_settings = [
-  { setting = "memsize"; min = 128; max = 1048576; default = 256 };
-  { setting = "smp"; min = 1; max = 255; default = 1 };
-  { setting = "launch_timeout"; min = 1; max = 3600; default = 60 };
+  { setting = "memsize"; arg = "memsize"; unit = " (MiB)";
+    min = 128; max = 1048576; default = 256 };
+  { setting = "smp"; arg = "smp"; unit = ""; min = 1; max = 255; default = 1 };
+  { setting = "launch_timeout"; arg = "seconds"; unit = "";
+    min = 1; max = 3600; default = 60 };
 ]
 
+let int_setting name = List.find (fun r -> r.setting = name) int_settings
+
 let range_text name =
-  let r = List.find (fun r -> r.setting = name) int_settings in
+  let r = int_setting name in
   Printf.sprintf "from %d to %d.  The default is %d." r.min r.max r.default
+
+(* set_NAME, before launch; its documentation ends with the range. *)
+let set_int_call name ~shortdesc doc =
+  let r = int_setting name in
+  call ~name:("set_" ^ name) ~ret:RErr ~args:[r.arg, Int] ~state:ConfigOnly
+    ~shortdesc (doc ^ range_text name)
+
+let get_int_call name ~shortdesc doc =
+  call ~name:("get_" ^ name) ~ret:RInt ~args:[] ~shortdesc doc
 
 (* Optional arguments shared by several calls. *)
 
@@ -158,19 +176,14 @@ let public_calls = [
   call ~name:"get_hv" ~ret:RString ~args:[]
     ~shortdesc:"get the qemu binary" "Return the qemu binary to run.";
 
-  call ~name:"set_memsize" ~ret:RErr ~args:["memsize", Int] ~state:ConfigOnly
-    ~shortdesc:"set the guest's memory in MiB"
-    ("Set the memory of the virtual machine in MiB, " ^
-     range_text "memsize");
-  call ~name:"get_memsize" ~ret:RInt ~args:[]
-    ~shortdesc:"get the guest's memory in MiB"
+  set_int_call "memsize" ~shortdesc:"set the guest's memory in MiB"
+    "Set the memory of the virtual machine in MiB, ";
+  get_int_call "memsize" ~shortdesc:"get the guest's memory in MiB"
     "Return the memory of the virtual machine in MiB.";
 
-  call ~name:"set_smp" ~ret:RErr ~args:["smp", Int] ~state:ConfigOnly
-    ~shortdesc:"set the number of virtual CPUs"
-    ("Set the number of virtual CPUs, " ^ range_text "smp");
-  call ~name:"get_smp" ~ret:RInt ~args:[]
-    ~shortdesc:"get the number of virtual CPUs"
+  set_int_call "smp" ~shortdesc:"set the number of virtual CPUs"
+    "Set the number of virtual CPUs, ";
+  get_int_call "smp" ~shortdesc:"get the number of virtual CPUs"
     "Return the number of virtual CPUs.";
 
   call ~name:"set_accel" ~ret:RErr ~args:["accel", Enum accel]
@@ -254,14 +267,11 @@ let public_calls = [
       C<chardev:>.  C<-device>, C<-object> and C<-netdev> are taken in \
       qemu's C<key=value,...> form, not as JSON.");
 
-  call ~name:"set_launch_timeout" ~ret:RErr ~args:["seconds", Int]
-    ~state:ConfigOnly
-    ~shortdesc:"set how long launch waits for qemu"
-    ("Set how many seconds C<launch> waits for qemu to answer on its \
-      QMP socket (and with C<guest> C<appliance>, for the appliance to \
-      be built and to boot) before it kills qemu and fails, " ^
-     range_text "launch_timeout");
-  call ~name:"get_launch_timeout" ~ret:RInt ~args:[]
+  set_int_call "launch_timeout" ~shortdesc:"set how long launch waits for qemu"
+    "Set how many seconds C<launch> waits for qemu to answer on its \
+     QMP socket (and with C<guest> C<appliance>, for the appliance to \
+     be built and to boot) before it kills qemu and fails, ";
+  get_int_call "launch_timeout"
     ~shortdesc:"get how long launch waits for qemu"
     "Return how many seconds C<launch> waits for qemu.";
 

@@ -558,7 +558,19 @@ let generate_actions_c () =
 #include \"internal.h\"
 
 ";
-  List.iter generate_wrapper calls
+  List.iter generate_wrapper calls;
+  pr "/* The integer settings' calls (Api.int_settings): a range check,\n";
+  pr " * and the handle's field. */\n";
+  List.iter (fun r ->
+      let m = "QDRIVE_INT_" ^ upper r.setting in
+      pr "\nint\nqdrive_impl_set_%s (qdrive_h *g, int %s)\n{\n" r.setting r.arg;
+      pr "  return qdrive_int_set_in_range (g, %s, %s,\n" (c_quote r.arg) r.arg;
+      pr "                                  %s_MIN,\n" m;
+      pr "                                  %s_MAX,\n" m;
+      pr "                                  %s, &g->%s);\n}\n"
+        (c_quote r.unit) r.setting;
+      pr "\nint\nqdrive_impl_get_%s (qdrive_h *g)\n{\n  return g->%s;\n}\n"
+        r.setting r.setting) int_settings
 
 (* ------------------------------------------------------------------ *)
 (* structs.c: the free functions of what calls return. *)

@@ -201,7 +201,8 @@ let () =
     "Api.int_settings: smp: the default 0 is not in 1 to 255";
   expect "setting without its call"
     { api with Checks.int_settings =
-                 { Api.setting = "speed"; min = 1; max = 2; default = 1 }
+                 { Api.setting = "speed"; arg = "speed"; unit = "";
+                   min = 1; max = 2; default = 1 }
                  :: api.int_settings }
     "Api.int_settings: speed: no call set_speed taking one Int";
   if !failures > 0 then (Printf.printf "%d failure(s)\n" !failures; exit 1)
