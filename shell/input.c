@@ -90,8 +90,25 @@ qd_readline_end (void)
   tty_fd = -1;
 }
 
-/* One byte of the terminal fd, after waiting for it here: 1, 0 at the
- * end of the input or a read error, -1 if a signal stops qdrive. */
+/* Reads up to size bytes from read_fd once wait_fd (the same file)
+ * can be read, waiting here: what read returns (0 at the end, -1 on
+ * an error), or -2 if a signal stops qdrive.  Nothing there after all
+ * (EAGAIN) or a signal's interruption means waiting again. */
+static ssize_t
+read_when_ready (int wait_fd, int read_fd, char *buf, size_t size)
+{
+  ssize_t n;
+
+  do {
+    if (qd_wait_input (wait_fd) == 0)
+      return -2;
+    n = read (read_fd, buf, size);
+  } while (n == -1 && (errno == EINTR || errno == EAGAIN));
+  return n;
+}
+
+/* One byte of the terminal fd: 1, 0 at the end of the input or a read
+ * error, -1 if a signal stops qdrive. */
 static int
 read_byte (int fd, char *b)
 {
@@ -100,14 +117,8 @@ read_byte (int fd, char *b)
 
   /* Without a descriptor of its own (no /proc), a blocking read: the
    * race above comes back, and only there. */
-  if (nb < 0)
-    nb = fd;
-  do {
-    if (qd_wait_input (fd) == 0)
-      return -1;
-    n = read (nb, b, 1);
-  } while (n == -1 && (errno == EINTR || errno == EAGAIN));
-  return n == 1;
+  n = read_when_ready (fd, nb < 0 ? fd : nb, b, 1);
+  return n == -2 ? -1 : n == 1;
 }
 
 /* libedit takes what this returns as a wide character, so multibyte
@@ -174,11 +185,9 @@ qd_input_getline (struct qd_input *in, char **line, size_t *size)
 
     /* The buffer is empty: wait for more, here. */
     in->start = in->end = 0;
-    do {
-      if (qd_wait_input (in->fd) == 0)
-        return -3;
-      n = read (in->fd, in->buf, sizeof in->buf);
-    } while (n == -1 && (errno == EINTR || errno == EAGAIN));
+    n = read_when_ready (in->fd, in->fd, in->buf, sizeof in->buf);
+    if (n == -2)
+      return -3;
     if (n <= 0) {
       if (len > 0)
         return (ssize_t) len;   /* a last line without its newline */
