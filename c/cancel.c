@@ -11,9 +11,9 @@
  * and every cancellable wait polls it beside what it waits for, so it
  * wakes at once whichever thread the signal reached.  A request stays
  * until a wait sees it, so one made just before the call starts
- * waiting is not lost; it is also dropped when a blocking call
- * (launch, shutdown) returns, so that a request made late in one call
- * does not cancel the next. */
+ * waiting is not lost; it is also dropped when a Blocking call
+ * (launch, shutdown, sh, command) returns, by its generated wrapper,
+ * so that a request made late in one call does not cancel the next. */
 
 #include <config.h>
 

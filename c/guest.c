@@ -57,7 +57,6 @@ run (qdrive_h *g, char *const *argv, const char *what)
   struct qga_result r;
   const char *tail;
   char *out, how[128];
-  int n;
 
   if (need_appliance (g) == -1)
     return NULL;
@@ -66,10 +65,7 @@ run (qdrive_h *g, char *const *argv, const char *what)
                       "the guest", g->ops->name);
     return NULL;
   }
-  n = g->ops->guest_exec (g, argv, &r);
-  /* A request that came after the last wait is not for the next call. */
-  qdrive_int_cancel_clear (g);
-  if (n == -1)
+  if (g->ops->guest_exec (g, argv, &r) == -1)
     return NULL;
   tail = stderr_tail (r.err, r.err_len);
   if (r.signalled || r.status != 0) {

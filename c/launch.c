@@ -38,8 +38,6 @@ qdrive_impl_launch (qdrive_h *g)
     qdrive_int_error (g, ECANCELED, "cancelled");
     r = -1;
   }
-  /* A request that came after the last wait is not for the next call. */
-  qdrive_int_cancel_clear (g);
   if (r == -1)
     return -1;
   g->ops = ops;
@@ -74,7 +72,6 @@ qdrive_impl_shutdown (qdrive_h *g)
    * cannot be launched again. */
   g->ops = NULL;
   g->state = STATE_DONE;
-  qdrive_int_cancel_clear (g);
   return r;
 }
 

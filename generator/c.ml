@@ -529,6 +529,9 @@ let generate_wrapper c =
   pr "    r = qdrive_impl_%s (%s%s);\n" c.name (c_arg_names c)
     (if has_opts then ", optargs" else "");
   if needs_checks c then pr " out:\n";
+  (* A cancel request that came after the call's last wait is not for
+   * the next call (qdrive_user_cancel in qdrive(3)). *)
+  if List.mem Blocking c.flags then pr "  qdrive_int_cancel_clear (g);\n";
   trace_ret c;
   pr "  qdrive_int_unlock (g);\n";
   pr " unlocked:\n";
